@@ -1,0 +1,15 @@
+/* fenpei/fenpei.h — the whole public API of libfenpei in one include. */
+#ifndef FENPEI_FENPEI_H
+#define FENPEI_FENPEI_H
+
+#include "fenpei/amount.h"
+#include "fenpei/apportion.h"
+#include "fenpei/check.h"
+#include "fenpei/error.h"
+#include "fenpei/realloc.h"
+#include "fenpei/table.h"
+
+/** The library's version, "MAJOR.MINOR.PATCH". */
+const char *fp_version(void);
+
+#endif

@@ -1,0 +1,70 @@
+/* fenpei/realloc.h — what-if reallocation: new totals spread in whole units, identities exact. */
+#ifndef FENPEI_REALLOC_H
+#define FENPEI_REALLOC_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "fenpei/amount.h"
+#include "fenpei/apportion.h"
+#include "fenpei/error.h"
+#include "fenpei/table.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** How a single exact value becomes a multiple of the unit (where no method decides it). */
+typedef enum fp_rounding {
+    FP_ROUND_NEAREST = 0, /* halves away from zero */
+    FP_ROUND_DOWN,        /* toward -infinity */
+    FP_ROUND_UP,          /* toward +infinity */
+    FP_ROUND_HALF_EVEN,   /* halves to the even multiple */
+    FP_ROUND_MAX
+} fp_rounding;
+
+/** Parse "nearest", "down", "up", "half-even". */
+fp_error fp_rounding_parse(const char *name, fp_rounding *out);
+const char *fp_rounding_name(fp_rounding mode);
+
+/** One --set: the new AMOUNT of COLUMN (a category or the year total) on UNIT (a name or a
+ *  /-separated path of names from the top). */
+typedef struct fp_realloc_target {
+    const char *unit;
+    const char *column;
+    fp_amount amount;
+} fp_realloc_target;
+
+/** One --min: every leaf row gets at least AMOUNT in COLUMN. */
+typedef struct fp_realloc_floor {
+    const char *column;
+    fp_amount amount;
+} fp_realloc_floor;
+
+typedef struct fp_realloc_options {
+    fp_method method;       /* FP_METHOD_CONTROLLED by default */
+    fp_amount unit;         /* granularity of the result; FP_AMOUNT_SCALE (1 unit) by default */
+    fp_rounding rounding;   /* single-value rounding; FP_ROUND_NEAREST by default */
+    int no_clawback;        /* keep every row's year total ≥ its 已提前下达 */
+    const fp_realloc_target *targets;
+    size_t target_count;
+    const fp_realloc_floor *floors;
+    size_t floor_count;
+    const char *const *fixed; /* units (names or paths) kept unchanged with their subtrees */
+    size_t fixed_count;
+} fp_realloc_options;
+
+/** Fill OPTS with the defaults. */
+void fp_realloc_options_init(fp_realloc_options *opts);
+
+/** Apply OPTS to IN and store the new table in *OUT (caller frees with fp_table_free). The new
+ *  table has IN's columns and rows; 已提前下达 is unchanged and 此次下达 = 全年 − 已提前下达.
+ *  The result passes fp_check before it is returned (FP_ERR_INTERNAL otherwise). Errors:
+ *  FP_ERR_UNIT_NOT_FOUND / _AMBIGUOUS, FP_ERR_COLUMN, FP_ERR_CONFLICT, FP_ERR_INFEASIBLE. */
+fp_error fp_realloc(const fp_table *in, const fp_realloc_options *opts, fp_table **out,
+                    fp_diag *diag);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

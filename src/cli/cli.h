@@ -1,0 +1,70 @@
+/* cli/cli.h — the fenpei program's commands and shared helpers (not part of the library). */
+#ifndef FENPEI_CLI_H
+#define FENPEI_CLI_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "fenpei/fenpei.h"
+
+/* Exit statuses: 0 all identities hold, 1 findings (errors), 2 bad input or command line. */
+enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
+
+/* Each command takes argv with argv[0] = the command's name and returns the exit status. */
+int cmd_check(int argc, char **argv);
+int cmd_apportion(int argc, char **argv);
+int cmd_realloc(int argc, char **argv);
+
+/* "fenpei: MESSAGE" on stderr; returns EXIT_USAGE. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print a library diagnostic as "fenpei: FILE:LINE: column C: «text»: message"; EXIT_USAGE. */
+int cli_fail_diag(const fp_diag *diag);
+/* Parse an amount given on the command line (OPTION names it in the message). 0 or -1. */
+int cli_amount(const char *option, const char *text, fp_amount *out);
+/* Write through a temporary file in the target's folder, then rename. Refuses to replace an
+ * existing PATH unless FORCE. WRITE gets the open stream and returns 0 on success. */
+int cli_write_file(const char *path, int force, int (*write)(FILE *out, void *ctx), void *ctx);
+
+/* Options every command that reads a table shares (long options only). */
+enum {
+    CLI_OPT_DELIMITER = 0x100,
+    CLI_OPT_ENCODING,
+    CLI_OPT_NAME,
+    CLI_OPT_TOTAL,
+    CLI_OPT_ADVANCE,
+    CLI_OPT_BATCH,
+    CLI_OPT_CATEGORIES,
+    CLI_OPT_FIRST_FREE /* commands number their own options from here */
+};
+#define CLI_LOAD_LONG_OPTIONS                                                                   \
+    {"delimiter", required_argument, NULL, CLI_OPT_DELIMITER},                                  \
+        {"encoding", required_argument, NULL, CLI_OPT_ENCODING},                                \
+        {"name", required_argument, NULL, CLI_OPT_NAME},                                        \
+        {"total", required_argument, NULL, CLI_OPT_TOTAL},                                      \
+        {"advance", required_argument, NULL, CLI_OPT_ADVANCE},                                  \
+        {"batch", required_argument, NULL, CLI_OPT_BATCH},                                      \
+        {"categories", required_argument, NULL, CLI_OPT_CATEGORIES}
+#define CLI_LOAD_HELP                                                                           \
+    "  --delimiter C       cell separator: ',', ';', '|' or 'tab' (default: detected)\n"        \
+    "  --encoding ENC      UTF-8, GB18030, GBK, UTF-16 … (default: detected)\n"                \
+    "  --name COL          the column of unit names (default: 单位, 拨款单位, … or the first)\n" \
+    "  --total COL         the year-total column (default: 全年应拨付资金合计, 合计, 总额 …)\n"   \
+    "  --advance COL       the 已提前下达 column\n"                                             \
+    "  --batch COL         the 此次下达 column\n"                                               \
+    "  --categories A,B,…  the category columns (default: between the name and the total)\n"
+
+typedef struct cli_load {
+    fp_load_options o;
+    const char *cats[256];
+    size_t ncats;
+    char *bufs[16];
+    size_t nbufs;
+} cli_load;
+
+/* Handle a shared option: 1 handled, 0 not one of them, -1 bad (message printed). */
+int cli_load_option(cli_load *L, int opt, const char *arg);
+/* Load PATH with the options gathered; 0, or EXIT_USAGE after printing the diagnostic. */
+int cli_load_table(cli_load *L, const char *path, fp_table **out);
+void cli_load_free(cli_load *L);
+
+#endif

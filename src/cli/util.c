@@ -1,0 +1,170 @@
+/* cli/util.c — messages, command-line amounts and safe output files for the fenpei program. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+int cli_fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("fenpei: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+int cli_fail_diag(const fp_diag *d)
+{
+    fputs("fenpei: ", stderr);
+    if (d->file[0])
+        fprintf(stderr, "%s:", d->file);
+    if (d->line)
+        fprintf(stderr, "%ld:", d->line);
+    if (d->cell[0])
+        fprintf(stderr, "%s:", d->cell);
+    if (d->file[0] || d->line || d->cell[0])
+        fputc(' ', stderr);
+    if (d->column[0])
+        fprintf(stderr, "column \"%s\": ", d->column);
+    if (d->text[0] && !strstr(d->message, d->text))
+        fprintf(stderr, "\"%s\": ", d->text);
+    fprintf(stderr, "%s\n", d->message[0] ? d->message : fp_strerror(d->code));
+    return EXIT_USAGE;
+}
+
+int cli_amount(const char *option, const char *text, fp_amount *out)
+{
+    fp_amount_info info;
+    fp_error e = fp_amount_parse(text, strlen(text), out, &info);
+    if (e != FP_OK || info.blank) {
+        cli_fail("%s: \"%s\" is not an amount (%s); expected e.g. 27000 or 0.01", option, text,
+                 e != FP_OK ? fp_strerror(e) : "empty");
+        return -1;
+    }
+    return 0;
+}
+
+int cli_write_file(const char *path, int force, int (*write)(FILE *out, void *ctx), void *ctx)
+{
+    struct stat st;
+    if (!force && stat(path, &st) == 0)
+        return cli_fail("%s exists; use --force to replace it", path);
+    /* The temporary file lives in the target's folder so that rename() is atomic. */
+    size_t n = strlen(path);
+    char *tmp = malloc(n + 16);
+    if (!tmp)
+        return cli_fail("out of memory");
+    snprintf(tmp, n + 16, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(tmp);
+        return cli_fail("cannot create a file next to %s: %s", path, strerror(e));
+    }
+    fchmod(fd, 0644);
+    FILE *out = fdopen(fd, "wb");
+    if (!out) {
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        return cli_fail("cannot write %s: %s", path, strerror(errno));
+    }
+    int rc = write(out, ctx);
+    if (fflush(out) != 0 || ferror(out))
+        rc = rc ? rc : cli_fail("cannot write %s: %s", path, strerror(errno));
+    if (fclose(out) != 0 && !rc)
+        rc = cli_fail("cannot write %s: %s", path, strerror(errno));
+    if (!rc && !force && link(tmp, path) != 0) {
+        /* link() refuses to replace: a file that appeared meanwhile is kept */
+        if (errno == EEXIST)
+            rc = cli_fail("%s exists; use --force to replace it", path);
+        else
+            rc = cli_fail("cannot create %s: %s", path, strerror(errno));
+    } else if (!rc && force && rename(tmp, path) != 0) {
+        rc = cli_fail("cannot create %s: %s", path, strerror(errno));
+    }
+    unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
+int cli_load_option(cli_load *L, int opt, const char *arg)
+{
+    switch (opt) {
+    case CLI_OPT_DELIMITER:
+        if (strcmp(arg, "tab") == 0 || strcmp(arg, "\\t") == 0 || strcmp(arg, "\t") == 0)
+            L->o.delimiter = '\t';
+        else if (strlen(arg) == 1)
+            L->o.delimiter = arg[0];
+        else
+            return cli_fail("--delimiter: expected one character or 'tab', not \"%s\"", arg), -1;
+        return 1;
+    case CLI_OPT_ENCODING:
+        L->o.encoding = arg;
+        return 1;
+    case CLI_OPT_NAME:
+        L->o.name_column = arg;
+        return 1;
+    case CLI_OPT_TOTAL:
+        L->o.total_column = arg;
+        return 1;
+    case CLI_OPT_ADVANCE:
+        L->o.advance_column = arg;
+        return 1;
+    case CLI_OPT_BATCH:
+        L->o.batch_column = arg;
+        return 1;
+    case CLI_OPT_CATEGORIES: {
+        /* a comma-separated list (ASCII or full-width comma); may be given several times */
+        char *copy = strdup(arg);
+        if (!copy)
+            return cli_fail("out of memory"), -1;
+        if (L->nbufs >= sizeof L->bufs / sizeof L->bufs[0]) {
+            free(copy);
+            return cli_fail("--categories given too many times"), -1;
+        }
+        L->bufs[L->nbufs++] = copy;
+        char *s = copy;
+        while (*s) {
+            char *end = s;
+            while (*end && *end != ',' && strncmp(end, "，", strlen("，")) != 0)
+                end++;
+            size_t skip = *end == ',' ? 1 : *end ? strlen("，") : 0;
+            *end = '\0';
+            if (*s) {
+                if (L->ncats >= sizeof L->cats / sizeof L->cats[0])
+                    return cli_fail("--categories: too many columns"), -1;
+                L->cats[L->ncats++] = s;
+            }
+            s = end + skip;
+        }
+        L->o.category_columns = L->cats;
+        L->o.category_count = L->ncats;
+        return 1;
+    }
+    default:
+        return 0;
+    }
+}
+
+int cli_load_table(cli_load *L, const char *path, fp_table **out)
+{
+    fp_diag d;
+    if (fp_table_load_file(path, &L->o, out, &d) != FP_OK)
+        return cli_fail_diag(&d);
+    return 0;
+}
+
+void cli_load_free(cli_load *L)
+{
+    for (size_t i = 0; i < L->nbufs; i++)
+        free(L->bufs[i]);
+    L->nbufs = 0;
+}

@@ -1,0 +1,101 @@
+/* report/report_json.c — the check report as one JSON object (schema in docs/check.md). */
+#include "fenpei/check.h"
+
+static void json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", out);
+        else if (c == '\t')
+            fputs("\\t", out);
+        else if (c == '\r')
+            fputs("\\r", out);
+        else if (c < 0x20)
+            fprintf(out, "\\u%04x", c);
+        else
+            fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+static void json_amount(FILE *out, fp_amount v)
+{
+    char buf[FP_AMOUNT_BUFSIZE];
+    fp_amount_format(v, 0, buf);
+    json_string(out, buf);
+}
+
+fp_error fp_report_write_json(const fp_report *r, const fp_table *t, const fp_check_options *opts,
+                              FILE *out)
+{
+    fputs("{\"file\":", out);
+    json_string(out, fp_table_source(t));
+    fprintf(out, ",\"rows\":%zu,\"unit\":", fp_table_row_count(t));
+    if (fp_table_unit(t))
+        json_string(out, fp_table_unit(t));
+    else
+        fputs("null", out);
+    fputs(",\"rules\":[", out);
+    int first = 1;
+    for (int k = FP_RULE_COLUMN_SUM; k <= FP_RULE_ADVANCE_BATCH; k++)
+        if (fp_report_rules(r) & (1u << k)) {
+            fprintf(out, "%s\"%s\"", first ? "" : ",", fp_rule_kind_name((fp_rule_kind)k));
+            first = 0;
+        }
+    for (size_t k = 0; opts && k < opts->custom_count; k++) {
+        fputs(first ? "" : ",", out);
+        json_string(out, fp_rule_text(opts->custom[k]));
+        first = 0;
+    }
+    fprintf(out, "],\"errors\":%zu,\"warnings\":%zu,\"findings\":[", fp_report_errors(r),
+            fp_report_warnings(r));
+    for (size_t i = 0; i < fp_report_count(r); i++) {
+        const fp_finding *f = fp_report_finding(r, i);
+        fprintf(out, "%s\n{\"rule\":\"%s\",\"severity\":\"%s\",\"line\":%ld,\"unit\":",
+                i ? "," : "", fp_rule_kind_name(f->rule),
+                f->severity == FP_SEVERITY_ERROR ? "error" : "warning",
+                fp_table_row_line(t, f->row));
+        json_string(out, fp_table_row_name(t, f->row));
+        fputs(",\"path\":[", out);
+        size_t path[256];
+        size_t n = fp_table_path(t, f->row, path, 256);
+        for (size_t k = 0; k < n && k < 256; k++) {
+            fputs(k ? "," : "", out);
+            json_string(out, fp_table_row_name(t, path[k]));
+        }
+        fputs("],\"column\":", out);
+        if (f->column != FP_NONE)
+            json_string(out, fp_table_column_name(t, f->column));
+        else
+            fputs("null", out);
+        int identity = f->rule <= FP_RULE_CUSTOM || f->rule == FP_RULE_ROUNDING_RESIDUE;
+        fputs(",\"expected\":", out);
+        if (identity)
+            json_amount(out, f->expected);
+        else
+            fputs("null", out);
+        fputs(",\"actual\":", out);
+        if (f->rule != FP_RULE_EMPTY_ROW)
+            json_amount(out, f->actual);
+        else
+            fputs("null", out);
+        fputs(",\"difference\":", out);
+        if (identity)
+            json_amount(out, f->difference);
+        else
+            fputs("null", out);
+        if (f->rule == FP_RULE_ROUNDING_RESIDUE)
+            fprintf(out, ",\"identity\":\"%s\"", fp_rule_kind_name(f->identity));
+        if (f->identity == FP_RULE_CUSTOM && opts && f->custom < opts->custom_count) {
+            fputs(",\"rule_text\":", out);
+            json_string(out, fp_rule_text(opts->custom[f->custom]));
+        }
+        fputc('}', out);
+    }
+    fputs("]}\n", out);
+    return ferror(out) ? FP_ERR_IO : FP_OK;
+}

@@ -1,0 +1,153 @@
+/* report/report_text.c — the readable check report, in Chinese or English. */
+#include <string.h>
+
+#include "fenpei/check.h"
+
+typedef struct words {
+    const char *rule[FP_RULE_MAX];
+    const char *computed[FP_RULE_MAX]; /* what the computed value is, per identity */
+    const char *error, *warning, *stated, *difference, *sep, *colon, *sep2, *end;
+    const char *file, *rows, *rules_checked, *custom;
+    const char *empty_row, *clawback, *negative, *residue_of;
+} words;
+
+static const words zh = {
+    .rule = {"列合计", "类别合计", "全年=已提前下达+此次下达", "自定义规则", "收回", "负数",
+             "空行", "尾差"},
+    .computed = {"下级之和", "各类别之和", "已提前下达+此次下达", "按规则应为"},
+    .error = "错误",
+    .warning = "警告",
+    .stated = "表中",
+    .difference = "相差",
+    .sep = "，",
+    .colon = "：",
+    .sep2 = "、",
+    .end = "。",
+    .file = "文件",
+    .rows = "行",
+    .rules_checked = "检查规则",
+    .custom = "自定义",
+    .empty_row = "该行没有任何金额",
+    .clawback = "此次下达为负数，即收回已下达资金",
+    .negative = "金额为负数",
+    .residue_of = "在容差之内",
+};
+
+static const words en = {
+    .rule = {"column-sum", "category-split", "advance-batch", "custom", "clawback",
+             "negative-amount", "empty-row", "rounding-residue"},
+    .computed = {"sum of rows", "sum of categories", "advance + batch", "rule requires"},
+    .error = "error",
+    .warning = "warning",
+    .stated = "stated",
+    .difference = "difference",
+    .sep = ", ",
+    .colon = ": ",
+    .sep2 = ", ",
+    .end = ".",
+    .file = "file",
+    .rows = "rows",
+    .rules_checked = "rules",
+    .custom = "custom",
+    .empty_row = "the row has no amount at all",
+    .clawback = "this batch is negative: money already sent is taken back",
+    .negative = "a negative amount",
+    .residue_of = "within the tolerance",
+};
+
+static void amount(FILE *out, fp_amount v)
+{
+    char buf[FP_AMOUNT_BUFSIZE];
+    fp_amount_format(v, 0, buf);
+    fputs(buf, out);
+}
+
+static void write_path(FILE *out, const fp_table *t, size_t row)
+{
+    size_t path[64];
+    size_t n = fp_table_path(t, row, path, 64);
+    for (size_t i = 0; i < n && i < 64; i++)
+        fprintf(out, "%s%s", i ? " / " : "", fp_table_row_name(t, path[i]));
+    if (n > 64) /* a pathologically deep tree: the top 64 levels tell where it is */
+        fputs(" / …", out);
+}
+
+fp_error fp_report_write_text(const fp_report *r, const fp_table *t, const fp_check_options *opts,
+                              fp_lang lang, FILE *out)
+{
+    const words *w = lang == FP_LANG_EN ? &en : &zh;
+    unsigned rules = fp_report_rules(r);
+    fprintf(out, "%s%s%s%s%zu %s\n", w->file, w->colon, fp_table_source(t), w->sep,
+            fp_table_row_count(t), w->rows);
+    fprintf(out, "%s%s", w->rules_checked, w->colon);
+    int first = 1;
+    for (int k = FP_RULE_COLUMN_SUM; k <= FP_RULE_ADVANCE_BATCH; k++)
+        if (rules & (1u << k)) {
+            fprintf(out, "%s%s", first ? "" : w->sep2, w->rule[k]);
+            first = 0;
+        }
+    for (size_t k = 0; opts && k < opts->custom_count; k++) {
+        fprintf(out, "%s%s「%s」", first ? "" : w->sep2, w->custom, fp_rule_text(opts->custom[k]));
+        first = 0;
+    }
+    fputs("\n\n", out);
+
+    size_t last_row = FP_NONE;
+    for (size_t i = 0; i < fp_report_count(r); i++) {
+        const fp_finding *f = fp_report_finding(r, i);
+        if (f->row != last_row) {
+            if (lang == FP_LANG_EN)
+                fprintf(out, "line %ld", fp_table_row_line(t, f->row));
+            else
+                fprintf(out, "第 %ld 行", fp_table_row_line(t, f->row));
+            fputs("  ", out);
+            write_path(out, t, f->row);
+            fputc('\n', out);
+            last_row = f->row;
+        }
+        fprintf(out, "  %s  %s", f->severity == FP_SEVERITY_ERROR ? w->error : w->warning,
+                w->rule[f->rule]);
+        if (f->rule == FP_RULE_ROUNDING_RESIDUE)
+            fprintf(out, "（%s）", w->rule[f->identity]);
+        if (f->column != FP_NONE)
+            fprintf(out, " %s", fp_table_column_name(t, f->column));
+        fputs(w->colon, out);
+        switch (f->rule) {
+        case FP_RULE_EMPTY_ROW:
+            fputs(w->empty_row, out);
+            break;
+        case FP_RULE_CLAWBACK:
+        case FP_RULE_NEGATIVE:
+            amount(out, f->actual);
+            fprintf(out, "%s%s", w->sep, f->rule == FP_RULE_CLAWBACK ? w->clawback : w->negative);
+            break;
+        default:
+            fprintf(out, "%s ", w->stated);
+            amount(out, f->actual);
+            fprintf(out, "%s%s ", w->sep, w->computed[f->identity]);
+            if (f->identity == FP_RULE_CUSTOM && opts && f->custom < opts->custom_count)
+                fprintf(out, "(%s) ", fp_rule_text(opts->custom[f->custom]));
+            amount(out, f->expected);
+            fprintf(out, "%s%s ", w->sep, w->difference);
+            if (f->difference > 0)
+                fputc('+', out);
+            amount(out, f->difference);
+            if (f->rule == FP_RULE_ROUNDING_RESIDUE)
+                fprintf(out, "%s%s", w->sep, w->residue_of);
+            break;
+        }
+        fprintf(out, "%s\n", w->end);
+    }
+    if (fp_report_count(r))
+        fputc('\n', out);
+    size_t rows = fp_table_row_count(t), errs = fp_report_errors(r), warns = fp_report_warnings(r);
+    if (lang == FP_LANG_EN && errs == 0)
+        fprintf(out, "%zu rows: every identity holds, %zu warnings.\n", rows, warns);
+    else if (lang == FP_LANG_EN)
+        fprintf(out, "%zu rows: %zu errors, %zu warnings.\n", rows, errs, warns);
+    else if (errs == 0)
+        fprintf(out, "共 %zu 行：各项平衡关系全部成立，%zu 个警告。\n", rows, warns);
+    else
+        fprintf(out, "共 %zu 行：%zu 个错误，%zu 个警告。\n", rows, errs, warns);
+    return ferror(out) ? FP_ERR_IO : FP_OK;
+}

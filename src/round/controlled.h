@@ -1,0 +1,35 @@
+/* round/controlled.h — controlled rounding of a tree × categories block (private). */
+#ifndef FENPEI_ROUND_CONTROLLED_H
+#define FENPEI_ROUND_CONTROLLED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fenpei/error.h"
+#include "fenpei/table.h" /* FP_NONE */
+
+/* A block to round: NODES tree nodes in pre-order (parent[i] < i, or FP_NONE for a root; a node
+ * with no children is a leaf), CATS categories. Only leaf cells carry targets; every internal
+ * cell (node, c) is the sum of its children's cells, every row total the sum of its categories.
+ *
+ * Exact targets, in whole units, are fractions over one common denominator DEN > 0:
+ *     target(leaf, c) = num[leaf * cats + c] / den     (num ≥ 0)
+ * (entries of num for internal nodes are ignored).
+ *
+ * The result x[node * cats + c] (written for every node, internal ones as sums) is integer and:
+ *   - every cell, every internal cell, every row total (Σ_c) of every node and every category
+ *     total over the roots lies in {floor, ceil} of its exact value (= it, when that is whole);
+ *   - all sums hold exactly;
+ *   - optional lower bounds hold: cell_min[node*cats+c] on leaf cells and row_min[node] on leaf
+ *     row totals (NULL for none; INT64_MIN for "no bound");
+ *   - among all such roundings, Σ over every cell and every row total of |x - exact| is least;
+ *     ties are broken deterministically (same input, same output).
+ * Returns FP_OK, FP_ERR_INFEASIBLE when the bounds exclude every such rounding, FP_ERR_NOMEM,
+ * or FP_ERR_AMOUNT_OVERFLOW when a value does not fit. */
+typedef __int128 fp_i128;
+
+fp_error fp_controlled_round(size_t nodes, const size_t *parent, size_t cats, const fp_i128 *num,
+                             fp_i128 den, const int64_t *cell_min, const int64_t *row_min,
+                             int64_t *x);
+
+#endif

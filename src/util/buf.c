@@ -1,0 +1,81 @@
+/* util/buf.c — growable arrays, the string pool, and filling diagnostics. */
+#include "util/buf.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int buf_reserve(void **ptr, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t n = *cap ? *cap : 16;
+    while (n < need) {
+        if (n > SIZE_MAX / 2 / size)
+            return -1;
+        n *= 2;
+    }
+    void *p = realloc(*ptr, n * size);
+    if (!p)
+        return -1;
+    *ptr = p;
+    *cap = n;
+    return 0;
+}
+
+int strpool_add(strpool *p, const char *s, size_t len, size_t *off)
+{
+    if (len > SIZE_MAX - p->len - 1)
+        return -1;
+    if (buf_reserve((void **)&p->data, &p->cap, p->len + len + 1, 1))
+        return -1;
+    if (len)
+        memcpy(p->data + p->len, s, len);
+    p->data[p->len + len] = '\0';
+    *off = p->len;
+    p->len += len + 1;
+    return 0;
+}
+
+void strpool_free(strpool *p)
+{
+    free(p->data);
+    p->data = NULL;
+    p->len = p->cap = 0;
+}
+
+/* Copy at most LEN bytes of S into DST (of SIZE), cutting only at a UTF-8 character boundary. */
+static void copy_utf8(char *dst, size_t size, const char *s, size_t len)
+{
+    if (len >= size) {
+        len = size - 1;
+        while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
+            len--;
+    }
+    memcpy(dst, s, len);
+    dst[len] = '\0';
+}
+
+fp_error diag_set(fp_diag *diag, fp_error code, const char *file, long line, const char *column,
+                  const char *text, size_t text_len, const char *fmt, ...)
+{
+    if (!diag)
+        return code;
+    memset(diag, 0, sizeof *diag);
+    diag->code = code;
+    diag->line = line;
+    if (file)
+        copy_utf8(diag->file, sizeof diag->file, file, strlen(file));
+    if (column)
+        copy_utf8(diag->column, sizeof diag->column, column, strlen(column));
+    if (text)
+        copy_utf8(diag->text, sizeof diag->text, text, text_len);
+    va_list ap;
+    va_start(ap, fmt);
+    char msg[sizeof diag->message];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    copy_utf8(diag->message, sizeof diag->message, msg, strlen(msg));
+    return code;
+}

@@ -1,0 +1,40 @@
+/* util/buf.h — small growable arrays and a string pool (private). */
+#ifndef FENPEI_UTIL_BUF_H
+#define FENPEI_UTIL_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "fenpei/error.h"
+
+/* Grow *PTR (of *CAP elements of SIZE bytes) to hold at least NEED elements. 0 or -1. */
+int buf_reserve(void **ptr, size_t *cap, size_t need, size_t size);
+
+/* A string pool: NUL-terminated strings appended one after another; offsets stay valid. */
+typedef struct strpool {
+    char *data;
+    size_t len, cap;
+} strpool;
+
+/* Append LEN bytes of S and a NUL; the offset of the copy goes to *OFF. 0 or -1. */
+int strpool_add(strpool *p, const char *s, size_t len, size_t *off);
+static inline const char *strpool_get(const strpool *p, size_t off) { return p->data + off; }
+void strpool_free(strpool *p);
+
+/* Fill DIAG (may be NULL) with CODE, the location, and a printf-formatted message. Returns CODE. */
+fp_error diag_set(fp_diag *diag, fp_error code, const char *file, long line, const char *column,
+                  const char *text, size_t text_len, const char *fmt, ...)
+    __attribute__((format(printf, 8, 9)));
+
+/* FNV-1a hash of LEN bytes. */
+static inline size_t hash_bytes(const char *s, size_t len)
+{
+    size_t h = (size_t)14695981039346656037ULL;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= (size_t)1099511628211ULL;
+    }
+    return h;
+}
+
+#endif
