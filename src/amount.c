@@ -60,6 +60,20 @@ fp_error fp_amount_parse(const char *text, size_t len, fp_amount *value, fp_amou
     fp_amount_info dummy;
     if (!info)
         info = &dummy;
+    /* Fast path for the common cell: up to 12 ASCII digits, nothing else. */
+    if (len - 1 < 12) {
+        int64_t v = 0;
+        size_t i = 0;
+        while (i < len && s[i] - (unsigned)'0' < 10)
+            v = v * 10 + (s[i++] - '0');
+        if (i == len) {
+            *value = v * FP_AMOUNT_SCALE;
+            info->blank = 0;
+            info->decimals = 0;
+            info->plain = len == 1 || s[0] != '0';
+            return FP_OK;
+        }
+    }
     memset(info, 0, sizeof *info);
     *value = 0;
 

@@ -97,10 +97,10 @@ Test(round_div, large_128_bit_values_do_not_overflow)
     fp_i128 q3 = -(fp_i128)((((unsigned __int128)1 << 127) + 1) / 3);
     cr_expect_eq(fp_round_div(I128_MIN, 3, FP_ROUND_DOWN), q3);
     cr_expect_eq(fp_round_div(I128_MIN, 3, FP_ROUND_UP), q3 + 1);
-    cr_expect_eq(fp_round_div(I128_MIN, 3, FP_ROUND_NEAREST), q3 + 1); /* q3 + 1/3 */
-    cr_expect_eq(fp_round_div(I128_MIN, 3, FP_ROUND_HALF_EVEN), q3 + 1);
+    cr_expect_eq(fp_round_div(I128_MIN, 3, FP_ROUND_NEAREST), q3); /* exactly q3 + 1/3 */
+    cr_expect_eq(fp_round_div(I128_MIN, 3, FP_ROUND_HALF_EVEN), q3);
     cr_expect_eq(fp_floor_div(I128_MIN, 3), q3);
-    /* -2^127 = 2^126·(-2) exactly, and (2^126+1)·(-2) + ... : halves at the bottom of the range */
+    /* (INT128_MIN + 1) / 2 = -2^126 + 1/2: a negative half at the bottom of the range */
     cr_expect_eq(fp_round_div(I128_MIN + 1, 2, FP_ROUND_NEAREST), -((fp_i128)1 << 126));
     cr_expect_eq(fp_round_div(I128_MIN + 1, 2, FP_ROUND_DOWN), -((fp_i128)1 << 126));
     cr_expect_eq(fp_round_div(I128_MIN + 1, 2, FP_ROUND_UP), -((fp_i128)1 << 126) + 1);

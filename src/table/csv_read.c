@@ -137,7 +137,9 @@ static fp_error grow_rows(loader *L)
     t->parent = p;
     for (size_t i = 0; i < t->ncols; i++) {
         column *c = &t->cols[i];
-        if (c->dense) {
+        if (c->role == FP_ROLE_LEVEL) {
+            continue; /* the level lives in the tree */
+        } else if (c->dense) {
             uint32_t *x = realloc(c->text, cap * sizeof *x);
             if (!x)
                 return nomem(L);
@@ -209,7 +211,8 @@ static void start_row(loader *L)
     }
 }
 
-static void store_cell(loader *L, size_t col, const char *s, size_t len)
+/* Store one cell. Returns 1 when the cell was plain digits (so it holds no line end). */
+static int store_cell(loader *L, size_t col, const char *s, size_t len)
 {
     fp_table *t = L->t;
     column *c = &t->cols[col];
@@ -218,27 +221,41 @@ static void store_cell(loader *L, size_t col, const char *s, size_t len)
         if (parse_level(s, len, &L->cur_level)) {
             L->err = diag_set(L->diag, FP_ERR_TREE_DEPTH, t->source, L->rec_line, c->name, s, len,
                               "the level (级次) must be a whole number such as 0, 1, 2");
-            return;
+            return 0;
         }
         L->level_seen = 1;
-        c->text[row] = 0;
-        return;
+        return 0;
     }
     if (c->dense) {
         size_t off = 0;
         if (len && strpool_add(&t->pool, s, len, &off)) {
             L->err = nomem(L);
-            return;
+            return 0;
         }
         if (off > UINT32_MAX) {
             L->err = diag_set(L->diag, FP_ERR_NOMEM, t->source, L->rec_line, NULL, NULL, 0,
                               "the table's text exceeds 4 GiB");
-            return;
+            return 0;
         }
         c->text[row] = (uint32_t)off;
         if (len)
             c->nonempty++;
-        return;
+        return 0;
+    }
+    /* The common cell, 1 to 12 ASCII digits, without the general parser. */
+    if (len - 1 < 12) {
+        int64_t v = 0;
+        size_t i = 0;
+        while (i < len && (unsigned char)s[i] - (unsigned)'0' < 10)
+            v = v * 10 + (s[i++] - '0');
+        if (i == len) {
+            c->values[row] = v * FP_AMOUNT_SCALE;
+            bit_set(c->blank, row, 0);
+            c->nonempty++;
+            if (len > 1 && s[0] == '0')
+                L->err = add_sparse(L, c, s, len); /* "007" is not plain */
+            return 1;
+        }
     }
     fp_amount v;
     fp_amount_info info;
@@ -250,7 +267,7 @@ static void store_cell(loader *L, size_t col, const char *s, size_t len)
             c->first_failed = (uint32_t)row;
         c->nonempty++;
         L->err = add_sparse(L, c, s, len);
-        return;
+        return 0;
     }
     if (!info.blank) {
         c->nonempty++;
@@ -259,6 +276,7 @@ static void store_cell(loader *L, size_t col, const char *s, size_t len)
     }
     if (!info.plain)
         L->err = add_sparse(L, c, s, len);
+    return 0;
 }
 
 /* A blank data row is dropped; a data row ends here. */
@@ -382,11 +400,13 @@ static void on_field(void *data, size_t len, void *ctx)
         if (L->err)
             return;
     }
-    if (len && (memchr(s, '\n', len) || memchr(s, '\r', len)))
-        L->line += count_newlines(s, len);
     if (len)
         L->rec_nonempty = 1;
-    if (!L->header_done) {
+    if (L->header_done && L->field < L->t->ncols) {
+        if (!store_cell(L, L->field, s, len))
+            L->line += count_newlines(s, len); /* a quoted cell may span lines */
+    } else if (!L->header_done) {
+        L->line += count_newlines(s, len);
         char *copy = malloc(len + 1);
         if (!copy || buf_reserve((void **)&L->pre, &L->precap, L->npre + 1, sizeof *L->pre)) {
             free(copy);
@@ -396,8 +416,6 @@ static void on_field(void *data, size_t len, void *ctx)
         memcpy(copy, s, len);
         copy[len] = '\0';
         L->pre[L->npre++] = copy;
-    } else if (L->field < L->t->ncols) {
-        store_cell(L, L->field, s, len);
     } else if (len) {
         L->err = diag_set(L->diag, FP_ERR_CSV, L->t->source, L->rec_line, NULL, s, len,
                           "row has %zu or more cells but the header has only %zu columns",

@@ -273,47 +273,75 @@ static fp_error parents_by_key(fp_table *t, size_t key_col, size_t parent_col, f
     return e;
 }
 
+/* first_child and next_sibling, in file order: walk backwards, pushing each row on its parent's
+ * list. Built on first use: a check never needs them. 0 or -1 (out of memory). */
+static int build_links(fp_table *t)
+{
+    if (t->first_child)
+        return 0;
+    size_t n = t->nrows;
+    int32_t *fc = malloc((n ? n : 1) * sizeof *fc), *ns = malloc((n ? n : 1) * sizeof *ns);
+    if (!fc || !ns) {
+        free(fc);
+        free(ns);
+        return -1;
+    }
+    int32_t root = -1;
+    for (size_t r = 0; r < n; r++)
+        fc[r] = -1;
+    for (size_t i = n; i-- > 0;) {
+        int32_t p = t->parent[i];
+        int32_t *head = p < 0 ? &root : &fc[p];
+        ns[i] = *head;
+        *head = (int32_t)i;
+    }
+    t->first_child = fc;
+    t->next_sibling = ns;
+    t->first_root = root;
+    return 0;
+}
+
+/* Links are built lazily behind a const table (the one place the library casts const away);
+ * if that allocation fails the accessors fall back to scanning, slower but still right. */
+static int ensure_links(const fp_table *t)
+{
+    return t->first_child || build_links((fp_table *)(uintptr_t)t) == 0;
+}
+
 fp_error table_link(fp_table *t, fp_diag *diag)
 {
     size_t n = t->nrows;
     free(t->first_child);
     free(t->next_sibling);
     free(t->order);
-    t->order = NULL;
-    t->first_child = malloc((n ? n : 1) * sizeof *t->first_child);
-    t->next_sibling = malloc((n ? n : 1) * sizeof *t->next_sibling);
-    if (!t->first_child || !t->next_sibling)
+    t->first_child = t->next_sibling = t->order = NULL;
+    if (build_links(t))
         return diag_set(diag, FP_ERR_NOMEM, t->source, 0, NULL, NULL, 0, "out of memory");
-    /* Refuse cycles: colour 0 unvisited, 1 on the current path, 2 done. Reuse next_sibling. */
-    int32_t *colour = t->next_sibling;
-    memset(colour, 0, n * sizeof *colour);
+    /* Refuse cycles: colour 0 unvisited, 1 on the current path, 2 done. */
+    uint8_t *colour = calloc(n ? n : 1, 1);
+    if (!colour)
+        return diag_set(diag, FP_ERR_NOMEM, t->source, 0, NULL, NULL, 0, "out of memory");
     for (size_t r = 0; r < n; r++) {
         size_t x = r;
         while (x != FP_NONE && colour[x] == 0) {
             colour[x] = 1;
-            x = t->parent[x] < 0 ? FP_NONE : (size_t)t->parent[x];
+            x = idx(t->parent[x]);
         }
-        if (x != FP_NONE && colour[x] == 1)
+        if (x != FP_NONE && colour[x] == 1) {
+            free(colour);
             return diag_set(diag, FP_ERR_TREE_CYCLE, t->source, fp_table_row_line(t, x), NULL,
                             fp_table_row_name(t, x), strlen(fp_table_row_name(t, x)),
                             "the row \"%s\" is its own ancestor through the 上级 links",
                             fp_table_row_name(t, x));
-        for (x = r; x != FP_NONE && colour[x] == 1;
-             x = t->parent[x] < 0 ? FP_NONE : (size_t)t->parent[x])
+        }
+        for (x = r; x != FP_NONE && colour[x] == 1; x = idx(t->parent[x]))
             colour[x] = 2;
     }
-    /* Children in file order: walk backwards, pushing each row on its parent's list. */
-    int32_t root = -1;
-    for (size_t r = 0; r < n; r++)
-        t->first_child[r] = -1;
-    for (size_t i = n; i-- > 0;) {
-        int32_t p = t->parent[i];
-        int32_t *head = p < 0 ? &root : &t->first_child[p];
-        t->next_sibling[i] = *head;
-        *head = (int32_t)i;
-    }
-    t->first_root = root;
-    /* Pre-order; keep it only when it differs from the file order. */
+    free(colour);
+    if (t->first_root < 0 && n)
+        return diag_set(diag, FP_ERR_TREE_CYCLE, t->source, fp_table_row_line(t, 0), NULL, NULL,
+                        0, "no row is at the top: the 上级 links form a cycle");
+    /* Pre-order; kept only when it differs from the file order. */
     int in_order = 1;
     for (size_t r = 1; r < n && in_order; r++) {
         /* The file order is pre-order iff every row's parent is the row before it or one of
@@ -332,7 +360,7 @@ fp_error table_link(fp_table *t, fp_diag *diag)
     if (!t->order)
         return diag_set(diag, FP_ERR_NOMEM, t->source, 0, NULL, NULL, 0, "out of memory");
     size_t k = 0;
-    int32_t x = root;
+    int32_t x = t->first_root;
     while (x >= 0) {
         t->order[k++] = x;
         if (t->first_child[x] >= 0) {
@@ -473,6 +501,10 @@ fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, s
                 return e;
         }
     }
+    if (level_col != FP_NONE) { /* pre-order and acyclic by construction */
+        t->first_root = 0;
+        return FP_OK;
+    }
     return table_link(t, diag);
 }
 
@@ -547,8 +579,26 @@ long fp_table_row_line(const fp_table *t, size_t row)
 }
 
 size_t fp_table_parent(const fp_table *t, size_t row) { return idx(t->parent[row]); }
-size_t fp_table_first_child(const fp_table *t, size_t row) { return idx(t->first_child[row]); }
-size_t fp_table_next_sibling(const fp_table *t, size_t row) { return idx(t->next_sibling[row]); }
+size_t fp_table_first_child(const fp_table *t, size_t row)
+{
+    if (ensure_links(t))
+        return idx(t->first_child[row]);
+    for (size_t r = row + 1; r < t->nrows; r++)
+        if (t->parent[r] == (int32_t)row)
+            return r;
+    return FP_NONE;
+}
+
+size_t fp_table_next_sibling(const fp_table *t, size_t row)
+{
+    if (ensure_links(t))
+        return idx(t->next_sibling[row]);
+    for (size_t r = row + 1; r < t->nrows; r++)
+        if (t->parent[r] == t->parent[row])
+            return r;
+    return FP_NONE;
+}
+
 size_t fp_table_first_root(const fp_table *t) { return idx(t->first_root); }
 
 int fp_table_depth(const fp_table *t, size_t row)
