@@ -135,7 +135,8 @@ fp_error fp_amount_parse(const char *text, size_t len, fp_amount *value, fp_amou
             group++;
             plain &= !wide;
         } else if (c == ',') {
-            if (digits == 0 || (grouped ? group != 3 : group > 3))
+            /* "0,123" is a decimal comma, never a grouped 123: refuse a leading zero group */
+            if (digits == 0 || lead_zero || (grouped ? group != 3 : group > 3))
                 return FP_ERR_AMOUNT_SYNTAX;
             grouped = 1;
             group = 0;

@@ -1,1 +1,774 @@
-/* stub */
+/* realloc.c — what-if reallocation: spread new totals over a subtree in whole units.
+ *
+ * For each --set the exact target is the bounded proportional solution (every free leaf scaled
+ * by one common rational factor f = fnum/fden, leaves at a bound held there), computed exactly in
+ * 128-bit integers. The targets are then rounded to whole units — jointly by controlled rounding
+ * (round/controlled.c) or level by level by a classical method (round/apportion.c) — written to
+ * the leaves, and every subtotal, year total and 此次下达 is recomputed from them. The result is
+ * checked with fp_check before it is returned. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fenpei/check.h"
+#include "fenpei/realloc.h"
+#include "round/controlled.h"
+#include "round/rational.h"
+#include "table/table_impl.h"
+#include "util/buf.h"
+
+typedef __int128 i128;
+
+void fp_realloc_options_init(fp_realloc_options *opts)
+{
+    memset(opts, 0, sizeof *opts);
+    opts->method = FP_METHOD_CONTROLLED;
+    opts->unit = FP_AMOUNT_SCALE;
+    opts->rounding = FP_ROUND_NEAREST;
+}
+
+/* One resolved --set. */
+typedef struct target {
+    size_t row, col; /* col: a category, or the total (whole rows) */
+    int whole;       /* 1: the year total of the row: every category scales */
+    fp_amount amount;
+    const char *unit_text, *col_text;
+} target;
+
+typedef struct ctx {
+    fp_table *t;       /* the new table, being changed */
+    const fp_realloc_options *o;
+    fp_diag *diag;
+    size_t n;
+    size_t *pre;       /* rows in pre-order */
+    size_t *pos;       /* position of each row in pre-order */
+    size_t *size;      /* rows in each subtree, itself included */
+    uint8_t *fixed;    /* row is in a --fix subtree */
+    size_t total, advance, batch;
+    size_t cats[256];  /* the columns that are split: the categories, or the total alone */
+    size_t ncats;
+    fp_amount *floor_of; /* per column: --min floor (0 = none) */
+} ctx;
+
+static int is_leaf(const ctx *C, size_t r) { return C->size[r] == 1; }
+
+static fp_error err_nomem(ctx *C)
+{
+    return diag_set(C->diag, FP_ERR_NOMEM, NULL, 0, NULL, NULL, 0, "out of memory");
+}
+
+/* ceil(a / u) and floor(a / u) in whole units (u > 0). */
+static int64_t units_ceil(fp_amount a, fp_amount u) { return (int64_t)-fp_floor_div(-(i128)a, u); }
+
+/* ---- resolving the request ---- */
+
+static fp_error find_unit(ctx *C, const char *name, size_t *row)
+{
+    size_t count = fp_table_find_row(C->t, name, row);
+    if (count == 0)
+        return diag_set(C->diag, FP_ERR_UNIT_NOT_FOUND, fp_table_source(C->t), 0, NULL, name,
+                        strlen(name), "no unit is named \"%s\" (give a name as in the table, or a "
+                                      "/-separated path such as 地州合计/巴州)",
+                        name);
+    if (count > 1) {
+        size_t second = FP_NONE;
+        for (size_t r = *row + 1; r < C->n && second == FP_NONE; r++)
+            if (strcmp(fp_table_row_name(C->t, r), name) == 0)
+                second = r;
+        return diag_set(C->diag, FP_ERR_UNIT_AMBIGUOUS, fp_table_source(C->t),
+                        fp_table_row_line(C->t, *row), NULL, name, strlen(name),
+                        "\"%s\" names %zu units (lines %ld and %ld …); give its path from the "
+                        "top, e.g. %s/%s",
+                        name, count, fp_table_row_line(C->t, *row),
+                        second == FP_NONE ? 0L : fp_table_row_line(C->t, second),
+                        fp_table_parent(C->t, *row) == FP_NONE
+                            ? ""
+                            : fp_table_row_name(C->t, fp_table_parent(C->t, *row)),
+                        name);
+    }
+    return FP_OK;
+}
+
+static fp_error resolve_target(ctx *C, const fp_realloc_target *in, target *out)
+{
+    fp_error e = find_unit(C, in->unit, &out->row);
+    if (e)
+        return e;
+    size_t col = fp_table_find_column(C->t, in->column);
+    out->unit_text = in->unit;
+    out->col_text = in->column;
+    out->amount = in->amount;
+    if (col == FP_NONE)
+        return diag_set(C->diag, FP_ERR_COLUMN, fp_table_source(C->t), 0, in->column, NULL, 0,
+                        "no column is headed \"%s\"", in->column);
+    fp_role role = fp_table_column_role(C->t, col);
+    if (role == FP_ROLE_ADVANCE || role == FP_ROLE_BATCH)
+        return diag_set(C->diag, FP_ERR_COLUMN, fp_table_source(C->t), 0, in->column, NULL, 0,
+                        "column \"%s\" cannot be set: %s", in->column,
+                        role == FP_ROLE_ADVANCE ? "已提前下达 has been sent and never changes"
+                                                : "此次下达 follows from 全年 − 已提前下达");
+    int split = 0;
+    for (size_t k = 0; k < C->ncats; k++)
+        split |= C->cats[k] == col;
+    if (!split && role != FP_ROLE_TOTAL)
+        return diag_set(C->diag, FP_ERR_COLUMN, fp_table_source(C->t), 0, in->column, NULL, 0,
+                        "column \"%s\" is not a category or the year total; only those can be "
+                        "set",
+                        in->column);
+    out->col = col;
+    out->whole = role == FP_ROLE_TOTAL && C->ncats > 1;
+    if (in->amount < 0)
+        return diag_set(C->diag, FP_ERR_ARGUMENT, fp_table_source(C->t), 0, in->column, NULL, 0,
+                        "the new amount of %s:%s is negative", in->unit, in->column);
+    if (C->fixed[out->row])
+        return diag_set(C->diag, FP_ERR_CONFLICT, fp_table_source(C->t),
+                        fp_table_row_line(C->t, out->row), NULL, in->unit, strlen(in->unit),
+                        "%s is set with --set but kept unchanged by --fix", in->unit);
+    return FP_OK;
+}
+
+/* Two targets overlap when one's subtree holds the other's row and their columns meet. */
+static int overlap(const ctx *C, const target *a, const target *b)
+{
+    size_t pa = C->pos[a->row], pb = C->pos[b->row];
+    int nested = (pb >= pa && pb < pa + C->size[a->row]) ||
+                 (pa >= pb && pa < pb + C->size[b->row]);
+    return nested && (a->whole || b->whole || a->col == b->col);
+}
+
+/* ---- the exact target: bounded proportional ---- */
+
+/* A leaf of the region, with what the solver needs. */
+typedef struct leaf {
+    size_t row;
+    int held;        /* row held at its lower bound (row mode) */
+    fp_amount lo;    /* row mode: the row's bound (a multiple of the unit); cell mode: the cell's */
+} leaf;
+
+/* Cells in mode "whole": row l, category k. v = current value, floored = held at its floor. */
+typedef struct solver {
+    ctx *C;
+    const target *tg;
+    leaf *leaves;
+    size_t nleaves;
+    uint8_t *floored; /* nleaves * ncats (cell mode: ncats = 1) */
+    size_t ncols;     /* categories that scale: all (whole) or the one */
+    const size_t *cols;
+    i128 fnum, fden;  /* the common factor */
+} solver;
+
+static fp_amount cell(const solver *S, size_t l, size_t k)
+{
+    return fp_table_amount(S->C->t, S->leaves[l].row, S->cols[k]);
+}
+
+static fp_amount floor_amount(const solver *S, size_t k)
+{
+    return S->C->floor_of[S->cols[k]];
+}
+
+/* Exact value of leaf l at factor f without its row bound: Σ_k max(floor, f v) as num/fden. */
+static i128 row_value_num(const solver *S, size_t l)
+{
+    i128 sum = 0;
+    for (size_t k = 0; k < S->ncols; k++) {
+        if (S->floored[l * S->ncols + k])
+            sum += (i128)floor_amount(S, k) * S->fden;
+        else
+            sum += (i128)cell(S, l, k) * S->fnum;
+    }
+    return sum;
+}
+
+/* Find f: Σ over leaves of max(row bound, Σ_k max(floor_k·[v>0], f·v)) = AVAILABLE. The active
+ * set (floored cells, held rows) only grows as f falls, so this ends within cells + rows rounds. */
+static fp_error solve_factor(solver *S, fp_amount available)
+{
+    ctx *C = S->C;
+    for (int round = 0;; round++) {
+        i128 fixed = 0, weight = 0;
+        for (size_t l = 0; l < S->nleaves; l++) {
+            if (S->leaves[l].held) {
+                fixed += S->leaves[l].lo;
+                continue;
+            }
+            for (size_t k = 0; k < S->ncols; k++) {
+                if (S->floored[l * S->ncols + k])
+                    fixed += floor_amount(S, k);
+                else
+                    weight += cell(S, l, k);
+            }
+        }
+        i128 rest = (i128)available - fixed;
+        if (rest < 0) {
+            char buf[FP_AMOUNT_BUFSIZE], need[FP_AMOUNT_BUFSIZE];
+            fp_amount_format(available, 0, buf);
+            fp_amount_format((fp_amount)(fixed - available), 0, need);
+            return diag_set(C->diag, FP_ERR_INFEASIBLE, fp_table_source(C->t),
+                            fp_table_row_line(C->t, S->tg->row), S->tg->col_text, NULL, 0,
+                            "%s:%s = %s cannot cover the floors and amounts already sent under "
+                            "it: it falls short by %s",
+                            S->tg->unit_text, S->tg->col_text, buf, need);
+        }
+        if (weight == 0) {
+            if (rest == 0) {
+                S->fnum = 0;
+                S->fden = 1;
+                return FP_OK;
+            }
+            return diag_set(C->diag, FP_ERR_INFEASIBLE, fp_table_source(C->t),
+                            fp_table_row_line(C->t, S->tg->row), S->tg->col_text, NULL, 0,
+                            "%s:%s has nothing to scale: every free row under it is 0 (or held), "
+                            "so there is no proportion to follow",
+                            S->tg->unit_text, S->tg->col_text);
+        }
+        S->fnum = rest;
+        S->fden = weight;
+        /* Anything now below its bound joins the active set. */
+        int changed = 0;
+        for (size_t l = 0; l < S->nleaves; l++) {
+            if (S->leaves[l].held)
+                continue;
+            for (size_t k = 0; k < S->ncols; k++) {
+                fp_amount v = cell(S, l, k), m = floor_amount(S, k);
+                uint8_t *fl = &S->floored[l * S->ncols + k];
+                if (!*fl && v > 0 && m > 0 && (i128)v * S->fnum < (i128)m * S->fden) {
+                    *fl = 1;
+                    changed = 1;
+                }
+            }
+            if (S->leaves[l].lo > 0 && row_value_num(S, l) < (i128)S->leaves[l].lo * S->fden) {
+                S->leaves[l].held = 1;
+                changed = 1;
+            }
+        }
+        if (!changed)
+            return FP_OK;
+        (void)round;
+    }
+}
+
+/* ---- rounding ---- */
+
+/* Split a held row's amount (LO, whole units) over its categories by largest remainder, with
+ * the floors; OUT gets units per category. */
+static fp_error split_held_row(solver *S, size_t l, int64_t *out)
+{
+    ctx *C = S->C;
+    fp_amount w[256];
+    int64_t mn[256];
+    for (size_t k = 0; k < S->ncols; k++) {
+        fp_amount v = cell(S, l, k);
+        w[k] = v;
+        mn[k] = v > 0 && floor_amount(S, k) > 0 ? floor_amount(S, k) / C->o->unit : 0;
+    }
+    return fp_apportion(FP_METHOD_HAMILTON, w, S->ncols, S->leaves[l].lo / C->o->unit, mn, NULL,
+                        out, C->diag);
+}
+
+/* The block of rows rounded together: the region's rows that hold a free leaf, in pre-order. */
+static fp_error controlled(solver *S, size_t *rows, size_t nrows, int64_t *leaf_units)
+{
+    ctx *C = S->C;
+    size_t K = S->ncols;
+    fp_error e = FP_OK;
+    size_t *parent = malloc(nrows * sizeof *parent);
+    size_t *local = NULL;
+    i128 *num = calloc(nrows * K, sizeof *num);
+    int64_t *x = malloc(nrows * K * sizeof *x);
+    int64_t held[256];
+    if (!parent || !num || !x) {
+        e = err_nomem(C);
+        goto done;
+    }
+    /* local index of each table row in the block */
+    local = malloc(C->n * sizeof *local);
+    if (!local) {
+        e = err_nomem(C);
+        goto done;
+    }
+    for (size_t i = 0; i < nrows; i++)
+        local[rows[i]] = i;
+    for (size_t i = 0; i < nrows; i++)
+        parent[i] = i == 0 ? FP_NONE : local[fp_table_parent(C->t, rows[i])];
+    i128 den = S->fden * C->o->unit;
+    size_t li = 0;
+    for (size_t i = 0; i < nrows; i++) {
+        if (li >= S->nleaves || S->leaves[li].row != rows[i])
+            continue;
+        const leaf *lf = &S->leaves[li];
+        if (lf->held && (e = split_held_row(S, li, held)) != FP_OK)
+            goto done;
+        for (size_t k = 0; k < K; k++) {
+            i128 *nk = &num[i * K + k];
+            if (lf->held)
+                *nk = (i128)held[k] * den;
+            else if (S->floored[li * K + k])
+                *nk = (i128)floor_amount(S, k) * S->fden;
+            else
+                *nk = (i128)cell(S, li, k) * S->fnum;
+        }
+        li++;
+    }
+    e = fp_controlled_round(nrows, parent, K, num, den, NULL, NULL, x);
+    if (e == FP_OK) {
+        li = 0;
+        for (size_t i = 0; i < nrows && li < S->nleaves; i++)
+            if (S->leaves[li].row == rows[i]) {
+                memcpy(&leaf_units[li * K], &x[i * K], K * sizeof *x);
+                li++;
+            }
+    } else if (e == FP_ERR_INFEASIBLE) {
+        e = diag_set(C->diag, FP_ERR_INTERNAL, NULL, 0, NULL, NULL, 0,
+                     "controlled rounding found no rounding of the exact targets");
+    } else {
+        e = diag_set(C->diag, e, NULL, 0, NULL, NULL, 0, "controlled rounding failed: %s",
+                     fp_strerror(e));
+    }
+done:
+    free(parent);
+    free(local);
+    free(num);
+    free(x);
+    return e;
+}
+
+/* ---- classical methods: level by level ---- */
+
+/* Lower bound, in units, of the amount the subtree of ROW (a block row) must get. */
+typedef struct level_ctx {
+    solver *S;
+    size_t *leaf_of; /* table row → leaf index, or FP_NONE */
+    int64_t *lo;     /* per table row: Σ of leaf lower bounds in units (block rows only) */
+    uint8_t *in_block;
+    fp_amount *weight; /* per table row: current amount of the split column(s) in the block */
+} level_ctx;
+
+/* Split UNITS over the block rows under ROW level by level with the classical method: each
+ * parent's units go to its block children in proportion to their weights, each child getting at
+ * least its lower bound. Leaves write their units to OUT[leaf index]. */
+typedef struct pending {
+    size_t row;
+    int64_t units;
+} pending;
+
+static fp_error split_down(level_ctx *X, size_t row, int64_t units, int64_t *out)
+{
+    ctx *C = X->S->C;
+    pending *stack = NULL;
+    size_t cap = 0, top = 0, scratch_cap = 0;
+    fp_amount *w = NULL;
+    int64_t *mn = NULL, *got = NULL;
+    size_t *ch = NULL;
+    fp_error e = FP_OK;
+    if (buf_reserve((void **)&stack, &cap, 1, sizeof *stack))
+        return err_nomem(C);
+    stack[top++] = (pending){row, units};
+    while (top && !e) {
+        pending cur = stack[--top];
+        if (X->leaf_of[cur.row] != FP_NONE) {
+            out[X->leaf_of[cur.row]] = cur.units;
+            continue;
+        }
+        size_t nch = 0;
+        for (size_t c = fp_table_first_child(C->t, cur.row); c != FP_NONE;
+             c = fp_table_next_sibling(C->t, c))
+            nch += X->in_block[c];
+        if (nch > scratch_cap) {
+            scratch_cap = nch;
+            fp_amount *w2 = realloc(w, nch * sizeof *w);
+            w = w2 ? w2 : w;
+            int64_t *m2 = realloc(mn, nch * sizeof *mn);
+            mn = m2 ? m2 : mn;
+            int64_t *g2 = realloc(got, nch * sizeof *got);
+            got = g2 ? g2 : got;
+            size_t *c2 = realloc(ch, nch * sizeof *ch);
+            ch = c2 ? c2 : ch;
+            if (!w2 || !m2 || !g2 || !c2) {
+                e = err_nomem(C);
+                break;
+            }
+        }
+        size_t i = 0;
+        for (size_t c = fp_table_first_child(C->t, cur.row); c != FP_NONE;
+             c = fp_table_next_sibling(C->t, c))
+            if (X->in_block[c]) {
+                ch[i] = c;
+                w[i] = X->weight[c];
+                mn[i] = X->lo[c];
+                i++;
+            }
+        if ((e = fp_apportion(C->o->method, w, nch, cur.units, mn, NULL, got, C->diag)) != FP_OK)
+            break;
+        if (buf_reserve((void **)&stack, &cap, top + nch, sizeof *stack)) {
+            e = err_nomem(C);
+            break;
+        }
+        for (i = 0; i < nch; i++)
+            stack[top++] = (pending){ch[i], got[i]};
+    }
+    free(stack);
+    free(w);
+    free(mn);
+    free(got);
+    free(ch);
+    return e;
+}
+
+/* ---- applying one target ---- */
+
+static fp_error apply(ctx *C, const target *tg)
+{
+    fp_table *t = C->t;
+    fp_amount u = C->o->unit;
+    solver S = {0};
+    S.C = C;
+    S.tg = tg;
+    S.cols = tg->whole ? C->cats : &tg->col;
+    S.ncols = tg->whole ? C->ncats : 1;
+    size_t first = C->pos[tg->row], end = first + C->size[tg->row];
+    size_t *rows = malloc(C->size[tg->row] * sizeof *rows);
+    uint8_t *in_block = calloc(C->n, 1);
+    S.leaves = malloc(C->size[tg->row] * sizeof *S.leaves);
+    fp_error e = FP_OK;
+    int64_t *units = NULL;
+    level_ctx X = {0};
+    if (!rows || !in_block || !S.leaves) {
+        e = err_nomem(C);
+        goto done;
+    }
+    /* The free leaves, and what the fixed ones already take. */
+    i128 fixed_sum = 0;
+    for (size_t p = first; p < end; p++) {
+        size_t r = C->pre[p];
+        if (!is_leaf(C, r))
+            continue;
+        fp_amount v = 0;
+        for (size_t k = 0; k < S.ncols; k++)
+            v += fp_table_amount(t, r, S.cols[k]);
+        if (C->fixed[r]) {
+            fixed_sum += v;
+            continue;
+        }
+        leaf *lf = &S.leaves[S.nleaves++];
+        lf->row = r;
+        lf->held = 0;
+        lf->lo = 0;
+        if (C->o->no_clawback && C->advance != FP_NONE) {
+            /* the row's new year total must stay ≥ 已提前下达; with one column split, the other
+             * categories stay as they are */
+            fp_amount others = C->total != FP_NONE ? fp_table_amount(t, r, C->total) - v : 0;
+            fp_amount need = fp_table_amount(t, r, C->advance) - others;
+            lf->lo = need > 0 ? units_ceil(need, u) * u : 0;
+        }
+        if (tg->whole) { /* the row must also hold its floors */
+            fp_amount floors = 0;
+            for (size_t k = 0; k < S.ncols; k++)
+                if (fp_table_amount(t, r, S.cols[k]) > 0)
+                    floors += C->floor_of[S.cols[k]];
+            if (floors > lf->lo)
+                lf->lo = floors;
+        }
+    }
+    i128 avail = (i128)tg->amount - fixed_sum;
+    if (avail < 0 || avail % u != 0) {
+        char a[FP_AMOUNT_BUFSIZE], f[FP_AMOUNT_BUFSIZE], uu[FP_AMOUNT_BUFSIZE];
+        fp_amount_format(tg->amount, 0, a);
+        fp_amount_format((fp_amount)fixed_sum, 0, f);
+        fp_amount_format(u, 0, uu);
+        e = diag_set(C->diag, avail < 0 ? FP_ERR_INFEASIBLE : FP_ERR_ARGUMENT, fp_table_source(t),
+                     fp_table_row_line(t, tg->row), tg->col_text, NULL, 0,
+                     avail < 0 ? "%s:%s = %s is less than the rows kept by --fix (%s)"
+                               : "%s:%s = %s less the rows kept by --fix (%s) is not a whole "
+                                 "number of units of %s",
+                     tg->unit_text, tg->col_text, a, f, uu);
+        goto done;
+    }
+    S.floored = calloc(S.nleaves * S.ncols + 1, 1);
+    units = malloc((S.nleaves * S.ncols + 1) * sizeof *units);
+    if (!S.floored || !units) {
+        e = err_nomem(C);
+        goto done;
+    }
+    if ((e = solve_factor(&S, (fp_amount)avail)) != FP_OK)
+        goto done;
+
+    /* The block: rows of the region that hold a free leaf (pre-order). */
+    for (size_t l = 0; l < S.nleaves; l++)
+        for (size_t r = S.leaves[l].row; r != FP_NONE && !in_block[r];
+             r = r == tg->row ? FP_NONE : fp_table_parent(t, r))
+            in_block[r] = 1;
+    size_t nrows = 0;
+    for (size_t p = first; p < end; p++)
+        if (in_block[C->pre[p]])
+            rows[nrows++] = C->pre[p];
+    if (S.nleaves == 0)
+        goto done; /* everything under it is fixed, and the amount matched them */
+
+    if (C->o->method == FP_METHOD_CONTROLLED) {
+        e = controlled(&S, rows, nrows, units);
+    } else {
+        X.S = &S;
+        X.in_block = in_block;
+        X.leaf_of = malloc(C->n * sizeof *X.leaf_of);
+        X.lo = calloc(C->n, sizeof *X.lo);
+        X.weight = calloc(C->n, sizeof *X.weight);
+        int64_t *rowunits = malloc((S.nleaves + 1) * sizeof *rowunits);
+        if (!X.leaf_of || !X.lo || !X.weight || !rowunits) {
+            free(rowunits);
+            e = err_nomem(C);
+            goto done;
+        }
+        for (size_t r = 0; r < C->n; r++)
+            X.leaf_of[r] = FP_NONE;
+        for (size_t l = 0; l < S.nleaves; l++) {
+            size_t r = S.leaves[l].row;
+            X.leaf_of[r] = l;
+            fp_amount v = 0;
+            for (size_t k = 0; k < S.ncols; k++)
+                v += fp_table_amount(t, r, S.cols[k]);
+            for (size_t a = r; a != FP_NONE; a = a == tg->row ? FP_NONE : fp_table_parent(t, a)) {
+                X.lo[a] += S.leaves[l].lo / u;
+                X.weight[a] += v;
+            }
+        }
+        int64_t total_units = (int64_t)(avail / u);
+        if (!tg->whole) {
+            /* one column: down the tree, floors and bounds as minimums */
+            for (size_t l = 0; l < S.nleaves; l++) {
+                fp_amount m = C->floor_of[tg->col];
+                fp_amount v = fp_table_amount(t, S.leaves[l].row, tg->col);
+                int64_t lo = S.leaves[l].lo / u;
+                if (v > 0 && m / u > lo)
+                    lo = m / u;
+                for (size_t a = S.leaves[l].row; a != FP_NONE;
+                     a = a == tg->row ? FP_NONE : fp_table_parent(t, a))
+                    X.lo[a] += lo - S.leaves[l].lo / u;
+            }
+            e = split_down(&X, tg->row, total_units, units);
+        } else {
+            /* row totals down the tree, then each leaf row over its categories */
+            e = split_down(&X, tg->row, total_units, rowunits);
+            for (size_t l = 0; l < S.nleaves && !e; l++) {
+                fp_amount w[256];
+                int64_t mn[256];
+                for (size_t k = 0; k < S.ncols; k++) {
+                    w[k] = cell(&S, l, k);
+                    mn[k] = w[k] > 0 ? C->floor_of[S.cols[k]] / u : 0;
+                }
+                e = fp_apportion(C->o->method, w, S.ncols, rowunits[l], mn, NULL,
+                                 &units[l * S.ncols], C->diag);
+            }
+        }
+        free(rowunits);
+    }
+    if (e)
+        goto done;
+    for (size_t l = 0; l < S.nleaves; l++)
+        for (size_t k = 0; k < S.ncols; k++)
+            fp_table_set_amount(t, S.leaves[l].row, S.cols[k], units[l * S.ncols + k] * u);
+done:
+    free(rows);
+    free(in_block);
+    free(S.leaves);
+    free(S.floored);
+    free(units);
+    free(X.leaf_of);
+    free(X.lo);
+    free(X.weight);
+    return e;
+}
+
+/* Recompute every internal cell of the split columns from its rows, then every year total and
+ * 此次下达: the identities hold by construction, and fp_check confirms it. */
+static void recompute(ctx *C)
+{
+    fp_table *t = C->t;
+    for (size_t p = C->n; p-- > 0;) {
+        size_t r = C->pre[p];
+        if (!is_leaf(C, r))
+            for (size_t k = 0; k < C->ncats; k++) {
+                fp_amount s = 0;
+                for (size_t c = fp_table_first_child(t, r); c != FP_NONE;
+                     c = fp_table_next_sibling(t, c))
+                    s += fp_table_amount(t, c, C->cats[k]);
+                if (s != fp_table_amount(t, r, C->cats[k]))
+                    fp_table_set_amount(t, r, C->cats[k], s);
+            }
+    }
+    for (size_t r = 0; r < C->n; r++) {
+        if (C->total != FP_NONE && (C->ncats > 1 || C->cats[0] != C->total)) {
+            fp_amount s = 0;
+            for (size_t k = 0; k < C->ncats; k++)
+                s += fp_table_amount(t, r, C->cats[k]);
+            if (s != fp_table_amount(t, r, C->total))
+                fp_table_set_amount(t, r, C->total, s);
+        }
+        if (C->total != FP_NONE && C->advance != FP_NONE && C->batch != FP_NONE) {
+            fp_amount b = fp_table_amount(t, r, C->total) - fp_table_amount(t, r, C->advance);
+            if (b != fp_table_amount(t, r, C->batch))
+                fp_table_set_amount(t, r, C->batch, b);
+        }
+    }
+}
+
+fp_error fp_realloc(const fp_table *in, const fp_realloc_options *opts, fp_table **out,
+                    fp_diag *diag)
+{
+    fp_realloc_options defaults;
+    if (!opts) {
+        fp_realloc_options_init(&defaults);
+        opts = &defaults;
+    }
+    *out = NULL;
+    fp_diag_clear(diag);
+    if (opts->unit <= 0)
+        return diag_set(diag, FP_ERR_ARGUMENT, NULL, 0, NULL, NULL, 0,
+                        "the unit must be positive");
+    if (opts->target_count == 0)
+        return diag_set(diag, FP_ERR_ARGUMENT, NULL, 0, NULL, NULL, 0,
+                        "nothing to do: give at least one new amount (--set)");
+    if (opts->method < 0 || opts->method >= FP_METHOD_MAX)
+        return diag_set(diag, FP_ERR_ARGUMENT, NULL, 0, NULL, NULL, 0, "unknown method");
+
+    /* The input must add up: a reallocation of a faulty table cannot be checked. */
+    fp_report *rep = NULL;
+    fp_error e = fp_check(in, NULL, &rep, diag);
+    if (e)
+        return e;
+    if (fp_report_errors(rep)) {
+        const fp_finding *f = NULL;
+        for (size_t i = 0; i < fp_report_count(rep) && !f; i++)
+            if (fp_report_finding(rep, i)->severity == FP_SEVERITY_ERROR)
+                f = fp_report_finding(rep, i);
+        e = diag_set(diag, FP_ERR_ARGUMENT, fp_table_source(in), fp_table_row_line(in, f->row),
+                     fp_table_column_name(in, f->column), NULL, 0,
+                     "the table does not add up (%zu errors, the first a %s); run 'fenpei check' "
+                     "and correct it before reallocating",
+                     fp_report_errors(rep), fp_rule_kind_name(f->rule));
+        fp_report_free(rep);
+        return e;
+    }
+    fp_report_free(rep);
+
+    ctx C = {0};
+    C.o = opts;
+    C.diag = diag;
+    C.t = fp_table_clone(in);
+    target *tg = calloc(opts->target_count, sizeof *tg);
+    if (!C.t || !tg) {
+        free(tg);
+        fp_table_free(C.t);
+        return diag_set(diag, FP_ERR_NOMEM, NULL, 0, NULL, NULL, 0, "out of memory");
+    }
+    fp_table *t = C.t;
+    C.n = t->nrows;
+    C.total = fp_table_role_column(t, FP_ROLE_TOTAL);
+    C.advance = fp_table_role_column(t, FP_ROLE_ADVANCE);
+    C.batch = fp_table_role_column(t, FP_ROLE_BATCH);
+    const size_t *cats;
+    size_t nc = fp_table_categories(t, &cats);
+    if (nc > sizeof C.cats / sizeof C.cats[0]) {
+        e = diag_set(diag, FP_ERR_COLUMN, NULL, 0, NULL, NULL, 0, "more than 256 categories");
+        goto done;
+    }
+    if (nc) {
+        memcpy(C.cats, cats, nc * sizeof *cats);
+        C.ncats = nc;
+    } else if (C.total != FP_NONE) {
+        C.cats[0] = C.total;
+        C.ncats = 1;
+    } else {
+        e = diag_set(diag, FP_ERR_COLUMN, fp_table_source(t), 0, NULL, NULL, 0,
+                     "the table has neither categories nor a year-total column to reallocate");
+        goto done;
+    }
+    C.pre = malloc(C.n * sizeof *C.pre);
+    C.pos = malloc(C.n * sizeof *C.pos);
+    C.size = malloc(C.n * sizeof *C.size);
+    C.fixed = calloc(C.n, 1);
+    C.floor_of = calloc(t->ncols, sizeof *C.floor_of);
+    if (!C.pre || !C.pos || !C.size || !C.fixed || !C.floor_of) {
+        e = err_nomem(&C);
+        goto done;
+    }
+    for (size_t k = 0; k < C.n; k++) {
+        C.pre[k] = t->order ? (size_t)t->order[k] : k;
+        C.pos[C.pre[k]] = k;
+        C.size[k] = 1;
+    }
+    for (size_t k = C.n; k-- > 0;) {
+        size_t r = C.pre[k], p = fp_table_parent(t, r);
+        if (p != FP_NONE)
+            C.size[p] += C.size[r];
+    }
+    for (size_t i = 0; i < opts->fixed_count; i++) {
+        size_t r;
+        if ((e = find_unit(&C, opts->fixed[i], &r)) != FP_OK)
+            goto done;
+        for (size_t p = C.pos[r]; p < C.pos[r] + C.size[r]; p++)
+            C.fixed[C.pre[p]] = 1;
+    }
+    for (size_t i = 0; i < opts->floor_count; i++) {
+        size_t col = fp_table_find_column(t, opts->floors[i].column);
+        int split = 0;
+        for (size_t k = 0; k < C.ncats; k++)
+            split |= C.cats[k] == col;
+        if (col == FP_NONE || !split) {
+            e = diag_set(diag, FP_ERR_COLUMN, fp_table_source(t), 0, opts->floors[i].column, NULL,
+                         0, "--min: \"%s\" is not a category column", opts->floors[i].column);
+            goto done;
+        }
+        if (opts->floors[i].amount < 0 || opts->floors[i].amount % opts->unit) {
+            e = diag_set(diag, FP_ERR_ARGUMENT, fp_table_source(t), 0, opts->floors[i].column,
+                         NULL, 0, "--min: the floor of \"%s\" must be a whole number of units",
+                         opts->floors[i].column);
+            goto done;
+        }
+        C.floor_of[col] = opts->floors[i].amount;
+    }
+    for (size_t i = 0; i < opts->target_count; i++) {
+        if ((e = resolve_target(&C, &opts->targets[i], &tg[i])) != FP_OK)
+            goto done;
+        fp_amount a = tg[i].amount;
+        if (a % opts->unit) /* the one single-value rounding: a target not in whole units */
+            tg[i].amount = (fp_amount)(fp_round_div(a, opts->unit, opts->rounding) * opts->unit);
+        for (size_t j = 0; j < i; j++)
+            if (overlap(&C, &tg[i], &tg[j])) {
+                e = diag_set(diag, FP_ERR_CONFLICT, fp_table_source(t), 0, NULL, NULL, 0,
+                             "--set %s:%s and --set %s:%s change the same cells; give targets "
+                             "on separate units or columns",
+                             tg[j].unit_text, tg[j].col_text, tg[i].unit_text, tg[i].col_text);
+                goto done;
+            }
+    }
+    for (size_t i = 0; i < opts->target_count && !e; i++) {
+        e = apply(&C, &tg[i]);
+        recompute(&C); /* the next target's bounds see this one's new totals */
+    }
+    if (e)
+        goto done;
+    /* A result that fails the tool's own checks is a bug and is never returned. */
+    if ((e = fp_check(t, NULL, &rep, diag)) != FP_OK)
+        goto done;
+    if (fp_report_errors(rep)) {
+        e = diag_set(diag, FP_ERR_INTERNAL, fp_table_source(t), 0, NULL, NULL, 0,
+                     "the reallocated table fails %zu identities; this is a bug in fenpei",
+                     fp_report_errors(rep));
+        fp_report_free(rep);
+        goto done;
+    }
+    fp_report_free(rep);
+done:
+    free(tg);
+    free(C.pre);
+    free(C.pos);
+    free(C.size);
+    free(C.fixed);
+    free(C.floor_of);
+    if (e) {
+        fp_table_free(C.t);
+        return e;
+    }
+    *out = C.t;
+    return FP_OK;
+}

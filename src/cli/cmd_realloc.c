@@ -1,9 +1,343 @@
-/* cli/cmd_realloc.c — fenpei realloc (placeholder until the engine lands). */
+/* cli/cmd_realloc.c — fenpei realloc: a what-if run that writes a new table in whole units. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
 #include "cli/cli.h"
+
+static const char usage_text[] =
+    "usage: fenpei realloc TABLE --set UNIT:COLUMN=AMOUNT [--set …] -o NEW.csv [OPTIONS]\n"
+    "\n"
+    "Give UNIT (a name, or a /-separated path such as 地州合计/巴州) a new AMOUNT in COLUMN (a\n"
+    "category, or the year total) and spread the change over its rows in proportion to their\n"
+    "current amounts, in whole units, so that every subtotal, category split and\n"
+    "全年 = 已提前下达 + 此次下达 still holds exactly. 已提前下达 never changes.\n"
+    "\n"
+    "Options:\n"
+    "  --set UNIT:COLUMN=AMOUNT  a new amount (repeatable, on separate units or columns)\n"
+    "  -o, --output FILE         the new table (CSV, same columns as TABLE)\n"
+    "  --diff FILE               per row and column: old, new, change, % change (CSV)\n"
+    "  --method M                controlled (default), hamilton, jefferson (dhondt),\n"
+    "                            webster (sainte-lague), huntington-hill, adams\n"
+    "  --unit AMOUNT             granularity of the result (default 1; e.g. 0.01)\n"
+    "  --rounding MODE           nearest (default), down, up, half-even: how a --set amount\n"
+    "                            that is not a whole number of units is rounded\n"
+    "  --no-clawback             no row's new year total below its 已提前下达 (此次下达 ≥ 0)\n"
+    "  --min COLUMN=AMOUNT       a floor for COLUMN on every row that receives it (repeatable)\n"
+    "  --fix UNIT                keep UNIT and its rows unchanged (repeatable)\n"
+    "  --force                   replace existing output files\n" CLI_LOAD_HELP
+    "  -h, --help                show this help\n"
+    "\n"
+    "Exit status: 0 written, 2 bad input, impossible request, or command line.\n";
+
+enum {
+    OPT_SET = CLI_OPT_FIRST_FREE,
+    OPT_DIFF,
+    OPT_METHOD,
+    OPT_UNIT,
+    OPT_ROUNDING,
+    OPT_NO_CLAWBACK,
+    OPT_MIN,
+    OPT_FIX,
+    OPT_FORCE
+};
+
+#define MAX_ITEMS 256
+
+/* Split "UNIT:COLUMN=AMOUNT" (the last '=' and the last ':' before it). */
+static int parse_set(const char *arg, fp_realloc_target *out, char **keep)
+{
+    char *s = strdup(arg);
+    if (!s)
+        return cli_fail("out of memory");
+    *keep = s;
+    char *eq = strrchr(s, '=');
+    if (!eq)
+        return cli_fail("--set \"%s\": expected UNIT:COLUMN=AMOUNT", arg);
+    *eq = '\0';
+    char *colon = strrchr(s, ':');
+    if (!colon)
+        return cli_fail("--set \"%s\": expected UNIT:COLUMN=AMOUNT (no ':' between the unit and "
+                        "the column)",
+                        arg);
+    *colon = '\0';
+    out->unit = s;
+    out->column = colon + 1;
+    if (!*out->unit || !*out->column)
+        return cli_fail("--set \"%s\": expected UNIT:COLUMN=AMOUNT", arg);
+    return cli_amount("--set", eq + 1, &out->amount) ? EXIT_USAGE : 0;
+}
+
+static int parse_min(const char *arg, fp_realloc_floor *out, char **keep)
+{
+    char *s = strdup(arg);
+    if (!s)
+        return cli_fail("out of memory");
+    *keep = s;
+    char *eq = strrchr(s, '=');
+    if (!eq || eq == s)
+        return cli_fail("--min \"%s\": expected COLUMN=AMOUNT", arg);
+    *eq = '\0';
+    out->column = s;
+    return cli_amount("--min", eq + 1, &out->amount) ? EXIT_USAGE : 0;
+}
+
+typedef struct writing {
+    const fp_table *old, *new_;
+} writing;
+
+static int write_table(FILE *out, void *p)
+{
+    writing *w = p;
+    fp_diag d;
+    return fp_table_write_csv(w->new_, out, -1, &d) == FP_OK ? 0 : cli_fail_diag(&d);
+}
+
+static void put_path(FILE *out, const fp_table *t, size_t row)
+{
+    size_t path[64];
+    size_t n = fp_table_path(t, row, path, 64);
+    for (size_t i = 0; i < n && i < 64; i++)
+        fprintf(out, "%s%s", i ? "/" : "", fp_table_row_name(t, path[i]));
+}
+
+/* Percentage change, exact to 0.01% (halves away from zero), or "" when OLD is 0. */
+static void put_percent(FILE *out, fp_amount old, fp_amount change)
+{
+    if (old == 0)
+        return;
+    __int128 num = (__int128)change * 10000, den = old < 0 ? -(__int128)old : old;
+    __int128 q = (num < 0 ? -num : num) / den, r = (num < 0 ? -num : num) % den;
+    if (2 * r >= den)
+        q++;
+    long long v = (long long)q;
+    fprintf(out, "%s%lld.%02lld%%", num < 0 && v ? "-" : "", v / 100, v % 100);
+}
+
+static int write_diff(FILE *out, void *p)
+{
+    writing *w = p;
+    const fp_table *a = w->old, *b = w->new_;
+    fputs("行号,单位,路径,列,原值,新值,变动,变动率\n", out);
+    for (size_t r = 0; r < fp_table_row_count(a); r++)
+        for (size_t c = 0; c < fp_table_column_count(a); c++) {
+            if (!fp_table_column_is_amount(a, c))
+                continue;
+            fp_amount o = fp_table_amount(a, r, c), n = fp_table_amount(b, r, c);
+            if (o == n)
+                continue;
+            char so[FP_AMOUNT_BUFSIZE], sn[FP_AMOUNT_BUFSIZE], sd[FP_AMOUNT_BUFSIZE];
+            fp_amount_format(o, 0, so);
+            fp_amount_format(n, 0, sn);
+            fp_amount_format(n - o, 0, sd);
+            fprintf(out, "%ld,%s,", fp_table_row_line(a, r), fp_table_row_name(a, r));
+            put_path(out, a, r);
+            fprintf(out, ",%s,%s,%s,%s,", fp_table_column_name(a, c), so, sn, sd);
+            put_percent(out, o, n - o);
+            fputc('\n', out);
+        }
+    return ferror(out) ? cli_fail("cannot write the diff") : 0;
+}
+
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+static void summary(const fp_table *a, const fp_table *b, const fp_realloc_options *o,
+                    const char *output)
+{
+    char buf[FP_AMOUNT_BUFSIZE], buf2[FP_AMOUNT_BUFSIZE];
+    fp_amount_format(o->unit, 0, buf);
+    printf("方法 %s，单位 %s，舍入 %s%s\n", fp_method_name(o->method), buf,
+           fp_rounding_name(o->rounding), o->no_clawback ? "，不收回已下达资金" : "");
+    for (size_t i = 0; i < o->target_count; i++) {
+        size_t row, col = fp_table_find_column(a, o->targets[i].column);
+        fp_table_find_row(a, o->targets[i].unit, &row);
+        fp_amount before = fp_table_amount(a, row, col), after = fp_table_amount(b, row, col);
+        fp_amount_format(before, 0, buf);
+        fp_amount_format(after, 0, buf2);
+        printf("设定 %s:%s：%s → %s\n", o->targets[i].unit, o->targets[i].column, buf, buf2);
+    }
+    size_t rows = 0, cells = 0;
+    for (size_t r = 0; r < fp_table_row_count(a); r++) {
+        int changed = 0;
+        for (size_t c = 0; c < fp_table_column_count(a); c++)
+            if (fp_table_column_is_amount(a, c) &&
+                fp_table_amount(a, r, c) != fp_table_amount(b, r, c)) {
+                cells++;
+                changed = 1;
+            }
+        rows += (size_t)changed;
+    }
+    printf("变动 %zu 行、%zu 个单元格；各项平衡关系全部成立。\n", rows, cells);
+    size_t batch = fp_table_role_column(a, FP_ROLE_BATCH);
+    if (batch != FP_NONE) {
+        size_t clawbacks = 0;
+        for (size_t r = 0; r < fp_table_row_count(b); r++)
+            clawbacks += fp_table_amount(b, r, batch) < 0;
+        if (clawbacks)
+            printf("注意：%zu 行的此次下达为负数（收回）；--no-clawback 可避免。\n", clawbacks);
+    }
+    printf("已写入 %s\n", output);
+}
 
 int cmd_realloc(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    return cli_fail("realloc: not implemented yet");
+    static const struct option longopts[] = {
+        {"set", required_argument, NULL, OPT_SET},
+        {"output", required_argument, NULL, 'o'},
+        {"diff", required_argument, NULL, OPT_DIFF},
+        {"method", required_argument, NULL, OPT_METHOD},
+        {"unit", required_argument, NULL, OPT_UNIT},
+        {"rounding", required_argument, NULL, OPT_ROUNDING},
+        {"no-clawback", no_argument, NULL, OPT_NO_CLAWBACK},
+        {"min", required_argument, NULL, OPT_MIN},
+        {"fix", required_argument, NULL, OPT_FIX},
+        {"force", no_argument, NULL, OPT_FORCE},
+        {"help", no_argument, NULL, 'h'},
+        CLI_LOAD_LONG_OPTIONS,
+        {NULL, 0, NULL, 0},
+    };
+    cli_load L = {0};
+    fp_load_options_init(&L.o);
+    fp_realloc_options ro;
+    fp_realloc_options_init(&ro);
+    fp_realloc_target targets[MAX_ITEMS];
+    fp_realloc_floor floors[MAX_ITEMS];
+    const char *fixed[MAX_ITEMS];
+    char *keep[2 * MAX_ITEMS];
+    size_t ntargets = 0, nfloors = 0, nfixed = 0, nkeep = 0;
+    const char *output = NULL, *diff = NULL;
+    int force = 0, rc = EXIT_USAGE;
+    fp_table *t = NULL, *result = NULL;
+
+    optind = 0;
+    int opt;
+    while ((opt = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+        int handled = cli_load_option(&L, opt, optarg);
+        if (handled < 0)
+            goto done;
+        if (handled)
+            continue;
+        switch (opt) {
+        case 'h':
+            fputs(usage_text, stdout);
+            rc = EXIT_CLEAN;
+            goto done;
+        case 'o':
+            output = optarg;
+            break;
+        case OPT_DIFF:
+            diff = optarg;
+            break;
+        case OPT_SET:
+            if (ntargets == MAX_ITEMS) {
+                cli_fail("--set: at most %d", MAX_ITEMS);
+                goto done;
+            }
+            if (parse_set(optarg, &targets[ntargets++], &keep[nkeep++]))
+                goto done;
+            break;
+        case OPT_MIN:
+            if (nfloors == MAX_ITEMS) {
+                cli_fail("--min: at most %d", MAX_ITEMS);
+                goto done;
+            }
+            if (parse_min(optarg, &floors[nfloors++], &keep[nkeep++]))
+                goto done;
+            break;
+        case OPT_FIX:
+            if (nfixed == MAX_ITEMS) {
+                cli_fail("--fix: at most %d", MAX_ITEMS);
+                goto done;
+            }
+            fixed[nfixed++] = optarg;
+            break;
+        case OPT_METHOD:
+            if (fp_method_parse(optarg, &ro.method) != FP_OK) {
+                cli_fail("--method: unknown method \"%s\"; expected controlled, hamilton, "
+                         "jefferson, dhondt, webster, sainte-lague, huntington-hill or adams",
+                         optarg);
+                goto done;
+            }
+            break;
+        case OPT_UNIT:
+            if (cli_amount("--unit", optarg, &ro.unit))
+                goto done;
+            if (ro.unit <= 0) {
+                cli_fail("--unit: must be positive, e.g. 1 or 0.01");
+                goto done;
+            }
+            break;
+        case OPT_ROUNDING:
+            if (fp_rounding_parse(optarg, &ro.rounding) != FP_OK) {
+                cli_fail("--rounding: expected nearest, down, up or half-even, not \"%s\"",
+                         optarg);
+                goto done;
+            }
+            break;
+        case OPT_NO_CLAWBACK:
+            ro.no_clawback = 1;
+            break;
+        case OPT_FORCE:
+            force = 1;
+            break;
+        default:
+            fputs("try 'fenpei realloc --help'\n", stderr);
+            goto done;
+        }
+    }
+    if (optind != argc - 1) {
+        cli_fail(optind >= argc ? "realloc: no table given; try 'fenpei realloc --help'"
+                                : "realloc: give exactly one table");
+        goto done;
+    }
+    if (!ntargets) {
+        cli_fail("realloc: nothing to do; give a new amount with --set UNIT:COLUMN=AMOUNT");
+        goto done;
+    }
+    if (!output) {
+        cli_fail("realloc: give the new table's file with -o NEW.csv");
+        goto done;
+    }
+    const char *input = argv[optind];
+    if (same_file(input, output) || (diff && same_file(input, diff))) {
+        cli_fail("realloc: the output would replace the input %s; choose another file", input);
+        goto done;
+    }
+    if (diff && strcmp(diff, output) == 0) {
+        cli_fail("realloc: -o and --diff name the same file");
+        goto done;
+    }
+    if ((rc = cli_load_table(&L, input, &t)) != 0)
+        goto done;
+    rc = EXIT_USAGE;
+    ro.targets = targets;
+    ro.target_count = ntargets;
+    ro.floors = floors;
+    ro.floor_count = nfloors;
+    ro.fixed = fixed;
+    ro.fixed_count = nfixed;
+    fp_diag d;
+    if (fp_realloc(t, &ro, &result, &d) != FP_OK) {
+        cli_fail_diag(&d);
+        goto done;
+    }
+    writing w = {t, result};
+    if (cli_write_file(output, force, write_table, &w))
+        goto done;
+    if (diff && cli_write_file(diff, force, write_diff, &w))
+        goto done;
+    summary(t, result, &ro, output);
+    rc = EXIT_CLEAN;
+done:
+    for (size_t i = 0; i < nkeep; i++)
+        free(keep[i]);
+    fp_table_free(result);
+    fp_table_free(t);
+    cli_load_free(&L);
+    return rc;
 }

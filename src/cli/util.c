@@ -31,7 +31,7 @@ int cli_fail_diag(const fp_diag *d)
         fprintf(stderr, "%s:", d->cell);
     if (d->file[0] || d->line || d->cell[0])
         fputc(' ', stderr);
-    if (d->column[0])
+    if (d->column[0] && !strstr(d->message, d->column))
         fprintf(stderr, "column \"%s\": ", d->column);
     if (d->text[0] && !strstr(d->message, d->text))
         fprintf(stderr, "\"%s\": ", d->text);

@@ -569,8 +569,12 @@ fp_error fp_apportion(fp_method method, const fp_amount *weights, size_t n, int6
         return fail(diag, FP_ERR_INFEASIBLE,
                     "the maximums add up to %s seats, %s fewer than the %lld to give",
                     u128_str(sum_hi, b1), u128_str(s - sum_hi, b2), (long long)seats);
-    if (n == 0)
-        return FP_OK; /* seats is 0 here: Σmin = 0 ≥ seats */
+    if (n == 0) {
+        if (seats == 0)
+            return FP_OK;
+        return fail(diag, FP_ERR_INFEASIBLE, "there are no parties to give the %lld seats to",
+                    (long long)seats);
+    }
     if (total == 0 && s != sum_lo)
         return fail(diag, FP_ERR_ARGUMENT,
                     "every weight is zero, so %lld seats cannot be split in proportion",

@@ -247,7 +247,8 @@ fp_error fp_check(const fp_table *t, const fp_check_options *opts, fp_report **o
         fp_report_free(r);
         return C.err;
     }
-    qsort(r->f, r->n, sizeof *r->f, cmp_finding);
+    if (r->n) /* qsort's array must not be NULL, even for zero elements */
+        qsort(r->f, r->n, sizeof *r->f, cmp_finding);
     *out = r;
     return FP_OK;
 }

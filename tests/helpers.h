@@ -1,0 +1,53 @@
+/* tests/helpers.h — shared helpers of the Criterion tests: files, tables, running the program. */
+#ifndef FENPEI_TESTS_HELPERS_H
+#define FENPEI_TESTS_HELPERS_H
+
+#include <stddef.h>
+
+#include "fenpei/fenpei.h"
+
+/* The bundled example table and its shape. */
+#define TH_BUNDLED FENPEI_SOURCE_DIR "/allocations/xinjiang-2024-basic-public-health-batch2.csv"
+#define TH_EXPECTED_DIR FENPEI_SOURCE_DIR "/tests/data/expected"
+
+/* The whole of file PATH, NUL-terminated (also when it holds NULs); its length to *LEN (may be
+ * NULL). NULL when it cannot be read. The caller frees it. */
+char *th_read_file(const char *path, size_t *len);
+
+/* Write LEN bytes of DATA to FENPEI_TEST_TMP/NAME (replacing it); returns that path, which the
+ * caller frees. Fails the running test when the file cannot be written. */
+char *th_write_tmp(const char *name, const void *data, size_t len);
+/* As th_write_tmp, for a NUL-terminated TEXT. */
+char *th_write_tmp_text(const char *name, const char *text);
+
+/* A copy of TEXT with the one occurrence of FROM replaced by TO. Fails the running test unless
+ * FROM occurs exactly once. The caller frees the result. */
+char *th_replace_once(const char *text, const char *from, const char *to);
+
+/* Load TEXT (a table as CSV/TSV text) from memory with default options, failing the running
+ * test (with the diagnostic) when it does not load. The caller frees the table. */
+fp_table *th_load_text(const char *text);
+/* Load the bundled table, failing the running test when it does not load. */
+fp_table *th_load_bundled(void);
+
+/* The row named NAME (which must name exactly one row), failing the test otherwise. */
+size_t th_row(const fp_table *t, const char *name);
+/* The column headed NAME, failing the test when there is none. */
+size_t th_col(const fp_table *t, const char *name);
+
+/* What a program run produced. */
+typedef struct th_run {
+    int status;   /* exit status, or 128 + signal number when killed by a signal */
+    char *out;    /* everything written to stdout, NUL-terminated */
+    size_t outlen;
+    char *err;    /* everything written to stderr, NUL-terminated */
+    size_t errlen;
+} th_run;
+
+/* Run the program ARGV[0] (searched in PATH when it has no '/') with the NULL-terminated
+ * arguments ARGV, stdin from /dev/null, capturing stdout and stderr separately. Fails the running
+ * test when the program cannot be started. Free the result with th_run_free. */
+th_run th_run_argv(const char *const *argv);
+void th_run_free(th_run *r);
+
+#endif
