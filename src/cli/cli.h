@@ -14,6 +14,7 @@ enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
 int cmd_check(int argc, char **argv);
 int cmd_apportion(int argc, char **argv);
 int cmd_realloc(int argc, char **argv);
+int cmd_notice(int argc, char **argv);
 
 /* "fenpei: MESSAGE" on stderr; returns EXIT_USAGE. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,0 +1,58 @@
+/* fenpei/xlsx.h — workbooks people open: the notice attachment, the audit, the what-if run. */
+#ifndef FENPEI_XLSX_H
+#define FENPEI_XLSX_H
+
+#include <stddef.h>
+
+#include "fenpei/check.h"
+#include "fenpei/error.h"
+#include "fenpei/realloc.h"
+#include "fenpei/table.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** How the notice table is titled and printed. Initialise with fp_notice_options_init. */
+typedef struct fp_notice_options {
+    const char *title;      /* merged title row; NULL: the table's title line, else "分配表" */
+    const char *unit;       /* the "单位：万元" line; NULL: the table's unit, else "万元" */
+    const char *sheet;      /* worksheet name; NULL: "分配表" */
+} fp_notice_options;
+
+void fp_notice_options_init(fp_notice_options *opts);
+
+/** Write T as the print-ready attachment of a 下达 notice to the new file PATH (the caller
+ *  makes PATH a temporary name and renames it): merged title, unit line, wrapped header,
+ *  names indented by level, bold subtotals, SUM formulas with cached values, outline levels,
+ *  frozen header, A4 landscape with repeated header rows and "第 &P 页 共 &N 页". The same
+ *  table always gives the same bytes. */
+fp_error fp_xlsx_write_notice(const fp_table *t, const fp_notice_options *opts, const char *path,
+                              fp_diag *diag);
+
+/** Write the audit workbook of REPORT (made from T with CHECK_OPTS) to PATH: the table with the
+ *  stated values, every cell taking part in a failing identity filled (errors red, warnings
+ *  amber) with a comment on the reported cell; a sheet 问题清单 listing the findings with links
+ *  to the cells; a summary at the top. */
+fp_error fp_xlsx_write_audit(const fp_table *t, const fp_report *report,
+                             const fp_check_options *check_opts, const char *path,
+                             fp_diag *diag);
+
+/** What a what-if run was, for its 参数 sheet: each line a label and a value. */
+typedef struct fp_xlsx_param {
+    const char *label;
+    const char *value;
+} fp_xlsx_param;
+
+/** Write the what-if workbook of a reallocation from OLD to NEW_ to PATH: sheets 新表 (the
+ *  notice layout of NEW_), 变动 (old, new, change, % change per unit and column, with
+ *  conditional formatting) and 参数 (PARAMS: the command's settings, method, unit, constraints
+ *  and the input file's digest) so the run can be reproduced from the workbook alone. */
+fp_error fp_xlsx_write_whatif(const fp_table *old, const fp_table *new_,
+                              const fp_notice_options *opts, const fp_xlsx_param *params,
+                              size_t nparams, const char *path, fp_diag *diag);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
