@@ -376,9 +376,6 @@ fp_error table_link(fp_table *t, fp_diag *diag)
 }
 
 fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, size_t parent_col,
-                      size_t code_col, size_t pcode_col, fp_diag *diag);
-
-fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, size_t parent_col,
                       size_t code_col, size_t pcode_col, fp_diag *diag)
 {
     fp_error e;

@@ -68,6 +68,9 @@ static inline void bit_set(uint8_t *b, size_t i, int v)
 fp_table *table_new(const char *source);
 /* Build first_child/next_sibling/first_root/order from parent[]; refuse cycles. */
 fp_error table_link(fp_table *t, fp_diag *diag);
+/* Finish a table after its last record: amount columns, roles, categories, the tree. */
+fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, size_t parent_col,
+                      size_t code_col, size_t pcode_col, fp_diag *diag);
 /* Text of a sparse cell, or NULL when the cell's text was not kept. */
 const char *column_sparse_text(const fp_table *t, const column *c, size_t row);
 
