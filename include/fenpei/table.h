@@ -38,6 +38,13 @@ typedef enum fp_role {
 /** Stable English name of a role ("category", "total", …). */
 const char *fp_role_name(fp_role role);
 
+/** How the rows of a table form a tree. */
+typedef enum fp_layout {
+    FP_LAYOUT_AUTO = 0,  /* a 级次/上级/编码 column if there is one, else the notice layout */
+    FP_LAYOUT_CANONICAL, /* a 级次, 上级 or 编码/上级编码 column, or a flat list */
+    FP_LAYOUT_NOTICE     /* as printed in a notice: the tree from order, names and sums */
+} fp_layout;
+
 /** How to read a table. Initialise with fp_load_options_init; every NULL/0 field means "detect". */
 typedef struct fp_load_options {
     char delimiter;                    /* ',', '\t', ';' … or 0 to detect from the header */
@@ -48,6 +55,11 @@ typedef struct fp_load_options {
     const char *batch_column;          /* header of the 此次下达 column */
     const char *const *category_columns; /* headers of the category columns … */
     size_t category_count;             /* … and how many (0 = detect) */
+    const char *sheet;                 /* XLSX: a sheet's name or 1-based number; NULL = the
+                                          first sheet holding a table */
+    fp_layout layout;                  /* how the rows form a tree; FP_LAYOUT_AUTO detects */
+    const char *to_unit;               /* convert amounts to this unit (元, 万元, 亿元); NULL =
+                                          keep the table's */
 } fp_load_options;
 
 /** Fill OPTS with the defaults (detect everything). */
@@ -107,6 +119,9 @@ size_t fp_table_first_child(const fp_table *t, size_t row);
 size_t fp_table_next_sibling(const fp_table *t, size_t row);
 /** First top-level row, or FP_NONE for an empty table (its siblings follow via next_sibling). */
 size_t fp_table_first_root(const fp_table *t);
+/** 1 when the place of ROW in the tree was inferred with doubt (notice layout: the sums
+ *  around it do not close), else 0. */
+int fp_table_row_uncertain(const fp_table *t, size_t row);
 /** Depth of ROW: 0 for a top-level row. */
 int fp_table_depth(const fp_table *t, size_t row);
 /** Writes at most CAP row indices from the top-level ancestor down to ROW into PATH; returns

@@ -15,6 +15,7 @@ int cmd_check(int argc, char **argv);
 int cmd_apportion(int argc, char **argv);
 int cmd_realloc(int argc, char **argv);
 int cmd_notice(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
 
 /* "fenpei: MESSAGE" on stderr; returns EXIT_USAGE. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -35,6 +36,9 @@ enum {
     CLI_OPT_ADVANCE,
     CLI_OPT_BATCH,
     CLI_OPT_CATEGORIES,
+    CLI_OPT_SHEET,
+    CLI_OPT_LAYOUT,
+    CLI_OPT_TO_UNIT,
     CLI_OPT_FIRST_FREE /* commands number their own options from here */
 };
 #define CLI_LOAD_LONG_OPTIONS                                                                   \
@@ -44,7 +48,10 @@ enum {
         {"total", required_argument, NULL, CLI_OPT_TOTAL},                                      \
         {"advance", required_argument, NULL, CLI_OPT_ADVANCE},                                  \
         {"batch", required_argument, NULL, CLI_OPT_BATCH},                                      \
-        {"categories", required_argument, NULL, CLI_OPT_CATEGORIES}
+        {"categories", required_argument, NULL, CLI_OPT_CATEGORIES},                            \
+        {"sheet", required_argument, NULL, CLI_OPT_SHEET},                                      \
+        {"layout", required_argument, NULL, CLI_OPT_LAYOUT},                                    \
+        {"to-unit", required_argument, NULL, CLI_OPT_TO_UNIT}
 #define CLI_LOAD_HELP                                                                           \
     "  --delimiter C       cell separator: ',', ';', '|' or 'tab' (default: detected)\n"        \
     "  --encoding ENC      UTF-8, GB18030, GBK, UTF-16 … (default: detected)\n"                \
@@ -52,7 +59,10 @@ enum {
     "  --total COL         the year-total column (default: 全年应拨付资金合计, 合计, 总额 …)\n"   \
     "  --advance COL       the 已提前下达 column\n"                                             \
     "  --batch COL         the 此次下达 column\n"                                               \
-    "  --categories A,B,…  the category columns (default: between the name and the total)\n"
+    "  --categories A,B,…  the category columns (default: between the name and the total)\n"  \
+    "  --sheet NAME|N      the worksheet of an XLSX file (default: the first with a table)\n"   \
+    "  --layout L          auto (default), canonical (级次/上级 column) or notice (as printed)\n" \
+    "  --to-unit U         convert amounts to 元, 万元 or 亿元\n"
 
 typedef struct cli_load {
     fp_load_options o;

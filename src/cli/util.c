@@ -121,6 +121,22 @@ int cli_load_option(cli_load *L, int opt, const char *arg)
     case CLI_OPT_BATCH:
         L->o.batch_column = arg;
         return 1;
+    case CLI_OPT_SHEET:
+        L->o.sheet = arg;
+        return 1;
+    case CLI_OPT_TO_UNIT:
+        L->o.to_unit = arg;
+        return 1;
+    case CLI_OPT_LAYOUT:
+        if (strcmp(arg, "auto") == 0)
+            L->o.layout = FP_LAYOUT_AUTO;
+        else if (strcmp(arg, "canonical") == 0)
+            L->o.layout = FP_LAYOUT_CANONICAL;
+        else if (strcmp(arg, "notice") == 0)
+            L->o.layout = FP_LAYOUT_NOTICE;
+        else
+            return cli_fail("--layout: expected auto, canonical or notice, not \"%s\"", arg), -1;
+        return 1;
     case CLI_OPT_CATEGORIES: {
         /* a comma-separated list (ASCII or full-width comma); may be given several times */
         char *copy = strdup(arg);

@@ -412,7 +412,14 @@ loader *loader_new(const char *name, const fp_load_options *opts, fp_diag *diag)
     return L;
 }
 
-void loader_set_sheet(loader *L, const char *sheet) { L->sheet = sheet; }
+void loader_set_sheet(loader *L, const char *sheet)
+{
+    L->sheet = sheet;
+    free(L->t->sheet);
+    L->t->sheet = sheet ? strdup(sheet) : NULL;
+    if (sheet && !L->t->sheet)
+        L->err = nomem(L);
+}
 
 fp_error loader_error(const loader *L) { return L->err; }
 

@@ -1,4 +1,5 @@
 /* table/table.c — the fp_table: column roles, the tree, accessors, copying and freeing. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,12 +58,14 @@ void fp_table_free(fp_table *t)
     free(t->cols);
     free(t->source);
     free(t->unit);
+    free(t->sheet);
     strpool_free(&t->pool);
     free(t->marks);
     free(t->parent);
     free(t->first_child);
     free(t->next_sibling);
     free(t->order);
+    free(t->uncertain);
     free(t->cats);
     free(t);
 }
@@ -90,23 +93,27 @@ fp_table *fp_table_clone(const fp_table *t)
     *c = *t;
     c->source = NULL;
     c->unit = NULL;
+    c->sheet = NULL;
     c->cols = NULL;
     c->ncols = 0;
     c->pool.data = NULL;
     c->marks = NULL;
     c->parent = c->first_child = c->next_sibling = c->order = NULL;
+    c->uncertain = NULL;
     c->cats = NULL;
     size_t n = t->nrows;
     c->rowcap = n;
     c->pool.cap = t->pool.len;
     c->markcap = t->nmarks;
     if (!(c->source = strdup(t->source)) || (t->unit && !(c->unit = strdup(t->unit))) ||
+        (t->sheet && !(c->sheet = strdup(t->sheet))) ||
         dup_bytes(&c->pool.data, t->pool.data, t->pool.len) ||
         dup_bytes(&c->marks, t->marks, t->nmarks * sizeof *t->marks) ||
         dup_bytes(&c->parent, t->parent, n * sizeof *t->parent) ||
         dup_bytes(&c->first_child, t->first_child, n * sizeof *t->first_child) ||
         dup_bytes(&c->next_sibling, t->next_sibling, n * sizeof *t->next_sibling) ||
         dup_bytes(&c->order, t->order, n * sizeof *t->order) ||
+        dup_bytes(&c->uncertain, t->uncertain, n * sizeof *t->uncertain) ||
         dup_bytes(&c->cats, t->cats, t->ncats * sizeof *t->cats) ||
         !(c->cols = calloc(t->ncols ? t->ncols : 1, sizeof *c->cols)))
         goto fail;
@@ -404,13 +411,16 @@ fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, s
             const char *txt = column_sparse_text(t, c, c->first_failed);
             fp_amount v;
             fp_error pe = fp_amount_parse(txt, strlen(txt), &v, NULL);
-            return diag_set(diag, pe, t->source, fp_table_row_line(t, c->first_failed), h, txt,
-                            strlen(txt), "%s: expected an amount such as 1234, 1,234.5, (12) or "
-                                         "an empty cell, \"-\" or \"—\"%s",
-                            pe == FP_ERR_AMOUNT_OVERFLOW    ? "amount out of range"
-                            : pe == FP_ERR_AMOUNT_PRECISION ? "more than 6 decimals"
-                                                            : "not an amount",
-                            c->failed > 1 ? " (and more cells in this column)" : "");
+            diag_set(diag, pe, t->source, fp_table_row_line(t, c->first_failed), h, txt,
+                     strlen(txt), "%s: expected an amount such as 1234, 1,234.5, (12) or an "
+                                  "empty cell, \"-\" or \"—\"%s",
+                     pe == FP_ERR_AMOUNT_OVERFLOW    ? "amount out of range"
+                     : pe == FP_ERR_AMOUNT_PRECISION ? "more than 6 decimals"
+                                                     : "not an amount",
+                     c->failed > 1 ? " (and more cells in this column)" : "");
+            if (diag)
+                table_cell_ref(t, c->first_failed, i, diag->cell, sizeof diag->cell);
+            return pe;
         }
         if (amount) {
             c->is_amount = 1;
@@ -505,6 +515,21 @@ fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, s
     return table_link(t, diag);
 }
 
+void table_cell_ref(const fp_table *t, size_t row, size_t col, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (!t->sheet)
+        return;
+    char letters[16];
+    size_t n = 0;
+    for (size_t c = col + 1; c > 0 && n < sizeof letters; c = (c - 1) / 26)
+        letters[n++] = (char)('A' + (c - 1) % 26);
+    char rev[16];
+    for (size_t i = 0; i < n; i++)
+        rev[i] = letters[n - 1 - i];
+    snprintf(buf, size, "%s!%.*s%ld", t->sheet, (int)n, rev, fp_table_row_line(t, row));
+}
+
 /* ---- accessors ---- */
 
 const char *column_sparse_text(const fp_table *t, const column *c, size_t row)
@@ -597,6 +622,11 @@ size_t fp_table_next_sibling(const fp_table *t, size_t row)
 }
 
 size_t fp_table_first_root(const fp_table *t) { return idx(t->first_root); }
+
+int fp_table_row_uncertain(const fp_table *t, size_t row)
+{
+    return t->uncertain ? t->uncertain[row] : 0;
+}
 
 int fp_table_depth(const fp_table *t, size_t row)
 {

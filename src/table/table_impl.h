@@ -37,6 +37,7 @@ typedef struct line_mark {
 struct fp_table {
     char *source;
     char *unit;
+    char *sheet;           /* the worksheet read (XLSX), for cell references; or NULL */
     size_t nrows, rowcap;
     size_t ncols;
     column *cols;
@@ -46,6 +47,7 @@ struct fp_table {
     int32_t *parent;       /* -1 for a top-level row */
     int32_t *first_child;  /* -1 when none */
     int32_t *next_sibling; /* -1 when none */
+    uint8_t *uncertain;    /* per row: place in the tree inferred with doubt; NULL = none */
     int32_t *order;        /* rows in pre-order; NULL when the file order already is */
     int32_t first_root;
     int level_base;        /* 级次 of a top-level row, to write the column back */
@@ -71,6 +73,9 @@ fp_error table_link(fp_table *t, fp_diag *diag);
 /* Finish a table after its last record: amount columns, roles, categories, the tree. */
 fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, size_t parent_col,
                       size_t code_col, size_t pcode_col, fp_diag *diag);
+/* Write the reference of cell (ROW, COL) — "Sheet!C57" — into BUF (SIZE bytes), or "" for
+ * a table that is not from a worksheet. */
+void table_cell_ref(const fp_table *t, size_t row, size_t col, char *buf, size_t size);
 /* Text of a sparse cell, or NULL when the cell's text was not kept. */
 const char *column_sparse_text(const fp_table *t, const column *c, size_t row);
 
