@@ -1,1 +1,744 @@
+/* test_controlled.c — controlled rounding: brute force on small trees, properties and an
+ * independent optimality certificate on large blocks, bounds, the Xinjiang example, edges. */
+
 #include <criterion/criterion.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "round/controlled.h"
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+static uint64_t rng_state;
+
+static uint64_t rng(void)
+{
+    uint64_t z = (rng_state += 0x9E3779B97F4A7C15u);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    return z ^ (z >> 31);
+}
+
+static uint64_t below(uint64_t n)
+{
+    return rng() % n;
+}
+
+typedef struct blk {
+    size_t nodes, cats;
+    size_t *parent;
+    fp_i128 *num;
+    fp_i128 den;
+    int64_t *cell_min; /* NULL or nodes*cats */
+    int64_t *row_min;  /* NULL or nodes */
+    bool *leaf;        /* computed on first use, once parent is final */
+} blk;
+
+static blk blk_new(size_t nodes, size_t cats)
+{
+    blk b = {nodes, cats, NULL, NULL, 1, NULL, NULL, NULL};
+    b.parent = calloc(nodes + 1, sizeof *b.parent);
+    b.num = calloc(nodes * cats + 1, sizeof *b.num);
+    cr_assert(b.parent && b.num);
+    return b;
+}
+
+static void blk_free(blk *b)
+{
+    free(b->parent);
+    free(b->num);
+    free(b->cell_min);
+    free(b->row_min);
+    free(b->leaf);
+}
+
+static bool is_leaf(blk *b, size_t v)
+{
+    if (!b->leaf) {
+        b->leaf = malloc((b->nodes + 1) * sizeof *b->leaf);
+        cr_assert(b->leaf);
+        for (size_t w = 0; w < b->nodes; w++) b->leaf[w] = true;
+        for (size_t w = 0; w < b->nodes; w++)
+            if (b->parent[w] != FP_NONE) b->leaf[b->parent[w]] = false;
+    }
+    return b->leaf[v];
+}
+
+static fp_error run(blk *b, int64_t *x)
+{
+    return fp_controlled_round(b->nodes, b->parent, b->cats, b->num, b->den, b->cell_min,
+                               b->row_min, x);
+}
+
+/* Exact numerators of every cell (leaves as given, internal ones summed). */
+static fp_i128 *exact_cells(blk *b)
+{
+    fp_i128 *e = calloc(b->nodes * b->cats + 1, sizeof *e);
+    cr_assert(e);
+    for (size_t v = 0; v < b->nodes; v++)
+        if (is_leaf(b, v))
+            for (size_t c = 0; c < b->cats; c++) e[v * b->cats + c] = b->num[v * b->cats + c];
+    for (size_t v = b->nodes; v-- > 0;)
+        if (b->parent[v] != FP_NONE)
+            for (size_t c = 0; c < b->cats; c++)
+                e[b->parent[v] * b->cats + c] += e[v * b->cats + c];
+    return e;
+}
+
+/* |x·den - num| over den, in units of 1/den. */
+static fp_i128 dev(int64_t x, fp_i128 num, fp_i128 den)
+{
+    fp_i128 d = (fp_i128)x * den - num;
+    return d < 0 ? -d : d;
+}
+
+/* True when X rounds NUM/DEN to floor or ceil (exactly, when whole). */
+static bool within_one(int64_t x, fp_i128 num, fp_i128 den)
+{
+    return dev(x, num, den) < den;
+}
+
+/* Every property the contract promises, except optimality. Returns a reason, or NULL. */
+static const char *violation(blk *b, const int64_t *x)
+{
+    size_t n = b->nodes, k = b->cats;
+    fp_i128 *e = exact_cells(b);
+    const char *why = NULL;
+    fp_i128 *sum = calloc(n * k + 1, sizeof *sum);
+    cr_assert(sum);
+    for (size_t v = n; v-- > 0;) {
+        bool leaf = is_leaf(b, v);
+        fp_i128 rx = 0, re = 0;
+        for (size_t c = 0; c < k; c++) {
+            size_t i = v * k + c;
+            if (!within_one(x[i], e[i], b->den)) why = "a cell is not floor or ceil of its share";
+            if (!leaf && sum[i] != x[i]) why = "an internal cell is not the sum of its children";
+            if (leaf && b->cell_min && b->cell_min[i] != INT64_MIN && x[i] < b->cell_min[i])
+                why = "a cell minimum is not met";
+            if (b->parent[v] != FP_NONE) sum[b->parent[v] * k + c] += x[i];
+            rx += x[i];
+            re += e[i];
+        }
+        if (!within_one((int64_t)rx, re, b->den)) why = "a row total is not floor or ceil";
+        if (leaf && b->row_min && b->row_min[v] != INT64_MIN && rx < b->row_min[v])
+            why = "a row minimum is not met";
+    }
+    for (size_t c = 0; c < k; c++) {
+        fp_i128 tx = 0, te = 0;
+        for (size_t v = 0; v < n; v++)
+            if (b->parent[v] == FP_NONE) {
+                tx += x[v * k + c];
+                te += e[v * k + c];
+            }
+        if (!within_one((int64_t)tx, te, b->den)) why = "a category total is not floor or ceil";
+    }
+    free(sum);
+    free(e);
+    return why;
+}
+
+/* Σ over every cell and every row total of |x - exact|, in units of 1/den. */
+static fp_i128 cost(blk *b, const int64_t *x)
+{
+    fp_i128 *e = exact_cells(b);
+    fp_i128 total = 0;
+    for (size_t v = 0; v < b->nodes; v++) {
+        fp_i128 rx = 0, re = 0;
+        for (size_t c = 0; c < b->cats; c++) {
+            size_t i = v * b->cats + c;
+            total += dev(x[i], e[i], b->den);
+            rx += x[i];
+            re += e[i];
+        }
+        total += dev((int64_t)rx, re, b->den);
+    }
+    free(e);
+    return total;
+}
+
+/* Leaf values fix everything else: fill internal cells with sums. */
+static void fill_sums(blk *b, int64_t *x)
+{
+    for (size_t v = 0; v < b->nodes; v++)
+        if (!is_leaf(b, v))
+            for (size_t c = 0; c < b->cats; c++) x[v * b->cats + c] = 0;
+    for (size_t v = b->nodes; v-- > 0;)
+        if (b->parent[v] != FP_NONE)
+            for (size_t c = 0; c < b->cats; c++)
+                x[b->parent[v] * b->cats + c] += x[v * b->cats + c];
+}
+
+static fp_i128 floor_div(fp_i128 a, fp_i128 d)
+{
+    return a / d; /* a ≥ 0 throughout these tests */
+}
+
+/* ---- 1. brute force on small trees ------------------------------------------------------ */
+
+/* A random tree of 1–2 levels below one or two roots, 2–4 leaves, 1–3 categories, at most 8
+ * leaf cells, in pre-order. */
+static blk random_small(void)
+{
+    size_t cats = 1 + below(3);
+    size_t max_leaves = 8 / cats < 4 ? 8 / cats : 4;
+    size_t leaves = 2 + below(max_leaves - 1);
+    size_t parent[16], n = 0;
+    int shape = (int)below(4);
+    if (shape == 0) { /* root → leaves */
+        parent[n++] = FP_NONE;
+        for (size_t i = 0; i < leaves; i++) parent[n++] = 0;
+    } else if (shape == 1) { /* root → 2 middles → leaves */
+        size_t left = 1 + below(leaves - 1);
+        parent[n++] = FP_NONE;
+        size_t m = n;
+        parent[n++] = 0;
+        for (size_t i = 0; i < left; i++) parent[n++] = m;
+        m = n;
+        parent[n++] = 0;
+        for (size_t i = left; i < leaves; i++) parent[n++] = m;
+    } else if (shape == 2) { /* root → one middle with some leaves, and other leaves directly */
+        size_t left = 1 + below(leaves - 1);
+        parent[n++] = FP_NONE;
+        parent[n++] = 0;
+        for (size_t i = 0; i < left; i++) parent[n++] = 1;
+        for (size_t i = left; i < leaves; i++) parent[n++] = 0;
+    } else { /* two roots, each with leaves (or a root that is itself a leaf) */
+        size_t left = below(leaves); /* 0: the first root is itself a leaf */
+        parent[n++] = FP_NONE;
+        size_t r = n - 1;
+        for (size_t i = 0; i < left; i++) parent[n++] = r;
+        parent[n++] = FP_NONE;
+        r = n - 1;
+        for (size_t i = left ? left : 1; i < leaves; i++) parent[n++] = r;
+    }
+    blk b = blk_new(n, cats);
+    memcpy(b.parent, parent, n * sizeof *parent);
+    static const int64_t dens[] = {1, 2, 3, 4, 7, 10, 26455, 1000000007, 999999999999989};
+    b.den = dens[below(sizeof dens / sizeof dens[0])];
+    for (size_t i = 0; i < n * cats; i++) {
+        uint64_t r = below(10);
+        if (r == 0)
+            b.num[i] = 0;
+        else if (r == 1)
+            b.num[i] = b.den * (fp_i128)below(5); /* whole */
+        else
+            b.num[i] = (fp_i128)below(4) * b.den + (fp_i128)(rng() % (uint64_t)b.den);
+    }
+    return b;
+}
+
+/* Add random minimums on some leaves: often met by floor, sometimes forcing the ceiling,
+ * sometimes out of reach. */
+static void random_bounds(blk *b)
+{
+    fp_i128 *e = exact_cells(b);
+    b->cell_min = malloc(b->nodes * b->cats * sizeof *b->cell_min);
+    b->row_min = malloc(b->nodes * sizeof *b->row_min);
+    cr_assert(b->cell_min && b->row_min);
+    for (size_t v = 0; v < b->nodes; v++) {
+        fp_i128 re = 0;
+        for (size_t c = 0; c < b->cats; c++) {
+            size_t i = v * b->cats + c;
+            re += e[i];
+            uint64_t r = below(6);
+            b->cell_min[i] = r < 3 ? INT64_MIN : (int64_t)floor_div(e[i], b->den) + (int64_t)r - 3;
+        }
+        uint64_t r = below(6);
+        b->row_min[v] = r < 3 ? INT64_MIN : (int64_t)floor_div(re, b->den) + (int64_t)r - 3;
+    }
+    free(e);
+}
+
+/* Every floor/ceil choice of the leaf cells; returns the least cost of a feasible one, or -1. */
+static fp_i128 brute_force(blk *b)
+{
+    size_t k = b->cats, n = b->nodes;
+    size_t idx[8], m = 0;
+    int64_t *x = calloc(n * k, sizeof *x);
+    cr_assert(x);
+    for (size_t v = 0; v < n; v++)
+        if (is_leaf(b, v))
+            for (size_t c = 0; c < k; c++) {
+                size_t i = v * k + c;
+                x[i] = (int64_t)floor_div(b->num[i], b->den);
+                if (b->num[i] % b->den != 0) {
+                    cr_assert(m < 8);
+                    idx[m++] = i;
+                }
+            }
+    fp_i128 best = -1;
+    for (uint32_t mask = 0; mask < (1u << m); mask++) {
+        for (size_t j = 0; j < m; j++)
+            x[idx[j]] = (int64_t)floor_div(b->num[idx[j]], b->den) + (int64_t)((mask >> j) & 1u);
+        fill_sums(b, x);
+        if (violation(b, x)) continue;
+        fp_i128 c = cost(b, x);
+        if (best < 0 || c < best) best = c;
+    }
+    free(x);
+    return best;
+}
+
+static void brute_force_trials(int trials, bool bounds, uint64_t seed)
+{
+    rng_state = seed;
+    int infeasible = 0;
+    for (int t = 0; t < trials; t++) {
+        blk b = random_small();
+        if (bounds) random_bounds(&b);
+        int64_t *x = calloc(b.nodes * b.cats, sizeof *x);
+        cr_assert(x);
+        fp_i128 best = brute_force(&b);
+        fp_error err = run(&b, x);
+        if (best < 0) {
+            infeasible++;
+            cr_assert_eq(err, FP_ERR_INFEASIBLE, "trial %d: expected FP_ERR_INFEASIBLE, got %d", t,
+                         (int)err);
+        } else {
+            cr_assert_eq(err, FP_OK, "trial %d: expected FP_OK, got %d", t, (int)err);
+            const char *why = violation(&b, x);
+            cr_assert_null(why, "trial %d: %s", t, why);
+            fp_i128 got = cost(&b, x);
+            cr_assert(got == best, "trial %d: expected cost %lld/den, got %lld/den", t,
+                      (long long)best, (long long)got);
+        }
+        free(x);
+        blk_free(&b);
+    }
+    if (bounds) cr_assert(infeasible > 0 && infeasible < trials, "both outcomes were exercised");
+}
+
+Test(controlled, matches_brute_force_on_small_trees)
+{
+    brute_force_trials(3000, false, 1);
+}
+
+Test(controlled, matches_brute_force_with_lower_bounds)
+{
+    brute_force_trials(3000, true, 2);
+}
+
+/* ---- 2. properties and optimality on large blocks --------------------------------------- */
+
+static blk random_large(size_t nodes, size_t cats, uint64_t max_den)
+{
+    blk b = blk_new(nodes, cats);
+    b.parent[0] = FP_NONE;
+    for (size_t v = 1; v < nodes; v++) {
+        uint64_t r = below(40);
+        b.parent[v] = r == 0 ? FP_NONE : (size_t)(v - 1 - below(v < 12 ? v : 12));
+    }
+    b.den = (fp_i128)(1 + below(max_den));
+    for (size_t i = 0; i < nodes * cats; i++) {
+        uint64_t r = below(8);
+        /* up to 10^20, and at most 10^7 whole units so that the sums fit in int64 */
+        fp_i128 limit = b.den * 10000000 < (fp_i128)100000 * 1000000000000000LL
+                            ? b.den * 10000000
+                            : (fp_i128)100000 * 1000000000000000LL;
+        fp_i128 big = (((fp_i128)(rng() >> 2) << 64) | (fp_i128)rng()) % limit;
+        if (r == 0)
+            b.num[i] = 0;
+        else if (r == 1)
+            b.num[i] = b.den * (fp_i128)below(1000); /* whole */
+        else
+            b.num[i] = big; /* up to 10^20 */
+    }
+    return b;
+}
+
+/* Optimality certificate independent of the engine: build the residual network of the
+ * result (each constraint set may move by one unit inside [floor, ceil]) and look for a cycle
+ * of negative cost with Bellman-Ford. None means no cheaper rounding exists (min-cost
+ * circulation optimality). */
+static bool has_negative_cycle(blk *b, const int64_t *x)
+{
+    size_t n = b->nodes, k = b->cats;
+    fp_i128 *e = exact_cells(b);
+    /* nodes: 0 = S, 1+c = T_c, 1+k+v = B(v), 1+k+n + v*k + c = A(v,c) (for every v; unused for
+     * leaves) */
+    size_t nn = 1 + k + n + n * k;
+    size_t cap = 2 * (n * k + n + k), m = 0;
+    size_t *from = malloc(cap * sizeof *from), *to = malloc(cap * sizeof *to);
+    fp_i128 *w = malloc(cap * sizeof *w);
+    cr_assert(from && to && w);
+#define EDGE(t_, h_, val_, ex_, counted_)                                                         \
+    do {                                                                                         \
+        fp_i128 fl_ = (ex_) / b->den, r_ = (ex_) % b->den;                                       \
+        fp_i128 c_ = (counted_) ? b->den - 2 * r_ : 0;                                           \
+        if ((val_) == fl_ && r_ != 0) {                                                          \
+            from[m] = (t_), to[m] = (h_), w[m++] = c_;                                           \
+        }                                                                                        \
+        if ((val_) == fl_ + 1 && r_ != 0) {                                                      \
+            from[m] = (h_), to[m] = (t_), w[m++] = -c_;                                          \
+        }                                                                                        \
+    } while (0)
+    for (size_t v = 0; v < n; v++) {
+        bool leaf = is_leaf(b, v);
+        fp_i128 rx = 0, re = 0;
+        for (size_t c = 0; c < k; c++) {
+            size_t i = v * k + c;
+            size_t tail = b->parent[v] == FP_NONE ? 1 + c : 1 + k + n + b->parent[v] * k + c;
+            size_t head = leaf ? 1 + k + v : 1 + k + n + i;
+            bool lowered_ok = !(leaf && b->cell_min && b->cell_min[i] != INT64_MIN &&
+                                x[i] - 1 < b->cell_min[i]);
+            fp_i128 fl = e[i] / b->den;
+            if (x[i] == fl + 1 && !lowered_ok) {
+                /* cannot go down: only the upward move (none, it is at ceil) */
+            } else {
+                EDGE(tail, head, (fp_i128)x[i], e[i], true);
+            }
+            rx += x[i];
+            re += e[i];
+        }
+        size_t head = b->parent[v] == FP_NONE ? 0 : 1 + k + b->parent[v];
+        bool lowered_ok = !(leaf && b->row_min && b->row_min[v] != INT64_MIN && rx - 1 < b->row_min[v]);
+        if (!(rx == re / b->den + 1 && !lowered_ok)) EDGE(1 + k + v, head, rx, re, true);
+    }
+    for (size_t c = 0; c < k; c++) {
+        fp_i128 tx = 0, te = 0;
+        for (size_t v = 0; v < n; v++)
+            if (b->parent[v] == FP_NONE) {
+                tx += x[v * k + c];
+                te += e[v * k + c];
+            }
+        EDGE(0, 1 + c, tx, te, false);
+    }
+#undef EDGE
+    fp_i128 *d = calloc(nn, sizeof *d); /* a virtual source at distance 0 to every node */
+    cr_assert(d);
+    bool changed = true;
+    for (size_t it = 0; it <= nn && changed; it++) {
+        changed = false;
+        for (size_t a = 0; a < m; a++)
+            if (d[from[a]] + w[a] < d[to[a]]) {
+                d[to[a]] = d[from[a]] + w[a];
+                changed = true;
+            }
+    }
+    free(d);
+    free(from);
+    free(to);
+    free(w);
+    free(e);
+    return changed;
+}
+
+Test(controlled, large_blocks_meet_every_property_and_are_optimal)
+{
+    rng_state = 3;
+    for (int t = 0; t < 12; t++) {
+        size_t nodes = 100 + below(300), cats = 1 + below(20);
+        blk b = random_large(nodes, cats, t % 3 == 0 ? 1000 : 1000000000000000ULL);
+        if (t % 4 == 1) random_bounds(&b);
+        int64_t *x1 = calloc(nodes * cats, sizeof *x1), *x2 = calloc(nodes * cats, sizeof *x2);
+        cr_assert(x1 && x2);
+        fp_error err = run(&b, x1);
+        if (b.cell_min && err == FP_ERR_INFEASIBLE) {
+            free(x1);
+            free(x2);
+            blk_free(&b);
+            continue;
+        }
+        cr_assert_eq(err, FP_OK, "block %d: got error %d", t, (int)err);
+        const char *why = violation(&b, x1);
+        cr_assert_null(why, "block %d: %s", t, why);
+        cr_assert_not(has_negative_cycle(&b, x1), "block %d: a cheaper rounding exists", t);
+        cr_assert_eq(run(&b, x2), FP_OK);
+        cr_assert_arr_eq(x1, x2, nodes * cats * sizeof *x1, "block %d: two runs differ", t);
+        free(x1);
+        free(x2);
+        blk_free(&b);
+    }
+}
+
+Test(controlled, whole_targets_are_reproduced_exactly)
+{
+    rng_state = 4;
+    blk b = random_large(300, 7, 1000000);
+    for (size_t i = 0; i < 300 * 7; i++) b.num[i] = b.den * (fp_i128)below(100000);
+    int64_t *x = calloc(300 * 7, sizeof *x);
+    cr_assert(x);
+    cr_assert_eq(run(&b, x), FP_OK);
+    fp_i128 *e = exact_cells(&b);
+    for (size_t i = 0; i < 300 * 7; i++)
+        cr_assert_eq((fp_i128)x[i] * b.den, e[i], "cell %zu: expected the exact value", i);
+    free(e);
+    free(x);
+    blk_free(&b);
+}
+
+Test(controlled, halves_everywhere_are_balanced)
+{
+    /* den = 2: every fraction is one half, every choice costs the same; sums must still hold. */
+    rng_state = 5;
+    blk b = random_large(400, 20, 1);
+    b.den = 2;
+    for (size_t i = 0; i < 400 * 20; i++) b.num[i] = (fp_i128)(2 * below(50) + 1);
+    int64_t *x = calloc(400 * 20, sizeof *x);
+    cr_assert(x);
+    cr_assert_eq(run(&b, x), FP_OK);
+    cr_assert_null(violation(&b, x));
+    cr_assert_not(has_negative_cycle(&b, x));
+    free(x);
+    blk_free(&b);
+}
+
+Test(controlled, huge_denominator_still_meets_every_property)
+{
+    /* Beyond 2^80 the costs are scaled; the result must still be a valid controlled rounding. */
+    rng_state = 6;
+    blk b = random_large(200, 5, 1);
+    b.den = ((fp_i128)1 << 100) + 12345;
+    for (size_t i = 0; i < 200 * 5; i++)
+        b.num[i] = b.den * (fp_i128)below(50) + (((fp_i128)rng() << 36) ^ (fp_i128)rng());
+    int64_t *x = calloc(200 * 5, sizeof *x);
+    cr_assert(x);
+    cr_assert_eq(run(&b, x), FP_OK);
+    cr_assert_null(violation(&b, x));
+    free(x);
+    blk_free(&b);
+}
+
+Test(controlled, deep_chain_and_flat_fan)
+{
+    /* 10,000 levels, one leaf; then one root over 3,000 leaves. */
+    blk b = blk_new(10000, 2);
+    b.parent[0] = FP_NONE;
+    for (size_t v = 1; v < 10000; v++) b.parent[v] = v - 1;
+    b.den = 3;
+    b.num[9999 * 2] = 7;
+    b.num[9999 * 2 + 1] = 5;
+    int64_t *x = calloc(10000 * 2, sizeof *x);
+    cr_assert(x);
+    cr_assert_eq(run(&b, x), FP_OK);
+    cr_assert_eq(x[0], 2, "expected 7/3 → 2, got %lld", (long long)x[0]);
+    cr_assert_eq(x[1], 2, "expected 5/3 → 2, got %lld", (long long)x[1]);
+    cr_assert_null(violation(&b, x));
+    free(x);
+    blk_free(&b);
+
+    rng_state = 7;
+    b = blk_new(3001, 3);
+    b.parent[0] = FP_NONE;
+    for (size_t v = 1; v < 3001; v++) b.parent[v] = 0;
+    b.den = 9973;
+    for (size_t i = 3; i < 3001 * 3; i++) b.num[i] = (fp_i128)below(100000000);
+    x = calloc(3001 * 3, sizeof *x);
+    cr_assert(x);
+    cr_assert_eq(run(&b, x), FP_OK);
+    cr_assert_null(violation(&b, x));
+    cr_assert_not(has_negative_cycle(&b, x));
+    free(x);
+    blk_free(&b);
+}
+
+/* ---- 3. lower bounds -------------------------------------------------------------------- */
+
+Test(controlled, lower_bounds_force_the_ceiling)
+{
+    /* Root → 3 leaves of 1/3 each: the exact total is 1, so one leaf gets 1. A cell minimum of
+     * 1 on the last leaf decides which one; a row minimum decides in a second run. */
+    blk b = blk_new(4, 1);
+    b.parent[0] = FP_NONE;
+    b.parent[1] = b.parent[2] = b.parent[3] = 0;
+    b.den = 3;
+    b.num[1] = b.num[2] = b.num[3] = 1;
+    b.cell_min = malloc(4 * sizeof *b.cell_min);
+    cr_assert(b.cell_min);
+    for (size_t i = 0; i < 4; i++) b.cell_min[i] = INT64_MIN;
+    b.cell_min[3] = 1;
+    int64_t x[4];
+    cr_assert_eq(run(&b, x), FP_OK);
+    int64_t expected[4] = {1, 0, 0, 1};
+    cr_assert_arr_eq(x, expected, sizeof x);
+
+    free(b.cell_min);
+    b.cell_min = NULL;
+    b.row_min = malloc(4 * sizeof *b.row_min);
+    cr_assert(b.row_min);
+    for (size_t i = 0; i < 4; i++) b.row_min[i] = INT64_MIN;
+    b.row_min[2] = 1;
+    cr_assert_eq(run(&b, x), FP_OK);
+    int64_t expected2[4] = {1, 0, 1, 0};
+    cr_assert_arr_eq(x, expected2, sizeof x);
+    blk_free(&b);
+}
+
+Test(controlled, infeasible_minimums_are_reported)
+{
+    blk b = blk_new(4, 1);
+    b.parent[0] = FP_NONE;
+    b.parent[1] = b.parent[2] = b.parent[3] = 0;
+    b.den = 3;
+    b.num[1] = b.num[2] = b.num[3] = 1;
+    int64_t x[4];
+    /* Two leaves may not both take the one unit. */
+    b.cell_min = malloc(4 * sizeof *b.cell_min);
+    cr_assert(b.cell_min);
+    for (size_t i = 0; i < 4; i++) b.cell_min[i] = INT64_MIN;
+    b.cell_min[1] = b.cell_min[2] = 1;
+    cr_assert_eq(run(&b, x), FP_ERR_INFEASIBLE);
+    /* A minimum above the ceiling. */
+    b.cell_min[1] = INT64_MIN;
+    b.cell_min[2] = 2;
+    cr_assert_eq(run(&b, x), FP_ERR_INFEASIBLE);
+    /* A row minimum against a cell minimum. */
+    b.cell_min[2] = 1;
+    b.row_min = malloc(4 * sizeof *b.row_min);
+    cr_assert(b.row_min);
+    for (size_t i = 0; i < 4; i++) b.row_min[i] = INT64_MIN;
+    b.row_min[3] = 1;
+    cr_assert_eq(run(&b, x), FP_ERR_INFEASIBLE);
+    /* Minimums at or below the floor change nothing. */
+    b.row_min[3] = 0;
+    b.cell_min[2] = -5;
+    cr_assert_eq(run(&b, x), FP_OK);
+    cr_assert_null(violation(&b, x));
+    blk_free(&b);
+}
+
+/* ---- 4. the Xinjiang example ------------------------------------------------------------ */
+
+/* allocations/xinjiang-2024-basic-public-health-batch2.csv: 级次 and 原基本公共卫生项目 of its
+ * 119 rows, in file order (pre-order). */
+static const int xj_depth[119] = {
+    0, 1, 2, 2, 2, 2, 1, 2, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3,
+    3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3,
+    3, 3, 3, 2, 3, 3, 3, 2, 3, 3, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3,
+    3, 2, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3};
+static const int xj_value[119] = {
+    26455, 0,   0,   0,   0,   0,   26455, 1900, 316, 366,  489, 266, 170, 17,  248, 28,   2600,
+    777,   170, 353, 150, 243, 167, 281,   130,  143, 151,  35,  876, 151, 204, 148, 179,  92,
+    47,    55,  676, 204, 82,  110, 75,    92,   73,  40,   224, 152, 44,  26,  2,   403,  0,
+    217,   123, 50,  13,  1360, 527, 166,  145,  114, 195,  145, 68,  629, 518, 72,  39,   701,
+    317,   247, 137, 1403, 746, 131, 64,   41,   62,  118,  142, 57,  42,  2931, 677, 266, 502,
+    283,   197, 235, 329, 356, 86,  1050,  491,  381, 75,   103, 7570, 0,  1318, 443, 599, 466,
+    361,   1449, 885, 377, 274, 715, 616,  67,   4132, 848, 580, 967, 477, 486, 267, 435, 72};
+
+Test(controlled, xinjiang_column_scaled_to_27000_keeps_every_subtotal)
+{
+    blk b = blk_new(119, 1);
+    size_t stack[8], top = 0;
+    for (size_t v = 0; v < 119; v++) {
+        while (top > 0 && xj_depth[stack[top - 1]] >= xj_depth[v]) top--;
+        b.parent[v] = top ? stack[top - 1] : FP_NONE;
+        stack[top++] = v;
+        b.num[v] = (fp_i128)xj_value[v] * 27000;
+    }
+    b.den = 26455;
+    /* The table's own sums hold, so internal values are exact sums of the leaves. */
+    fp_i128 *e = exact_cells(&b);
+    for (size_t v = 0; v < 119; v++) cr_assert(e[v] == b.num[v], "row %zu: table sums", v);
+
+    /* Rounding each figure on its own breaks 5 of the 17 subtotals (domain.md). */
+    int64_t naive[119];
+    for (size_t v = 0; v < 119; v++) naive[v] = (int64_t)((2 * e[v] + b.den) / (2 * b.den));
+    int broken = 0, internal = 0;
+    for (size_t v = 0; v < 119; v++) {
+        if (is_leaf(&b, v)) continue;
+        internal++;
+        int64_t s = 0;
+        for (size_t w = v + 1; w < 119; w++)
+            if (b.parent[w] == v) s += naive[w];
+        broken += s != naive[v];
+    }
+    cr_assert_eq(internal, 17);
+    cr_assert_eq(broken, 5);
+
+    int64_t x[119];
+    cr_assert_eq(run(&b, x), FP_OK);
+    cr_assert_eq(x[0], 27000, "expected the new total 27000, got %lld", (long long)x[0]);
+    for (size_t v = 0; v < 119; v++) {
+        cr_assert(within_one(x[v], e[v], b.den), "row %zu: %lld is not within one unit", v,
+                  (long long)x[v]);
+        if (is_leaf(&b, v)) continue;
+        int64_t s = 0;
+        for (size_t w = v + 1; w < 119; w++)
+            if (b.parent[w] == v) s += x[w];
+        cr_assert_eq(s, x[v], "row %zu: children sum to %lld, expected %lld", v, (long long)s,
+                     (long long)x[v]);
+    }
+    cr_assert_null(violation(&b, x));
+    cr_assert_not(has_negative_cycle(&b, x));
+    free(e);
+    blk_free(&b);
+}
+
+/* ---- edge cases and errors -------------------------------------------------------------- */
+
+Test(controlled, no_nodes_is_ok)
+{
+    cr_assert_eq(fp_controlled_round(0, NULL, 3, NULL, 1, NULL, NULL, NULL), FP_OK);
+}
+
+Test(controlled, no_categories_is_ok)
+{
+    size_t parent[2] = {FP_NONE, 0};
+    cr_assert_eq(fp_controlled_round(2, parent, 0, NULL, 7, NULL, NULL, NULL), FP_OK);
+}
+
+Test(controlled, single_leaf_tree)
+{
+    size_t parent[1] = {FP_NONE};
+    fp_i128 num[3] = {5, 7, 6};
+    int64_t x[3];
+    /* 5/4, 7/4, 6/4: row 18/4 = 4.5; cells 1.25 → 1, 1.75 → 2, 1.5 → 1 or 2, row 4 or 5. */
+    cr_assert_eq(fp_controlled_round(1, parent, 3, num, 4, NULL, NULL, x), FP_OK);
+    cr_assert_eq(x[0], 1);
+    cr_assert_eq(x[1], 2);
+    cr_assert(x[2] == 1 || x[2] == 2);
+}
+
+Test(controlled, all_zero_targets)
+{
+    size_t parent[4] = {FP_NONE, 0, 1, 0};
+    fp_i128 num[8] = {0};
+    int64_t x[8];
+    memset(x, 0xff, sizeof x);
+    cr_assert_eq(fp_controlled_round(4, parent, 2, num, 3, NULL, NULL, x), FP_OK);
+    int64_t zero[8] = {0};
+    cr_assert_arr_eq(x, zero, sizeof x);
+}
+
+Test(controlled, den_one_reproduces_the_targets)
+{
+    size_t parent[5] = {FP_NONE, 0, 0, FP_NONE, 3};
+    fp_i128 num[10] = {0, 0, 3, 4, 5, 6, 0, 0, 100, 0};
+    int64_t x[10];
+    cr_assert_eq(fp_controlled_round(5, parent, 2, num, 1, NULL, NULL, x), FP_OK);
+    int64_t expected[10] = {8, 10, 3, 4, 5, 6, 100, 0, 100, 0};
+    cr_assert_arr_eq(x, expected, sizeof x);
+}
+
+Test(controlled, invalid_arguments_are_refused)
+{
+    size_t parent[2] = {FP_NONE, 0}, bad_parent[2] = {FP_NONE, 1};
+    fp_i128 num[2] = {0, 1}, neg[2] = {0, -1};
+    int64_t x[2];
+    cr_assert_eq(fp_controlled_round(2, parent, 1, num, 0, NULL, NULL, x), FP_ERR_ARGUMENT);
+    cr_assert_eq(fp_controlled_round(2, parent, 1, num, -3, NULL, NULL, x), FP_ERR_ARGUMENT);
+    cr_assert_eq(fp_controlled_round(2, bad_parent, 1, num, 2, NULL, NULL, x), FP_ERR_ARGUMENT);
+    cr_assert_eq(fp_controlled_round(2, parent, 1, neg, 2, NULL, NULL, x), FP_ERR_ARGUMENT);
+    cr_assert_eq(fp_controlled_round(2, NULL, 1, num, 2, NULL, NULL, x), FP_ERR_ARGUMENT);
+    cr_assert_eq(fp_controlled_round(2, parent, 1, NULL, 2, NULL, NULL, x), FP_ERR_ARGUMENT);
+    cr_assert_eq(fp_controlled_round(2, parent, 1, num, 2, NULL, NULL, NULL), FP_ERR_ARGUMENT);
+}
+
+Test(controlled, values_beyond_int64_overflow)
+{
+    size_t parent[3] = {FP_NONE, 0, 0};
+    int64_t x[3];
+    /* Each leaf fits, their sum does not. */
+    fp_i128 num[3] = {0, (fp_i128)INT64_MAX - 1, (fp_i128)INT64_MAX - 1};
+    cr_assert_eq(fp_controlled_round(3, parent, 1, num, 1, NULL, NULL, x), FP_ERR_AMOUNT_OVERFLOW);
+    /* The 128-bit sum itself overflows. */
+    fp_i128 top = (fp_i128)(((unsigned __int128)1 << 127) - 1);
+    fp_i128 huge[3] = {0, top, top};
+    cr_assert_eq(fp_controlled_round(3, parent, 1, huge, 1, NULL, NULL, x), FP_ERR_AMOUNT_OVERFLOW);
+    /* Fits once divided. */
+    fp_i128 fine[3] = {0, top / 8, top / 8};
+    cr_assert_eq(fp_controlled_round(3, parent, 1, fine, (fp_i128)1 << 80, NULL, NULL, x), FP_OK);
+    cr_assert_eq(x[0], x[1] + x[2]);
+}

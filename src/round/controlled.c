@@ -349,6 +349,18 @@ fp_error fp_controlled_round(size_t nodes, const size_t *parent, size_t cats, co
         free(ex);
     }
 
+    /* A free arc of cost 0 (fraction exactly one half) may take either value without breaking
+     * optimality at zero potentials: raise it when that moves a unit from an excess straight to
+     * a deficit. Tables of halves would otherwise cost one search per half. */
+    for (size_t k = 0; k < g.m; k++) {
+        arc *a = &g.arcs[k];
+        if (a->free && a->cost == 0 && !a->up && g.excess[a->tail] > 0 && g.excess[a->head] < 0) {
+            a->up = 1;
+            g.excess[a->tail]--;
+            g.excess[a->head]++;
+        }
+    }
+
     /* Adjacency of free arcs, in arc order. */
     size_t nfree = 0;
     for (size_t k = 0; k < g.m; k++)
