@@ -61,29 +61,46 @@ static int64_t units_ceil(fp_amount a, fp_amount u) { return (int64_t)-fp_floor_
 
 /* ---- resolving the request ---- */
 
+/* The /-separated path of names from the top down to ROW, into BUF (CAP bytes). */
+static void row_path(const fp_table *t, size_t row, char *buf, size_t cap)
+{
+    size_t path[64];
+    size_t n = fp_table_path(t, row, path, 64), len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && i < 64 && len < cap; i++) {
+        int w = snprintf(buf + len, cap - len, "%s%s", i ? "/" : "", fp_table_row_name(t, path[i]));
+        if (w < 0)
+            break;
+        len += (size_t)w;
+    }
+}
+
 static fp_error find_unit(ctx *C, const char *name, size_t *row)
 {
     size_t count = fp_table_find_row(C->t, name, row);
     if (count == 0)
         return diag_set(C->diag, FP_ERR_UNIT_NOT_FOUND, fp_table_source(C->t), 0, NULL, name,
-                        strlen(name), "no unit is named \"%s\" (give a name as in the table, or a "
-                                      "/-separated path such as 地州合计/巴州)",
+                        strlen(name), "no unit is named \"%s\" (give a name as in the table, or "
+                                      "its /-separated path from the top such as 总计/地州合计/巴州)",
                         name);
     if (count > 1) {
         size_t second = FP_NONE;
         for (size_t r = *row + 1; r < C->n && second == FP_NONE; r++)
             if (strcmp(fp_table_row_name(C->t, r), name) == 0)
                 second = r;
+        char p1[256], p2[256];
+        row_path(C->t, *row, p1, sizeof p1);
+        if (second != FP_NONE)
+            row_path(C->t, second, p2, sizeof p2);
+        else
+            p2[0] = '\0';
         return diag_set(C->diag, FP_ERR_UNIT_AMBIGUOUS, fp_table_source(C->t),
                         fp_table_row_line(C->t, *row), NULL, name, strlen(name),
                         "\"%s\" names %zu units (lines %ld and %ld …); give its path from the "
-                        "top, e.g. %s/%s",
+                        "top: %s%s%s",
                         name, count, fp_table_row_line(C->t, *row),
-                        second == FP_NONE ? 0L : fp_table_row_line(C->t, second),
-                        fp_table_parent(C->t, *row) == FP_NONE
-                            ? ""
-                            : fp_table_row_name(C->t, fp_table_parent(C->t, *row)),
-                        name);
+                        second == FP_NONE ? 0L : fp_table_row_line(C->t, second), p1,
+                        p2[0] ? " or " : "", p2);
     }
     return FP_OK;
 }
@@ -115,7 +132,9 @@ static fp_error resolve_target(ctx *C, const fp_realloc_target *in, target *out)
                         "set",
                         in->column);
     out->col = col;
-    out->whole = role == FP_ROLE_TOTAL && C->ncats > 1;
+    /* The year total scales every category of the row, also when there is only one (with
+     * no category at all, cats[] holds the total itself and this is the same thing). */
+    out->whole = role == FP_ROLE_TOTAL;
     if (in->amount < 0)
         return diag_set(C->diag, FP_ERR_ARGUMENT, fp_table_source(C->t), 0, in->column, NULL, 0,
                         "the new amount of %s:%s is negative", in->unit, in->column);
@@ -179,12 +198,43 @@ static i128 row_value_num(const solver *S, size_t l)
     return sum;
 }
 
+static i128 gcd128(i128 a, i128 b)
+{
+    if (a < 0)
+        a = -a;
+    if (b < 0)
+        b = -b;
+    while (b) {
+        i128 t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* The least amount the leaves can take whatever the factor: each leaf at least its row bound,
+ * and at least the floors of its positive cells. */
+static i128 least_amount(const solver *S)
+{
+    i128 sum = 0;
+    for (size_t l = 0; l < S->nleaves; l++) {
+        i128 floors = 0;
+        for (size_t k = 0; k < S->ncols; k++)
+            if (cell(S, l, k) > 0)
+                floors += floor_amount(S, k);
+        sum += floors > S->leaves[l].lo ? floors : S->leaves[l].lo;
+    }
+    return sum;
+}
+
 /* Find f: Σ over leaves of max(row bound, Σ_k max(floor_k·[v>0], f·v)) = AVAILABLE. The active
- * set (floored cells, held rows) only grows as f falls, so this ends within cells + rows rounds. */
+ * set (floored cells, held rows) only grows as f falls, so this ends within cells + rows rounds.
+ * With no weight left to scale, f = 0: every bound then holds its row, and the amount must be
+ * exactly what the bounds take. */
 static fp_error solve_factor(solver *S, fp_amount available)
 {
     ctx *C = S->C;
-    for (int round = 0;; round++) {
+    for (;;) {
         i128 fixed = 0, weight = 0;
         for (size_t l = 0; l < S->nleaves; l++) {
             if (S->leaves[l].held) {
@@ -200,29 +250,27 @@ static fp_error solve_factor(solver *S, fp_amount available)
         }
         i128 rest = (i128)available - fixed;
         if (rest < 0) {
-            char buf[FP_AMOUNT_BUFSIZE], need[FP_AMOUNT_BUFSIZE];
+            /* The shortfall is against the least amount of all the bounds (f = 0), not just
+             * those active in this round, which would understate it. */
+            i128 least = least_amount(S);
+            char buf[FP_AMOUNT_BUFSIZE], need[FP_AMOUNT_BUFSIZE], short_by[FP_AMOUNT_BUFSIZE];
             fp_amount_format(available, 0, buf);
-            fp_amount_format((fp_amount)(fixed - available), 0, need);
+            fp_amount_format((fp_amount)least, 0, need);
+            fp_amount_format((fp_amount)(least - available), 0, short_by);
             return diag_set(C->diag, FP_ERR_INFEASIBLE, fp_table_source(C->t),
                             fp_table_row_line(C->t, S->tg->row), S->tg->col_text, NULL, 0,
                             "%s:%s = %s cannot cover the floors and amounts already sent under "
-                            "it: it falls short by %s",
-                            S->tg->unit_text, S->tg->col_text, buf, need);
+                            "it (%s at least): it falls short by %s",
+                            S->tg->unit_text, S->tg->col_text, buf, need, short_by);
         }
         if (weight == 0) {
-            if (rest == 0) {
-                S->fnum = 0;
-                S->fden = 1;
-                return FP_OK;
-            }
-            return diag_set(C->diag, FP_ERR_INFEASIBLE, fp_table_source(C->t),
-                            fp_table_row_line(C->t, S->tg->row), S->tg->col_text, NULL, 0,
-                            "%s:%s has nothing to scale: every free row under it is 0 (or held), "
-                            "so there is no proportion to follow",
-                            S->tg->unit_text, S->tg->col_text);
+            S->fnum = 0;
+            S->fden = 1;
+        } else {
+            i128 g = gcd128(rest, weight);
+            S->fnum = rest / g;
+            S->fden = weight / g;
         }
-        S->fnum = rest;
-        S->fden = weight;
         /* Anything now below its bound joins the active set. */
         int changed = 0;
         for (size_t l = 0; l < S->nleaves; l++) {
@@ -241,16 +289,22 @@ static fp_error solve_factor(solver *S, fp_amount available)
                 changed = 1;
             }
         }
-        if (!changed)
-            return FP_OK;
-        (void)round;
+        if (changed)
+            continue;
+        if (weight == 0 && rest != 0)
+            return diag_set(C->diag, FP_ERR_INFEASIBLE, fp_table_source(C->t),
+                            fp_table_row_line(C->t, S->tg->row), S->tg->col_text, NULL, 0,
+                            "%s:%s has nothing to scale: every free row under it is 0 (or held), "
+                            "so there is no proportion to follow",
+                            S->tg->unit_text, S->tg->col_text);
+        return FP_OK;
     }
 }
 
 /* ---- rounding ---- */
 
 /* Split a held row's amount (LO, whole units) over its categories by largest remainder, with
- * the floors; OUT gets units per category. */
+ * the floors; OUT gets units per category. Used only where the exact split cannot be. */
 static fp_error split_held_row(solver *S, size_t l, int64_t *out)
 {
     ctx *C = S->C;
@@ -263,6 +317,270 @@ static fp_error split_held_row(solver *S, size_t l, int64_t *out)
     }
     return fp_apportion(FP_METHOD_HAMILTON, w, S->ncols, S->leaves[l].lo / C->o->unit, mn, NULL,
                         out, C->diag);
+}
+
+/* The exact split of held leaf L's amount over its categories, in the row's own proportions,
+ * with the floors (a cell whose share falls below its floor is held at it and the rest is
+ * shared by the others): P[k]/Q[k] in micro-units. Returns 0 when there is no proportion to
+ * follow (every category 0 and an amount to place). */
+static int held_exact(const solver *S, size_t l, i128 *p, i128 *q)
+{
+    size_t K = S->ncols;
+    if (K == 1) { /* one column: the bound itself */
+        p[0] = S->leaves[l].lo;
+        q[0] = 1;
+        return 1;
+    }
+    uint8_t at_floor[256] = {0};
+    for (;;) {
+        i128 rest = S->leaves[l].lo, w = 0;
+        for (size_t k = 0; k < K; k++) {
+            if (at_floor[k])
+                rest -= floor_amount(S, k);
+            else
+                w += cell(S, l, k);
+        }
+        int changed = 0;
+        for (size_t k = 0; k < K; k++) {
+            fp_amount v = cell(S, l, k), m = floor_amount(S, k);
+            if (!at_floor[k] && v > 0 && m > 0 && (i128)v * rest < (i128)m * w) {
+                at_floor[k] = 1;
+                changed = 1;
+            }
+        }
+        if (changed)
+            continue;
+        if (w == 0 && rest != 0)
+            return 0;
+        for (size_t k = 0; k < K; k++) {
+            if (at_floor[k]) {
+                p[k] = floor_amount(S, k);
+                q[k] = 1;
+            } else if (w == 0) {
+                p[k] = 0;
+                q[k] = 1;
+            } else {
+                p[k] = (i128)cell(S, l, k) * rest;
+                q[k] = w;
+            }
+        }
+        return 1;
+    }
+}
+
+typedef unsigned __int128 u128;
+
+/* floor(a·b / c) into *Q and the remainder into *R, for c < 2^127 and a quotient below 2^128:
+ * the product is taken in 256 bits and divided bit by bit. */
+static void muldiv(u128 a, u128 b, u128 c, u128 *q, u128 *r)
+{
+    const uint64_t x[2] = {(uint64_t)a, (uint64_t)(a >> 64)};
+    const uint64_t y[2] = {(uint64_t)b, (uint64_t)(b >> 64)};
+    uint64_t p[4] = {0, 0, 0, 0};
+    for (int i = 0; i < 2; i++) {
+        uint64_t carry = 0;
+        for (int j = 0; j < 2; j++) {
+            u128 t = (u128)x[i] * y[j] + p[i + j] + carry;
+            p[i + j] = (uint64_t)t;
+            carry = (uint64_t)(t >> 64);
+        }
+        p[i + 2] = carry;
+    }
+    u128 rem = 0, quo = 0;
+    for (int bit = 255; bit >= 0; bit--) {
+        rem = (rem << 1) | ((p[bit / 64] >> (bit % 64)) & 1u);
+        quo <<= 1;
+        if (rem >= c) {
+            rem -= c;
+            quo |= 1;
+        }
+    }
+    *q = quo;
+    *r = rem;
+}
+
+/* lcm(a, b) into *OUT unless it passes LIMIT: 0 then. */
+static int lcm_within(i128 a, i128 b, i128 limit, i128 *out)
+{
+    i128 l;
+    if (__builtin_mul_overflow(a / gcd128(a, b), b, &l) || l > limit)
+        return 0;
+    *out = l;
+    return 1;
+}
+
+/* The targets of the block's leaf cells over one common denominator: NUM[i*K+k] / *DEN units.
+ *
+ * Free cells are f·v (or their floor) and share f's denominator. A held row is split over its
+ * categories in its own proportions, so each brings its own denominator, and with many held rows
+ * their least common multiple soon passes 128 bits. Those rows whose denominators still fit are
+ * taken exactly; the others are put on a fine grid 1/D' (D' a multiple of every exact
+ * denominator), each cell within one grid step of its exact value and each row's cells adding
+ * up exactly to its bound (largest remainder). A sum of cells then differs from its exact value
+ * by less than c grid steps, c the number of approximated rows under it; wherever no whole unit
+ * lies within c steps of the approximation, the approximation has the same floor as the exact
+ * value and is not whole either, so rounding it is rounding the exact value (only the choice
+ * among equally valid roundings may differ, by less than c/D' of deviation). That is checked for
+ * every cell of the block. Returns 1 on success, 0 when it cannot be assured (the caller then
+ * falls back to splitting held rows on their own). */
+static int block_targets(solver *S, const size_t *rows, size_t nrows, const size_t *parent,
+                         i128 *num, i128 *den)
+{
+    ctx *C = S->C;
+    size_t K = S->ncols, n = S->nleaves;
+    i128 u = C->o->unit;
+    int ok = 0;
+    i128 *P = malloc((n * K + 1) * sizeof *P), *Q = malloc((n * K + 1) * sizeof *Q);
+    i128 *rowc = malloc((n + 1) * sizeof *rowc); /* approximated rows: w·u, the raw denominator */
+    uint8_t *approx = calloc(n + 1, 1);
+    size_t *block_of = malloc((n + 1) * sizeof *block_of);
+    uint8_t *inexact = calloc(nrows * K + 1, 1); /* a cell put on the grid with an error */
+    i128 *cnt = NULL;
+    if (!P || !Q || !rowc || !approx || !block_of || !inexact)
+        goto done;
+    /* every leaf cell as a reduced fraction of units, and a bound on the block's total */
+    i128 total = 0;
+    for (size_t l = 0; l < n; l++) {
+        i128 p[256], q[256];
+        if (S->leaves[l].held) {
+            if (!held_exact(S, l, p, q))
+                goto done;
+        } else {
+            for (size_t k = 0; k < K; k++) {
+                if (S->floored[l * K + k]) {
+                    p[k] = floor_amount(S, k);
+                    q[k] = 1;
+                } else {
+                    p[k] = (i128)cell(S, l, k) * S->fnum;
+                    q[k] = S->fden;
+                }
+            }
+        }
+        rowc[l] = 0;
+        for (size_t k = 0; k < K; k++) {
+            i128 qq;
+            if (__builtin_mul_overflow(q[k], u, &qq))
+                goto done;
+            if (q[k] != 1)
+                rowc[l] = qq;
+            i128 g = p[k] ? gcd128(p[k], qq) : qq;
+            P[l * K + k] = p[k] / g;
+            Q[l * K + k] = qq / g;
+            total += P[l * K + k] / Q[l * K + k] + 1;
+        }
+    }
+    /* Every numerator over D', and every sum of them, must fit: D' · total < 2^125. */
+    i128 limit = ((i128)1 << 125) / (total + 1);
+    i128 L = 1;
+    for (size_t l = 0; l < n; l++) {
+        if (S->leaves[l].held)
+            continue;
+        for (size_t k = 0; k < K; k++)
+            if (!lcm_within(L, Q[l * K + k], limit, &L))
+                goto done;
+    }
+    int any = 0;
+    for (size_t l = 0; l < n; l++) {
+        if (!S->leaves[l].held)
+            continue;
+        i128 Lr = L;
+        int fits = 1;
+        for (size_t k = 0; k < K && fits; k++)
+            fits = lcm_within(Lr, Q[l * K + k], limit, &Lr);
+        if (fits)
+            L = Lr;
+        else {
+            approx[l] = 1;
+            any = 1;
+        }
+    }
+    i128 D = L;
+    while (any && D <= limit / 2)
+        D *= 2;
+    /* the numerators */
+    size_t li = 0;
+    for (size_t i = 0; i < nrows; i++) {
+        if (li >= n || S->leaves[li].row != rows[i])
+            continue;
+        block_of[li] = i;
+        if (!approx[li]) {
+            for (size_t k = 0; k < K; k++)
+                num[i * K + k] = P[li * K + k] * (D / Q[li * K + k]);
+        } else {
+            /* the row's unfloored cells share the raw denominator c = w·u */
+            i128 c = rowc[li], want = S->leaves[li].lo / u * D, sum = 0;
+            u128 rem[256];
+            i128 p[256], q[256];
+            if (c <= 0 || c >= ((i128)1 << 126) || !held_exact(S, li, p, q))
+                goto done;
+            for (size_t k = 0; k < K; k++) {
+                if (q[k] == 1) { /* a floor: a whole number of units */
+                    num[i * K + k] = p[k] / u * D;
+                    rem[k] = 0;
+                } else {
+                    u128 qo;
+                    muldiv((u128)p[k], (u128)D, (u128)c, &qo, &rem[k]);
+                    num[i * K + k] = (i128)qo;
+                    inexact[i * K + k] = rem[k] != 0;
+                }
+                sum += num[i * K + k];
+            }
+            for (i128 extra = want - sum; extra > 0; extra--) {
+                size_t best = K;
+                for (size_t k = 0; k < K; k++)
+                    if (rem[k] > 0 && (best == K || rem[k] > rem[best]))
+                        best = k;
+                if (best == K)
+                    goto done;
+                num[i * K + best]++;
+                rem[best] = 0;
+            }
+            if (want - sum < 0)
+                goto done;
+        }
+        li++;
+    }
+    if (any) {
+        /* the check: sums of approximated cells stay clear of every whole unit */
+        cnt = calloc(nrows * K, sizeof *cnt);
+        i128 *acc = calloc(nrows * K, sizeof *acc);
+        if (!cnt || !acc) {
+            free(acc);
+            goto done;
+        }
+        for (size_t l = 0; l < n; l++)
+            for (size_t k = 0; k < K; k++) {
+                size_t i = block_of[l];
+                acc[i * K + k] = num[i * K + k];
+                cnt[i * K + k] = inexact[i * K + k];
+            }
+        int clear = 1;
+        for (size_t i = nrows; i-- > 0 && clear;) {
+            for (size_t k = 0; k < K; k++) {
+                i128 c = cnt[i * K + k], r = acc[i * K + k] % D;
+                if (c > 0 && !(r > c && D - r > c))
+                    clear = 0;
+                if (parent[i] != FP_NONE) {
+                    acc[parent[i] * K + k] += acc[i * K + k];
+                    cnt[parent[i] * K + k] += c;
+                }
+            }
+        }
+        free(acc);
+        if (!clear)
+            goto done;
+    }
+    *den = D;
+    ok = 1;
+done:
+    free(P);
+    free(Q);
+    free(rowc);
+    free(approx);
+    free(block_of);
+    free(inexact);
+    free(cnt);
+    return ok;
 }
 
 /* The block of rows rounded together: the region's rows that hold a free leaf, in pre-order. */
@@ -290,28 +608,42 @@ static fp_error controlled(solver *S, size_t *rows, size_t nrows, int64_t *leaf_
         local[rows[i]] = i;
     for (size_t i = 0; i < nrows; i++)
         parent[i] = i == 0 ? FP_NONE : local[fp_table_parent(C->t, rows[i])];
-    i128 den = S->fden * C->o->unit;
-    size_t li = 0;
-    for (size_t i = 0; i < nrows; i++) {
-        if (li >= S->nleaves || S->leaves[li].row != rows[i])
-            continue;
-        const leaf *lf = &S->leaves[li];
-        if (lf->held && (e = split_held_row(S, li, held)) != FP_OK)
-            goto done;
-        for (size_t k = 0; k < K; k++) {
-            i128 *nk = &num[i * K + k];
-            if (lf->held)
-                *nk = (i128)held[k] * den;
-            else if (S->floored[li * K + k])
-                *nk = (i128)floor_amount(S, k) * S->fden;
-            else
-                *nk = (i128)cell(S, li, k) * S->fnum;
-        }
-        li++;
+    i128 den;
+    int exact = block_targets(S, rows, nrows, parent, num, &den);
+    if (exact) {
+        e = fp_controlled_round(nrows, parent, K, num, den, NULL, NULL, x);
+        exact = e != FP_ERR_AMOUNT_OVERFLOW;
     }
-    e = fp_controlled_round(nrows, parent, K, num, den, NULL, NULL, x);
+    if (!exact) {
+        /* Fallback when the targets cannot be put over one denominator with the guarantee
+         * kept (see block_targets): each held row is split on its own by largest remainder,
+         * and the rest is rounded around those whole numbers. Every leaf cell and row stays
+         * within one unit and every bound holds; a subtotal's category over several held rows
+         * may then be off by more. */
+        den = S->fden * C->o->unit;
+        memset(num, 0, nrows * K * sizeof *num);
+        size_t li = 0;
+        for (size_t i = 0; i < nrows; i++) {
+            if (li >= S->nleaves || S->leaves[li].row != rows[i])
+                continue;
+            const leaf *lf = &S->leaves[li];
+            if (lf->held && (e = split_held_row(S, li, held)) != FP_OK)
+                goto done;
+            for (size_t k = 0; k < K; k++) {
+                i128 *nk = &num[i * K + k];
+                if (lf->held)
+                    *nk = (i128)held[k] * den;
+                else if (S->floored[li * K + k])
+                    *nk = (i128)floor_amount(S, k) * S->fden;
+                else
+                    *nk = (i128)cell(S, li, k) * S->fnum;
+            }
+            li++;
+        }
+        e = fp_controlled_round(nrows, parent, K, num, den, NULL, NULL, x);
+    }
     if (e == FP_OK) {
-        li = 0;
+        size_t li = 0;
         for (size_t i = 0; i < nrows && li < S->nleaves; i++)
             if (S->leaves[li].row == rows[i]) {
                 memcpy(&leaf_units[li * K], &x[i * K], K * sizeof *x);
@@ -491,6 +823,24 @@ static fp_error apply(ctx *C, const target *tg)
     }
     if ((e = solve_factor(&S, (fp_amount)avail)) != FP_OK)
         goto done;
+    /* A row held at its bound is split over its categories in its own proportions; one whose
+     * categories are all 0 has none to follow. */
+    for (size_t l = 0; l < S.nleaves && S.ncols > 1; l++) {
+        fp_amount w = 0;
+        for (size_t k = 0; k < S.ncols; k++)
+            w += cell(&S, l, k);
+        if (S.leaves[l].held && S.leaves[l].lo > 0 && w == 0) {
+            size_t r = S.leaves[l].row;
+            char lo[FP_AMOUNT_BUFSIZE];
+            fp_amount_format(S.leaves[l].lo, 0, lo);
+            e = diag_set(C->diag, FP_ERR_INFEASIBLE, fp_table_source(t), fp_table_row_line(t, r),
+                         NULL, fp_table_row_name(t, r), strlen(fp_table_row_name(t, r)),
+                         "%s must get at least %s (its 已提前下达 or floors) but every category of "
+                         "it is 0, so there is no proportion to split that by",
+                         fp_table_row_name(t, r), lo);
+            goto done;
+        }
+    }
 
     /* The block: rows of the region that hold a free leaf (pre-order). */
     for (size_t l = 0; l < S.nleaves; l++)
@@ -609,6 +959,35 @@ static void recompute(ctx *C)
                 fp_table_set_amount(t, r, C->batch, b);
         }
     }
+}
+
+/* Every --min must hold on every leaf that receives the column. The reallocated cells meet it
+ * by construction; a leaf outside every --set of that column (or kept by --fix) that is below it
+ * cannot be changed, and the request contradicts itself: say which row. */
+static fp_error check_floors(ctx *C)
+{
+    fp_table *t = C->t;
+    for (size_t k = 0; k < C->ncats; k++) {
+        size_t col = C->cats[k];
+        fp_amount m = C->floor_of[col];
+        if (m <= 0)
+            continue;
+        for (size_t r = 0; r < C->n; r++) {
+            fp_amount v = fp_table_amount(t, r, col);
+            if (!is_leaf(C, r) || v <= 0 || v >= m)
+                continue;
+            char a[FP_AMOUNT_BUFSIZE], b[FP_AMOUNT_BUFSIZE];
+            fp_amount_format(v, 0, a);
+            fp_amount_format(m, 0, b);
+            return diag_set(C->diag, FP_ERR_CONFLICT, fp_table_source(t), fp_table_row_line(t, r),
+                            fp_table_column_name(t, col), fp_table_row_name(t, r),
+                            strlen(fp_table_row_name(t, r)),
+                            "--min %s=%s: %s has %s and is not reallocated (no --set of that "
+                            "column covers it, or --fix keeps it)",
+                            fp_table_column_name(t, col), b, fp_table_row_name(t, r), a);
+        }
+    }
+    return FP_OK;
 }
 
 fp_error fp_realloc(const fp_table *in, const fp_realloc_options *opts, fp_table **out,
@@ -746,6 +1125,8 @@ fp_error fp_realloc(const fp_table *in, const fp_realloc_options *opts, fp_table
         recompute(&C); /* the next target's bounds see this one's new totals */
     }
     if (e)
+        goto done;
+    if ((e = check_floors(&C)) != FP_OK)
         goto done;
     /* A result that fails the tool's own checks is a bug and is never returned. */
     if ((e = fp_check(t, NULL, &rep, diag)) != FP_OK)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -63,6 +64,17 @@ char *th_write_tmp(const char *name, const void *data, size_t len)
 char *th_write_tmp_text(const char *name, const char *text)
 {
     return th_write_tmp(name, text, strlen(text));
+}
+
+char *th_tmp_dir(const char *name)
+{
+    size_t n = strlen(FENPEI_TEST_TMP) + strlen(name) + 2;
+    char *path = malloc(n);
+    cr_assert_not_null(path);
+    snprintf(path, n, "%s/%s", FENPEI_TEST_TMP, name);
+    cr_assert(mkdir(path, 0755) == 0 || errno == EEXIST, "cannot make %s: %s", path,
+              strerror(errno));
+    return path;
 }
 
 char *th_replace_once(const char *text, const char *from, const char *to)

@@ -19,6 +19,9 @@ char *th_read_file(const char *path, size_t *len);
 char *th_write_tmp(const char *name, const void *data, size_t len);
 /* As th_write_tmp, for a NUL-terminated TEXT. */
 char *th_write_tmp_text(const char *name, const char *text);
+/* Make the folder FENPEI_TEST_TMP/NAME (if missing) and return its path, which the caller
+ * frees. Fails the running test when it cannot be made. */
+char *th_tmp_dir(const char *name);
 
 /* A copy of TEXT with the one occurrence of FROM replaced by TO. Fails the running test unless
  * FROM occurs exactly once. The caller frees the result. */

@@ -253,6 +253,17 @@ Test(bundled, writes_back_to_exactly_the_original_bytes)
     cr_assert_eq(n, len - 120, "120 line ends");
     cr_assert_eq(outlen, n, "written %zu bytes, original %zu", outlen, n);
     cr_assert_eq(memcmp(out, lf, n), 0);
+    /* and the LF copy reads back and writes out to itself, byte for byte */
+    fp_table *u = load_bytes(out, outlen, NULL);
+    char *again = NULL;
+    size_t againlen = 0;
+    f = open_memstream(&again, &againlen);
+    cr_assert_eq(fp_table_write_csv(u, f, -1, &d), FP_OK);
+    fclose(f);
+    cr_assert_eq(againlen, n);
+    cr_assert_eq(memcmp(again, lf, n), 0);
+    free(again);
+    fp_table_free(u);
     free(lf);
     free(out);
     free(orig);
@@ -582,9 +593,13 @@ Test(tree, several_top_level_rows_by_parent)
     fp_table_free(t);
 }
 
-Test(tree, a_table_without_tree_columns_is_flat)
+Test(tree, a_canonical_table_without_tree_columns_is_flat)
 {
-    fp_table *t = th_load_text("单位,甲,合计\nA,1,1\nB,2,2\nC,3,3\n");
+    static const char text[] = "单位,甲,合计\nA,1,1\nB,2,2\nC,3,3\n";
+    fp_load_options o;
+    fp_load_options_init(&o);
+    o.layout = FP_LAYOUT_CANONICAL;
+    fp_table *t = load_bytes(text, strlen(text), &o);
     cr_assert_str_eq(children(t, FP_NONE), "A|B|C");
     cr_assert_eq(fp_table_depth(t, 2), 0);
     fp_table_free(t);
@@ -1047,4 +1062,86 @@ Test(file, written_to_the_test_folder_and_read_back)
     cr_assert_eq(fp_table_row_line(t, 0), 3);
     fp_table_free(t);
     free(path);
+}
+
+/* ---- I/O failures ---- */
+
+Test(io, reading_a_folder_is_an_io_error)
+{
+    fp_table *t = (fp_table *)1;
+    fp_diag d;
+    cr_assert_eq(fp_table_load_file(FENPEI_TEST_TMP, NULL, &t, &d), FP_ERR_IO);
+    cr_assert_null(t);
+    cr_assert_str_eq(d.file, FENPEI_TEST_TMP);
+}
+
+Test(io, writing_to_a_full_device_is_an_io_error)
+{
+    FILE *f = fopen("/dev/full", "w");
+    cr_assert_not_null(f);
+    fp_table *t = th_load_bundled();
+    fp_diag d;
+    cr_assert_eq(fp_table_write_csv(t, f, -1, &d), FP_ERR_IO, "5 KB do not fit the buffer");
+    cr_assert_eq(d.code, FP_ERR_IO);
+    fclose(f);
+    fp_table_free(t);
+}
+
+Test(errors, no_bytes_at_all_from_memory)
+{
+    fp_table *t = (fp_table *)1;
+    fp_diag d;
+    cr_assert_eq(fp_table_load_memory(NULL, 0, NULL, NULL, &t, &d), FP_ERR_EMPTY);
+    cr_assert_null(t);
+    cr_assert_str_eq(d.file, "(memory)");
+}
+
+/* ---- byte-order marks under an explicit encoding, CR line ends ---- */
+
+Test(encoding, utf16le_bom_is_dropped_when_the_encoding_is_given)
+{
+    size_t len;
+    char *body = convert(small_csv, "UTF-16LE", &len);
+    char *data = malloc(len + 2);
+    memcpy(data, "\xFF\xFE", 2);
+    memcpy(data + 2, body, len);
+    fp_load_options o;
+    fp_load_options_init(&o);
+    o.encoding = "UTF-16LE";
+    fp_table *t = load_bytes(data, len + 2, &o);
+    cr_assert_str_eq(fp_table_column_name(t, 0), "级次", "no U+FEFF before the first header");
+    cr_assert_eq(fp_table_column_role(t, 0), FP_ROLE_LEVEL);
+    cr_assert_str_eq(children(t, 0), "A|B");
+    fp_table_free(t);
+    free(body);
+    free(data);
+}
+
+Test(encoding, gb18030_bom_is_dropped_detected_or_given)
+{
+    char text[256];
+    snprintf(text, sizeof text, "\xEF\xBB\xBF%s", chinese_csv);
+    size_t len;
+    char *gb = convert(text, "GB18030", &len);
+    cr_assert_eq(memcmp(gb, "\x84\x31\x95\x33", 4), 0, "GB18030's byte-order mark");
+    fp_load_options o;
+    fp_load_options_init(&o);
+    for (int given = 0; given < 2; given++) {
+        o.encoding = given ? "GB18030" : NULL;
+        fp_table *t = load_bytes(gb, len, &o);
+        cr_assert_str_eq(fp_table_column_name(t, 0), "级次");
+        cr_assert_eq(fp_table_column_role(t, 0), FP_ROLE_LEVEL);
+        cr_assert_str_eq(children(t, 0), "乌鲁木齐市|喀什地区第一人民医院");
+        fp_table_free(t);
+    }
+    free(gb);
+}
+
+Test(encoding, cr_line_ends_keep_line_numbers)
+{
+    fp_table *t = th_load_text("级次,单位,甲\r0,总计,3\r1,A,3\r");
+    cr_assert_eq(fp_table_row_count(t), 2);
+    cr_assert_eq(fp_table_row_line(t, 1), 3);
+    fp_table_free(t);
+    load_fails("级次,单位,甲\r0,总计,3\r1,A,3\r3,B,3\r", NULL, FP_ERR_TREE_DEPTH, 4, "级次", "3");
 }

@@ -137,7 +137,7 @@ size_t fp_table_find_row(const fp_table *t, const char *name, size_t *row);
 fp_amount fp_table_amount(const fp_table *t, size_t row, size_t col);
 /** 1 if the cell (ROW, COL) of an amount column was blank or an empty marker. */
 int fp_table_is_blank(const fp_table *t, size_t row, size_t col);
-/** Set an amount cell (it is no longer blank). */
+/** Set an amount cell. It is no longer blank, unless it was blank and VALUE is 0. */
 void fp_table_set_amount(fp_table *t, size_t row, size_t col, fp_amount value);
 /** The text of cell (ROW, COL) of a non-amount column, exactly as read ("" when empty). */
 const char *fp_table_text(const fp_table *t, size_t row, size_t col);

@@ -15,7 +15,7 @@ extern "C" {
 
 /** How the notice table is titled and printed. Initialise with fp_notice_options_init. */
 typedef struct fp_notice_options {
-    const char *title;      /* merged title row; NULL: the table's title line, else "分配表" */
+    const char *title;      /* merged title row; NULL: "分配表" (a loaded table keeps no title) */
     const char *unit;       /* the "单位：万元" line; NULL: the table's unit, else "万元" */
     const char *sheet;      /* worksheet name; NULL: "分配表" */
 } fp_notice_options;
@@ -26,7 +26,9 @@ void fp_notice_options_init(fp_notice_options *opts);
  *  makes PATH a temporary name and renames it): merged title, unit line, wrapped header,
  *  names indented by level, bold subtotals, SUM formulas with cached values, outline levels,
  *  frozen header, A4 landscape with repeated header rows and "第 &P 页 共 &N 页". The same
- *  table always gives the same bytes. */
+ *  table always gives the same bytes. OPTS may be NULL. Refuses a table whose column sums,
+ *  category splits or 全年 = 已提前下达 + 此次下达 fail (FP_ERR_ARGUMENT) and an amount with more
+ *  than 15 significant digits (FP_ERR_AMOUNT_PRECISION); FP_ERR_IO when PATH cannot be written. */
 fp_error fp_xlsx_write_notice(const fp_table *t, const fp_notice_options *opts, const char *path,
                               fp_diag *diag);
 
@@ -47,7 +49,8 @@ typedef struct fp_xlsx_param {
 /** Write the what-if workbook of a reallocation from OLD to NEW_ to PATH: sheets 新表 (the
  *  notice layout of NEW_), 变动 (old, new, change, % change per unit and column, with
  *  conditional formatting) and 参数 (PARAMS: the command's settings, method, unit, constraints
- *  and the input file's digest) so the run can be reproduced from the workbook alone. */
+ *  and the input file's digest) so the run can be reproduced from the workbook alone. OPTS (may
+ *  be NULL) titles 新表; its sheet name is ignored. OLD and NEW_ must have the same shape. */
 fp_error fp_xlsx_write_whatif(const fp_table *old, const fp_table *new_,
                               const fp_notice_options *opts, const fp_xlsx_param *params,
                               size_t nparams, const char *path, fp_diag *diag);

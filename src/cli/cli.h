@@ -26,6 +26,10 @@ int cli_amount(const char *option, const char *text, fp_amount *out);
 /* Write through a temporary file in the target's folder, then rename. Refuses to replace an
  * existing PATH unless FORCE. WRITE gets the open stream and returns 0 on success. */
 int cli_write_file(const char *path, int force, int (*write)(FILE *out, void *ctx), void *ctx);
+/* As cli_write_file, for writers that take a file name (libxlsxwriter): WRITE gets the name of
+ * the temporary file, which it overwrites, and returns 0 on success. */
+int cli_write_path(const char *path, int force, int (*write)(const char *tmp_path, void *ctx),
+                   void *ctx);
 
 /* Options every command that reads a table shares (long options only). */
 enum {

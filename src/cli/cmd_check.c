@@ -1,6 +1,7 @@
 /* cli/cmd_check.c — fenpei check: load a table and report every identity that fails. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 
@@ -16,13 +17,37 @@ static const char usage_text[] =
     "  --rule \"A = B + C\"   also check this linear identity on every row (repeatable)\n"
     "  --tolerance AMOUNT  let differences up to AMOUNT pass as rounding-residue warnings\n"
     "  --format text|json  report format (default: text)\n"
-    "  --lang zh|en        language of the text report (default: zh)\n" CLI_LOAD_HELP
+    "  --lang zh|en        language of the text report (default: zh)\n"
+    "  --xlsx FILE         also write the audit workbook: the table with the cells of every\n"
+    "                      failing identity filled and commented, and a sheet 问题清单\n"
+    "  --force             replace FILE if it exists\n" CLI_LOAD_HELP
     "  -h, --help          show this help\n"
     "\n"
     "Exit status: 0 every identity holds (warnings allowed), 1 errors found, 2 the table could\n"
     "not be read or the command line is wrong.\n";
 
-enum { OPT_RULE = CLI_OPT_FIRST_FREE, OPT_TOLERANCE, OPT_FORMAT, OPT_LANG };
+enum { OPT_RULE = CLI_OPT_FIRST_FREE, OPT_TOLERANCE, OPT_FORMAT, OPT_LANG, OPT_XLSX, OPT_FORCE };
+
+typedef struct audit_job {
+    const fp_table *t;
+    const fp_report *report;
+    const fp_check_options *co;
+} audit_job;
+
+static int write_audit(const char *tmp_path, void *p)
+{
+    audit_job *j = p;
+    fp_diag d;
+    return fp_xlsx_write_audit(j->t, j->report, j->co, tmp_path, &d) == FP_OK ? 0
+                                                                               : cli_fail_diag(&d);
+}
+
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
 
 int cmd_check(int argc, char **argv)
 {
@@ -31,6 +56,8 @@ int cmd_check(int argc, char **argv)
         {"tolerance", required_argument, NULL, OPT_TOLERANCE},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"lang", required_argument, NULL, OPT_LANG},
+        {"xlsx", required_argument, NULL, OPT_XLSX},
+        {"force", no_argument, NULL, OPT_FORCE},
         {"help", no_argument, NULL, 'h'},
         CLI_LOAD_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -41,7 +68,8 @@ int cmd_check(int argc, char **argv)
     fp_check_options_init(&co);
     const char *rules_text[64];
     size_t nrules = 0;
-    int json = 0, rc = EXIT_USAGE;
+    int json = 0, force = 0, rc = EXIT_USAGE;
+    const char *xlsx = NULL;
     fp_lang lang = FP_LANG_ZH;
     fp_table *t = NULL;
     fp_report *report = NULL;
@@ -95,6 +123,12 @@ int cmd_check(int argc, char **argv)
                 goto done;
             }
             break;
+        case OPT_XLSX:
+            xlsx = optarg;
+            break;
+        case OPT_FORCE:
+            force = 1;
+            break;
         default:
             fputs("try 'fenpei check --help'\n", stderr);
             goto done;
@@ -103,6 +137,10 @@ int cmd_check(int argc, char **argv)
     if (optind != argc - 1) {
         cli_fail(optind >= argc ? "check: no table given; try 'fenpei check --help'"
                                 : "check: give exactly one table");
+        goto done;
+    }
+    if (xlsx && same_file(argv[optind], xlsx)) {
+        cli_fail("check: --xlsx would replace the input %s; choose another file", argv[optind]);
         goto done;
     }
     if ((rc = cli_load_table(&L, argv[optind], &t)) != 0)
@@ -125,6 +163,11 @@ int cmd_check(int argc, char **argv)
     if (e != FP_OK || fflush(stdout) != 0) {
         cli_fail("cannot write the report");
         goto done;
+    }
+    if (xlsx) {
+        audit_job job = {t, report, &co};
+        if (cli_write_path(xlsx, force, write_audit, &job))
+            goto done;
     }
     rc = fp_report_errors(report) ? EXIT_FINDINGS : EXIT_CLEAN;
 done:

@@ -2,21 +2,27 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <nettle/sha2.h>
 
 #include "cli/cli.h"
 
 static const char usage_text[] =
     "usage: fenpei realloc TABLE --set UNIT:COLUMN=AMOUNT [--set …] -o NEW.csv [OPTIONS]\n"
     "\n"
-    "Give UNIT (a name, or a /-separated path such as 地州合计/巴州) a new AMOUNT in COLUMN (a\n"
-    "category, or the year total) and spread the change over its rows in proportion to their\n"
-    "current amounts, in whole units, so that every subtotal, category split and\n"
-    "全年 = 已提前下达 + 此次下达 still holds exactly. 已提前下达 never changes.\n"
+    "Give UNIT (a name, or where a name repeats, its /-separated path from the top such as\n"
+    "总计/地州合计/巴州) a new AMOUNT in COLUMN (a category, or the year total) and spread the\n"
+    "change over its rows in proportion to their current amounts, in whole units, so that\n"
+    "every subtotal, category split and 全年 = 已提前下达 + 此次下达 still holds exactly.\n"
+    "已提前下达 never changes.\n"
     "\n"
     "Options:\n"
     "  --set UNIT:COLUMN=AMOUNT  a new amount (repeatable, on separate units or columns)\n"
     "  -o, --output FILE         the new table (CSV, same columns as TABLE)\n"
     "  --diff FILE               per row and column: old, new, change, % change (CSV)\n"
+    "  --xlsx FILE               the what-if workbook: sheets 新表 (the new table laid out as\n"
+    "                            a notice), 变动 (every change) and 参数 (this run's settings)\n"
     "  --method M                controlled (default), hamilton, jefferson (dhondt),\n"
     "                            webster (sainte-lague), huntington-hill, adams\n"
     "  --unit AMOUNT             granularity of the result (default 1; e.g. 0.01)\n"
@@ -39,7 +45,8 @@ enum {
     OPT_NO_CLAWBACK,
     OPT_MIN,
     OPT_FIX,
-    OPT_FORCE
+    OPT_FORCE,
+    OPT_XLSX
 };
 
 #define MAX_ITEMS 256
@@ -93,12 +100,36 @@ static int write_table(FILE *out, void *p)
     return fp_table_write_csv(w->new_, out, -1, &d) == FP_OK ? 0 : cli_fail_diag(&d);
 }
 
+/* One CSV cell, quoted when it holds a comma, a quote or a line break. */
+static void put_cell(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
 static void put_path(FILE *out, const fp_table *t, size_t row)
 {
     size_t path[64];
     size_t n = fp_table_path(t, row, path, 64);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return;
     for (size_t i = 0; i < n && i < 64; i++)
-        fprintf(out, "%s%s", i ? "/" : "", fp_table_row_name(t, path[i]));
+        fprintf(f, "%s%s", i ? "/" : "", fp_table_row_name(t, path[i]));
+    if (fclose(f) == 0)
+        put_cell(out, text);
+    free(text);
 }
 
 /* Percentage change, exact to 0.01% (halves away from zero), or "" when OLD is 0. */
@@ -130,13 +161,87 @@ static int write_diff(FILE *out, void *p)
             fp_amount_format(o, 0, so);
             fp_amount_format(n, 0, sn);
             fp_amount_format(n - o, 0, sd);
-            fprintf(out, "%ld,%s,", fp_table_row_line(a, r), fp_table_row_name(a, r));
+            fprintf(out, "%ld,", fp_table_row_line(a, r));
+            put_cell(out, fp_table_row_name(a, r));
+            fputc(',', out);
             put_path(out, a, r);
-            fprintf(out, ",%s,%s,%s,%s,", fp_table_column_name(a, c), so, sn, sd);
+            fputc(',', out);
+            put_cell(out, fp_table_column_name(a, c));
+            fprintf(out, ",%s,%s,%s,", so, sn, sd);
             put_percent(out, o, n - o);
             fputc('\n', out);
         }
     return ferror(out) ? cli_fail("cannot write the diff") : 0;
+}
+
+/* SHA-256 of the file PATH as 64 lowercase hex digits into HEX; 0 or -1. */
+static int sha256_file(const char *path, char hex[65])
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    struct sha256_ctx c;
+    sha256_init(&c);
+    unsigned char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        sha256_update(&c, n, buf);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad)
+        return -1;
+    uint8_t d[SHA256_DIGEST_SIZE];
+    sha256_digest(&c, sizeof d, d);
+    for (size_t i = 0; i < sizeof d; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    return 0;
+}
+
+/* "fenpei ARGV…" as one shell command line: a word with anything but letters, digits, UTF-8
+ * and _./:=,+-@% is single-quoted, so the line can be pasted back. The caller frees it. */
+static char *command_line(int argc, char **argv)
+{
+    size_t cap = 16;
+    for (int i = 0; i < argc; i++)
+        cap += 4 * strlen(argv[i]) + 3;
+    char *s = malloc(cap), *p = s;
+    if (!s)
+        return NULL;
+    p += sprintf(p, "fenpei");
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        int plain = *a != '\0';
+        for (const unsigned char *q = (const unsigned char *)a; *q; q++)
+            if (*q < 0x80 && !strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                     "0123456789_./:=,+-@%",
+                                     *q))
+                plain = 0;
+        *p++ = ' ';
+        if (plain) {
+            p += sprintf(p, "%s", a);
+            continue;
+        }
+        *p++ = '\'';
+        for (; *a; a++)
+            p += *a == '\'' ? sprintf(p, "'\\''") : sprintf(p, "%c", *a);
+        *p++ = '\'';
+        *p = '\0';
+    }
+    return s;
+}
+
+typedef struct whatif_job {
+    const fp_table *old, *new_;
+    const fp_xlsx_param *params;
+    size_t nparams;
+} whatif_job;
+
+static int write_whatif(const char *tmp_path, void *p)
+{
+    whatif_job *j = p;
+    fp_diag d;
+    fp_error e = fp_xlsx_write_whatif(j->old, j->new_, NULL, j->params, j->nparams, tmp_path, &d);
+    return e == FP_OK ? 0 : cli_fail_diag(&d);
 }
 
 static int same_file(const char *a, const char *b)
@@ -144,6 +249,12 @@ static int same_file(const char *a, const char *b)
     struct stat sa, sb;
     return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
            sa.st_ino == sb.st_ino;
+}
+
+static int file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
 }
 
 static void summary(const fp_table *a, const fp_table *b, const fp_realloc_options *o,
@@ -197,6 +308,7 @@ int cmd_realloc(int argc, char **argv)
         {"min", required_argument, NULL, OPT_MIN},
         {"fix", required_argument, NULL, OPT_FIX},
         {"force", no_argument, NULL, OPT_FORCE},
+        {"xlsx", required_argument, NULL, OPT_XLSX},
         {"help", no_argument, NULL, 'h'},
         CLI_LOAD_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -210,7 +322,9 @@ int cmd_realloc(int argc, char **argv)
     const char *fixed[MAX_ITEMS];
     char *keep[2 * MAX_ITEMS];
     size_t ntargets = 0, nfloors = 0, nfixed = 0, nkeep = 0;
-    const char *output = NULL, *diff = NULL;
+    const char *output = NULL, *diff = NULL, *xlsx = NULL;
+    const char *set_text[MAX_ITEMS], *min_text[MAX_ITEMS];
+    char *cmdline = command_line(argc, argv); /* before getopt_long permutes argv */
     int force = 0, rc = EXIT_USAGE;
     fp_table *t = NULL, *result = NULL;
 
@@ -233,11 +347,15 @@ int cmd_realloc(int argc, char **argv)
         case OPT_DIFF:
             diff = optarg;
             break;
+        case OPT_XLSX:
+            xlsx = optarg;
+            break;
         case OPT_SET:
             if (ntargets == MAX_ITEMS) {
                 cli_fail("--set: at most %d", MAX_ITEMS);
                 goto done;
             }
+            set_text[ntargets] = optarg;
             if (parse_set(optarg, &targets[ntargets++], &keep[nkeep++]))
                 goto done;
             break;
@@ -246,6 +364,7 @@ int cmd_realloc(int argc, char **argv)
                 cli_fail("--min: at most %d", MAX_ITEMS);
                 goto done;
             }
+            min_text[nfloors] = optarg;
             if (parse_min(optarg, &floors[nfloors++], &keep[nkeep++]))
                 goto done;
             break;
@@ -308,9 +427,26 @@ int cmd_realloc(int argc, char **argv)
         cli_fail("realloc: the output would replace the input %s; choose another file", input);
         goto done;
     }
-    if (diff && strcmp(diff, output) == 0) {
+    if (diff && (strcmp(diff, output) == 0 || same_file(diff, output))) {
         cli_fail("realloc: -o and --diff name the same file");
         goto done;
+    }
+    if (xlsx && (same_file(input, xlsx) || strcmp(xlsx, output) == 0 ||
+                 same_file(xlsx, output) || (diff && strcmp(xlsx, diff) == 0))) {
+        cli_fail("realloc: --xlsx must name a file of its own");
+        goto done;
+    }
+    if (!force && xlsx && file_exists(xlsx)) {
+        cli_fail("%s exists; use --force to replace it", xlsx);
+        goto done;
+    }
+    /* Refuse before anything is written: an existing --diff must not leave a new table behind. */
+    if (!force) {
+        const char *clash = file_exists(output) ? output : diff && file_exists(diff) ? diff : NULL;
+        if (clash) {
+            cli_fail("%s exists; use --force to replace it", clash);
+            goto done;
+        }
     }
     if ((rc = cli_load_table(&L, input, &t)) != 0)
         goto done;
@@ -327,13 +463,56 @@ int cmd_realloc(int argc, char **argv)
         goto done;
     }
     writing w = {t, result};
+    int output_existed = file_exists(output);
     if (cli_write_file(output, force, write_table, &w))
         goto done;
-    if (diff && cli_write_file(diff, force, write_diff, &w))
+    int diff_existed = diff && file_exists(diff);
+    if (diff && cli_write_file(diff, force, write_diff, &w)) {
+        if (!output_existed) /* all or nothing: no table without its diff */
+            unlink(output);
         goto done;
+    }
+    if (xlsx) {
+        /* 参数: enough to run the same what-if again from the workbook alone */
+        fp_xlsx_param params[8 + 3 * MAX_ITEMS];
+        size_t np = 0;
+        char digest[65], unit[FP_AMOUNT_BUFSIZE + 64];
+        int bad = !cmdline || sha256_file(input, digest);
+        if (bad) {
+            cli_fail("cannot read %s again for its digest", input);
+        } else {
+            fp_amount_format(ro.unit, 0, unit);
+            if (fp_table_unit(t))
+                snprintf(unit + strlen(unit), 64, " %s", fp_table_unit(t));
+            params[np++] = (fp_xlsx_param){"命令", cmdline};
+            params[np++] = (fp_xlsx_param){"输入文件", input};
+            params[np++] = (fp_xlsx_param){"输入文件 SHA-256", digest};
+            params[np++] = (fp_xlsx_param){"方法", fp_method_name(ro.method)};
+            params[np++] = (fp_xlsx_param){"单位", unit};
+            params[np++] = (fp_xlsx_param){"舍入", fp_rounding_name(ro.rounding)};
+            params[np++] = (fp_xlsx_param){"不收回已下达资金", ro.no_clawback ? "是" : "否"};
+            for (size_t i = 0; i < ntargets; i++)
+                params[np++] = (fp_xlsx_param){"设定", set_text[i]};
+            for (size_t i = 0; i < nfloors; i++)
+                params[np++] = (fp_xlsx_param){"下限", min_text[i]};
+            for (size_t i = 0; i < nfixed; i++)
+                params[np++] = (fp_xlsx_param){"固定", fixed[i]};
+            params[np++] = (fp_xlsx_param){"程序", "fenpei " FENPEI_VERSION};
+            whatif_job job = {t, result, params, np};
+            bad = cli_write_path(xlsx, force, write_whatif, &job);
+        }
+        if (bad) { /* all or nothing */
+            if (!output_existed)
+                unlink(output);
+            if (diff && !diff_existed)
+                unlink(diff);
+            goto done;
+        }
+    }
     summary(t, result, &ro, output);
     rc = EXIT_CLEAN;
 done:
+    free(cmdline);
     for (size_t i = 0; i < nkeep; i++)
         free(keep[i]);
     fp_table_free(result);

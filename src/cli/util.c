@@ -95,6 +95,42 @@ int cli_write_file(const char *path, int force, int (*write)(FILE *out, void *ct
     return rc;
 }
 
+int cli_write_path(const char *path, int force, int (*write)(const char *tmp_path, void *ctx),
+                   void *ctx)
+{
+    struct stat st;
+    if (!force && stat(path, &st) == 0)
+        return cli_fail("%s exists; use --force to replace it", path);
+    /* mkstemp reserves a unique name next to the target (so rename() is atomic); the writer
+     * then replaces its empty contents, keeping the mode set here */
+    size_t n = strlen(path);
+    char *tmp = malloc(n + 16);
+    if (!tmp)
+        return cli_fail("out of memory");
+    snprintf(tmp, n + 16, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(tmp);
+        return cli_fail("cannot create a file next to %s: %s", path, strerror(e));
+    }
+    fchmod(fd, 0644);
+    close(fd);
+    int rc = write(tmp, ctx);
+    if (!rc && !force && link(tmp, path) != 0) {
+        /* link() refuses to replace: a file that appeared meanwhile is kept */
+        if (errno == EEXIST)
+            rc = cli_fail("%s exists; use --force to replace it", path);
+        else
+            rc = cli_fail("cannot create %s: %s", path, strerror(errno));
+    } else if (!rc && force && rename(tmp, path) != 0) {
+        rc = cli_fail("cannot create %s: %s", path, strerror(errno));
+    }
+    unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
 int cli_load_option(cli_load *L, int opt, const char *arg)
 {
     switch (opt) {

@@ -9,6 +9,7 @@ typedef struct words {
     const char *error, *warning, *stated, *difference, *sep, *colon, *sep2, *end;
     const char *file, *rows, *rules_checked, *custom;
     const char *empty_row, *clawback, *negative, *residue_of;
+    const char *lquote, *rquote, *lparen, *rparen; /* around a rule's text / the identity */
 } words;
 
 static const words zh = {
@@ -31,6 +32,10 @@ static const words zh = {
     .clawback = "此次下达为负数，即收回已下达资金",
     .negative = "金额为负数",
     .residue_of = "在容差之内",
+    .lquote = "「",
+    .rquote = "」",
+    .lparen = "（",
+    .rparen = "）",
 };
 
 static const words en = {
@@ -53,6 +58,10 @@ static const words en = {
     .clawback = "this batch is negative: money already sent is taken back",
     .negative = "a negative amount",
     .residue_of = "within the tolerance",
+    .lquote = " \"",
+    .rquote = "\"",
+    .lparen = " (",
+    .rparen = ")",
 };
 
 static void amount(FILE *out, fp_amount v)
@@ -87,7 +96,8 @@ fp_error fp_report_write_text(const fp_report *r, const fp_table *t, const fp_ch
             first = 0;
         }
     for (size_t k = 0; opts && k < opts->custom_count; k++) {
-        fprintf(out, "%s%s「%s」", first ? "" : w->sep2, w->custom, fp_rule_text(opts->custom[k]));
+        fprintf(out, "%s%s%s%s%s", first ? "" : w->sep2, w->custom, w->lquote,
+                fp_rule_text(opts->custom[k]), w->rquote);
         first = 0;
     }
     fputs("\n\n", out);
@@ -108,7 +118,7 @@ fp_error fp_report_write_text(const fp_report *r, const fp_table *t, const fp_ch
         fprintf(out, "  %s  %s", f->severity == FP_SEVERITY_ERROR ? w->error : w->warning,
                 w->rule[f->rule]);
         if (f->rule == FP_RULE_ROUNDING_RESIDUE)
-            fprintf(out, "（%s）", w->rule[f->identity]);
+            fprintf(out, "%s%s%s", w->lparen, w->rule[f->identity], w->rparen);
         if (f->column != FP_NONE)
             fprintf(out, " %s", fp_table_column_name(t, f->column));
         fputs(w->colon, out);
@@ -142,9 +152,11 @@ fp_error fp_report_write_text(const fp_report *r, const fp_table *t, const fp_ch
         fputc('\n', out);
     size_t rows = fp_table_row_count(t), errs = fp_report_errors(r), warns = fp_report_warnings(r);
     if (lang == FP_LANG_EN && errs == 0)
-        fprintf(out, "%zu rows: every identity holds, %zu warnings.\n", rows, warns);
+        fprintf(out, "%zu row%s: every identity holds, %zu warning%s.\n", rows, rows == 1 ? "" : "s",
+                warns, warns == 1 ? "" : "s");
     else if (lang == FP_LANG_EN)
-        fprintf(out, "%zu rows: %zu errors, %zu warnings.\n", rows, errs, warns);
+        fprintf(out, "%zu row%s: %zu error%s, %zu warning%s.\n", rows, rows == 1 ? "" : "s", errs,
+                errs == 1 ? "" : "s", warns, warns == 1 ? "" : "s");
     else if (errs == 0)
         fprintf(out, "共 %zu 行：各项平衡关系全部成立，%zu 个警告。\n", rows, warns);
     else

@@ -11,6 +11,7 @@
 
 #include "table/loader.h"
 #include "table/table_impl.h"
+#include "table/xlsx_read.h"
 #include "util/buf.h"
 
 #define CHUNK (1u << 20)
@@ -174,6 +175,8 @@ static char detect_delimiter(const char *s, size_t len)
 static int space_only(unsigned char c) { return c == ' '; }
 
 typedef struct source {
+    unsigned char head[8]; /* bytes read to tell a workbook from a CSV, served first */
+    size_t headlen, headpos;
     FILE *f;               /* read from here … */
     const unsigned char *mem; /* … or from memory */
     size_t memlen, mempos;
@@ -181,12 +184,21 @@ typedef struct source {
 
 static size_t source_read(source *src, unsigned char *buf, size_t cap)
 {
+    if (src->headpos < src->headlen) {
+        size_t n = src->headlen - src->headpos;
+        if (n > cap)
+            n = cap;
+        memcpy(buf, src->head + src->headpos, n);
+        src->headpos += n;
+        return n;
+    }
     if (src->f)
         return fread(buf, 1, cap, src->f);
     size_t n = src->memlen - src->mempos;
     if (n > cap)
         n = cap;
-    memcpy(buf, src->mem + src->mempos, n);
+    if (n) /* memcpy must not see a NULL source, even for 0 bytes */
+        memcpy(buf, src->mem + src->mempos, n);
     src->mempos += n;
     return n;
 }
@@ -299,6 +311,12 @@ static fp_error load(source *src, const char *name, const fp_load_options *opts,
             left = inleft;
         }
         lines_seen += count_lines(text, textlen);
+        if (first && !utf8 && textlen >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+            /* a byte-order mark that an explicit --encoding (UTF-16LE, GB18030 …) decoded as
+             * U+FEFF: not part of the first header */
+            text += 3;
+            textlen -= 3;
+        }
         if (first) {
             char delim = opts->delimiter ? opts->delimiter : detect_delimiter(text, textlen);
             if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0) {
@@ -347,6 +365,13 @@ fp_error fp_table_load_file(const char *path, const fp_load_options *opts, fp_ta
     if (!src.f)
         return diag_set(diag, FP_ERR_IO, path, 0, NULL, NULL, 0, "cannot open: %s",
                         strerror(errno));
+    /* A workbook is told by its content, not its name; the bytes read stay for the CSV reader
+     * (the file may be a pipe, which cannot rewind). */
+    src.headlen = fread(src.head, 1, sizeof src.head, src.f);
+    if (xlsx_sniff(src.head, src.headlen)) {
+        fclose(src.f);
+        return xlsx_load_file(path, opts, out, diag);
+    }
     fp_error e = load(&src, path, opts, out, diag);
     fclose(src.f);
     return e;
@@ -355,6 +380,8 @@ fp_error fp_table_load_file(const char *path, const fp_load_options *opts, fp_ta
 fp_error fp_table_load_memory(const void *data, size_t len, const char *name,
                               const fp_load_options *opts, fp_table **out, fp_diag *diag)
 {
+    if (xlsx_sniff(data, len))
+        return xlsx_load_memory(data, len, name, opts, out, diag);
     source src = {0};
     src.mem = data;
     src.memlen = len;

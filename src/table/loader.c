@@ -1,6 +1,11 @@
 /* table/loader.c — turn records of cells (from any reader) into an fp_table: the header, the
  * column roles, amounts into their columns, the tree from 级次. Readers (csv_read.c, …) call
- * loader_row_begin / loader_cell / loader_row_end for every record, then loader_finish. */
+ * loader_row_begin / loader_cell / loader_row_end for every record, then loader_finish.
+ *
+ * A table without 级次/上级/编码 columns is read in the notice layout (as copied out of a PDF
+ * notice): each data record is held whole until it ends, so that the page furniture repeated in
+ * the middle of the data (titles, 单位：万元, the header row, "(此页无正文)", page numbers) can be
+ * recognised and dropped before it touches the columns; a header may be split over two lines. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +38,18 @@ struct loader {
     int32_t *stack;     /* last row seen at each depth */
     size_t stackcap;
     long prev_depth;
+
+    /* the notice layout */
+    int notice;         /* screen data records for page furniture (decided with the header) */
+    char **hdr;         /* a header held back: the next line may continue it */
+    size_t nhdr, hdrcap;
+    int have_hdr;
+    char **titles;      /* single-cell lines before the header, to recognise them on later pages */
+    size_t ntitles, titlecap;
+    char *rbuf;         /* the current data record, NUL-separated cells … */
+    size_t rlen, rcap;
+    size_t *roff;       /* … starting at these offsets */
+    size_t nrec, reccap;
 };
 
 static int is_one_of(const char *s, const char *const *list)
@@ -328,24 +345,25 @@ static void end_row(loader *L)
     t->nrows++;
 }
 
-static fp_error set_header(loader *L)
+/* The header: CELLS[0..N) (malloc'd strings, taken over and set to NULL). */
+static fp_error set_header(loader *L, char **cells, size_t n)
 {
     fp_table *t = L->t;
-    t->cols = calloc(L->npre ? L->npre : 1, sizeof *t->cols);
+    t->cols = calloc(n ? n : 1, sizeof *t->cols);
     if (!t->cols)
         return nomem(L);
-    t->ncols = L->npre;
-    for (size_t i = 0; i < L->npre; i++) {
-        t->cols[i].name = L->pre[i];
-        L->pre[i] = NULL;
+    t->ncols = n;
+    for (size_t i = 0; i < n; i++) {
+        t->cols[i].name = cells[i];
+        cells[i] = NULL;
         if (!t->cols[i].name[0]) {
             char buf[32];
             snprintf(buf, sizeof buf, "列%zu", i + 1);
-            char *n = strdup(buf);
-            if (!n)
+            char *name = strdup(buf);
+            if (!name)
                 return nomem(L);
             free(t->cols[i].name);
-            t->cols[i].name = n;
+            t->cols[i].name = name;
         }
     }
     for (size_t i = 0; i < t->ncols; i++)
@@ -354,40 +372,384 @@ static fp_error set_header(loader *L)
                 return diag_set(L->diag, FP_ERR_COLUMN, t->source, L->rec_line, t->cols[i].name,
                                 NULL, 0, "two columns are headed \"%s\" (columns %zu and %zu)",
                                 t->cols[i].name, j + 1, i + 1);
-    L->npre = 0;
     L->header_done = 1;
-    return assign_header_roles(L);
+    fp_error e = assign_header_roles(L);
+    L->notice = L->opts->layout == FP_LAYOUT_NOTICE ||
+                (L->opts->layout == FP_LAYOUT_AUTO && L->level_col == FP_NONE &&
+                 L->parent_col == FP_NONE && L->code_col == FP_NONE && L->pcode_col == FP_NONE);
+    return e;
 }
 
-static void pre_clear(loader *L)
+static void strings_clear(char **v, size_t *n)
 {
-    for (size_t i = 0; i < L->npre; i++)
-        free(L->pre[i]);
-    L->npre = 0;
+    for (size_t i = 0; i < *n; i++)
+        free(v[i]);
+    *n = 0;
 }
 
-/* Before the header: a record with one non-empty cell is a title or a "单位：万元" line. */
+static void pre_clear(loader *L) { strings_clear(L->pre, &L->npre); }
+
+/* ---- recognising page furniture (the notice layout) ---- */
+
+/* Length of a space (ASCII, U+3000, U+00A0) at S, or 0. */
+static size_t space_at(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (len >= 1 && (u[0] == ' ' || u[0] == '\t'))
+        return 1;
+    if (len >= 2 && u[0] == 0xC2 && u[1] == 0xA0)
+        return 2;
+    if (len >= 3 && u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80)
+        return 3;
+    return 0;
+}
+
+/* Trim spaces around S (and, when COLON, colons at its end: "总计：" is "总计"). */
+static void trim(const char **s, size_t *len, int colon)
+{
+    size_t n;
+    while (*len && (n = space_at(*s, *len)) != 0) {
+        *s += n;
+        *len -= n;
+    }
+    for (;;) {
+        const char *e = *s + *len;
+        if (*len >= 1 && (e[-1] == ' ' || e[-1] == '\t' || (colon && e[-1] == ':')))
+            *len -= 1;
+        else if (*len >= 2 && memcmp(e - 2, "\xC2\xA0", 2) == 0)
+            *len -= 2;
+        else if (*len >= 3 && (memcmp(e - 3, "\xE3\x80\x80", 3) == 0 ||
+                               (colon && memcmp(e - 3, "：", 3) == 0)))
+            *len -= 3;
+        else
+            break;
+    }
+}
+
+static int starts_with(const char *s, const char *p) { return strncmp(s, p, strlen(p)) == 0; }
+
+/* The unit named by a "单位：万元" line, or NULL. */
+static const char *unit_of_line(const char *s)
+{
+    static const char *const prefixes[] = {"单位：", "单位:", "金额单位：", "金额单位:", NULL};
+    for (const char *const *p = prefixes; *p; p++)
+        if (starts_with(s, *p)) {
+            s += strlen(*p);
+            while (*s == ' ')
+                s++;
+            return s;
+        }
+    return NULL;
+}
+
+/* A page number: "第 3 页", "第3页 共5页", "- 3 -", "— 3 —", "3 / 5". */
+static int is_page_number(const char *s)
+{
+    const char *p = s;
+    int digits = 0, dashes = 0, slash = 0;
+    if (starts_with(p, "第")) {
+        p += strlen("第");
+        while (*p == ' ')
+            p++;
+        while (*p >= '0' && *p <= '9')
+            p++, digits++;
+        while (*p == ' ')
+            p++;
+        return digits && starts_with(p, "页");
+    }
+    while (*p) {
+        if (*p >= '0' && *p <= '9')
+            digits++, p++;
+        else if (*p == ' ')
+            p++;
+        else if (*p == '-')
+            dashes++, p++;
+        else if (*p == '/')
+            slash++, p++;
+        else if (starts_with(p, "—") || starts_with(p, "－") || starts_with(p, "–"))
+            dashes++, p += 3;
+        else
+            return 0;
+    }
+    return digits && (dashes >= 2 || slash == 1);
+}
+
+static const char *rec_cell(const loader *L, size_t i) { return L->rbuf + L->roff[i]; }
+
+/* Is the line S (one cell, trimmed) page furniture: a title seen before the header, the unit
+ * line, "(此页无正文)", "续表", "附件1", a note (注：…), a page number? A unit line naming
+ * another unit is an error. */
+static int is_furniture_line(loader *L, const char *s)
+{
+    for (size_t i = 0; i < L->ntitles; i++)
+        if (strcmp(s, L->titles[i]) == 0)
+            return 1;
+    const char *u = unit_of_line(s);
+    if (u) {
+        if (L->t->unit && strcmp(u, L->t->unit) != 0)
+            L->err = diag_set(L->diag, FP_ERR_CSV, L->t->source, L->rec_line, NULL, s, strlen(s),
+                              "the unit changes from %s to %s here; a table has one unit",
+                              L->t->unit, u);
+        return 1;
+    }
+    return strstr(s, "此页无正文") || (strstr(s, "续表") && strlen(s) <= 24) ||
+           starts_with(s, "附件") || starts_with(s, "注：") || starts_with(s, "注:") ||
+           starts_with(s, "说明：") || is_page_number(s);
+}
+
+static int cell_is_amount(const char *s, size_t len)
+{
+    fp_amount v;
+    fp_amount_info info;
+    return len && fp_amount_parse(s, len, &v, &info) == FP_OK && !info.blank;
+}
+
+/* Is the held data record page furniture, to be dropped? */
+static int record_is_furniture(loader *L)
+{
+    const fp_table *t = L->t;
+    size_t nonempty = 0, inside = 0, first = 0, amounts = 0, in_header = 0;
+    for (size_t i = 0; i < L->nrec; i++) {
+        const char *c = rec_cell(L, i);
+        size_t len = strlen(c);
+        if (!len)
+            continue;
+        if (nonempty++ == 0)
+            first = i;
+        if (i >= t->ncols)
+            continue;
+        inside++;
+        if (cell_is_amount(c, len))
+            amounts++;
+        else if (strstr(t->cols[i].name, c))
+            in_header++; /* "拨款单位", or one line of a header split over two */
+    }
+    if (inside == 0)
+        return 1; /* only cells right of the table: a page number or a note in the margin */
+    if (amounts)
+        return 0;
+    if (in_header == inside && nonempty == inside)
+        return 1;
+    if (nonempty == 1) {
+        const char *c = rec_cell(L, first);
+        size_t len = strlen(c);
+        trim(&c, &len, 0);
+        char buf[512];
+        if (len >= sizeof buf)
+            return 0;
+        memcpy(buf, c, len);
+        buf[len] = '\0';
+        return is_furniture_line(L, buf);
+    }
+    return 0;
+}
+
+/* ---- data records ---- */
+
+/* Cell L->field of the data row being filled. */
+static int data_cell(loader *L, const char *s, size_t len)
+{
+    fp_table *t = L->t;
+    int digits = 0;
+    if (L->field < t->ncols) {
+        if (L->notice && L->field == t->name_col)
+            trim(&s, &len, 1);
+        digits = store_cell(L, L->field, s, len);
+    } else if (len && L->notice) {
+        /* A cell right of the header: damage from copying out of a PDF. The row is kept and
+         * its place in the tree marked uncertain; the cell itself cannot be placed. */
+        if (!t->nsuspect || t->suspect[t->nsuspect - 1] != L->row) {
+            if (buf_reserve((void **)&t->suspect, &t->suspectcap, t->nsuspect + 1,
+                            sizeof *t->suspect))
+                L->err = nomem(L);
+            else
+                t->suspect[t->nsuspect++] = (uint32_t)L->row;
+        }
+    } else if (len) {
+        L->err = diag_set(L->diag, FP_ERR_CSV, t->source, L->rec_line, NULL, s, len,
+                          "row has %zu or more cells but the header has only %zu columns",
+                          L->field + 1, t->ncols);
+    }
+    L->field++;
+    return digits;
+}
+
+/* A held record (notice layout) ends: drop it as furniture, or store it as a data row. */
+static void notice_record(loader *L)
+{
+    if (!L->rec_nonempty || record_is_furniture(L) || L->err)
+        return;
+    start_row(L);
+    L->field = 0;
+    for (size_t i = 0; i < L->nrec && !L->err; i++) {
+        const char *c = rec_cell(L, i);
+        data_cell(L, c, strlen(c));
+    }
+    if (!L->err)
+        end_row(L);
+}
+
+/* Append a cell to the held record. */
+static void hold_cell(loader *L, const char *s, size_t len)
+{
+    if (buf_reserve((void **)&L->roff, &L->reccap, L->nrec + 1, sizeof *L->roff) ||
+        buf_reserve((void **)&L->rbuf, &L->rcap, L->rlen + len + 1, 1)) {
+        L->err = nomem(L);
+        return;
+    }
+    L->roff[L->nrec++] = L->rlen;
+    memcpy(L->rbuf + L->rlen, s, len);
+    L->rlen += len;
+    L->rbuf[L->rlen++] = '\0';
+}
+
+/* The record in L->pre (read before the header was settled) is the first data row. */
+static void pre_as_data(loader *L)
+{
+    if (L->notice) {
+        L->nrec = L->rlen = 0;
+        for (size_t i = 0; i < L->npre && !L->err; i++)
+            hold_cell(L, L->pre[i], strlen(L->pre[i]));
+        if (!L->err)
+            notice_record(L);
+        return;
+    }
+    start_row(L);
+    L->field = 0;
+    for (size_t i = 0; i < L->npre && !L->err; i++)
+        data_cell(L, L->pre[i], strlen(L->pre[i]));
+    if (!L->err)
+        end_row(L);
+}
+
+/* ---- before the header ---- */
+
+static int is_tree_header(const char *h)
+{
+    return is_one_of(h, level_names) || is_one_of(h, parent_names) || is_one_of(h, code_names) ||
+           is_one_of(h, pcode_names);
+}
+
+/* May the header record in L->pre be continued on the next line (notice layout)? */
+static int header_may_continue(const loader *L)
+{
+    if (L->opts->layout == FP_LAYOUT_CANONICAL)
+        return 0;
+    if (L->opts->layout == FP_LAYOUT_AUTO)
+        for (size_t i = 0; i < L->npre; i++)
+            if (is_tree_header(L->pre[i]))
+                return 0;
+    return 1;
+}
+
+/* Does the record in L->pre continue the held header: text only, something right of the first
+ * column, and (unless the layout is notice for sure) nothing in the first column? */
+static int continues_header(const loader *L)
+{
+    int right = 0;
+    for (size_t i = 0; i < L->npre; i++) {
+        size_t len = strlen(L->pre[i]);
+        if (!len)
+            continue;
+        if (cell_is_amount(L->pre[i], len))
+            return 0;
+        if (i == 0 && L->opts->layout != FP_LAYOUT_NOTICE)
+            return 0;
+        if (i > 0)
+            right = 1;
+    }
+    return right;
+}
+
+/* Join the record in L->pre to the held header, column by column. */
+static void join_header(loader *L)
+{
+    if (buf_reserve((void **)&L->hdr, &L->hdrcap, L->npre, sizeof *L->hdr)) {
+        L->err = nomem(L);
+        return;
+    }
+    for (size_t i = 0; i < L->npre; i++) {
+        if (i >= L->nhdr) {
+            L->hdr[i] = L->pre[i];
+            L->pre[i] = NULL;
+            L->nhdr = i + 1;
+            continue;
+        }
+        size_t a = strlen(L->hdr[i]), b = strlen(L->pre[i]);
+        char *j = realloc(L->hdr[i], a + b + 1);
+        if (!j) {
+            L->err = nomem(L);
+            return;
+        }
+        memcpy(j + a, L->pre[i], b + 1);
+        L->hdr[i] = j;
+    }
+}
+
+static void settle_held_header(loader *L)
+{
+    L->have_hdr = 0;
+    L->err = set_header(L, L->hdr, L->nhdr);
+    strings_clear(L->hdr, &L->nhdr);
+}
+
+/* Before the header: a record with one non-empty cell is a title or a "单位：万元" line; the
+ * first with two or more is the header (held back one line in case it is split over two). */
 static void pre_record(loader *L)
 {
     size_t nonempty = 0, first = 0;
     for (size_t i = 0; i < L->npre; i++)
         if (L->pre[i][0] && nonempty++ == 0)
             first = i;
+    if (L->have_hdr) {
+        if (nonempty && continues_header(L)) {
+            join_header(L);
+        } else {
+            settle_held_header(L);
+            if (!L->err && nonempty)
+                pre_as_data(L);
+        }
+        pre_clear(L);
+        return;
+    }
     if (nonempty >= 2) {
-        L->err = set_header(L);
+        if (header_may_continue(L)) {
+            if (buf_reserve((void **)&L->hdr, &L->hdrcap, L->npre, sizeof *L->hdr)) {
+                L->err = nomem(L);
+                return;
+            }
+            for (size_t i = 0; i < L->npre; i++) {
+                L->hdr[i] = L->pre[i];
+                L->pre[i] = NULL;
+            }
+            L->nhdr = L->npre;
+            L->npre = 0;
+            L->have_hdr = 1;
+        } else {
+            L->err = set_header(L, L->pre, L->npre);
+            pre_clear(L);
+        }
         return;
     }
     if (nonempty == 1) {
         const char *s = L->pre[first];
-        static const char *const prefixes[] = {"单位：", "单位:", "金额单位：", "金额单位:", NULL};
-        for (const char *const *p = prefixes; *p; p++) {
-            size_t n = strlen(*p);
-            if (strncmp(s, *p, n) == 0 && !L->t->unit) {
-                const char *u = s + n;
-                while (*u == ' ')
-                    u++;
-                if (!(L->t->unit = strdup(u)))
-                    L->err = nomem(L);
+        const char *u = unit_of_line(s);
+        if (u && !L->t->unit) {
+            if (!(L->t->unit = strdup(u)))
+                L->err = nomem(L);
+        } else if (!u) {
+            const char *c = s;
+            size_t len = strlen(s);
+            trim(&c, &len, 0);
+            char *copy = malloc(len + 1);
+            if (!copy || buf_reserve((void **)&L->titles, &L->titlecap, L->ntitles + 1,
+                                     sizeof *L->titles)) {
+                free(copy);
+                L->err = nomem(L);
+            } else {
+                memcpy(copy, c, len);
+                copy[len] = '\0';
+                L->titles[L->ntitles++] = copy;
             }
         }
     }
@@ -431,23 +793,35 @@ void loader_row_begin(loader *L, long line)
     L->rec_line = line;
     L->field = 0;
     L->rec_nonempty = 0;
-    if (L->header_done)
+    L->nrec = L->rlen = 0;
+    if (L->header_done && !L->notice)
         start_row(L);
+}
+
+static int all_digits(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] - (unsigned)'0' >= 10)
+            return 0;
+    return len > 0;
 }
 
 int loader_cell(loader *L, size_t col, const char *s, size_t len)
 {
     if (L->err)
         return 1;
-    int digits = 0;
     /* cells skipped (an XLSX row leaves empty cells out) are blank */
     while (L->field < col && !L->err)
         loader_cell(L, L->field, "", 0);
+    if (L->err)
+        return 1;
     if (len)
         L->rec_nonempty = 1;
-    if (L->header_done && L->field < L->t->ncols) {
-        digits = store_cell(L, L->field, s, len);
-    } else if (!L->header_done) {
+    if (L->header_done && !L->notice)
+        return data_cell(L, s, len);
+    if (L->header_done) {
+        hold_cell(L, s, len);
+    } else {
         char *copy = malloc(len + 1);
         if (!copy || buf_reserve((void **)&L->pre, &L->precap, L->npre + 1, sizeof *L->pre)) {
             free(copy);
@@ -457,23 +831,21 @@ int loader_cell(loader *L, size_t col, const char *s, size_t len)
         memcpy(copy, s, len);
         copy[len] = '\0';
         L->pre[L->npre++] = copy;
-    } else if (len) {
-        L->err = diag_set(L->diag, FP_ERR_CSV, L->t->source, L->rec_line, NULL, s, len,
-                          "row has %zu or more cells but the header has only %zu columns",
-                          L->field + 1, L->t->ncols);
     }
     L->field++;
-    return digits;
+    return all_digits(s, len);
 }
 
 void loader_row_end(loader *L)
 {
     if (L->err || !L->in_record)
         return;
-    if (L->header_done)
-        end_row(L);
-    else
+    if (!L->header_done)
         pre_record(L);
+    else if (L->notice)
+        notice_record(L);
+    else
+        end_row(L);
     L->in_record = 0;
 }
 
@@ -482,6 +854,8 @@ fp_error loader_finish(loader *L, fp_table **out)
     *out = NULL;
     if (L->in_record)
         loader_row_end(L);
+    if (!L->err && L->have_hdr)
+        settle_held_header(L);
     if (!L->err && !L->header_done)
         L->err = diag_set(L->diag, FP_ERR_EMPTY, L->t->source, 0, NULL, NULL, 0,
                           "no header row: expected a row naming the columns (级次, 单位, …)");
@@ -504,6 +878,12 @@ void loader_free(loader *L)
         return;
     pre_clear(L);
     free(L->pre);
+    strings_clear(L->hdr, &L->nhdr);
+    free(L->hdr);
+    strings_clear(L->titles, &L->ntitles);
+    free(L->titles);
+    free(L->rbuf);
+    free(L->roff);
     free(L->stack);
     fp_table_free(L->t);
     free(L);

@@ -66,6 +66,7 @@ void fp_table_free(fp_table *t)
     free(t->next_sibling);
     free(t->order);
     free(t->uncertain);
+    free(t->suspect);
     free(t->cats);
     free(t);
 }
@@ -100,6 +101,8 @@ fp_table *fp_table_clone(const fp_table *t)
     c->marks = NULL;
     c->parent = c->first_child = c->next_sibling = c->order = NULL;
     c->uncertain = NULL;
+    c->suspect = NULL;
+    c->nsuspect = c->suspectcap = 0;
     c->cats = NULL;
     size_t n = t->nrows;
     c->rowcap = n;
@@ -382,6 +385,109 @@ fp_error table_link(fp_table *t, fp_diag *diag)
     return FP_OK;
 }
 
+/* ---- units ---- */
+
+/* How many 元 one UNIT is (元 1, 万元 10^4, 亿元 10^8), or 0 for a unit fenpei does not know. */
+static int64_t unit_factor(const char *unit)
+{
+    static const struct {
+        const char *name;
+        int64_t factor;
+    } units[] = {{"元", 1}, {"万元", 10000}, {"亿元", 100000000}};
+    size_t len = strlen(unit);
+    while (len && unit[len - 1] == ' ')
+        len--;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (strlen(units[i].name) == len && memcmp(units[i].name, unit, len) == 0)
+            return units[i].factor;
+    return 0;
+}
+
+/* Decimals V needs to be written exactly (0..FP_AMOUNT_DECIMALS). */
+static int needed_decimals(fp_amount v)
+{
+    int d = FP_AMOUNT_DECIMALS;
+    while (d > 0 && v % 10 == 0) {
+        v /= 10;
+        d--;
+    }
+    return d;
+}
+
+/* Fill DIAG for the amount cell (ROW, COL) that cannot be converted. */
+static fp_error unit_cell_error(const fp_table *t, size_t row, size_t col, fp_error code,
+                                const char *to, fp_diag *diag)
+{
+    char txt[FP_AMOUNT_BUFSIZE];
+    size_t n = fp_amount_format(t->cols[col].values[row], 0, txt);
+    diag_set(diag, code, t->source, fp_table_row_line(t, row), t->cols[col].name, txt, n,
+             code == FP_ERR_AMOUNT_OVERFLOW
+                 ? "%s %s (%s) is too large to write in %s"
+                 : "%s %s (%s) cannot be written in %s exactly: it would need more than 6 "
+                   "decimals",
+             txt, t->unit, fp_table_row_name(t, row), to);
+    if (diag)
+        table_cell_ref(t, row, col, diag->cell, sizeof diag->cell);
+    return code;
+}
+
+/* Convert every amount from the table's unit to TO, exactly: multiplying is refused when it
+ * overflows, dividing when the result would need more than 6 decimals. The whole table is
+ * converted or (on error) left for the caller to free. */
+static fp_error convert_unit(fp_table *t, const char *to, fp_diag *diag)
+{
+    int64_t ft = unit_factor(to);
+    if (!ft)
+        return diag_set(diag, FP_ERR_ARGUMENT, t->source, 0, NULL, to, strlen(to),
+                        "cannot convert to \"%s\": the units are 元, 万元 and 亿元", to);
+    if (!t->unit)
+        return diag_set(diag, FP_ERR_ARGUMENT, t->source, 0, NULL, NULL, 0,
+                        "the table does not say its unit, so its amounts cannot be converted to "
+                        "%s: add the unit line (e.g. 单位：万元) above the header",
+                        to);
+    int64_t ff = unit_factor(t->unit);
+    if (!ff)
+        return diag_set(diag, FP_ERR_ARGUMENT, t->source, 0, NULL, t->unit, strlen(t->unit),
+                        "the table's unit \"%s\" is not one of 元, 万元 and 亿元, so it cannot "
+                        "be converted to %s",
+                        t->unit, to);
+    if (ff != ft) {
+        /* One of the factors divides the other: both are powers of 10^4. */
+        int64_t mul = ff > ft ? ff / ft : 1, div = ft > ff ? ft / ff : 1;
+        for (size_t c = 0; c < t->ncols; c++) {
+            column *col = &t->cols[c];
+            if (!col->is_amount)
+                continue;
+            int dec = 0;
+            for (size_t r = 0; r < t->nrows; r++) {
+                fp_amount v = col->values[r];
+                if (mul > 1) {
+                    if (v > FP_AMOUNT_MAX / mul || v < FP_AMOUNT_MIN / mul)
+                        return unit_cell_error(t, r, c, FP_ERR_AMOUNT_OVERFLOW, to, diag);
+                    v *= mul;
+                } else {
+                    if (v % div != 0)
+                        return unit_cell_error(t, r, c, FP_ERR_AMOUNT_PRECISION, to, diag);
+                    v /= div;
+                }
+                col->values[r] = v;
+                int d = needed_decimals(v);
+                if (d > dec)
+                    dec = d;
+            }
+            col->decimals = dec;
+            /* the texts kept for cells written unusually ("1,234") are in the old unit */
+            col->nsparse = 0;
+        }
+    }
+    char *u = strdup(to);
+    if (!u)
+        return diag_set(diag, FP_ERR_NOMEM, t->source, 0, NULL, NULL, 0, "out of memory");
+    free(t->unit);
+    t->unit = u;
+    return FP_OK;
+}
+
 fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, size_t parent_col,
                       size_t code_col, size_t pcode_col, fp_diag *diag)
 {
@@ -439,8 +545,8 @@ fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, s
         return e;
     for (size_t i = 0; i < t->ncols; i++) {
         const column *c = &t->cols[i];
-        if (!c->is_amount)
-            continue;
+        if (!c->is_amount || i == total)
+            continue; /* a column named by a flag is not guessed again */
         if (advance == FP_NONE && !o->advance_column && contains(c->name, "提前下达"))
             advance = i;
         else if (batch == FP_NONE && !o->batch_column &&
@@ -496,7 +602,14 @@ fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, s
             }
     }
     /* The tree. */
-    if (level_col == FP_NONE) {
+    int notice = o->layout == FP_LAYOUT_NOTICE ||
+                 (o->layout == FP_LAYOUT_AUTO && level_col == FP_NONE &&
+                  parent_col == FP_NONE && code_col == FP_NONE && pcode_col == FP_NONE);
+    if (notice) {
+        t->level_base = 0;
+        if ((e = notice_infer(t, diag)) != FP_OK || (e = table_link(t, diag)) != FP_OK)
+            return e;
+    } else if (level_col == FP_NONE) {
         if (parent_col != FP_NONE) {
             if (t->name_col == FP_NONE)
                 return diag_set(diag, FP_ERR_COLUMN, t->source, 0, NULL, NULL, 0,
@@ -508,11 +621,16 @@ fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, s
                 return e;
         }
     }
-    if (level_col != FP_NONE) { /* pre-order and acyclic by construction */
+    if (notice) {
+        /* linked above */
+    } else if (level_col != FP_NONE) { /* pre-order and acyclic by construction */
         t->first_root = 0;
-        return FP_OK;
+    } else if ((e = table_link(t, diag)) != FP_OK) {
+        return e;
     }
-    return table_link(t, diag);
+    if (o->to_unit)
+        return convert_unit(t, o->to_unit, diag);
+    return FP_OK;
 }
 
 void table_cell_ref(const fp_table *t, size_t row, size_t col, char *buf, size_t size)

@@ -48,6 +48,9 @@ struct fp_table {
     int32_t *first_child;  /* -1 when none */
     int32_t *next_sibling; /* -1 when none */
     uint8_t *uncertain;    /* per row: place in the tree inferred with doubt; NULL = none */
+    uint32_t *suspect;     /* notice layout: rows the reader found damaged (cells beyond the
+                              header), for notice_infer to mark uncertain; freed by it */
+    size_t nsuspect, suspectcap;
     int32_t *order;        /* rows in pre-order; NULL when the file order already is */
     int32_t first_root;
     int level_base;        /* 级次 of a top-level row, to write the column back */
@@ -73,6 +76,9 @@ fp_error table_link(fp_table *t, fp_diag *diag);
 /* Finish a table after its last record: amount columns, roles, categories, the tree. */
 fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, size_t parent_col,
                       size_t code_col, size_t pcode_col, fp_diag *diag);
+/* The notice layout: rebuild parent[] from the order, the names and the sums of the rows
+ * (table/notice.c), and set uncertain[] on rows whose place is in doubt. Does not link. */
+fp_error notice_infer(fp_table *t, fp_diag *diag);
 /* Write the reference of cell (ROW, COL) — "Sheet!C57" — into BUF (SIZE bytes), or "" for
  * a table that is not from a worksheet. */
 void table_cell_ref(const fp_table *t, size_t row, size_t col, char *buf, size_t size);
