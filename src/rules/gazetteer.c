@@ -1,0 +1,1 @@
+/* rules/gazetteer.c — China's county-level divisions (stub until it lands). */
