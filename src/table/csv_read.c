@@ -182,25 +182,35 @@ typedef struct source {
     size_t memlen, mempos;
 } source;
 
+/* Fill BUF with up to CAP bytes: the sniffed head first, then the file or memory. Returns
+ * fewer than CAP bytes only at the end of the input, so the first chunk is a full one (the
+ * encoding and the delimiter are detected from it). */
 static size_t source_read(source *src, unsigned char *buf, size_t cap)
 {
+    size_t n = 0;
     if (src->headpos < src->headlen) {
-        size_t n = src->headlen - src->headpos;
+        n = src->headlen - src->headpos;
         if (n > cap)
             n = cap;
         memcpy(buf, src->head + src->headpos, n);
         src->headpos += n;
+    }
+    if (src->f) {
+        while (n < cap) {
+            size_t got = fread(buf + n, 1, cap - n, src->f);
+            if (got == 0)
+                break;
+            n += got;
+        }
         return n;
     }
-    if (src->f)
-        return fread(buf, 1, cap, src->f);
-    size_t n = src->memlen - src->mempos;
-    if (n > cap)
-        n = cap;
-    if (n) /* memcpy must not see a NULL source, even for 0 bytes */
-        memcpy(buf, src->mem + src->mempos, n);
-    src->mempos += n;
-    return n;
+    size_t m = src->memlen - src->mempos;
+    if (m > cap - n)
+        m = cap - n;
+    if (m) /* memcpy must not see a NULL source, even for 0 bytes */
+        memcpy(buf + n, src->mem + src->mempos, m);
+    src->mempos += m;
+    return n + m;
 }
 
 static fp_error load(source *src, const char *name, const fp_load_options *opts, fp_table **out,

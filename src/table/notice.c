@@ -160,7 +160,8 @@ static int children_ok(const infer *I, size_t p, size_t items, size_t first)
     if (items >= 2)
         return 1;
     int kp = I->kind[p], kc = I->kind[first];
-    return kc == K_SUB || (rank(kp) < 3 && (rank(kc) > rank(kp) || (kp == K_REGION && kc == K_CITY)));
+    return kc == K_SUB ||
+           (rank(kp) < 3 && (rank(kc) > rank(kp) || (kp == K_REGION && kc == K_CITY)));
 }
 
 static int can_head(const infer *I, size_t r)
