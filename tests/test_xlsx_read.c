@@ -11,7 +11,7 @@
 #define U(x) ((fp_amount)(x) * FP_AMOUNT_SCALE)
 #define XLSX_DIR FENPEI_SOURCE_DIR "/tests/data/xlsx/"
 /* The code of a malformed workbook (FP_ERR_XLSX once error.h has it). */
-#define ERR_FORMAT FP_ERR_CSV
+#define ERR_FORMAT FP_ERR_XLSX
 
 /* ---- loading ---- */
 

@@ -14,6 +14,7 @@ typedef enum fp_error {
     FP_ERR_IO,               /* a file could not be opened, read or written */
     FP_ERR_ENCODING,         /* the bytes are not valid in the detected or given encoding */
     FP_ERR_CSV,              /* the CSV/TSV text is malformed */
+    FP_ERR_XLSX,             /* an XLSX workbook is malformed (ZIP, XML, parts) */
     FP_ERR_EMPTY,            /* no header row, or no data row */
     FP_ERR_AMOUNT_SYNTAX,    /* a cell is not an amount */
     FP_ERR_AMOUNT_OVERFLOW,  /* an amount or a sum does not fit in fp_amount */

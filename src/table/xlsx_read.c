@@ -17,9 +17,8 @@
 #include "table/xlsx_read.h"
 #include "util/buf.h"
 
-/* The error code of a workbook that is not what it should be (ZIP, XML or parts).
- * TODO: FP_ERR_XLSX once fenpei/error.h has a code for malformed workbooks. */
-#define ERR_FORMAT FP_ERR_CSV
+/* The error code of a workbook that is not what it should be (ZIP, XML or parts). */
+#define ERR_FORMAT FP_ERR_XLSX
 
 #define PART_LIMIT ((zip_uint64_t)1 << 30) /* refuse parts larger than this uncompressed */
 #define DEPTH_LIMIT 200                     /* refuse XML nested deeper than this */

@@ -10,6 +10,7 @@ static const char *const messages[FP_ERROR_MAX] = {
     [FP_ERR_IO] = "input/output error",
     [FP_ERR_ENCODING] = "invalid text encoding",
     [FP_ERR_CSV] = "malformed CSV",
+    [FP_ERR_XLSX] = "malformed XLSX workbook",
     [FP_ERR_EMPTY] = "no table found",
     [FP_ERR_AMOUNT_SYNTAX] = "not an amount",
     [FP_ERR_AMOUNT_OVERFLOW] = "amount out of range",
