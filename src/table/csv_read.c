@@ -172,8 +172,6 @@ static char detect_delimiter(const char *s, size_t len)
     return cands[pick];
 }
 
-static int space_only(unsigned char c) { return c == ' '; }
-
 typedef struct source {
     unsigned char head[8]; /* bytes read to tell a workbook from a CSV, served first */
     size_t headlen, headpos;
@@ -335,7 +333,6 @@ static fp_error load(source *src, const char *name, const fp_load_options *opts,
             }
             parser_ready = 1;
             csv_set_delim(&parser, (unsigned char)delim);
-            csv_set_space_func(&parser, space_only);
             csv_set_blk_size(&parser, 4096);
             first = 0;
         }

@@ -259,7 +259,7 @@ static int store_cell(loader *L, size_t col, const char *s, size_t len)
             v = v * 10 + (s[i++] - '0');
         if (i == len) {
             c->values[row] = v * FP_AMOUNT_SCALE;
-            bit_set(c->blank, row, 0);
+            /* blank bit already 0: new rows start cleared (grow_rows, end_row) */
             c->nonempty++;
             if (len > 1 && s[0] == '0')
                 L->err = add_sparse(L, c, s, len); /* "007" is not plain */
@@ -270,7 +270,8 @@ static int store_cell(loader *L, size_t col, const char *s, size_t len)
     fp_amount_info info;
     fp_error e = fp_amount_parse(s, len, &v, &info);
     c->values[row] = v;
-    bit_set(c->blank, row, e == FP_OK && info.blank);
+    if (e == FP_OK && info.blank)
+        bit_set(c->blank, row, 1);
     if (e != FP_OK) {
         if (c->failed++ == 0)
             c->first_failed = (uint32_t)row;
@@ -299,9 +300,13 @@ static void end_row(loader *L)
     if (L->err)
         return;
     if (!L->rec_nonempty) {
-        /* Undo what a blank record added: sparse cells only come from non-blank text. */
+        /* Undo what a blank record added: sparse cells only come from non-blank text; blank
+         * bits are cleared so the next row starts clean. */
         if (t->nmarks && t->marks[t->nmarks - 1].row == row)
             t->nmarks--;
+        for (size_t i = 0; i < t->ncols; i++)
+            if (t->cols[i].blank)
+                bit_set(t->cols[i].blank, row, 0);
         return;
     }
     if (L->level_col != FP_NONE) {
