@@ -51,48 +51,31 @@ int cli_amount(const char *option, const char *text, fp_amount *out)
     return 0;
 }
 
+/* cli_write_file's writer, as a path writer: open the temporary file as a stream. */
+typedef struct stream_writer {
+    int (*write)(FILE *out, void *ctx);
+    void *ctx;
+    const char *path; /* the target, for messages */
+} stream_writer;
+
+static int write_stream(const char *tmp_path, void *p)
+{
+    stream_writer *w = p;
+    FILE *out = fopen(tmp_path, "wb");
+    if (!out)
+        return cli_fail("cannot write %s: %s", w->path, strerror(errno));
+    int rc = w->write(out, w->ctx);
+    if (fflush(out) != 0 || ferror(out))
+        rc = rc ? rc : cli_fail("cannot write %s: %s", w->path, strerror(errno));
+    if (fclose(out) != 0 && !rc)
+        rc = cli_fail("cannot write %s: %s", w->path, strerror(errno));
+    return rc;
+}
+
 int cli_write_file(const char *path, int force, int (*write)(FILE *out, void *ctx), void *ctx)
 {
-    struct stat st;
-    if (!force && stat(path, &st) == 0)
-        return cli_fail("%s exists; use --force to replace it", path);
-    /* The temporary file lives in the target's folder so that rename() is atomic. */
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 16);
-    if (!tmp)
-        return cli_fail("out of memory");
-    snprintf(tmp, n + 16, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        return cli_fail("cannot create a file next to %s: %s", path, strerror(e));
-    }
-    fchmod(fd, 0644);
-    FILE *out = fdopen(fd, "wb");
-    if (!out) {
-        close(fd);
-        unlink(tmp);
-        free(tmp);
-        return cli_fail("cannot write %s: %s", path, strerror(errno));
-    }
-    int rc = write(out, ctx);
-    if (fflush(out) != 0 || ferror(out))
-        rc = rc ? rc : cli_fail("cannot write %s: %s", path, strerror(errno));
-    if (fclose(out) != 0 && !rc)
-        rc = cli_fail("cannot write %s: %s", path, strerror(errno));
-    if (!rc && !force && link(tmp, path) != 0) {
-        /* link() refuses to replace: a file that appeared meanwhile is kept */
-        if (errno == EEXIST)
-            rc = cli_fail("%s exists; use --force to replace it", path);
-        else
-            rc = cli_fail("cannot create %s: %s", path, strerror(errno));
-    } else if (!rc && force && rename(tmp, path) != 0) {
-        rc = cli_fail("cannot create %s: %s", path, strerror(errno));
-    }
-    unlink(tmp);
-    free(tmp);
-    return rc;
+    stream_writer w = {write, ctx, path};
+    return cli_write_path(path, force, write_stream, &w);
 }
 
 int cli_write_path(const char *path, int force, int (*write)(const char *tmp_path, void *ctx),
