@@ -220,6 +220,13 @@ static void start_row(loader *L)
     }
 }
 
+/* After an error in column COL of the current record: its cell reference (XLSX) into DIAG. */
+static void note_cell(loader *L, size_t col)
+{
+    if (L->diag && col != FP_NONE)
+        table_cell_ref(L->t, L->rec_line, col, L->diag->cell, sizeof L->diag->cell);
+}
+
 /* Store one cell. Returns 1 when the cell was plain digits (so it holds no line end). */
 static int store_cell(loader *L, size_t col, const char *s, size_t len)
 {
@@ -230,6 +237,7 @@ static int store_cell(loader *L, size_t col, const char *s, size_t len)
         if (parse_level(s, len, &L->cur_level)) {
             L->err = diag_set(L->diag, FP_ERR_TREE_DEPTH, t->source, L->rec_line, c->name, s, len,
                               "the level (级次) must be a whole number such as 0, 1, 2");
+            note_cell(L, col);
             return 0;
         }
         L->level_seen = 1;
@@ -314,6 +322,7 @@ static void end_row(loader *L)
             L->err = diag_set(L->diag, FP_ERR_TREE_DEPTH, t->source, L->rec_line,
                               t->cols[L->level_col].name, "", 0,
                               "the level (级次) is empty; every row needs one");
+            note_cell(L, L->level_col);
             return;
         }
         long depth;
@@ -337,6 +346,7 @@ static void end_row(loader *L)
                                   "level jumps from %ld to %ld; a row can be at most one level "
                                   "below the row before it",
                                   L->prev_depth + t->level_base, L->cur_level);
+            note_cell(L, L->level_col);
             return;
         }
         if (buf_reserve((void **)&L->stack, &L->stackcap, (size_t)depth + 1, sizeof *L->stack)) {
@@ -574,6 +584,7 @@ static int data_cell(loader *L, const char *s, size_t len)
         L->err = diag_set(L->diag, FP_ERR_CSV, t->source, L->rec_line, NULL, s, len,
                           "row has %zu or more cells but the header has only %zu columns",
                           L->field + 1, t->ncols);
+        note_cell(L, L->field);
     }
     L->field++;
     return digits;

@@ -427,7 +427,7 @@ static fp_error unit_cell_error(const fp_table *t, size_t row, size_t col, fp_er
                    "decimals",
              txt, t->unit, fp_table_row_name(t, row), to);
     if (diag)
-        table_cell_ref(t, row, col, diag->cell, sizeof diag->cell);
+        table_cell_ref(t, fp_table_row_line(t, row), col, diag->cell, sizeof diag->cell);
     return code;
 }
 
@@ -525,7 +525,8 @@ fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, s
                                                      : "not an amount",
                      c->failed > 1 ? " (and more cells in this column)" : "");
             if (diag)
-                table_cell_ref(t, c->first_failed, i, diag->cell, sizeof diag->cell);
+                table_cell_ref(t, fp_table_row_line(t, c->first_failed), i, diag->cell,
+                               sizeof diag->cell);
             return pe;
         }
         if (amount) {
@@ -633,7 +634,7 @@ fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, s
     return FP_OK;
 }
 
-void table_cell_ref(const fp_table *t, size_t row, size_t col, char *buf, size_t size)
+void table_cell_ref(const fp_table *t, long line, size_t col, char *buf, size_t size)
 {
     buf[0] = '\0';
     if (!t->sheet)
@@ -645,7 +646,7 @@ void table_cell_ref(const fp_table *t, size_t row, size_t col, char *buf, size_t
     char rev[16];
     for (size_t i = 0; i < n; i++)
         rev[i] = letters[n - 1 - i];
-    snprintf(buf, size, "%s!%.*s%ld", t->sheet, (int)n, rev, fp_table_row_line(t, row));
+    snprintf(buf, size, "%s!%.*s%ld", t->sheet, (int)n, rev, line);
 }
 
 /* ---- accessors ---- */

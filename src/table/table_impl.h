@@ -79,9 +79,9 @@ fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, s
 /* The notice layout: rebuild parent[] from the order, the names and the sums of the rows
  * (table/notice.c), and set uncertain[] on rows whose place is in doubt. Does not link. */
 fp_error notice_infer(fp_table *t, fp_diag *diag);
-/* Write the reference of cell (ROW, COL) — "Sheet!C57" — into BUF (SIZE bytes), or "" for
- * a table that is not from a worksheet. */
-void table_cell_ref(const fp_table *t, size_t row, size_t col, char *buf, size_t size);
+/* Write the reference of the cell in column COL on sheet row LINE — "Sheet!C57" — into BUF
+ * (SIZE bytes), or "" for a table that is not from a worksheet. */
+void table_cell_ref(const fp_table *t, long line, size_t col, char *buf, size_t size);
 /* Text of a sparse cell, or NULL when the cell's text was not kept. */
 const char *column_sparse_text(const fp_table *t, const column *c, size_t row);
 
