@@ -84,6 +84,9 @@ void fp_table_free(fp_table *t);
 
 /** Name the table was loaded from (a file name), never NULL. */
 const char *fp_table_source(const fp_table *t);
+/** The title: the first line above the header that is not a unit line ("2024年…分配表"), or
+ *  NULL when the file had none. */
+const char *fp_table_title(const fp_table *t);
 /** The unit of its amounts from a "单位：万元" line, or NULL when the file did not say. */
 const char *fp_table_unit(const fp_table *t);
 /** Number of data rows (the header not counted). */

@@ -766,6 +766,8 @@ static void pre_record(loader *L)
                 memcpy(copy, c, len);
                 copy[len] = '\0';
                 L->titles[L->ntitles++] = copy;
+                if (!L->t->title && !(L->t->title = strdup(copy)))
+                    L->err = nomem(L);
             }
         }
     }

@@ -58,6 +58,7 @@ void fp_table_free(fp_table *t)
     free(t->cols);
     free(t->source);
     free(t->unit);
+    free(t->title);
     free(t->sheet);
     strpool_free(&t->pool);
     free(t->marks);
@@ -95,6 +96,7 @@ fp_table *fp_table_clone(const fp_table *t)
     c->source = NULL;
     c->unit = NULL;
     c->sheet = NULL;
+    c->title = NULL;
     c->cols = NULL;
     c->ncols = 0;
     c->pool.data = NULL;
@@ -110,6 +112,7 @@ fp_table *fp_table_clone(const fp_table *t)
     c->markcap = t->nmarks;
     if (!(c->source = strdup(t->source)) || (t->unit && !(c->unit = strdup(t->unit))) ||
         (t->sheet && !(c->sheet = strdup(t->sheet))) ||
+        (t->title && !(c->title = strdup(t->title))) ||
         dup_bytes(&c->pool.data, t->pool.data, t->pool.len) ||
         dup_bytes(&c->marks, t->marks, t->nmarks * sizeof *t->marks) ||
         dup_bytes(&c->parent, t->parent, n * sizeof *t->parent) ||
@@ -668,6 +671,7 @@ const char *column_sparse_text(const fp_table *t, const column *c, size_t row)
 
 const char *fp_table_source(const fp_table *t) { return t->source; }
 const char *fp_table_unit(const fp_table *t) { return t->unit; }
+const char *fp_table_title(const fp_table *t) { return t->title; }
 size_t fp_table_row_count(const fp_table *t) { return t->nrows; }
 size_t fp_table_column_count(const fp_table *t) { return t->ncols; }
 const char *fp_table_column_name(const fp_table *t, size_t col) { return t->cols[col].name; }

@@ -37,6 +37,7 @@ typedef struct line_mark {
 struct fp_table {
     char *source;
     char *unit;
+    char *title;           /* first title line above the header, or NULL */
     char *sheet;           /* the worksheet read (XLSX), for cell references; or NULL */
     size_t nrows, rowcap;
     size_t ncols;

@@ -932,7 +932,9 @@ static fp_error notice_sheet(writer *w, const fp_table *t, const fp_notice_optio
         const char *unit = opts && opts->unit ? opts->unit
                            : fp_table_unit(t)  ? fp_table_unit(t)
                                                : "万元";
-        const char *title = opts && opts->title ? opts->title : "分配表";
+        const char *title = opts && opts->title ? opts->title
+                        : fp_table_title(t)       ? fp_table_title(t)
+                                                  : "分配表";
         size_t n = strlen(unit) + 16;
         char *line = malloc(n);
         if (!line) {
@@ -958,7 +960,9 @@ fp_error fp_xlsx_write_notice(const fp_table *t, const fp_notice_options *opts, 
     if (err)
         return err;
     writer w;
-    const char *title = opts && opts->title ? opts->title : "分配表";
+    const char *title = opts && opts->title ? opts->title
+                        : fp_table_title(t)       ? fp_table_title(t)
+                                                  : "分配表";
     if ((err = writer_open(&w, path, title, table_decimals(t), diag)) != FP_OK)
         return err;
     err = notice_sheet(&w, t, opts, opts && opts->sheet ? opts->sheet : "分配表");
@@ -1545,7 +1549,9 @@ fp_error fp_xlsx_write_whatif(const fp_table *old, const fp_table *new_,
         return err;
     int dec = table_decimals(new_), dec_old = table_decimals(old);
     writer w;
-    const char *title = opts && opts->title ? opts->title : "分配表";
+    const char *title = opts && opts->title ? opts->title
+                        : fp_table_title(new_)    ? fp_table_title(new_)
+                                                  : "分配表";
     if ((err = writer_open(&w, path, title, dec > dec_old ? dec : dec_old, diag)) != FP_OK)
         return err;
     err = notice_sheet(&w, new_, opts, SHEET_NEW);
