@@ -21,6 +21,8 @@ int cmd_convert(int argc, char **argv);
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print a library diagnostic as "fenpei: FILE:LINE: column C: «text»: message"; EXIT_USAGE. */
 int cli_fail_diag(const fp_diag *diag);
+/* 1 when paths A and B name the same existing file. */
+int cli_same_file(const char *a, const char *b);
 /* Parse an amount given on the command line (OPTION names it in the message). 0 or -1. */
 int cli_amount(const char *option, const char *text, fp_amount *out);
 /* Write through a temporary file in the target's folder, then rename. Refuses to replace an

@@ -39,13 +39,6 @@ static int write_notice(const char *tmp_path, void *p)
     return fp_xlsx_write_notice(j->t, j->o, tmp_path, &d) == FP_OK ? 0 : cli_fail_diag(&d);
 }
 
-static int same_file(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-           sa.st_ino == sb.st_ino;
-}
-
 int cmd_notice(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -110,7 +103,7 @@ int cmd_notice(int argc, char **argv)
         goto done;
     }
     const char *input = argv[optind];
-    if (same_file(input, output)) {
+    if (cli_same_file(input, output)) {
         cli_fail("notice: the output would replace the input %s; choose another file", input);
         goto done;
     }

@@ -244,13 +244,6 @@ static int write_whatif(const char *tmp_path, void *p)
     return e == FP_OK ? 0 : cli_fail_diag(&d);
 }
 
-static int same_file(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-           sa.st_ino == sb.st_ino;
-}
-
 static int file_exists(const char *path)
 {
     struct stat st;
@@ -423,16 +416,16 @@ int cmd_realloc(int argc, char **argv)
         goto done;
     }
     const char *input = argv[optind];
-    if (same_file(input, output) || (diff && same_file(input, diff))) {
+    if (cli_same_file(input, output) || (diff && cli_same_file(input, diff))) {
         cli_fail("realloc: the output would replace the input %s; choose another file", input);
         goto done;
     }
-    if (diff && (strcmp(diff, output) == 0 || same_file(diff, output))) {
+    if (diff && (strcmp(diff, output) == 0 || cli_same_file(diff, output))) {
         cli_fail("realloc: -o and --diff name the same file");
         goto done;
     }
-    if (xlsx && (same_file(input, xlsx) || strcmp(xlsx, output) == 0 ||
-                 same_file(xlsx, output) || (diff && strcmp(xlsx, diff) == 0))) {
+    if (xlsx && (cli_same_file(input, xlsx) || strcmp(xlsx, output) == 0 ||
+                 cli_same_file(xlsx, output) || (diff && strcmp(xlsx, diff) == 0))) {
         cli_fail("realloc: --xlsx must name a file of its own");
         goto done;
     }

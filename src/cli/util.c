@@ -39,6 +39,13 @@ int cli_fail_diag(const fp_diag *d)
     return EXIT_USAGE;
 }
 
+int cli_same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
 int cli_amount(const char *option, const char *text, fp_amount *out)
 {
     fp_amount_info info;
