@@ -1697,3 +1697,49 @@ Test(cli, existing_output_and_input_are_never_overwritten)
     free(keep);
     free(dkeep);
 }
+
+/* The summary's statistics (GSL) describe the leaf rows' % change of the year total. */
+Test(stats, change_statistics_of_the_leaf_rows)
+{
+    fp_table *t = th_load_bundled();
+    fp_realloc_options o;
+    fp_realloc_options_init(&o);
+    fp_realloc_target tg = {"总计", "全年应拨付资金合计", 30000 * FP_AMOUNT_SCALE};
+    o.targets = &tg;
+    o.target_count = 1;
+    o.no_clawback = 1;
+    fp_table *n = NULL;
+    fp_diag d;
+    cr_assert_eq(fp_realloc(t, &o, &n, &d), FP_OK, "%s", d.message);
+    size_t col = fp_table_role_column(t, FP_ROLE_TOTAL);
+    fp_change_stats st;
+    cr_assert_eq(fp_change_stats_compute(t, n, col, &st), FP_OK);
+    /* independently: every leaf row with a year total, its % change */
+    size_t rows = 0, lo = FP_NONE, hi = FP_NONE;
+    double sum = 0, mn = 1e300, mx = -1e300;
+    for (size_t r = 0; r < fp_table_row_count(t); r++) {
+        fp_amount a = fp_table_amount(t, r, col);
+        if (fp_table_first_child(t, r) != FP_NONE || a == 0)
+            continue;
+        double p = 100.0 * (double)(fp_table_amount(n, r, col) - a) / (double)a;
+        rows++;
+        sum += p;
+        if (p < mn)
+            mn = p, lo = r;
+        if (p > mx)
+            mx = p, hi = r;
+    }
+    cr_assert_eq(st.rows, rows);
+    cr_assert_eq(rows, 102);
+    cr_assert_float_eq(st.mean_pct, sum / (double)rows, 1e-9);
+    cr_assert_eq(st.min_row, lo);
+    cr_assert_eq(st.max_row, hi);
+    cr_assert_str_eq(fp_table_row_name(t, st.max_row), "达坂城区"); /* 19 → 20 */
+    cr_assert_float_eq(st.max_pct, 100.0 / 19.0, 1e-9);
+    cr_assert(st.sd_pct > 0);
+    /* a text column or tables of other shapes are refused */
+    cr_assert_eq(fp_change_stats_compute(t, n, fp_table_find_column(t, "单位"), &st),
+                 FP_ERR_ARGUMENT);
+    fp_table_free(n);
+    fp_table_free(t);
+}

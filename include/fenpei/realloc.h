@@ -64,6 +64,21 @@ void fp_realloc_options_init(fp_realloc_options *opts);
 fp_error fp_realloc(const fp_table *in, const fp_realloc_options *opts, fp_table **out,
                     fp_diag *diag);
 
+/** How the leaf rows' amounts in one column changed between two versions of a table: a
+ *  description for people, in binary floating point (GSL statistics). It never decides an
+ *  amount. Rows whose old amount is 0 have no percentage and are not counted. */
+typedef struct fp_change_stats {
+    size_t rows;             /* leaf rows counted */
+    double mean_pct, sd_pct; /* mean and standard deviation of the % change */
+    double min_pct, max_pct; /* the extremes … */
+    size_t min_row, max_row; /* … and where they are (FP_NONE when no row counted) */
+} fp_change_stats;
+
+/** Fill *OUT for column COL of OLD and NEW_ (the same rows and columns). FP_ERR_ARGUMENT when
+ *  the shapes differ or COL is not an amount column. */
+fp_error fp_change_stats_compute(const fp_table *old, const fp_table *new_, size_t col,
+                                 fp_change_stats *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -277,6 +277,13 @@ static void summary(const fp_table *a, const fp_table *b, const fp_realloc_optio
         rows += (size_t)changed;
     }
     printf("变动 %zu 行、%zu 个单元格；各项平衡关系全部成立。\n", rows, cells);
+    size_t total = fp_table_role_column(a, FP_ROLE_TOTAL);
+    fp_change_stats st;
+    if (total != FP_NONE && fp_change_stats_compute(a, b, total, &st) == FP_OK && st.rows)
+        printf("末级 %zu 行的全年变动率：平均 %+.2f%%，标准差 %.2f%%，最低 %+.2f%%（%s），最高 "
+               "%+.2f%%（%s）\n",
+               st.rows, st.mean_pct, st.sd_pct, st.min_pct, fp_table_row_name(a, st.min_row),
+               st.max_pct, fp_table_row_name(a, st.max_row));
     size_t batch = fp_table_role_column(a, FP_ROLE_BATCH);
     if (batch != FP_NONE) {
         size_t clawbacks = 0;
