@@ -170,7 +170,7 @@ Test(report, custom_rule_failing_exits_1)
 {
     enter_tmp("cli-report-custom_rule_failing_exits_1");
     write_here("target.csv", target_csv);
-    th_run r = FENPEI_IN(".", "check", "--rule", "总额 = 财政拨款 + 其他资金",
+    th_run r = FENPEI_IN(".", "check", "--no-explain", "--rule", "总额 = 财政拨款 + 其他资金",
                          "target.csv");
     cr_assert_eq(r.status, 1);
     cr_assert_str_eq(r.out, "文件：target.csv，4 行\n"
@@ -259,8 +259,8 @@ Test(report, load_options_reach_the_loader)
     cr_assert_not_null(strstr(r.out, "\"rows\":1,"));
     th_run_free(&r);
     /* with 项目B as the total, 1000 ≠ 1002.5 and 项目A ≠ 2.5 */
-    r = FENPEI_IN(".", "check", "--format", "json", "--delimiter", ";", "--total",
-                  "项目B", "--categories", "项目A", "semi.csv");
+    r = FENPEI_IN(".", "check", "--no-explain", "--format", "json", "--delimiter", ";",
+                  "--total", "项目B", "--categories", "项目A", "semi.csv");
     cr_assert_eq(r.status, 1, "stderr: %s", r.err);
     cr_assert_not_null(strstr(r.out, "\"rule\":\"category-split\",\"severity\":\"error\","
                                      "\"line\":2,\"unit\":\"总计\",\"path\":[\"总计\"],"

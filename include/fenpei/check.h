@@ -191,26 +191,30 @@ typedef struct fp_causes fp_causes;
  *  system of balance identities and find, for each failing identity, the simplest change that
  *  makes it and every identity it touches hold (typo, misplaced cell, missing/extra row, label
  *  shift, split row, rounding residue, wrong parent), or say that several fit. Also flags, as
- *  causes without findings, counties listed under a prefecture they do not belong to. Exact
+ *  causes without findings (notes), counties listed under a prefecture they do not belong to and
+ *  names one row late while the sums hold. Exact
  *  integer arithmetic; a table without errors costs one pass over its parent rows. The caller
  *  frees *OUT with fp_causes_free. Fails only when out of memory. */
 fp_error fp_explain(const fp_table *t, const fp_report *r, const fp_check_options *opts,
                     fp_causes **out, fp_diag *diag);
-/** Number of causes, and the I-th (in table order). */
+/** Number of causes, and the I-th: those that explain findings in table order, then the notes. */
 size_t fp_causes_count(const fp_causes *c);
 const fp_cause *fp_causes_get(const fp_causes *c, size_t i);
 /** The cause of finding I of the report, or NULL when none was found (or it is a warning). */
 const fp_cause *fp_causes_of_finding(const fp_causes *c, size_t i);
-/** Index of CAUSE in fp_causes_get order. */
+/** Index of CAUSE in fp_causes_get order (FP_NONE for a candidate of an ambiguous cause). */
 size_t fp_causes_index(const fp_causes *c, const fp_cause *cause);
-/** 1 when CAUSE explains no finding (a place name under the wrong parent while sums hold). */
+/** 1 when CAUSE explains no finding: every sum holds, but a county is listed under a prefecture
+ *  it does not belong to, or the names are one row late (the notice layout rebuilds the tree
+ *  from the sums, so a label shift leaves only the names wrong). */
 int fp_cause_is_note(const fp_causes *c, const fp_cause *cause);
 void fp_causes_free(fp_causes *c);
 
 /** A copy of T with every fixable cause of C applied (cells set, rows inserted, removed, moved,
- *  merged or renamed), stored in *OUT (caller frees with fp_table_free); *APPLIED (may be NULL)
- *  gets how many causes were applied. The copy is canonical: a 级次 column first if T had none.
- *  T must be the table C was made from. */
+ *  merged or renamed; of the notes, the label shifts), stored in *OUT (caller frees with
+ *  fp_table_free); *APPLIED (may be NULL) gets how many causes were applied. The copy is
+ *  canonical: rows in tree order, a 级次 column first if T had none. T must be the table C was
+ *  made from. */
 fp_error fp_causes_fix(const fp_table *t, const fp_causes *c, fp_table **out, size_t *applied,
                        fp_diag *diag);
 

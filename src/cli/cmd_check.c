@@ -1,7 +1,6 @@
 /* cli/cmd_check.c — fenpei check: load a table and report every identity that fails. */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli/cli.h"
 
@@ -18,15 +17,33 @@ static const char usage_text[] =
     "  --tolerance AMOUNT  let differences up to AMOUNT pass as rounding-residue warnings\n"
     "  --format text|json  report format (default: text)\n"
     "  --lang zh|en        language of the text report (default: zh)\n"
+    "  --no-explain        do not look for the likely cause of each error (by default every\n"
+    "                      error gets a line 可能原因/likely cause: typo, misplaced cell,\n"
+    "                      missing or extra row, label shift, split row, rounding residue,\n"
+    "                      wrong parent — or ambiguous)\n"
+    "  --fix               write the table with every unambiguous suggestion applied to the\n"
+    "                      file given by -o, list what changed, and check it again\n"
+    "  -o, --output FILE   where --fix writes the fixed table (canonical CSV)\n"
     "  --xlsx FILE         also write the audit workbook: the table with the cells of every\n"
     "                      failing identity filled and commented, and a sheet 问题清单\n"
-    "  --force             replace FILE if it exists\n" CLI_LOAD_HELP
+    "  --force             replace FILE (of -o or --xlsx) if it exists\n" CLI_LOAD_HELP
     "  -h, --help          show this help\n"
     "\n"
     "Exit status: 0 every identity holds (warnings allowed), 1 errors found, 2 the table could\n"
-    "not be read or the command line is wrong.\n";
+    "not be read or the command line is wrong. With --fix the status is that of the fixed\n"
+    "table: 0 when every identity holds in it, 1 when errors remain.\n";
 
-enum { OPT_RULE = CLI_OPT_FIRST_FREE, OPT_TOLERANCE, OPT_FORMAT, OPT_LANG, OPT_XLSX, OPT_FORCE };
+enum {
+    OPT_RULE = CLI_OPT_FIRST_FREE,
+    OPT_TOLERANCE,
+    OPT_FORMAT,
+    OPT_LANG,
+    OPT_XLSX,
+    OPT_FORCE,
+    OPT_EXPLAIN,
+    OPT_NO_EXPLAIN,
+    OPT_FIX
+};
 
 typedef struct audit_job {
     const fp_table *t;
@@ -42,11 +59,36 @@ static int write_audit(const char *tmp_path, void *p)
                                                                                : cli_fail_diag(&d);
 }
 
-static int same_file(const char *a, const char *b)
+static int write_fixed(FILE *out, void *p)
 {
-    struct stat sa, sb;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-           sa.st_ino == sb.st_ino;
+    fp_diag d;
+    return fp_table_write_csv(p, out, -1, &d) == FP_OK ? 0 : cli_fail_diag(&d);
+}
+
+/* What --fix changed, one applied cause per line, and how the fixed table checks. */
+static void list_fixes(FILE *out, const fp_causes *c, const fp_report *after, size_t applied,
+                       const char *path, fp_lang lang)
+{
+    if (lang == FP_LANG_EN)
+        fprintf(out, "fixed: %zu change%s written to %s:\n", applied, applied == 1 ? "" : "s",
+                path);
+    else
+        fprintf(out, "修正：%zu 处修改，已写入 %s：\n", applied, path);
+    for (size_t i = 0; i < fp_causes_count(c); i++) {
+        const fp_cause *k = fp_causes_get(c, i);
+        if (k->fixable)
+            fprintf(out, "  - %s\n", lang == FP_LANG_EN ? k->text_en : k->text_zh);
+    }
+    size_t errs = fp_report_errors(after);
+    if (lang == FP_LANG_EN && errs == 0)
+        fputs("the fixed table: every identity holds.\n", out);
+    else if (lang == FP_LANG_EN)
+        fprintf(out, "the fixed table still has %zu error%s (causes that are ambiguous or unknown "
+                     "were left alone).\n", errs, errs == 1 ? "" : "s");
+    else if (errs == 0)
+        fputs("修正后的表：各项平衡关系全部成立。\n", out);
+    else
+        fprintf(out, "修正后的表仍有 %zu 个错误（原因不唯一或不明的未作修改）。\n", errs);
 }
 
 int cmd_check(int argc, char **argv)
@@ -58,6 +100,10 @@ int cmd_check(int argc, char **argv)
         {"lang", required_argument, NULL, OPT_LANG},
         {"xlsx", required_argument, NULL, OPT_XLSX},
         {"force", no_argument, NULL, OPT_FORCE},
+        {"explain", no_argument, NULL, OPT_EXPLAIN},
+        {"no-explain", no_argument, NULL, OPT_NO_EXPLAIN},
+        {"fix", no_argument, NULL, OPT_FIX},
+        {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         CLI_LOAD_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -68,16 +114,18 @@ int cmd_check(int argc, char **argv)
     fp_check_options_init(&co);
     const char *rules_text[64];
     size_t nrules = 0;
-    int json = 0, force = 0, rc = EXIT_USAGE;
-    const char *xlsx = NULL;
+    int json = 0, force = 0, explain = 1, fix = 0, rc = EXIT_USAGE;
+    const char *xlsx = NULL, *output = NULL;
     fp_lang lang = FP_LANG_ZH;
     fp_table *t = NULL;
-    fp_report *report = NULL;
+    fp_report *report = NULL, *after = NULL;
+    fp_causes *causes = NULL;
+    fp_table *fixed = NULL;
     fp_rule *rules[64] = {0};
 
     optind = 0; /* GNU getopt: start afresh on this argv */
     int opt;
-    while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
         int handled = cli_load_option(&L, opt, optarg);
         if (handled < 0)
             goto done;
@@ -129,6 +177,18 @@ int cmd_check(int argc, char **argv)
         case OPT_FORCE:
             force = 1;
             break;
+        case OPT_EXPLAIN:
+            explain = 1;
+            break;
+        case OPT_NO_EXPLAIN:
+            explain = 0;
+            break;
+        case OPT_FIX:
+            fix = 1;
+            break;
+        case 'o':
+            output = optarg;
+            break;
         default:
             fputs("try 'fenpei check --help'\n", stderr);
             goto done;
@@ -139,7 +199,16 @@ int cmd_check(int argc, char **argv)
                                 : "check: give exactly one table");
         goto done;
     }
-    if (xlsx && same_file(argv[optind], xlsx)) {
+    if (fix != (output != NULL)) {
+        cli_fail(fix ? "check: --fix needs -o FILE for the fixed table"
+                     : "check: -o is for --fix; add --fix to write the fixed table");
+        goto done;
+    }
+    if (output && cli_same_file(argv[optind], output)) {
+        cli_fail("check: -o would replace the input %s; choose another file", argv[optind]);
+        goto done;
+    }
+    if (xlsx && cli_same_file(argv[optind], xlsx)) {
         cli_fail("check: --xlsx would replace the input %s; choose another file", argv[optind]);
         goto done;
     }
@@ -158,8 +227,13 @@ int cmd_check(int argc, char **argv)
         cli_fail_diag(&d);
         goto done;
     }
-    fp_error e = json ? fp_report_write_json(report, t, &co, stdout)
-                      : fp_report_write_text(report, t, &co, lang, stdout);
+    if ((explain || fix) && fp_explain(t, report, &co, &causes, &d) != FP_OK) {
+        cli_fail_diag(&d);
+        goto done;
+    }
+    const fp_causes *shown = explain ? causes : NULL;
+    fp_error e = json ? fp_report_write_json_explained(report, shown, t, &co, stdout)
+                      : fp_report_write_text_explained(report, shown, t, &co, lang, stdout);
     if (e != FP_OK || fflush(stdout) != 0) {
         cli_fail("cannot write the report");
         goto done;
@@ -170,10 +244,33 @@ int cmd_check(int argc, char **argv)
             goto done;
     }
     rc = fp_report_errors(report) ? EXIT_FINDINGS : EXIT_CLEAN;
+    if (fix) {
+        size_t applied = 0;
+        rc = EXIT_USAGE;
+        if (fp_causes_fix(t, causes, &fixed, &applied, &d) != FP_OK ||
+            fp_check(fixed, &co, &after, &d) != FP_OK) {
+            cli_fail_diag(&d);
+            goto done;
+        }
+        if (cli_write_file(output, force, write_fixed, fixed))
+            goto done;
+        FILE *list = json ? stderr : stdout;
+        if (!json)
+            fputc('\n', list);
+        list_fixes(list, causes, after, applied, output, lang);
+        if (fflush(list) != 0) {
+            cli_fail("cannot write the report");
+            goto done;
+        }
+        rc = fp_report_errors(after) ? EXIT_FINDINGS : EXIT_CLEAN;
+    }
 done:
     for (size_t i = 0; i < nrules; i++)
         fp_rule_free(rules[i]);
     fp_report_free(report);
+    fp_report_free(after);
+    fp_causes_free(causes);
+    fp_table_free(fixed);
     fp_table_free(t);
     cli_load_free(&L);
     return rc;

@@ -29,8 +29,96 @@ static void json_amount(FILE *out, fp_amount v)
     json_string(out, buf);
 }
 
+static void json_amount_or_null(FILE *out, int has, fp_amount v)
+{
+    if (has)
+        json_amount(out, v);
+    else
+        fputs("null", out);
+}
+
+static const char *const change_names[] = {"set", "insert", "delete", "note", "rename"};
+
+/* The cause object: kind, subkind, cells, suggestion (and candidates when ambiguous). */
+static void json_cause(FILE *out, const fp_causes *c, const fp_cause *k, const fp_table *t,
+                       int with_id)
+{
+    fputc('{', out);
+    if (with_id)
+        fprintf(out, "\"id\":%zu,", fp_causes_index(c, k));
+    fprintf(out, "\"kind\":\"%s\",\"subkind\":", fp_cause_kind_name(k->kind));
+    if (k->subkind != FP_SUBKIND_NONE)
+        json_string(out, fp_cause_subkind_name(k->subkind));
+    else
+        fputs("null", out);
+    fputs(",\"cells\":[", out);
+    for (size_t i = 0; i < k->ncells; i++) {
+        const fp_cause_cell *x = &k->cells[i];
+        int text = x->change == FP_CELL_RENAME || x->stated_text;
+        fprintf(out, "%s{\"line\":", i ? "," : "");
+        if (x->row != FP_NONE)
+            fprintf(out, "%ld", fp_table_row_line(t, x->row));
+        else
+            fputs("null", out);
+        fputs(",\"unit\":", out);
+        if (x->row != FP_NONE)
+            json_string(out, fp_table_row_name(t, x->row));
+        else if (k->name)
+            json_string(out, k->name);
+        else
+            fputs("null", out);
+        fputs(",\"column\":", out);
+        if (x->column != FP_NONE)
+            json_string(out, fp_table_column_name(t, x->column));
+        else
+            fputs("null", out);
+        fprintf(out, ",\"change\":\"%s\",\"stated\":", change_names[x->change]);
+        if (text) {
+            if (x->stated_text)
+                json_string(out, x->stated_text);
+            else
+                fputs("null", out);
+            fputs(",\"suggested\":", out);
+            if (x->change == FP_CELL_RENAME && x->suggested_text)
+                json_string(out, x->suggested_text);
+            else
+                fputs("null", out);
+            if (x->change == FP_CELL_RENAME)
+                fprintf(out, ",\"level\":%d", x->level);
+        } else {
+            json_amount_or_null(out, x->change != FP_CELL_INSERT, x->stated);
+            fputs(",\"suggested\":", out);
+            json_amount_or_null(out, x->change == FP_CELL_SET || x->change == FP_CELL_INSERT,
+                                x->suggested);
+            if (x->subkind != FP_SUBKIND_NONE)
+                fprintf(out, ",\"subkind\":\"%s\"", fp_cause_subkind_name(x->subkind));
+        }
+        fputc('}', out);
+    }
+    fputs("],\"suggestion\":{\"zh\":", out);
+    json_string(out, k->text_zh);
+    fputs(",\"en\":", out);
+    json_string(out, k->text_en);
+    fprintf(out, "},\"fixable\":%s", k->fixable ? "true" : "false");
+    if (k->kind == FP_CAUSE_AMBIGUOUS) {
+        fputs(",\"candidates\":[", out);
+        for (size_t i = 0; i < k->ncandidates; i++) {
+            fputs(i ? "," : "", out);
+            json_cause(out, c, k->candidates[i], t, 0);
+        }
+        fputc(']', out);
+    }
+    fputc('}', out);
+}
+
 fp_error fp_report_write_json(const fp_report *r, const fp_table *t, const fp_check_options *opts,
                               FILE *out)
+{
+    return fp_report_write_json_explained(r, NULL, t, opts, out);
+}
+
+fp_error fp_report_write_json_explained(const fp_report *r, const fp_causes *c, const fp_table *t,
+                                        const fp_check_options *opts, FILE *out)
 {
     fputs("{\"file\":", out);
     json_string(out, fp_table_source(t));
@@ -94,8 +182,24 @@ fp_error fp_report_write_json(const fp_report *r, const fp_table *t, const fp_ch
             fputs(",\"rule_text\":", out);
             json_string(out, fp_rule_text(opts->custom[f->custom]));
         }
+        const fp_cause *k = fp_causes_of_finding(c, i);
+        if (k && f->severity == FP_SEVERITY_ERROR) {
+            fputs(",\"cause\":", out);
+            json_cause(out, c, k, t, 1);
+        }
         fputc('}', out);
     }
-    fputs("]}\n", out);
+    fputc(']', out);
+    int notes = 0;
+    for (size_t i = 0; i < fp_causes_count(c); i++) {
+        const fp_cause *k = fp_causes_get(c, i);
+        if (!fp_cause_is_note(c, k))
+            continue;
+        fputs(notes++ ? ",\n" : ",\"notes\":[\n", out);
+        json_cause(out, c, k, t, 1);
+    }
+    if (notes)
+        fputc(']', out);
+    fputs("}\n", out);
     return ferror(out) ? FP_ERR_IO : FP_OK;
 }

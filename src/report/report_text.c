@@ -1,4 +1,5 @@
 /* report/report_text.c — the readable check report, in Chinese or English. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "fenpei/check.h"
@@ -81,8 +82,60 @@ static void write_path(FILE *out, const fp_table *t, size_t row)
         fputs(" / …", out);
 }
 
+/* The cause line under finding I: the whole sentence under the first error it explains
+ * (FIRST: by cause, that finding, or FP_NONE before it is written), a reference to that line under
+ * the others. */
+static void write_cause(FILE *out, const fp_report *r, const fp_causes *c, const fp_table *t,
+                        size_t i, size_t *first_of, fp_lang lang)
+{
+    const fp_cause *k = fp_causes_of_finding(c, i);
+    if (!k || fp_report_finding(r, i)->severity != FP_SEVERITY_ERROR)
+        return;
+    size_t *slot = first_of ? &first_of[fp_causes_index(c, k)] : NULL, first = i;
+    if (slot && *slot != FP_NONE)
+        first = *slot;
+    else if (slot)
+        *slot = i;
+    if (first == i)
+        fprintf(out, "    %s%s\n", lang == FP_LANG_EN ? "likely cause: " : "可能原因：",
+                lang == FP_LANG_EN ? k->text_en : k->text_zh);
+    else if (lang == FP_LANG_EN)
+        fprintf(out, "    likely cause: see line %ld.\n",
+                fp_table_row_line(t, fp_report_finding(r, first)->row));
+    else
+        fprintf(out, "    可能原因：见第 %ld 行。\n",
+                fp_table_row_line(t, fp_report_finding(r, first)->row));
+}
+
+/* Causes that explain no finding (place names under the wrong parent), each under its row. */
+static void write_notes(FILE *out, const fp_causes *c, const fp_table *t, fp_lang lang)
+{
+    int any = 0;
+    for (size_t i = 0; i < fp_causes_count(c); i++) {
+        const fp_cause *k = fp_causes_get(c, i);
+        if (!fp_cause_is_note(c, k))
+            continue;
+        if (lang == FP_LANG_EN)
+            fprintf(out, "line %ld  ", fp_table_row_line(t, k->row));
+        else
+            fprintf(out, "第 %ld 行  ", fp_table_row_line(t, k->row));
+        write_path(out, t, k->row);
+        fprintf(out, "\n  %s  %s\n", lang == FP_LANG_EN ? "note" : "提示",
+                lang == FP_LANG_EN ? k->text_en : k->text_zh);
+        any = 1;
+    }
+    if (any)
+        fputc('\n', out);
+}
+
 fp_error fp_report_write_text(const fp_report *r, const fp_table *t, const fp_check_options *opts,
                               fp_lang lang, FILE *out)
+{
+    return fp_report_write_text_explained(r, NULL, t, opts, lang, out);
+}
+
+fp_error fp_report_write_text_explained(const fp_report *r, const fp_causes *c, const fp_table *t,
+                                        const fp_check_options *opts, fp_lang lang, FILE *out)
 {
     const words *w = lang == FP_LANG_EN ? &en : &zh;
     unsigned rules = fp_report_rules(r);
@@ -103,6 +156,10 @@ fp_error fp_report_write_text(const fp_report *r, const fp_table *t, const fp_ch
     fputs("\n\n", out);
 
     size_t last_row = FP_NONE;
+    size_t *first_of = NULL; /* by cause: the finding its sentence stands under */
+    if (fp_causes_count(c) && (first_of = malloc(fp_causes_count(c) * sizeof *first_of)) != NULL)
+        for (size_t k = 0; k < fp_causes_count(c); k++)
+            first_of[k] = FP_NONE;
     for (size_t i = 0; i < fp_report_count(r); i++) {
         const fp_finding *f = fp_report_finding(r, i);
         if (f->row != last_row) {
@@ -147,9 +204,12 @@ fp_error fp_report_write_text(const fp_report *r, const fp_table *t, const fp_ch
             break;
         }
         fprintf(out, "%s\n", w->end);
+        write_cause(out, r, c, t, i, first_of, lang);
     }
+    free(first_of);
     if (fp_report_count(r))
         fputc('\n', out);
+    write_notes(out, c, t, lang);
     size_t rows = fp_table_row_count(t), errs = fp_report_errors(r), warns = fp_report_warnings(r);
     if (lang == FP_LANG_EN && errs == 0)
         fprintf(out, "%zu row%s: every identity holds, %zu warning%s.\n", rows, rows == 1 ? "" : "s",

@@ -14,20 +14,22 @@ typedef struct gz_entry {
 typedef struct gz_key {
     uint32_t text;    /* offset of the name or short form in gz_text */
     uint16_t entry;
-    uint8_t is_short; /* 1 for a short form */
+    uint8_t is_short; /* 1 for a short form, 2 for a former name (recognised, never suggested) */
 } gz_key;
 
 #include "rules/gazetteer_data.h"
 
+static int valid(int e) { return e >= 0 && e < GZ_ENTRIES; }
+
 int gz_count(void) { return GZ_ENTRIES; }
-const char *gz_name(int e) { return gz_text + gz_entries[e].name; }
-long gz_code(int e) { return gz_entries[e].code; }
-int gz_level(int e) { return gz_entries[e].level; }
-int gz_parent(int e) { return gz_entries[e].parent; }
+const char *gz_name(int e) { return valid(e) ? gz_text + gz_entries[e].name : ""; }
+long gz_code(int e) { return valid(e) ? gz_entries[e].code : -1; }
+int gz_level(int e) { return valid(e) ? gz_entries[e].level : 0; }
+int gz_parent(int e) { return valid(e) ? gz_entries[e].parent : -1; }
 
 int gz_within(int e, int anc)
 {
-    for (; e >= 0; e = gz_entries[e].parent)
+    for (; valid(e); e = gz_entries[e].parent)
         if (e == anc)
             return 1;
     return 0;
@@ -115,7 +117,7 @@ const char *gz_short_name(int e)
 {
     const char *best = NULL;
     for (size_t i = 0; i < GZ_KEYS; i++)
-        if (gz_keys[i].entry == e && gz_keys[i].is_short &&
+        if (gz_keys[i].entry == e && gz_keys[i].is_short == 1 &&
             (!best || strlen(gz_text + gz_keys[i].text) < strlen(best)))
             best = gz_text + gz_keys[i].text;
     return best ? best : gz_name(e);

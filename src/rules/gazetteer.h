@@ -14,7 +14,8 @@ enum { GZ_NONE = -1, GZ_AMBIGUOUS = -2 };
 
 /* Number of divisions (entries are numbered 0 … gz_count() - 1). */
 int gz_count(void);
-/* Official name, GB/T 2260 code, level and parent entry (-1 for a province) of entry E. */
+/* Official name, GB/T 2260 code, level and parent entry (-1 for a province) of entry E; for an
+ * E that is no entry (GZ_NONE, GZ_AMBIGUOUS): "", -1, 0 and -1. */
 const char *gz_name(int e);
 long gz_code(int e);
 int gz_level(int e);

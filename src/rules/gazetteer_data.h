@@ -3509,7 +3509,8 @@ static const gz_entry gz_entries[GZ_ENTRIES] = {
     {659011, 36869, 30, 3},
     {659012, 36879, 30, 3},
 };
-/* every name and short form, sorted by bytes: text offset, entry, short form? */
+/* every name, short form and former name, sorted by bytes: text offset, entry, kind
+ * (0 official name, 1 short form, 2 former name) */
 static const gz_key gz_keys[GZ_KEYS] = {
     {32091, 2805, 0},
     {1331, 96, 0},
@@ -4785,7 +4786,7 @@ static const gz_key gz_keys[GZ_KEYS] = {
     {14819, 1270, 0},
     {8623, 717, 0},
     {35862, 3139, 0},
-    {36000, 3149, 1},
+    {36000, 3149, 2},
     {35990, 3149, 0},
     {7465, 609, 0},
     {21199, 1911, 0},
@@ -5442,7 +5443,7 @@ static const gz_key gz_keys[GZ_KEYS] = {
     {6044, 474, 0},
     {21129, 1904, 0},
     {27283, 2446, 0},
-    {36570, 3194, 1},
+    {36570, 3194, 2},
     {36560, 3194, 0},
     {36020, 3151, 0},
     {13204, 1108, 0},

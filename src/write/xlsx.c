@@ -1031,8 +1031,23 @@ static void mark_finding(sheet *s, const fp_finding *f, const fp_check_options *
     }
 }
 
-/* One finding as comment text: rule, stated, computed, difference. */
-static void describe(sbuf *b, const fp_table *t, const fp_finding *f, const fp_check_options *co)
+/* One finding as comment text: rule, stated, computed, difference, and its likely cause. */
+static void describe_finding(sbuf *b, const fp_table *t, const fp_finding *f,
+                             const fp_check_options *co);
+
+static void describe(sbuf *b, const fp_table *t, const fp_finding *f, const fp_check_options *co,
+                     const fp_causes *causes, size_t i)
+{
+    describe_finding(b, t, f, co);
+    const fp_cause *k = fp_causes_of_finding(causes, i);
+    if (k && f->severity == FP_SEVERITY_ERROR) {
+        sb_str(b, "\n可能原因：");
+        sb_str(b, k->text_zh);
+    }
+}
+
+static void describe_finding(sbuf *b, const fp_table *t, const fp_finding *f,
+                             const fp_check_options *co)
 {
     sb_str(b, f->severity == FP_SEVERITY_ERROR ? "错误：" : "警告：");
     sb_str(b, rule_zh[f->rule]);
@@ -1089,7 +1104,8 @@ static int cmp_noted(const void *a, const void *b)
 }
 
 /* One comment per reported cell, holding every finding reported there. */
-static void audit_comments(sheet *s, const fp_report *rep, const fp_check_options *co)
+static void audit_comments(sheet *s, const fp_report *rep, const fp_check_options *co,
+                           const fp_causes *causes)
 {
     writer *w = s->w;
     size_t n = fp_report_count(rep);
@@ -1117,7 +1133,7 @@ static void audit_comments(sheet *s, const fp_report *rep, const fp_check_option
             if (j > i)
                 sb_str(&b, "\n\n");
             size_t before = b.len;
-            describe(&b, s->t, fp_report_finding(rep, v[j].finding), co);
+            describe(&b, s->t, fp_report_finding(rep, v[j].finding), co, causes, v[j].finding);
             for (size_t k = before; k < b.len; k++)
                 lines += b.s[k] == '\n';
             lines += 2;
@@ -1337,8 +1353,14 @@ fp_error fp_xlsx_write_audit(const fp_table *t, const fp_report *report,
         free(sum.s);
         free(legend.s);
         err = sheet_rows(&s, 0);
-        if (!err)
-            audit_comments(&s, report, check_opts);
+        if (!err) {
+            /* the likely causes go into the comments; without memory for them, none */
+            fp_causes *causes = NULL;
+            if (fp_explain(t, report, check_opts, &causes, NULL) != FP_OK)
+                causes = NULL;
+            audit_comments(&s, report, check_opts, causes);
+            fp_causes_free(causes);
+        }
         if (!err)
             err = findings_sheet(&w, &s, report, check_opts);
     }
