@@ -701,3 +701,36 @@ Test(report, text_report_of_a_clean_table_has_no_finding_lines)
     fp_report_free(r);
     fp_table_free(t);
 }
+
+/* A total that comes after its rows (上级 form, or a notice with 合计 at the bottom) is still
+ * checked: the rows are walked in tree order, not file order. */
+Test(column_sum, total_after_its_rows_is_checked)
+{
+    fp_table *t = th_load_text("单位,上级,A,B,合计\n甲,总计,1,1,2\n乙,总计,2,2,4\n总计,,5,3,8\n");
+    fp_report *r = NULL;
+    fp_diag d;
+    cr_assert_eq(fp_check(t, NULL, &r, &d), FP_OK);
+    cr_assert_eq(fp_report_errors(r), 2);
+    const fp_finding *f = fp_report_finding(r, 0);
+    cr_assert_eq(f->rule, FP_RULE_COLUMN_SUM);
+    cr_assert_eq(f->row, 2);
+    cr_assert_eq(f->expected, 3 * FP_AMOUNT_SCALE);
+    cr_assert_eq(f->actual, 5 * FP_AMOUNT_SCALE);
+    fp_report_free(r);
+    fp_table_free(t);
+    /* the same rows, balanced, reallocate into a table that passes */
+    t = th_load_text("单位,上级,A,B,合计\n甲,总计,1,1,2\n乙,总计,2,2,4\n总计,,3,3,6\n");
+    fp_realloc_options o;
+    fp_realloc_options_init(&o);
+    fp_realloc_target tg = {"总计", "A", 6 * FP_AMOUNT_SCALE};
+    o.targets = &tg;
+    o.target_count = 1;
+    fp_table *n = NULL;
+    cr_assert_eq(fp_realloc(t, &o, &n, &d), FP_OK, "%s", d.message);
+    size_t a = fp_table_find_column(n, "A");
+    cr_assert_eq(fp_table_amount(n, 0, a), 2 * FP_AMOUNT_SCALE);
+    cr_assert_eq(fp_table_amount(n, 1, a), 4 * FP_AMOUNT_SCALE);
+    cr_assert_eq(fp_table_amount(n, 2, a), 6 * FP_AMOUNT_SCALE);
+    fp_table_free(n);
+    fp_table_free(t);
+}

@@ -356,12 +356,18 @@ fp_error table_link(fp_table *t, fp_diag *diag)
                         0, "no row is at the top: the 上级 links form a cycle");
     /* Pre-order; kept only when it differs from the file order. */
     int in_order = 1;
-    for (size_t r = 1; r < n && in_order; r++) {
-        /* The file order is pre-order iff every row's parent is the row before it or one of
-         * that row's ancestors (a top-level row may follow anything). */
+    for (size_t r = 0; r < n && in_order; r++) {
+        /* The file order is pre-order iff every row comes after its parent, and its parent is
+         * the row before it or one of that row's ancestors (a top-level row may follow
+         * anything). Both halves matter: with a total after its rows, the walk up from the
+         * row before would meet the (later) parent too. */
         int32_t p = t->parent[r];
         if (p < 0)
             continue;
+        if ((size_t)p >= r) {
+            in_order = 0;
+            break;
+        }
         size_t x = r - 1;
         while (x != FP_NONE && (int32_t)x != p)
             x = idx(t->parent[x]);
