@@ -932,7 +932,16 @@ done:
 
 /* Recompute every internal cell of the split columns from its rows, then every year total and
  * 此次下达: the identities hold by construction, and fp_check confirms it. */
-static void recompute(ctx *C)
+static fp_error recompute_overflow(ctx *C, const target *tg, size_t row, size_t col)
+{
+    return diag_set(C->diag, FP_ERR_AMOUNT_OVERFLOW, fp_table_source(C->t),
+                    fp_table_row_line(C->t, row), fp_table_column_name(C->t, col), NULL, 0,
+                    "--set %s:%s: the new amounts make %s's %s exceed ±9.2e12 units",
+                    tg->unit_text, tg->col_text, fp_table_row_name(C->t, row),
+                    fp_table_column_name(C->t, col));
+}
+
+static fp_error recompute(ctx *C, const target *tg)
 {
     fp_table *t = C->t;
     for (size_t p = C->n; p-- > 0;) {
@@ -942,7 +951,8 @@ static void recompute(ctx *C)
                 fp_amount s = 0;
                 for (size_t c = fp_table_first_child(t, r); c != FP_NONE;
                      c = fp_table_next_sibling(t, c))
-                    s += fp_table_amount(t, c, C->cats[k]);
+                    if (fp_amount_add(s, fp_table_amount(t, c, C->cats[k]), &s))
+                        return recompute_overflow(C, tg, r, C->cats[k]);
                 if (s != fp_table_amount(t, r, C->cats[k]))
                     fp_table_set_amount(t, r, C->cats[k], s);
             }
@@ -951,16 +961,21 @@ static void recompute(ctx *C)
         if (C->total != FP_NONE && (C->ncats > 1 || C->cats[0] != C->total)) {
             fp_amount s = 0;
             for (size_t k = 0; k < C->ncats; k++)
-                s += fp_table_amount(t, r, C->cats[k]);
+                if (fp_amount_add(s, fp_table_amount(t, r, C->cats[k]), &s))
+                    return recompute_overflow(C, tg, r, C->total);
             if (s != fp_table_amount(t, r, C->total))
                 fp_table_set_amount(t, r, C->total, s);
         }
         if (C->total != FP_NONE && C->advance != FP_NONE && C->batch != FP_NONE) {
-            fp_amount b = fp_table_amount(t, r, C->total) - fp_table_amount(t, r, C->advance);
+            fp_amount b;
+            if (fp_amount_sub(fp_table_amount(t, r, C->total), fp_table_amount(t, r, C->advance),
+                              &b))
+                return recompute_overflow(C, tg, r, C->batch);
             if (b != fp_table_amount(t, r, C->batch))
                 fp_table_set_amount(t, r, C->batch, b);
         }
     }
+    return FP_OK;
 }
 
 /* Every --min must hold on every leaf that receives the column. The reallocated cells meet it
@@ -1124,7 +1139,8 @@ fp_error fp_realloc(const fp_table *in, const fp_realloc_options *opts, fp_table
     }
     for (size_t i = 0; i < opts->target_count && !e; i++) {
         e = apply(&C, &tg[i]);
-        recompute(&C); /* the next target's bounds see this one's new totals */
+        if (!e) /* the next target's bounds see this one's new totals */
+            e = recompute(&C, &tg[i]);
     }
     if (e)
         goto done;

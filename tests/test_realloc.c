@@ -1743,3 +1743,52 @@ Test(stats, change_statistics_of_the_leaf_rows)
     fp_table_free(n);
     fp_table_free(t);
 }
+
+/* All or nothing: when one output cannot be written, none is touched — even with --force. */
+Test(cli, a_failing_output_leaves_every_other_file_as_it_was)
+{
+    char *dir = th_tmp_dir("realloc-all-or-nothing");
+    char out[512], diff[512];
+    snprintf(out, sizeof out, "%s/out.csv", dir);
+    snprintf(diff, sizeof diff, "%s/nowhere/diff.csv", dir);
+    FILE *f = fopen(out, "w");
+    fputs("old\n", f);
+    fclose(f);
+    const char *argv[] = {FENPEI_BIN, "realloc",
+                          FENPEI_SOURCE_DIR "/allocations/xinjiang-2024-basic-public-health-batch2.csv",
+                          "--set", "总计:原基本公共卫生项目=27000", "-o", out, "--diff", diff,
+                          "--force", NULL};
+    th_run r = th_run_argv(argv);
+    cr_assert_eq(r.status, 2);
+    cr_assert_str_eq(r.out, "");
+    size_t len;
+    char *kept = th_read_file(out, &len);
+    cr_assert_str_eq(kept, "old\n");
+    free(kept);
+    th_run_free(&r);
+    free(dir);
+}
+
+/* New amounts beyond the range of fp_amount are refused, naming the --set. */
+Test(cli, amounts_beyond_the_range_are_refused)
+{
+    char *path = th_write_tmp_text("realloc-huge.csv",
+                                   "级次,单位,A,B,合计\n"
+                                   "0,总计,9000000000000,200000000000,9200000000000\n"
+                                   "1,甲,4500000000000,100000000000,4600000000000\n"
+                                   "1,乙,4500000000000,100000000000,4600000000000\n");
+    fp_table *t = NULL;
+    fp_diag d;
+    cr_assert_eq(fp_table_load_file(path, NULL, &t, &d), FP_OK, "%s", d.message);
+    fp_realloc_options o;
+    fp_realloc_options_init(&o);
+    fp_realloc_target tg = {"总计", "A", INT64_C(9100000000000) * FP_AMOUNT_SCALE};
+    o.targets = &tg;
+    o.target_count = 1;
+    fp_table *n = NULL;
+    cr_assert_eq(fp_realloc(t, &o, &n, &d), FP_ERR_AMOUNT_OVERFLOW);
+    cr_assert_null(n);
+    cr_assert_not_null(strstr(d.message, "--set 总计:A"), "%s", d.message);
+    fp_table_free(t);
+    free(path);
+}

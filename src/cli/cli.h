@@ -21,15 +21,34 @@ int cmd_convert(int argc, char **argv);
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print a library diagnostic as "fenpei: FILE:LINE: column C: «text»: message"; EXIT_USAGE. */
 int cli_fail_diag(const fp_diag *diag);
-/* 1 when paths A and B name the same existing file. */
+/* 1 when paths A and B name the same file: the same existing file, or the same name in the
+ * same folder for files not yet there. */
 int cli_same_file(const char *a, const char *b);
 /* Parse an amount given on the command line (OPTION names it in the message). 0 or -1. */
 int cli_amount(const char *option, const char *text, fp_amount *out);
-/* Write through a temporary file in the target's folder, then rename. Refuses to replace an
- * existing PATH unless FORCE. WRITE gets the open stream and returns 0 on success. */
+/* An output written to a temporary file in its target's folder, not yet in place. Several
+ * outputs of one command are staged first and published together, so that a failure leaves
+ * every target as it was. */
+typedef struct cli_staged {
+    char *tmp;        /* the temporary file, or NULL */
+    const char *path; /* the target */
+    int force;        /* may replace an existing target */
+} cli_staged;
+
+/* Refuse an existing PATH unless FORCE; then let WRITE fill a temporary file next to it
+ * (WRITE returns 0 on success). 0, or EXIT_USAGE after printing why (nothing left behind). */
+int cli_stage(cli_staged *st, const char *path, int force,
+              int (*write)(const char *tmp_path, void *ctx), void *ctx);
+/* cli_stage for a writer of a stream. */
+int cli_stage_stream(cli_staged *st, const char *path, int force,
+                     int (*write)(FILE *out, void *ctx), void *ctx);
+/* Put the N staged outputs in place (rename, or link when not forced, which never replaces).
+ * 0, or EXIT_USAGE after printing why; the temporary files are gone either way. */
+int cli_publish(cli_staged *st, size_t n);
+/* Remove the temporary files of N staged outputs. */
+void cli_discard(cli_staged *st, size_t n);
+/* Stage and publish one output. */
 int cli_write_file(const char *path, int force, int (*write)(FILE *out, void *ctx), void *ctx);
-/* As cli_write_file, for writers that take a file name (libxlsxwriter): WRITE gets the name of
- * the temporary file, which it overwrites, and returns 0 on success. */
 int cli_write_path(const char *path, int force, int (*write)(const char *tmp_path, void *ctx),
                    void *ctx);
 

@@ -231,39 +231,49 @@ int cmd_check(int argc, char **argv)
         cli_fail_diag(&d);
         goto done;
     }
+    /* Outputs are written to temporary files before the report is printed, and put in place
+     * after it: a command that fails (an existing file without --force, a full disk) prints
+     * nothing on stdout and leaves every file as it was. */
+    cli_staged st[2] = {{0}};
+    size_t nst = 0, applied = 0;
+    if (xlsx) {
+        audit_job job = {t, report, &co};
+        if (cli_stage(&st[nst++], xlsx, force, write_audit, &job))
+            goto discard;
+    }
+    if (fix) {
+        if (fp_causes_fix(t, causes, &fixed, &applied, &d) != FP_OK ||
+            fp_check(fixed, &co, &after, &d) != FP_OK) {
+            cli_fail_diag(&d);
+            goto discard;
+        }
+        if (cli_stage_stream(&st[nst++], output, force, write_fixed, fixed))
+            goto discard;
+    }
     const fp_causes *shown = explain ? causes : NULL;
     fp_error e = json ? fp_report_write_json_explained(report, shown, t, &co, stdout)
                       : fp_report_write_text_explained(report, shown, t, &co, lang, stdout);
     if (e != FP_OK || fflush(stdout) != 0) {
         cli_fail("cannot write the report");
+        goto discard;
+    }
+    if (cli_publish(st, nst))
         goto done;
-    }
-    if (xlsx) {
-        audit_job job = {t, report, &co};
-        if (cli_write_path(xlsx, force, write_audit, &job))
-            goto done;
-    }
     rc = fp_report_errors(report) ? EXIT_FINDINGS : EXIT_CLEAN;
     if (fix) {
-        size_t applied = 0;
-        rc = EXIT_USAGE;
-        if (fp_causes_fix(t, causes, &fixed, &applied, &d) != FP_OK ||
-            fp_check(fixed, &co, &after, &d) != FP_OK) {
-            cli_fail_diag(&d);
-            goto done;
-        }
-        if (cli_write_file(output, force, write_fixed, fixed))
-            goto done;
         FILE *list = json ? stderr : stdout;
         if (!json)
             fputc('\n', list);
         list_fixes(list, causes, after, applied, output, lang);
         if (fflush(list) != 0) {
-            cli_fail("cannot write the report");
+            rc = cli_fail("cannot write the report");
             goto done;
         }
         rc = fp_report_errors(after) ? EXIT_FINDINGS : EXIT_CLEAN;
     }
+    goto done;
+discard:
+    cli_discard(st, nst);
 done:
     for (size_t i = 0; i < nrules; i++)
         fp_rule_free(rules[i]);

@@ -427,12 +427,12 @@ int cmd_realloc(int argc, char **argv)
         cli_fail("realloc: the output would replace the input %s; choose another file", input);
         goto done;
     }
-    if (diff && (strcmp(diff, output) == 0 || cli_same_file(diff, output))) {
+    if (diff && cli_same_file(diff, output)) {
         cli_fail("realloc: -o and --diff name the same file");
         goto done;
     }
-    if (xlsx && (cli_same_file(input, xlsx) || strcmp(xlsx, output) == 0 ||
-                 cli_same_file(xlsx, output) || (diff && strcmp(xlsx, diff) == 0))) {
+    if (xlsx && (cli_same_file(input, xlsx) || cli_same_file(xlsx, output) ||
+                 (diff && cli_same_file(xlsx, diff)))) {
         cli_fail("realloc: --xlsx must name a file of its own");
         goto done;
     }
@@ -463,21 +463,19 @@ int cmd_realloc(int argc, char **argv)
         goto done;
     }
     writing w = {t, result};
-    int output_existed = file_exists(output);
-    if (cli_write_file(output, force, write_table, &w))
-        goto done;
-    int diff_existed = diff && file_exists(diff);
-    if (diff && cli_write_file(diff, force, write_diff, &w)) {
-        if (!output_existed) /* all or nothing: no table without its diff */
-            unlink(output);
-        goto done;
-    }
-    if (xlsx) {
+    /* All or nothing: every output is written to its temporary file first, and put in place
+     * only when all of them could be written. */
+    cli_staged st[3] = {{0}};
+    size_t nst = 0;
+    int bad = cli_stage_stream(&st[nst++], output, force, write_table, &w);
+    if (!bad && diff)
+        bad = cli_stage_stream(&st[nst++], diff, force, write_diff, &w);
+    if (!bad && xlsx) {
         /* 参数: enough to run the same what-if again from the workbook alone */
         fp_xlsx_param params[8 + 3 * MAX_ITEMS];
         size_t np = 0;
         char digest[65], unit[FP_AMOUNT_BUFSIZE + 64];
-        int bad = !cmdline || sha256_file(input, digest);
+        bad = !cmdline || sha256_file(input, digest);
         if (bad) {
             cli_fail("cannot read %s again for its digest", input);
         } else {
@@ -499,16 +497,15 @@ int cmd_realloc(int argc, char **argv)
                 params[np++] = (fp_xlsx_param){"固定", fixed[i]};
             params[np++] = (fp_xlsx_param){"程序", "fenpei " FENPEI_VERSION};
             whatif_job job = {t, result, params, np};
-            bad = cli_write_path(xlsx, force, write_whatif, &job);
-        }
-        if (bad) { /* all or nothing */
-            if (!output_existed)
-                unlink(output);
-            if (diff && !diff_existed)
-                unlink(diff);
-            goto done;
+            bad = cli_stage(&st[nst++], xlsx, force, write_whatif, &job);
         }
     }
+    if (bad) {
+        cli_discard(st, nst);
+        goto done;
+    }
+    if (cli_publish(st, nst))
+        goto done;
     summary(t, result, &ro, output);
     rc = EXIT_CLEAN;
 done:

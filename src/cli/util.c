@@ -1,5 +1,7 @@
 /* cli/util.c — messages, command-line amounts and safe output files for the fenpei program. */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -39,11 +41,35 @@ int cli_fail_diag(const fp_diag *d)
     return EXIT_USAGE;
 }
 
+/* The canonical name of PATH's folder joined with its last part ("./a.csv" and "a.csv" agree),
+ * into BUF; 0 or -1 when the folder does not exist. */
+static int canonical_target(const char *path, char *buf, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    const char *base = slash ? slash + 1 : path;
+    if (!slash)
+        strcpy(dir, ".");
+    else if (slash == path)
+        strcpy(dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    char real[4096];
+    if (!realpath(dir, real))
+        return -1;
+    snprintf(buf, size, "%s/%s", real, base);
+    return 0;
+}
+
 int cli_same_file(const char *a, const char *b)
 {
     struct stat sa, sb;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-           sa.st_ino == sb.st_ino;
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    char ca[8192], cb[8192];
+    if (canonical_target(a, ca, sizeof ca) || canonical_target(b, cb, sizeof cb))
+        return strcmp(a, b) == 0;
+    return strcmp(ca, cb) == 0;
 }
 
 int cli_amount(const char *option, const char *text, fp_amount *out)
@@ -58,7 +84,43 @@ int cli_amount(const char *option, const char *text, fp_amount *out)
     return 0;
 }
 
-/* cli_write_file's writer, as a path writer: open the temporary file as a stream. */
+/* ---- outputs: written to a temporary file next to the target, then put in place ---- */
+
+int cli_stage(cli_staged *st, const char *path, int force,
+              int (*write)(const char *tmp_path, void *ctx), void *ctx)
+{
+    struct stat sb;
+    st->tmp = NULL;
+    st->path = path;
+    st->force = force;
+    if (!force && stat(path, &sb) == 0)
+        return cli_fail("%s exists; use --force to replace it", path);
+    /* mkstemp reserves a unique name next to the target (so rename() is atomic); the writer
+     * then replaces its empty contents, keeping the mode set here */
+    size_t n = strlen(path);
+    char *tmp = malloc(n + 16);
+    if (!tmp)
+        return cli_fail("out of memory");
+    snprintf(tmp, n + 16, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(tmp);
+        return cli_fail("cannot create a file next to %s: %s", path, strerror(e));
+    }
+    fchmod(fd, 0644);
+    close(fd);
+    int rc = write(tmp, ctx);
+    if (rc) {
+        unlink(tmp);
+        free(tmp);
+        return rc;
+    }
+    st->tmp = tmp;
+    return 0;
+}
+
+/* A stream writer, as a path writer: open the temporary file as a stream. */
 typedef struct stream_writer {
     int (*write)(FILE *out, void *ctx);
     void *ctx;
@@ -79,46 +141,56 @@ static int write_stream(const char *tmp_path, void *p)
     return rc;
 }
 
-int cli_write_file(const char *path, int force, int (*write)(FILE *out, void *ctx), void *ctx)
+int cli_stage_stream(cli_staged *st, const char *path, int force,
+                     int (*write)(FILE *out, void *ctx), void *ctx)
 {
     stream_writer w = {write, ctx, path};
-    return cli_write_path(path, force, write_stream, &w);
+    return cli_stage(st, path, force, write_stream, &w);
+}
+
+void cli_discard(cli_staged *st, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (st[i].tmp)
+            unlink(st[i].tmp);
+        free(st[i].tmp);
+        st[i].tmp = NULL;
+    }
+}
+
+int cli_publish(cli_staged *st, size_t n)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (!st[i].tmp)
+            continue;
+        if (!st[i].force && link(st[i].tmp, st[i].path) != 0) {
+            /* link() refuses to replace: a file that appeared meanwhile is kept */
+            if (errno == EEXIST)
+                rc = cli_fail("%s exists; use --force to replace it", st[i].path);
+            else
+                rc = cli_fail("cannot create %s: %s", st[i].path, strerror(errno));
+        } else if (st[i].force && rename(st[i].tmp, st[i].path) != 0) {
+            rc = cli_fail("cannot create %s: %s", st[i].path, strerror(errno));
+        }
+    }
+    cli_discard(st, n); /* after link() the temporary names go; after rename() they are gone */
+    return rc;
 }
 
 int cli_write_path(const char *path, int force, int (*write)(const char *tmp_path, void *ctx),
                    void *ctx)
 {
-    struct stat st;
-    if (!force && stat(path, &st) == 0)
-        return cli_fail("%s exists; use --force to replace it", path);
-    /* mkstemp reserves a unique name next to the target (so rename() is atomic); the writer
-     * then replaces its empty contents, keeping the mode set here */
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 16);
-    if (!tmp)
-        return cli_fail("out of memory");
-    snprintf(tmp, n + 16, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        return cli_fail("cannot create a file next to %s: %s", path, strerror(e));
-    }
-    fchmod(fd, 0644);
-    close(fd);
-    int rc = write(tmp, ctx);
-    if (!rc && !force && link(tmp, path) != 0) {
-        /* link() refuses to replace: a file that appeared meanwhile is kept */
-        if (errno == EEXIST)
-            rc = cli_fail("%s exists; use --force to replace it", path);
-        else
-            rc = cli_fail("cannot create %s: %s", path, strerror(errno));
-    } else if (!rc && force && rename(tmp, path) != 0) {
-        rc = cli_fail("cannot create %s: %s", path, strerror(errno));
-    }
-    unlink(tmp);
-    free(tmp);
-    return rc;
+    cli_staged st;
+    int rc = cli_stage(&st, path, force, write, ctx);
+    return rc ? rc : cli_publish(&st, 1);
+}
+
+int cli_write_file(const char *path, int force, int (*write)(FILE *out, void *ctx), void *ctx)
+{
+    cli_staged st;
+    int rc = cli_stage_stream(&st, path, force, write, ctx);
+    return rc ? rc : cli_publish(&st, 1);
 }
 
 int cli_load_option(cli_load *L, int opt, const char *arg)

@@ -1451,7 +1451,7 @@ static fp_error changes_sheet(writer *w, const fp_table *a, const fp_table *b,
             W(w, worksheet_write_string(ws, r, 3, fp_table_column_name(a, c), tf));
             W(w, worksheet_write_number(ws, r, 4, xo, nf));
             W(w, worksheet_write_number(ws, r, 5, xn, nf));
-            char e[16], f[16], g[16], formula[64];
+            char e[16], f[16], g[16], formula[96];
             cell_name(e, r, 4);
             cell_name(f, r, 5);
             cell_name(g, r, 6);
