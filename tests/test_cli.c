@@ -484,3 +484,37 @@ Test(help, version)
     cr_assert_str_eq(r.err, "");
     th_run_free(&r);
 }
+
+/* check --fix -o onto an existing file: refused before anything is printed or written. */
+Test(outputs, check_fix_onto_an_existing_file_prints_and_writes_nothing)
+{
+    enter_tmp("cli-outputs-check_fix_existing");
+    size_t len;
+    char *csv = th_read_file(FENPEI_SOURCE_DIR
+                             "/allocations/xinjiang-2024-basic-public-health-batch2.csv",
+                             &len);
+    char *bad = th_replace_once(csv, "3,天山区,316,", "3,天山区,326,");
+    write_here("bad.csv", bad);
+    write_here("fixed.csv", "old\n");
+    th_run r = FENPEI_IN(".", "check", "bad.csv", "--xlsx", "audit.xlsx", "--fix", "-o",
+                         "fixed.csv");
+    cr_assert_eq(r.status, 2);
+    cr_assert_str_eq(r.out, "");
+    cr_assert_not_null(strstr(r.err, "fixed.csv exists"), "%s", r.err);
+    cr_assert_eq(access("audit.xlsx", F_OK), -1);
+    char *kept = th_read_file("fixed.csv", &len);
+    cr_assert_str_eq(kept, "old\n");
+    th_run_free(&r);
+    /* with --force both are written and the fixed table passes */
+    r = FENPEI_IN(".", "check", "bad.csv", "--xlsx", "audit.xlsx", "--fix", "-o", "fixed.csv",
+                  "--force");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_eq(access("audit.xlsx", F_OK), 0);
+    th_run_free(&r);
+    r = FENPEI_IN(".", "check", "fixed.csv");
+    cr_assert_eq(r.status, 0, "%s", r.out);
+    th_run_free(&r);
+    free(kept);
+    free(bad);
+    free(csv);
+}
