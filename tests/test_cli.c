@@ -489,6 +489,7 @@ Test(help, version)
 Test(outputs, check_fix_onto_an_existing_file_prints_and_writes_nothing)
 {
     enter_tmp("cli-outputs-check_fix_existing");
+    unlink("audit.xlsx"); /* left by an earlier run of this test */
     size_t len;
     char *csv = th_read_file(FENPEI_SOURCE_DIR
                              "/allocations/xinjiang-2024-basic-public-health-batch2.csv",

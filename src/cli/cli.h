@@ -64,6 +64,7 @@ enum {
     CLI_OPT_SHEET,
     CLI_OPT_LAYOUT,
     CLI_OPT_TO_UNIT,
+    CLI_OPT_EXIT,      /* cli_next_option: stop, with the exit status it set */
     CLI_OPT_FIRST_FREE /* commands number their own options from here */
 };
 #define CLI_LOAD_LONG_OPTIONS                                                                   \
@@ -99,6 +100,12 @@ typedef struct cli_load {
 
 /* Handle a shared option: 1 handled, 0 not one of them, -1 bad (message printed). */
 int cli_load_option(cli_load *L, int opt, const char *arg);
+/* The next option of a command that reads a table (call with optind = 0 first): the shared
+ * load options and -h/--help are handled here, an unknown option is reported. Returns the option
+ * for the command, -1 after the last, or CLI_OPT_EXIT when the command should stop with *RC
+ * (EXIT_CLEAN after the help, EXIT_USAGE after a message). */
+int cli_next_option(int argc, char **argv, const char *shortopts, const struct option *longopts,
+                    cli_load *L, const char *usage, int *rc);
 /* Load PATH with the options gathered; 0, or EXIT_USAGE after printing the diagnostic. */
 int cli_load_table(cli_load *L, const char *path, fp_table **out);
 void cli_load_free(cli_load *L);

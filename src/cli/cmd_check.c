@@ -125,16 +125,9 @@ int cmd_check(int argc, char **argv)
 
     optind = 0; /* GNU getopt: start afresh on this argv */
     int opt;
-    while ((opt = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-        int handled = cli_load_option(&L, opt, optarg);
-        if (handled < 0)
-            goto done;
-        if (handled)
-            continue;
+    while ((opt = cli_next_option(argc, argv, "ho:", longopts, &L, usage_text, &rc)) != -1) {
         switch (opt) {
-        case 'h':
-            fputs(usage_text, stdout);
-            rc = EXIT_CLEAN;
+        case CLI_OPT_EXIT:
             goto done;
         case OPT_RULE:
             if (nrules == sizeof rules_text / sizeof rules_text[0]) {
@@ -189,8 +182,8 @@ int cmd_check(int argc, char **argv)
         case 'o':
             output = optarg;
             break;
-        default:
-            fputs("try 'fenpei check --help'\n", stderr);
+        default: /* an option in longopts with no case: a bug */
+            cli_fail("check: option %d not handled", opt);
             goto done;
         }
     }

@@ -268,6 +268,34 @@ int cli_load_option(cli_load *L, int opt, const char *arg)
     }
 }
 
+int cli_next_option(int argc, char **argv, const char *shortopts, const struct option *longopts,
+                    cli_load *L, const char *usage, int *rc)
+{
+    for (;;) {
+        int opt = getopt_long(argc, argv, shortopts, longopts, NULL);
+        if (opt == -1)
+            return -1;
+        int handled = cli_load_option(L, opt, optarg);
+        if (handled < 0) {
+            *rc = EXIT_USAGE;
+            return CLI_OPT_EXIT;
+        }
+        if (handled)
+            continue;
+        if (opt == 'h') {
+            fputs(usage, stdout);
+            *rc = EXIT_CLEAN;
+            return CLI_OPT_EXIT;
+        }
+        if (opt == '?' || opt == ':') {
+            fprintf(stderr, "try 'fenpei %s --help'\n", argv[0]);
+            *rc = EXIT_USAGE;
+            return CLI_OPT_EXIT;
+        }
+        return opt;
+    }
+}
+
 int cli_load_table(cli_load *L, const char *path, fp_table **out)
 {
     fp_diag d;
