@@ -106,6 +106,11 @@ int cli_load_option(cli_load *L, int opt, const char *arg);
  * (EXIT_CLEAN after the help, EXIT_USAGE after a message). */
 int cli_next_option(int argc, char **argv, const char *shortopts, const struct option *longopts,
                     cli_load *L, const char *usage, int *rc);
+/* After the options: 0 when exactly one operand (the table) is left, else EXIT_USAGE after a
+ * message naming the command (argv[0]). */
+int cli_one_table(int argc, char **argv);
+/* Write S as one CSV cell, quoted only when it must be. */
+void cli_csv_cell(FILE *out, const char *s);
 /* Load PATH with the options gathered; 0, or EXIT_USAGE after printing the diagnostic. */
 int cli_load_table(cli_load *L, const char *path, fp_table **out);
 void cli_load_free(cli_load *L);

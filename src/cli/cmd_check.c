@@ -187,11 +187,8 @@ int cmd_check(int argc, char **argv)
             goto done;
         }
     }
-    if (optind != argc - 1) {
-        cli_fail(optind >= argc ? "check: no table given; try 'fenpei check --help'"
-                                : "check: give exactly one table");
+    if (cli_one_table(argc, argv))
         goto done;
-    }
     if (fix != (output != NULL)) {
         cli_fail(fix ? "check: --fix needs -o FILE for the fixed table"
                      : "check: -o is for --fix; add --fix to write the fixed table");

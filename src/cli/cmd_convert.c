@@ -30,22 +30,6 @@ static const char usage_text[] =
 
 enum { OPT_FORCE = CLI_OPT_FIRST_FREE, OPT_SHOW_TREE };
 
-/* Write one CSV cell, quoted only when it must be. */
-static void put_cell(FILE *out, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
 /* Columns carried into the canonical CSV besides 级次 and 单位: amounts, then texts. The tree
  * columns (级次, 上级, 上级编码) are not: 级次 is written from the tree. */
 static int is_text_kept(const fp_table *t, size_t c)
@@ -90,13 +74,13 @@ static int write_canonical(FILE *out, void *ctx)
         for (size_t c = 0; c < ncols; c++)
             if (pass == 0 ? fp_table_column_is_amount(t, c) : is_text_kept(t, c)) {
                 fputc(',', out);
-                put_cell(out, fp_table_column_name(t, c));
+                cli_csv_cell(out, fp_table_column_name(t, c));
             }
     fputs("\r\n", out);
     int depth = 0;
     for (size_t r = fp_table_first_root(t); r != FP_NONE; r = preorder_next(t, r, &depth)) {
         fprintf(out, "%d,", depth);
-        put_cell(out, fp_table_row_name(t, r));
+        cli_csv_cell(out, fp_table_row_name(t, r));
         for (int pass = 0; pass < 2; pass++)
             for (size_t c = 0; c < ncols; c++) {
                 if (pass == 0 && fp_table_column_is_amount(t, c)) {
@@ -107,7 +91,7 @@ static int write_canonical(FILE *out, void *ctx)
                     fputs(buf, out);
                 } else if (pass == 1 && is_text_kept(t, c)) {
                     fputc(',', out);
-                    put_cell(out, fp_table_text(t, r, c));
+                    cli_csv_cell(out, fp_table_text(t, r, c));
                 }
             }
         fputs("\r\n", out);
@@ -206,11 +190,8 @@ int cmd_convert(int argc, char **argv)
             goto done;
         }
     }
-    if (optind != argc - 1) {
-        cli_fail(optind >= argc ? "convert: no table given; try 'fenpei convert --help'"
-                                : "convert: give exactly one table");
+    if (cli_one_table(argc, argv))
         goto done;
-    }
     if (!output && !tree) {
         cli_fail("convert: give -o OUTPUT.csv, --show-tree, or both");
         goto done;

@@ -86,11 +86,8 @@ int cmd_notice(int argc, char **argv)
             goto done;
         }
     }
-    if (optind != argc - 1) {
-        cli_fail(optind >= argc ? "notice: no table given; try 'fenpei notice --help'"
-                                : "notice: give exactly one table");
+    if (cli_one_table(argc, argv))
         goto done;
-    }
     if (!output) {
         cli_fail("notice: give the workbook's file with -o 分配表.xlsx");
         goto done;

@@ -100,22 +100,7 @@ static int write_table(FILE *out, void *p)
     return fp_table_write_csv(w->new_, out, -1, &d) == FP_OK ? 0 : cli_fail_diag(&d);
 }
 
-/* One CSV cell, quoted when it holds a comma, a quote or a line break. */
-static void put_cell(FILE *out, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
+/* The path of names from the top down to ROW, as one CSV cell. */
 static void put_path(FILE *out, const fp_table *t, size_t row)
 {
     size_t path[64];
@@ -128,7 +113,7 @@ static void put_path(FILE *out, const fp_table *t, size_t row)
     for (size_t i = 0; i < n && i < 64; i++)
         fprintf(f, "%s%s", i ? "/" : "", fp_table_row_name(t, path[i]));
     if (fclose(f) == 0)
-        put_cell(out, text);
+        cli_csv_cell(out, text);
     free(text);
 }
 
@@ -162,11 +147,11 @@ static int write_diff(FILE *out, void *p)
             fp_amount_format(n, 0, sn);
             fp_amount_format(n - o, 0, sd);
             fprintf(out, "%ld,", fp_table_row_line(a, r));
-            put_cell(out, fp_table_row_name(a, r));
+            cli_csv_cell(out, fp_table_row_name(a, r));
             fputc(',', out);
             put_path(out, a, r);
             fputc(',', out);
-            put_cell(out, fp_table_column_name(a, c));
+            cli_csv_cell(out, fp_table_column_name(a, c));
             fprintf(out, ",%s,%s,%s,", so, sn, sd);
             put_percent(out, o, n - o);
             fputc('\n', out);
@@ -402,11 +387,8 @@ int cmd_realloc(int argc, char **argv)
             goto done;
         }
     }
-    if (optind != argc - 1) {
-        cli_fail(optind >= argc ? "realloc: no table given; try 'fenpei realloc --help'"
-                                : "realloc: give exactly one table");
+    if (cli_one_table(argc, argv))
         goto done;
-    }
     if (!ntargets) {
         cli_fail("realloc: nothing to do; give a new amount with --set UNIT:COLUMN=AMOUNT");
         goto done;

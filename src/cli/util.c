@@ -296,6 +296,30 @@ int cli_next_option(int argc, char **argv, const char *shortopts, const struct o
     }
 }
 
+void cli_csv_cell(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+int cli_one_table(int argc, char **argv)
+{
+    if (optind == argc - 1)
+        return 0;
+    if (optind >= argc)
+        return cli_fail("%s: no table given; try 'fenpei %s --help'", argv[0], argv[0]);
+    return cli_fail("%s: give exactly one table", argv[0]);
+}
+
 int cli_load_table(cli_load *L, const char *path, fp_table **out)
 {
     fp_diag d;
