@@ -477,6 +477,30 @@ Test(faults, a_broken_grand_total_at_the_bottom_still_holds_everything)
     free(orig);
 }
 
+Test(faults, a_prefecture_city_after_a_broken_prefecture_is_not_its_county)
+{
+    /* neither 阿勒泰地区 nor 克拉玛依市 closes; by its name alone 克拉玛依市 could be a
+     * county-level city of 阿勒泰地区 (like 阿勒泰市), but the gazetteer knows it as a
+     * prefecture of its own, so it and its districts go under 地州合计 */
+    fp_table *t = th_load_text("拨款单位\t甲\t乙\n"
+                               "总计\t20\t8\n地州合计\t20\t8\n"
+                               "阿勒泰地区\t9\t4\n阿勒泰市\t5\t2\n布尔津县\t3\t1\n"
+                               "克拉玛依市\t11\t4\n克拉玛依区\t7\t3\n独山子区\t3\t2\n");
+    cr_assert_str_eq(children(t, th_row(t, "地州合计")), "阿勒泰地区|克拉玛依市");
+    cr_assert_str_eq(children(t, th_row(t, "阿勒泰地区")), "阿勒泰市|布尔津县");
+    cr_assert_str_eq(children(t, th_row(t, "克拉玛依市")), "克拉玛依区|独山子区");
+    cr_assert_eq(fp_table_row_uncertain(t, th_row(t, "克拉玛依市")), 1);
+    fp_table_free(t);
+    /* a county-level city of the open prefecture stays under it (奎屯市 in 伊犁州) */
+    t = th_load_text("拨款单位\t甲\t乙\n"
+                     "总计\t20\t8\n地州合计\t20\t8\n"
+                     "伊犁州\t9\t4\n伊宁县\t6\t2\n奎屯市\t3\t1\n察布查尔县\t1\t1\n"
+                     "塔城地区\t11\t4\n塔城市\t7\t3\n额敏县\t3\t2\n");
+    cr_assert_str_eq(children(t, th_row(t, "伊犁州")), "伊宁县|奎屯市|察布查尔县");
+    cr_assert_str_eq(children(t, th_row(t, "地州合计")), "伊犁州|塔城地区");
+    fp_table_free(t);
+}
+
 /* ---- units ---- */
 
 static fp_table *load_to(const char *text, const char *unit)

@@ -8,11 +8,12 @@
  *    sum of the items just before it becomes their parent.
  * 3. Where sums do not close (a faulty table), names and position decide: each remaining
  *    top-level item gets a guessed level (总计 0, …合计 1, 地区/州/盟 and blocks of counties 2,
- *    counties and units 3) and becomes a child of the nearest open row above it with a smaller
- *    level. Blocks found by sums are kept whole; only the last row down a block's right edge,
- *    when sums gave it no rows, stays open (地州合计 closes 总计 by its own value while the
- *    broken 地州 follow). A row given children this way whose sum does not close is uncertain,
- *    and so are the rows placed under it by name.
+ *    counties and units 3; a 市 under an open 地州 is one of its counties unless the gazetteer
+ *    knows it as a prefecture and not as a county of that 地州) and becomes a child of the
+ *    nearest open row above it with a smaller level. Blocks found by sums are kept whole; only
+ *    the last row down a block's right edge, when sums gave it no rows, stays open (地州合计
+ *    closes 总计 by its own value while the broken 地州 follow). A row given children this way
+ *    whose sum does not close is uncertain, and so are the rows placed under it by name.
  * A block the names do not support (a 县 heading 县: 500 = 200 + 300 by chance) is weak: a parent
  * that cannot close otherwise takes its rows as its own, and a table whose only blocks are weak
  * and where no name announces a total is a flat list and stays flat.
@@ -20,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules/gazetteer.h"
 #include "table/table_impl.h"
 
 /* What a row's name says about its place. */
@@ -301,13 +303,30 @@ static size_t top_items(infer *I, int32_t *top)
     return ntop;
 }
 
+/* Is row X, a 市 under the open level-2 row P, a prefecture-level city of its own rather than a
+ * county-level city of P? By the gazetteer: X names a prefecture and no county of P's division
+ * (克拉玛依市 after the counties of 阿勒泰地区, where 阿勒泰市 is one of them). */
+static int city_is_prefecture(const infer *I, size_t x, int32_t p)
+{
+    const char *name = fp_table_row_name(I->t, x);
+    if (gz_resolve(name, GZ_PREFECTURE, -1) < 0)
+        return 0;
+    int pe = p >= 0 ? gz_resolve(fp_table_row_name(I->t, (size_t)p), GZ_PREFECTURE, -1) : GZ_NONE;
+    if (pe == GZ_AMBIGUOUS)
+        return 0;
+    return pe < 0 || gz_resolve(name, GZ_COUNTY, pe) == GZ_NONE;
+}
+
 /* The level a top-level item is guessed to have (0 grand total … 3 county), from its name and,
  * for an item whose children were found by sums, the height of its block. OPEN2: the innermost
- * open row (one given children by name) is at level 2, so a 市 here is a county of it. NEXT:
- * the following item, or -1. */
-static int guess_level(const infer *I, size_t x, int open2, int32_t next)
+ * open row (one given children by name) when it is at level 2, so a 市 here is a county of it —
+ * unless the gazetteer knows the 市 as a prefecture that is no county of it; else -1. NEXT: the
+ * following item, or -1. */
+static int guess_level(const infer *I, size_t x, int32_t open2, int32_t next)
 {
     int k = I->kind[x];
+    if (k == K_CITY && open2 >= 0 && !I->closed[x] && city_is_prefecture(I, x, open2))
+        open2 = -1;
     if (k == K_GRAND || k == K_SUM)
         return rank(k);
     if (I->closed[x]) {
@@ -319,7 +338,7 @@ static int guess_level(const infer *I, size_t x, int open2, int32_t next)
     }
     if (k == K_REGION)
         return 2;
-    if ((k == K_CITY || k == K_OTHER) && !open2 && next >= 0 && !I->closed[next]) {
+    if ((k == K_CITY || k == K_OTHER) && open2 < 0 && next >= 0 && !I->closed[next]) {
         int kn = I->kind[next];
         if (kn == K_COUNTY || kn == K_SUB ||
             (I->zeros[x] && !I->blanks[x] && I->blanks[next] && rank(kn) == 3))
@@ -364,7 +383,7 @@ static fp_error place_by_names(infer *I, const int32_t *top, size_t ntop, uint8_
     size_t nopen = 0;
     for (size_t q = 0; q < last; q++) {
         size_t x = (size_t)top[q];
-        int open2 = nopen && lvl[nopen - 1] == 2;
+        int32_t open2 = nopen && lvl[nopen - 1] == 2 ? open[nopen - 1] : -1;
         int g = guess_level(I, x, open2, q + 1 < last ? top[q + 1] : -1);
         while (nopen && lvl[nopen - 1] >= g)
             nopen--;
@@ -389,7 +408,7 @@ static fp_error place_by_names(infer *I, const int32_t *top, size_t ntop, uint8_
                 y = lastc;
             }
             if (y != x && !I->closed[y]) {
-                int gy = guess_level(I, y, 0, q + 1 < last ? top[q + 1] : -1);
+                int gy = guess_level(I, y, -1, q + 1 < last ? top[q + 1] : -1);
                 if (gy < 3) {
                     while (nopen && lvl[nopen - 1] >= gy)
                         nopen--;
