@@ -108,7 +108,7 @@ static void identity(checker *C, fp_rule_kind rule, size_t row, size_t col, size
 /* column-sum: walk the rows in pre-order keeping, for each open ancestor, Σ of its children in
  * every amount column; a row's sums are complete when the walk leaves its subtree. Memory is
  * O(depth × columns), whatever the number of rows. */
-static void column_sums(checker *C, const size_t *acols, size_t na)
+static void column_sums(checker *C, const size_t *acols, const fp_amount *const *av, size_t na)
 {
     const fp_table *t = C->t;
     size_t *stack = NULL, scap = 0, depth = 0;
@@ -125,28 +125,37 @@ static void column_sums(checker *C, const size_t *acols, size_t na)
         /* close the subtrees that R is not in */
         while (depth && stack[depth - 1] != p) {
             depth--;
-            if (has_child[depth])
+            if (has_child[depth]) {
+                const i128 *a = &acc[depth * na];
+                size_t q = stack[depth];
                 for (size_t j = 0; j < na; j++)
-                    identity(C, FP_RULE_COLUMN_SUM, stack[depth], acols[j], FP_NONE,
-                             acc[depth * na + j], t->cols[acols[j]].values[stack[depth]]);
+                    if (a[j] != av[j][q]) /* identity() returns at once when equal */
+                        identity(C, FP_RULE_COLUMN_SUM, q, acols[j], FP_NONE, a[j], av[j][q]);
+            }
         }
         if (r == FP_NONE)
             break;
         if (depth) {
             i128 *a = &acc[(depth - 1) * na];
-            has_child[depth - 1] = 1;
-            for (size_t j = 0; j < na; j++)
-                a[j] += t->cols[acols[j]].values[r];
+            if (has_child[depth - 1]) {
+                for (size_t j = 0; j < na; j++)
+                    a[j] += av[j][r];
+            } else { /* the first child starts the sums: a row's are not cleared before */
+                has_child[depth - 1] = 1;
+                for (size_t j = 0; j < na; j++)
+                    a[j] = av[j][r];
+            }
         }
-        if (buf_reserve((void **)&stack, &scap, depth + 1, sizeof *stack) ||
-            buf_reserve((void **)&has_child, &hcap, depth + 1, 1) ||
-            buf_reserve((void **)&acc, &acap, (depth + 1) * na, sizeof *acc)) {
-            C->err = diag_set(C->diag, FP_ERR_NOMEM, NULL, 0, NULL, NULL, 0, "out of memory");
-            break;
+        if (depth >= scap || depth >= hcap || (depth + 1) * na > acap) {
+            if (buf_reserve((void **)&stack, &scap, depth + 1, sizeof *stack) ||
+                buf_reserve((void **)&has_child, &hcap, depth + 1, 1) ||
+                buf_reserve((void **)&acc, &acap, (depth + 1) * na, sizeof *acc)) {
+                C->err = diag_set(C->diag, FP_ERR_NOMEM, NULL, 0, NULL, NULL, 0, "out of memory");
+                break;
+            }
         }
         stack[depth] = r;
         has_child[depth] = 0;
-        memset(&acc[depth * na], 0, na * sizeof *acc);
         depth++;
     }
     free(stack);
@@ -194,22 +203,41 @@ fp_error fp_check(const fp_table *t, const fp_check_options *opts, fp_report **o
     size_t total = fp_table_role_column(t, FP_ROLE_TOTAL);
     size_t advance = fp_table_role_column(t, FP_ROLE_ADVANCE);
     size_t batch = fp_table_role_column(t, FP_ROLE_BATCH);
+    /* the values of the amount columns and of the categories, at hand */
+    const fp_amount **av = malloc((na + t->ncats + 1) * sizeof *av);
+    if (!av) {
+        free(r);
+        free(acols);
+        return diag_set(diag, FP_ERR_NOMEM, NULL, 0, NULL, NULL, 0, "out of memory");
+    }
+    const fp_amount **cv = av + na;
+    for (size_t j = 0; j < na; j++)
+        av[j] = t->cols[acols[j]].values;
+    for (size_t k = 0; k < t->ncats; k++)
+        cv[k] = t->cols[t->cats[k]].values;
+    const fp_amount *tv = total != FP_NONE ? t->cols[total].values : NULL;
+    const fp_amount *advv = advance != FP_NONE ? t->cols[advance].values : NULL;
+    const fp_amount *bv = batch != FP_NONE ? t->cols[batch].values : NULL;
+    int do_split = (opts->rules & FP_CHECK_CATEGORY_SPLIT) && total != FP_NONE && t->ncats;
+    int do_batch = (opts->rules & FP_CHECK_ADVANCE_BATCH) && total != FP_NONE &&
+                   advance != FP_NONE && batch != FP_NONE;
+    int do_warn = (opts->rules & FP_CHECK_WARNINGS) != 0;
 
     if (opts->rules & FP_CHECK_COLUMN_SUM)
-        column_sums(&C, acols, na);
+        column_sums(&C, acols, av, na);
     for (size_t row = 0; row < t->nrows && !C.err; row++) {
-        if ((opts->rules & FP_CHECK_CATEGORY_SPLIT) && total != FP_NONE && t->ncats) {
+        if (do_split) {
             i128 sum = 0;
             for (size_t k = 0; k < t->ncats; k++)
-                sum += t->cols[t->cats[k]].values[row];
-            identity(&C, FP_RULE_CATEGORY_SPLIT, row, total, FP_NONE, sum,
-                     t->cols[total].values[row]);
+                sum += cv[k][row];
+            if (sum != tv[row])
+                identity(&C, FP_RULE_CATEGORY_SPLIT, row, total, FP_NONE, sum, tv[row]);
         }
-        if ((opts->rules & FP_CHECK_ADVANCE_BATCH) && total != FP_NONE && advance != FP_NONE &&
-            batch != FP_NONE)
-            identity(&C, FP_RULE_ADVANCE_BATCH, row, total, FP_NONE,
-                     (i128)t->cols[advance].values[row] + t->cols[batch].values[row],
-                     t->cols[total].values[row]);
+        if (do_batch) {
+            i128 sum = (i128)advv[row] + bv[row];
+            if (sum != tv[row])
+                identity(&C, FP_RULE_ADVANCE_BATCH, row, total, FP_NONE, sum, tv[row]);
+        }
         for (size_t k = 0; k < opts->custom_count; k++) {
             const fp_rule *u = opts->custom[k];
             i128 left = 0, right = 0;
@@ -228,20 +256,26 @@ fp_error fp_check(const fp_table *t, const fp_check_options *opts, fp_report **o
             identity(&C, FP_RULE_CUSTOM, row, first->col, k, (right - others) * first->sign,
                      stated);
         }
-        if (opts->rules & FP_CHECK_WARNINGS) {
-            int any = 0;
+        if (do_warn) {
+            fp_amount any = 0;
+            int neg = 0;
             for (size_t j = 0; j < na; j++) {
-                const column *c = &t->cols[acols[j]];
-                fp_amount v = c->values[row];
-                any |= v != 0;
-                if (v < 0)
-                    add(&C, acols[j] == batch ? FP_RULE_CLAWBACK : FP_RULE_NEGATIVE, row,
-                        acols[j], FP_NONE, 0, v, FP_SEVERITY_WARNING);
+                fp_amount v = av[j][row];
+                any |= v;
+                neg |= v < 0;
             }
+            if (neg)
+                for (size_t j = 0; j < na; j++) {
+                    fp_amount v = av[j][row];
+                    if (v < 0)
+                        add(&C, acols[j] == batch ? FP_RULE_CLAWBACK : FP_RULE_NEGATIVE, row,
+                            acols[j], FP_NONE, 0, v, FP_SEVERITY_WARNING);
+                }
             if (!any && na)
                 add(&C, FP_RULE_EMPTY_ROW, row, FP_NONE, FP_NONE, 0, 0, FP_SEVERITY_WARNING);
         }
     }
+    free(av);
     free(acols);
     if (C.err) {
         fp_report_free(r);

@@ -41,6 +41,7 @@ struct loader {
 
     /* the notice layout */
     int notice;         /* screen data records for page furniture (decided with the header) */
+    int canon;          /* header done and not the notice layout: cells go straight to rows */
     char **hdr;         /* a header held back: the next line may continue it */
     size_t nhdr, hdrcap;
     int have_hdr;
@@ -392,6 +393,7 @@ static fp_error set_header(loader *L, char **cells, size_t n)
     L->notice = L->opts->layout == FP_LAYOUT_NOTICE ||
                 (L->opts->layout == FP_LAYOUT_AUTO && L->level_col == FP_NONE &&
                  L->parent_col == FP_NONE && L->code_col == FP_NONE && L->pcode_col == FP_NONE);
+    L->canon = !L->notice;
     return e;
 }
 
@@ -824,7 +826,42 @@ static int all_digits(const char *s, size_t len)
     return len > 0;
 }
 
+/* kept out of line, so the hot path stays a small function */
+__attribute__((noinline)) static int cell_general(loader *L, size_t col, const char *s,
+                                                  size_t len);
+
 int loader_cell(loader *L, size_t col, const char *s, size_t len)
+{
+    /* The hot path of the canonical layout: the next cell of a data row is 1 to 12 ASCII
+     * digits in an amount column, without a leading zero. Stores exactly what data_cell and
+     * store_cell would; anything else takes the general path. */
+    if (L->canon && col == L->field && len - 1 < 12 && col < L->t->ncols && !L->err) {
+        const unsigned char *u = (const unsigned char *)s;
+        column *c = &L->t->cols[col];
+        uint64_t v = (unsigned)u[0] - (unsigned)'0';
+        if (v < 10 && (v || len == 1) && c->role != FP_ROLE_LEVEL && !c->dense) {
+            /* "007" is not plain: a leading zero goes the general way (add_sparse) */
+            size_t i = 1;
+            for (; i < len; i++) {
+                unsigned d = (unsigned)u[i] - (unsigned)'0';
+                if (d >= 10)
+                    break;
+                v = v * 10 + d;
+            }
+            if (i == len) {
+                c->values[L->row] = (fp_amount)v * FP_AMOUNT_SCALE;
+                c->nonempty++;
+                L->rec_nonempty = 1;
+                L->field = col + 1;
+                return 1;
+            }
+        }
+    }
+    return cell_general(L, col, s, len);
+}
+
+/* loader_cell, every case. */
+static int cell_general(loader *L, size_t col, const char *s, size_t len)
 {
     if (L->err)
         return 1;
