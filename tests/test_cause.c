@@ -8,7 +8,7 @@
 #include <zip.h>
 
 #include "helpers.h"
-#include "rules/gazetteer.h"
+#include "places/gazetteer.h"
 
 #define U(x) ((fp_amount)(x) * FP_AMOUNT_SCALE)
 #define CAUSE_DIR FENPEI_SOURCE_DIR "/tests/data/cause/"

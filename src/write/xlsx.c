@@ -12,8 +12,8 @@
 #include <xlsxwriter.h>
 
 #include "fenpei/xlsx.h"
-#include "rules/rule_impl.h"
-#include "table/table_impl.h"
+#include "check/rule_impl.h"
+#include "core/table_impl.h"
 #include "util/buf.h"
 
 /* 2024-01-01 00:00:00 UTC, the creation time written into every workbook. libxlsxwriter stamps

@@ -1,0 +1,124 @@
+/* places/gazetteer.c — China's county-level divisions (GB/T 2260), looked up by name or short form. */
+#include <stdint.h>
+#include <string.h>
+
+#include "places/gazetteer.h"
+
+typedef struct gz_entry {
+    int32_t code;    /* GB/T 2260: 650000 province, 652800 prefecture, 652827 county */
+    uint32_t name;   /* offset of the official name in gz_text */
+    int16_t parent;  /* entry of the parent division, -1 for a province */
+    uint8_t level;   /* GZ_PROVINCE, GZ_PREFECTURE, GZ_COUNTY */
+} gz_entry;
+
+typedef struct gz_key {
+    uint32_t text;    /* offset of the name or short form in gz_text */
+    uint16_t entry;
+    uint8_t is_short; /* 1 for a short form, 2 for a former name (recognised, never suggested) */
+} gz_key;
+
+#include "places/gazetteer_data.h"
+
+static int valid(int e) { return e >= 0 && e < GZ_ENTRIES; }
+
+int gz_count(void) { return GZ_ENTRIES; }
+const char *gz_name(int e) { return valid(e) ? gz_text + gz_entries[e].name : ""; }
+long gz_code(int e) { return valid(e) ? gz_entries[e].code : -1; }
+int gz_level(int e) { return valid(e) ? gz_entries[e].level : 0; }
+int gz_parent(int e) { return valid(e) ? gz_entries[e].parent : -1; }
+
+int gz_within(int e, int anc)
+{
+    for (; valid(e); e = gz_entries[e].parent)
+        if (e == anc)
+            return 1;
+    return 0;
+}
+
+/* NAME without spaces (ASCII, U+3000, U+00A0) and without a trailing ：or : into BUF; its
+ * length, or 0 when it does not fit (no division has a name that long). */
+static size_t normalise(const char *name, char *buf, size_t cap)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p;) {
+        if (*p == ' ' || *p == '\t') {
+            p++;
+            continue;
+        }
+        if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) { /* U+3000 */
+            p += 3;
+            continue;
+        }
+        if (p[0] == 0xC2 && p[1] == 0xA0) { /* U+00A0 */
+            p += 2;
+            continue;
+        }
+        if (n + 1 >= cap)
+            return 0;
+        buf[n++] = (char)*p++;
+    }
+    if (n >= 3 && memcmp(buf + n - 3, "\xEF\xBC\x9A", 3) == 0) /* ： */
+        n -= 3;
+    else if (n && buf[n - 1] == ':')
+        n--;
+    buf[n] = '\0';
+    return n;
+}
+
+/* The keys equal to KEY: the first at *FIRST, how many returned. */
+static size_t find(const char *key, size_t *first)
+{
+    size_t lo = 0, hi = GZ_KEYS;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(gz_text + gz_keys[mid].text, key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t end = lo;
+    while (end < GZ_KEYS && strcmp(gz_text + gz_keys[end].text, key) == 0)
+        end++;
+    *first = lo;
+    return end - lo;
+}
+
+int gz_resolve(const char *name, int level, int within)
+{
+    char buf[128];
+    if (!normalise(name, buf, sizeof buf))
+        return GZ_NONE;
+    size_t first, n = find(buf, &first);
+    int found = GZ_NONE;
+    for (size_t i = first; i < first + n; i++) {
+        int e = gz_keys[i].entry;
+        if ((level && gz_entries[e].level != level) || (within >= 0 && !gz_within(e, within)))
+            continue;
+        if (found >= 0 && found != e)
+            return GZ_AMBIGUOUS;
+        found = e;
+    }
+    return found;
+}
+
+int gz_names(int e, const char *name)
+{
+    char buf[128];
+    if (!normalise(name, buf, sizeof buf))
+        return 0;
+    size_t first, n = find(buf, &first);
+    for (size_t i = first; i < first + n; i++)
+        if (gz_keys[i].entry == e)
+            return 1;
+    return 0;
+}
+
+const char *gz_short_name(int e)
+{
+    const char *best = NULL;
+    for (size_t i = 0; i < GZ_KEYS; i++)
+        if (gz_keys[i].entry == e && gz_keys[i].is_short == 1 &&
+            (!best || strlen(gz_text + gz_keys[i].text) < strlen(best)))
+            best = gz_text + gz_keys[i].text;
+    return best ? best : gz_name(e);
+}

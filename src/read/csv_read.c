@@ -1,0 +1,396 @@
+/* read/csv_read.c — read a CSV/TSV allocation table (any common encoding) into an fp_table.
+ *
+ * The file is streamed in chunks through iconv (when not UTF-8) into libcsv, and each cell goes
+ * straight into its column: amounts as int64, texts into the string pool. Nothing holds the
+ * whole file, so a table costs about its amounts plus its names in memory. */
+#include <csv.h>
+#include <errno.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "read/loader.h"
+#include "core/table_impl.h"
+#include "read/xlsx_read.h"
+#include "util/buf.h"
+
+#define CHUNK (1u << 20)
+
+/* The CSV reader's own state: lines, and the loader it feeds. */
+typedef struct csvr {
+    loader *L;
+    long line;      /* line where the next record starts */
+    int in_record;  /* a field of the current record has been seen */
+    int prev_cr;    /* the previous record ended with a CR */
+    size_t field;   /* index of the next field in the record */
+} csvr;
+
+/* Count the line ends inside a quoted field. */
+static long count_newlines(const char *s, size_t len)
+{
+    long n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == len || s[i + 1] != '\n')))
+            n++;
+    return n;
+}
+
+static void on_field(void *data, size_t len, void *ctx)
+{
+    csvr *R = ctx;
+    const char *s = data ? data : "";
+    if (!R->in_record) {
+        R->in_record = 1;
+        R->field = 0;
+        loader_row_begin(R->L, R->line);
+    }
+    if (!loader_cell(R->L, R->field++, s, len))
+        R->line += count_newlines(s, len); /* a quoted cell may span lines */
+}
+
+static void on_record(int c, void *ctx)
+{
+    csvr *R = ctx;
+    int was_record = R->in_record;
+    if (was_record)
+        loader_row_end(R->L);
+    R->in_record = 0;
+    /* Count the line end: a CR LF pair reaches us as CR (ending the record) then an empty LF. */
+    if (c == '\n' && R->prev_cr && !was_record) {
+        R->prev_cr = 0;
+        return;
+    }
+    if (c == '\r' || c == '\n')
+        R->line++;
+    R->prev_cr = c == '\r';
+}
+
+/* ---- encodings ---- */
+
+/* Length of the longest prefix of S that is whole, valid UTF-8 characters; *BAD set when an
+ * invalid sequence (not just a truncated one at the end) stops it. */
+static size_t utf8_valid_prefix(const unsigned char *s, size_t len, int *bad)
+{
+    size_t i = 0;
+    *bad = 0;
+    while (i < len) {
+        if (s[i] < 0x80) {
+            /* fast path over ASCII, eight bytes at a time */
+            while (i + 8 <= len) {
+                uint64_t w;
+                memcpy(&w, s + i, 8);
+                if (w & UINT64_C(0x8080808080808080))
+                    break;
+                i += 8;
+            }
+            while (i < len && s[i] < 0x80)
+                i++;
+            continue;
+        }
+        size_t n;
+        unsigned char c = s[i];
+        uint32_t min;
+        if (c >= 0xC2 && c <= 0xDF) {
+            n = 2;
+            min = 0x80;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 3;
+            min = 0x800;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 4;
+            min = 0x10000;
+        } else {
+            *bad = 1;
+            return i;
+        }
+        if (i + n > len) {
+            for (size_t k = i + 1; k < len; k++)
+                if ((s[k] & 0xC0) != 0x80) {
+                    *bad = 1;
+                    return i;
+                }
+            return i; /* truncated at the end of the chunk */
+        }
+        uint32_t cp = c & (0x7F >> n);
+        for (size_t k = 1; k < n; k++) {
+            if ((s[i + k] & 0xC0) != 0x80) {
+                *bad = 1;
+                return i;
+            }
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+            *bad = 1;
+            return i;
+        }
+        i += n;
+    }
+    return i;
+}
+
+static long count_lines(const char *s, size_t len)
+{
+    long n = 0;
+    const char *end = s + len;
+    while ((s = memchr(s, '\n', (size_t)(end - s))) != NULL) {
+        n++;
+        s++;
+    }
+    return n;
+}
+
+/* Pick the delimiter that the first lines use most: ',', '\t' or ';'. */
+static char detect_delimiter(const char *s, size_t len)
+{
+    static const char cands[] = {',', '\t', ';'};
+    size_t best[3] = {0, 0, 0};
+    size_t count[3] = {0, 0, 0};
+    int quoted = 0, lines = 0;
+    for (size_t i = 0; i < len && lines < 20; i++) {
+        char ch = s[i];
+        if (ch == '"')
+            quoted = !quoted;
+        else if (!quoted && ch == '\n') {
+            for (int k = 0; k < 3; k++) {
+                if (count[k] > best[k])
+                    best[k] = count[k];
+                count[k] = 0;
+            }
+            lines++;
+        } else if (!quoted)
+            for (int k = 0; k < 3; k++)
+                if (ch == cands[k])
+                    count[k]++;
+    }
+    for (int k = 0; k < 3; k++)
+        if (count[k] > best[k])
+            best[k] = count[k];
+    int pick = 0;
+    for (int k = 1; k < 3; k++)
+        if (best[k] > best[pick])
+            pick = k;
+    return cands[pick];
+}
+
+typedef struct source {
+    unsigned char head[8]; /* bytes read to tell a workbook from a CSV, served first */
+    size_t headlen, headpos;
+    FILE *f;               /* read from here … */
+    const unsigned char *mem; /* … or from memory */
+    size_t memlen, mempos;
+} source;
+
+/* Fill BUF with up to CAP bytes: the sniffed head first, then the file or memory. Returns
+ * fewer than CAP bytes only at the end of the input, so the first chunk is a full one (the
+ * encoding and the delimiter are detected from it). */
+static size_t source_read(source *src, unsigned char *buf, size_t cap)
+{
+    size_t n = 0;
+    if (src->headpos < src->headlen) {
+        n = src->headlen - src->headpos;
+        if (n > cap)
+            n = cap;
+        memcpy(buf, src->head + src->headpos, n);
+        src->headpos += n;
+    }
+    if (src->f) {
+        while (n < cap) {
+            size_t got = fread(buf + n, 1, cap - n, src->f);
+            if (got == 0)
+                break;
+            n += got;
+        }
+        return n;
+    }
+    size_t m = src->memlen - src->mempos;
+    if (m > cap - n)
+        m = cap - n;
+    if (m) /* memcpy must not see a NULL source, even for 0 bytes */
+        memcpy(buf + n, src->mem + src->mempos, m);
+    src->mempos += m;
+    return n + m;
+}
+
+static fp_error load(source *src, const char *name, const fp_load_options *opts, fp_table **out,
+                     fp_diag *diag)
+{
+    fp_load_options defaults;
+    if (!opts) {
+        fp_load_options_init(&defaults);
+        opts = &defaults;
+    }
+    *out = NULL;
+    fp_diag_clear(diag);
+    fp_error err = FP_OK;
+    csvr R = {0};
+    R.line = 1;
+    R.L = loader_new(name, opts, diag);
+    unsigned char *raw = malloc(CHUNK + 8);
+    char *conv = NULL;
+    iconv_t cd = (iconv_t)-1;
+    struct csv_parser parser;
+    int parser_ready = 0;
+    if (!R.L || !raw) {
+        err = diag_set(diag, FP_ERR_NOMEM, name, 0, NULL, NULL, 0, "out of memory");
+        goto done;
+    }
+
+    size_t carry = 0; /* bytes of an incomplete character kept from the last chunk */
+    int first = 1, utf8 = 1, eof = 0;
+    long lines_seen = 1; /* for encoding errors: lines converted so far */
+    size_t convcap = 0;
+    while (!eof && !err && !loader_error(R.L)) {
+        size_t n = source_read(src, raw + carry, CHUNK - carry);
+        if (n == 0) {
+            if (src->f && ferror(src->f)) {
+                err = diag_set(diag, FP_ERR_IO, name, 0, NULL, NULL, 0, "read error: %s",
+                                 strerror(errno));
+                break;
+            }
+            eof = 1;
+        }
+        size_t avail = carry + n;
+        unsigned char *p = raw;
+        if (first) {
+            const char *enc = opts->encoding;
+            if (avail >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+                p += 3;
+                avail -= 3;
+                if (!enc)
+                    enc = "UTF-8";
+            } else if (!enc && avail >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) ||
+                                              (p[0] == 0xFE && p[1] == 0xFF))) {
+                enc = "UTF-16"; /* iconv reads and drops the byte-order mark */
+            }
+            if (!enc) {
+                int bad;
+                utf8_valid_prefix(p, avail, &bad);
+                enc = bad ? "GB18030" : "UTF-8";
+            }
+            utf8 = strcmp(enc, "UTF-8") == 0 || strcmp(enc, "utf-8") == 0 ||
+                   strcmp(enc, "UTF8") == 0 || strcmp(enc, "utf8") == 0;
+            if (!utf8 && (cd = iconv_open("UTF-8", enc)) == (iconv_t)-1) {
+                err = diag_set(diag, FP_ERR_ENCODING, name, 0, NULL, enc, strlen(enc),
+                                 "unknown encoding \"%s\"", enc);
+                break;
+            }
+        }
+        const char *text;
+        size_t textlen;
+        size_t left; /* bytes of p not consumed (an incomplete character) */
+        if (utf8) {
+            int bad;
+            size_t ok = utf8_valid_prefix(p, avail, &bad);
+            if (bad || (eof && ok < avail)) {
+                long line = lines_seen + count_lines((const char *)p, ok);
+                err = diag_set(diag, FP_ERR_ENCODING, name, line, NULL, NULL, 0,
+                                 "invalid UTF-8 (byte 0x%02X); give the file's encoding with "
+                                 "--encoding, e.g. GB18030",
+                                 p[ok]);
+                break;
+            }
+            text = (const char *)p;
+            textlen = ok;
+            left = avail - ok;
+        } else {
+            if (buf_reserve((void **)&conv, &convcap, avail * 4 + 16, 1)) {
+                err = diag_set(diag, FP_ERR_NOMEM, name, 0, NULL, NULL, 0, "out of memory");
+                break;
+            }
+            char *in = (char *)p, *outp = conv;
+            size_t inleft = avail, outleft = convcap;
+            size_t r = iconv(cd, &in, &inleft, &outp, &outleft);
+            if (r == (size_t)-1 && errno != EINVAL) {
+                long line = lines_seen + count_lines(conv, (size_t)(outp - conv));
+                err = diag_set(diag, FP_ERR_ENCODING, name, line, NULL, NULL, 0,
+                                 "bytes not valid in the file's encoding (byte 0x%02X); give "
+                                 "it with --encoding",
+                                 (unsigned char)*in);
+                break;
+            }
+            if (eof && inleft) {
+                long line = lines_seen + count_lines(conv, (size_t)(outp - conv));
+                err = diag_set(diag, FP_ERR_ENCODING, name, line, NULL, NULL, 0,
+                                 "the file ends inside a character");
+                break;
+            }
+            text = conv;
+            textlen = (size_t)(outp - conv);
+            left = inleft;
+        }
+        lines_seen += count_lines(text, textlen);
+        if (first && !utf8 && textlen >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+            /* a byte-order mark that an explicit --encoding (UTF-16LE, GB18030 …) decoded as
+             * U+FEFF: not part of the first header */
+            text += 3;
+            textlen -= 3;
+        }
+        if (first) {
+            char delim = opts->delimiter ? opts->delimiter : detect_delimiter(text, textlen);
+            if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0) {
+                err = diag_set(diag, FP_ERR_NOMEM, name, 0, NULL, NULL, 0, "out of memory");
+                break;
+            }
+            parser_ready = 1;
+            csv_set_delim(&parser, (unsigned char)delim);
+            csv_set_blk_size(&parser, 4096);
+            first = 0;
+        }
+        if (textlen && csv_parse(&parser, text, textlen, on_field, on_record, &R) != textlen &&
+            !loader_error(R.L)) {
+            err = diag_set(diag, FP_ERR_CSV, name, R.line, NULL, NULL, 0,
+                             "malformed CSV: %s (a quote inside an unquoted cell, or text after "
+                             "a closing quote)",
+                             csv_strerror(csv_error(&parser)));
+        }
+        memmove(raw, p + (avail - left), left);
+        carry = left;
+    }
+    if (!err && !loader_error(R.L) && parser_ready &&
+        csv_fini(&parser, on_field, on_record, &R) != 0 && !loader_error(R.L))
+        err = diag_set(diag, FP_ERR_CSV, name, R.line, NULL, NULL, 0,
+                       "the file ends inside a quoted cell (a quote is not closed)");
+    if (!err)
+        err = loader_finish(R.L, out); /* also reports an error the loader met */
+done:
+    if (parser_ready)
+        csv_free(&parser);
+    if (cd != (iconv_t)-1)
+        iconv_close(cd);
+    loader_free(R.L);
+    free(raw);
+    free(conv);
+    return err;
+}
+
+fp_error fp_table_load_file(const char *path, const fp_load_options *opts, fp_table **out,
+                            fp_diag *diag)
+{
+    *out = NULL;
+    source src = {0};
+    src.f = fopen(path, "rb");
+    if (!src.f)
+        return diag_set(diag, FP_ERR_IO, path, 0, NULL, NULL, 0, "cannot open: %s",
+                        strerror(errno));
+    /* A workbook is told by its content, not its name; the bytes read stay for the CSV reader
+     * (the file may be a pipe, which cannot rewind). */
+    src.headlen = fread(src.head, 1, sizeof src.head, src.f);
+    if (xlsx_sniff(src.head, src.headlen)) {
+        fclose(src.f);
+        return xlsx_load_file(path, opts, out, diag);
+    }
+    fp_error e = load(&src, path, opts, out, diag);
+    fclose(src.f);
+    return e;
+}
+
+fp_error fp_table_load_memory(const void *data, size_t len, const char *name,
+                              const fp_load_options *opts, fp_table **out, fp_diag *diag)
+{
+    if (xlsx_sniff(data, len))
+        return xlsx_load_memory(data, len, name, opts, out, diag);
+    source src = {0};
+    src.mem = data;
+    src.memlen = len;
+    return load(&src, name ? name : "(memory)", opts, out, diag);
+}

@@ -1,0 +1,945 @@
+/* read/loader.c — turn records of cells (from any reader) into an fp_table: the header, the
+ * column roles, amounts into their columns, the tree from 级次. Readers (csv_read.c, …) call
+ * loader_row_begin / loader_cell / loader_row_end for every record, then loader_finish.
+ *
+ * A table without 级次/上级/编码 columns is read in the notice layout (as copied out of a PDF
+ * notice): each data record is held whole until it ends, so that the page furniture repeated in
+ * the middle of the data (titles, 单位：万元, the header row, "(此页无正文)", page numbers) can be
+ * recognised and dropped before it touches the columns; a header may be split over two lines. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "read/loader.h"
+#include "core/table_impl.h"
+#include "util/buf.h"
+
+struct loader {
+    fp_table *t;
+    const fp_load_options *opts;
+    fp_diag *diag;
+    fp_error err;
+
+    const char *sheet; /* for cell references (XLSX), or NULL */
+    long rec_line;     /* line (or sheet row) of the current record */
+    int in_record;     /* loader_row_begin was called and loader_row_end not yet */
+    size_t field;      /* index of the next cell in the record */
+    int rec_nonempty;
+
+    /* before the header: the fields of the current record */
+    char **pre;
+    size_t npre, precap;
+    int header_done;
+
+    /* data rows */
+    size_t row;         /* index of the row being filled */
+    size_t level_col, parent_col, code_col, pcode_col;
+    long cur_level;
+    int level_seen;
+    int32_t *stack;     /* last row seen at each depth */
+    size_t stackcap;
+    long prev_depth;
+
+    /* the notice layout */
+    int notice;         /* screen data records for page furniture (decided with the header) */
+    int canon;          /* header done and not the notice layout: cells go straight to rows */
+    char **hdr;         /* a header held back: the next line may continue it */
+    size_t nhdr, hdrcap;
+    int have_hdr;
+    char **titles;      /* single-cell lines before the header, to recognise them on later pages */
+    size_t ntitles, titlecap;
+    char *rbuf;         /* the current data record, NUL-separated cells … */
+    size_t rlen, rcap;
+    size_t *roff;       /* … starting at these offsets */
+    size_t nrec, reccap;
+};
+
+static int is_one_of(const char *s, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(s, *list) == 0)
+            return 1;
+    return 0;
+}
+
+static const char *const level_names[] = {"级次", "层级", "级别", "level", NULL};
+static const char *const parent_names[] = {"上级", "上级单位", "上级名称", "parent", NULL};
+static const char *const code_names[] = {"编码", "单位编码", "代码", "code", NULL};
+static const char *const pcode_names[] = {"上级编码", "上级代码", "parent_code", NULL};
+static const char *const name_names[] = {"单位", "拨款单位", "单位名称", "名称", "地区",
+                                          "预算单位", "项目单位", "name", NULL};
+static const char *const text_names[] = {"备注", "说明", "支出方向", "用途", "资金用途", NULL};
+
+/* Assign the roles that a header alone decides. */
+static fp_error assign_header_roles(loader *L)
+{
+    fp_table *t = L->t;
+    const fp_load_options *o = L->opts;
+    for (size_t i = 0; i < t->ncols; i++) {
+        column *c = &t->cols[i];
+        const char *h = c->name;
+        if (is_one_of(h, level_names) && L->level_col == FP_NONE) {
+            c->role = FP_ROLE_LEVEL;
+            L->level_col = i;
+        } else if (is_one_of(h, pcode_names) && L->pcode_col == FP_NONE) {
+            c->role = FP_ROLE_PARENT_CODE;
+            L->pcode_col = i;
+        } else if (is_one_of(h, parent_names) && L->parent_col == FP_NONE) {
+            c->role = FP_ROLE_PARENT;
+            L->parent_col = i;
+        } else if (is_one_of(h, code_names) && L->code_col == FP_NONE) {
+            c->role = FP_ROLE_CODE;
+            L->code_col = i;
+        } else if (is_one_of(h, text_names)) {
+            c->role = FP_ROLE_TEXT;
+            c->dense = 1;
+        } else {
+            c->role = FP_ROLE_AMOUNT; /* provisional: decided by content */
+        }
+        if (c->role != FP_ROLE_AMOUNT)
+            c->dense = 1;
+    }
+    /* The name column: by flag, by header, else the first column not otherwise taken. */
+    size_t name = FP_NONE;
+    if (o->name_column) {
+        name = fp_table_find_column(t, o->name_column);
+        if (name == FP_NONE)
+            return diag_set(L->diag, FP_ERR_COLUMN, t->source, 0, o->name_column, NULL, 0,
+                            "no column is headed \"%s\" (given as the name column)",
+                            o->name_column);
+    } else {
+        for (size_t i = 0; i < t->ncols && name == FP_NONE; i++)
+            if (t->cols[i].role == FP_ROLE_AMOUNT && is_one_of(t->cols[i].name, name_names))
+                name = i;
+        for (size_t i = 0; i < t->ncols && name == FP_NONE; i++)
+            if (t->cols[i].role == FP_ROLE_AMOUNT)
+                name = i;
+    }
+    if (name != FP_NONE) {
+        t->cols[name].role = FP_ROLE_NAME;
+        t->cols[name].dense = 1;
+    }
+    t->name_col = name;
+    if ((L->code_col == FP_NONE) != (L->pcode_col == FP_NONE) && L->level_col == FP_NONE &&
+        L->parent_col == FP_NONE)
+        return diag_set(L->diag, FP_ERR_COLUMN, t->source, L->rec_line, NULL, NULL, 0,
+                        "a tree by codes needs both a 编码 and a 上级编码 column");
+    return FP_OK;
+}
+
+static fp_error nomem(loader *L)
+{
+    return diag_set(L->diag, FP_ERR_NOMEM, L->t->source, L->rec_line, NULL, NULL, 0,
+                    "out of memory while reading the table");
+}
+
+static fp_error grow_rows(loader *L)
+{
+    fp_table *t = L->t;
+    if (t->nrows < t->rowcap)
+        return FP_OK;
+    if (t->nrows >= INT32_MAX - 1)
+        return diag_set(L->diag, FP_ERR_NOMEM, t->source, L->rec_line, NULL, NULL, 0,
+                        "more than %d rows", INT32_MAX - 1);
+    size_t cap = t->rowcap ? t->rowcap * 2 : 1024;
+    int32_t *p = realloc(t->parent, cap * sizeof *p);
+    if (!p)
+        return nomem(L);
+    t->parent = p;
+    for (size_t i = 0; i < t->ncols; i++) {
+        column *c = &t->cols[i];
+        if (c->role == FP_ROLE_LEVEL) {
+            continue; /* the level lives in the tree */
+        } else if (c->dense) {
+            uint32_t *x = realloc(c->text, cap * sizeof *x);
+            if (!x)
+                return nomem(L);
+            c->text = x;
+        } else {
+            fp_amount *v = realloc(c->values, cap * sizeof *v);
+            if (!v)
+                return nomem(L);
+            c->values = v;
+            uint8_t *b = realloc(c->blank, (cap + 7) / 8);
+            if (!b)
+                return nomem(L);
+            memset(b + (t->rowcap + 7) / 8, 0, (cap + 7) / 8 - (t->rowcap + 7) / 8);
+            c->blank = b;
+        }
+    }
+    t->rowcap = cap;
+    return FP_OK;
+}
+
+static fp_error add_sparse(loader *L, column *c, const char *s, size_t len)
+{
+    size_t off;
+    if (buf_reserve((void **)&c->sparse, &c->sparsecap, c->nsparse + 1, sizeof *c->sparse) ||
+        strpool_add(&L->t->pool, s, len, &off))
+        return nomem(L);
+    if (off > UINT32_MAX)
+        return diag_set(L->diag, FP_ERR_NOMEM, L->t->source, L->rec_line, NULL, NULL, 0,
+                        "the table's text exceeds 4 GiB");
+    c->sparse[c->nsparse].row = (uint32_t)L->row;
+    c->sparse[c->nsparse].off = (uint32_t)off;
+    c->nsparse++;
+    return FP_OK;
+}
+
+/* Parse a 级次 cell: a small non-negative integer, ASCII or full-width digits. */
+static int parse_level(const char *s, size_t len, long *out)
+{
+    fp_amount v;
+    fp_amount_info info;
+    if (fp_amount_parse(s, len, &v, &info) != FP_OK || info.blank || v < 0 ||
+        v % FP_AMOUNT_SCALE != 0 || v / FP_AMOUNT_SCALE > 100000)
+        return -1;
+    *out = (long)(v / FP_AMOUNT_SCALE);
+    return 0;
+}
+
+static void start_row(loader *L)
+{
+    fp_table *t = L->t;
+    if ((L->err = grow_rows(L)) != FP_OK)
+        return;
+    L->row = t->nrows;
+    L->level_seen = 0;
+    t->parent[L->row] = -1;
+    /* Keep a line mark where the line stops following the row number. */
+    long expect = -1;
+    if (t->nmarks)
+        expect = (long)t->marks[t->nmarks - 1].line +
+                 (long)(L->row - t->marks[t->nmarks - 1].row);
+    if (expect != L->rec_line) {
+        if (buf_reserve((void **)&t->marks, &t->markcap, t->nmarks + 1, sizeof *t->marks)) {
+            L->err = nomem(L);
+            return;
+        }
+        t->marks[t->nmarks].row = (uint32_t)L->row;
+        t->marks[t->nmarks].line = (uint32_t)L->rec_line;
+        t->nmarks++;
+    }
+}
+
+/* After an error in column COL of the current record: its cell reference (XLSX) into DIAG. */
+static void note_cell(loader *L, size_t col)
+{
+    if (L->diag && col != FP_NONE)
+        table_cell_ref(L->t, L->rec_line, col, L->diag->cell, sizeof L->diag->cell);
+}
+
+/* Store one cell. Returns 1 when the cell was plain digits (so it holds no line end). */
+static int store_cell(loader *L, size_t col, const char *s, size_t len)
+{
+    fp_table *t = L->t;
+    column *c = &t->cols[col];
+    size_t row = L->row;
+    if (c->role == FP_ROLE_LEVEL) {
+        if (parse_level(s, len, &L->cur_level)) {
+            L->err = diag_set(L->diag, FP_ERR_TREE_DEPTH, t->source, L->rec_line, c->name, s, len,
+                              "the level (级次) must be a whole number such as 0, 1, 2");
+            note_cell(L, col);
+            return 0;
+        }
+        L->level_seen = 1;
+        return 0;
+    }
+    if (c->dense) {
+        size_t off = 0;
+        if (len && strpool_add(&t->pool, s, len, &off)) {
+            L->err = nomem(L);
+            return 0;
+        }
+        if (off > UINT32_MAX) {
+            L->err = diag_set(L->diag, FP_ERR_NOMEM, t->source, L->rec_line, NULL, NULL, 0,
+                              "the table's text exceeds 4 GiB");
+            return 0;
+        }
+        c->text[row] = (uint32_t)off;
+        if (len)
+            c->nonempty++;
+        return 0;
+    }
+    /* The common cell, 1 to 12 ASCII digits, without the general parser. */
+    if (len - 1 < 12) {
+        int64_t v = 0;
+        size_t i = 0;
+        while (i < len && (unsigned char)s[i] - (unsigned)'0' < 10)
+            v = v * 10 + (s[i++] - '0');
+        if (i == len) {
+            c->values[row] = v * FP_AMOUNT_SCALE;
+            /* blank bit already 0: new rows start cleared (grow_rows, end_row) */
+            c->nonempty++;
+            if (len > 1 && s[0] == '0')
+                L->err = add_sparse(L, c, s, len); /* "007" is not plain */
+            return 1;
+        }
+    }
+    fp_amount v;
+    fp_amount_info info;
+    fp_error e = fp_amount_parse(s, len, &v, &info);
+    c->values[row] = v;
+    if (e == FP_OK && info.blank)
+        bit_set(c->blank, row, 1);
+    if (e != FP_OK) {
+        if (c->failed++ == 0)
+            c->first_failed = (uint32_t)row;
+        c->nonempty++;
+        L->err = add_sparse(L, c, s, len);
+        return 0;
+    }
+    if (!info.blank) {
+        c->nonempty++;
+        if (info.decimals > c->decimals)
+            c->decimals = info.decimals > FP_AMOUNT_DECIMALS ? FP_AMOUNT_DECIMALS : info.decimals;
+    }
+    if (!info.plain)
+        L->err = add_sparse(L, c, s, len);
+    return 0;
+}
+
+/* A blank data row is dropped; a data row ends here. */
+static void end_row(loader *L)
+{
+    fp_table *t = L->t;
+    size_t row = L->row;
+    /* Cells missing at the end of a short record are blank. */
+    for (size_t i = L->field; i < t->ncols; i++)
+        store_cell(L, i, "", 0);
+    if (L->err)
+        return;
+    if (!L->rec_nonempty) {
+        /* Undo what a blank record added: sparse cells only come from non-blank text; blank
+         * bits are cleared so the next row starts clean. */
+        if (t->nmarks && t->marks[t->nmarks - 1].row == row)
+            t->nmarks--;
+        for (size_t i = 0; i < t->ncols; i++)
+            if (t->cols[i].blank)
+                bit_set(t->cols[i].blank, row, 0);
+        return;
+    }
+    if (L->level_col != FP_NONE) {
+        if (!L->level_seen) {
+            L->err = diag_set(L->diag, FP_ERR_TREE_DEPTH, t->source, L->rec_line,
+                              t->cols[L->level_col].name, "", 0,
+                              "the level (级次) is empty; every row needs one");
+            note_cell(L, L->level_col);
+            return;
+        }
+        long depth;
+        if (row == 0) {
+            t->level_base = (int)L->cur_level;
+            depth = 0;
+        } else {
+            depth = L->cur_level - t->level_base;
+        }
+        if (depth < 0 || depth > L->prev_depth + 1) {
+            char txt[32];
+            int n = snprintf(txt, sizeof txt, "%ld", L->cur_level);
+            if (depth < 0)
+                L->err = diag_set(L->diag, FP_ERR_TREE_DEPTH, t->source, L->rec_line,
+                                  t->cols[L->level_col].name, txt, (size_t)n,
+                                  "level %ld is above the first row's level %d", L->cur_level,
+                                  t->level_base);
+            else
+                L->err = diag_set(L->diag, FP_ERR_TREE_DEPTH, t->source, L->rec_line,
+                                  t->cols[L->level_col].name, txt, (size_t)n,
+                                  "level jumps from %ld to %ld; a row can be at most one level "
+                                  "below the row before it",
+                                  L->prev_depth + t->level_base, L->cur_level);
+            note_cell(L, L->level_col);
+            return;
+        }
+        if (buf_reserve((void **)&L->stack, &L->stackcap, (size_t)depth + 1, sizeof *L->stack)) {
+            L->err = nomem(L);
+            return;
+        }
+        t->parent[row] = depth ? L->stack[depth - 1] : -1;
+        L->stack[depth] = (int32_t)row;
+        L->prev_depth = depth;
+    }
+    t->nrows++;
+}
+
+/* The header: CELLS[0..N) (malloc'd strings, taken over and set to NULL). */
+static fp_error set_header(loader *L, char **cells, size_t n)
+{
+    fp_table *t = L->t;
+    t->cols = calloc(n ? n : 1, sizeof *t->cols);
+    if (!t->cols)
+        return nomem(L);
+    t->ncols = n;
+    for (size_t i = 0; i < n; i++) {
+        t->cols[i].name = cells[i];
+        cells[i] = NULL;
+        if (!t->cols[i].name[0]) {
+            char buf[32];
+            snprintf(buf, sizeof buf, "列%zu", i + 1);
+            char *name = strdup(buf);
+            if (!name)
+                return nomem(L);
+            free(t->cols[i].name);
+            t->cols[i].name = name;
+        }
+    }
+    for (size_t i = 0; i < t->ncols; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(t->cols[i].name, t->cols[j].name) == 0)
+                return diag_set(L->diag, FP_ERR_COLUMN, t->source, L->rec_line, t->cols[i].name,
+                                NULL, 0, "two columns are headed \"%s\" (columns %zu and %zu)",
+                                t->cols[i].name, j + 1, i + 1);
+    L->header_done = 1;
+    fp_error e = assign_header_roles(L);
+    L->notice = L->opts->layout == FP_LAYOUT_NOTICE ||
+                (L->opts->layout == FP_LAYOUT_AUTO && L->level_col == FP_NONE &&
+                 L->parent_col == FP_NONE && L->code_col == FP_NONE && L->pcode_col == FP_NONE);
+    L->canon = !L->notice;
+    return e;
+}
+
+static void strings_clear(char **v, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++)
+        free(v[i]);
+    *n = 0;
+}
+
+static void pre_clear(loader *L) { strings_clear(L->pre, &L->npre); }
+
+/* ---- recognising page furniture (the notice layout) ---- */
+
+/* Length of a space (ASCII, U+3000, U+00A0) at S, or 0. */
+static size_t space_at(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (len >= 1 && (u[0] == ' ' || u[0] == '\t'))
+        return 1;
+    if (len >= 2 && u[0] == 0xC2 && u[1] == 0xA0)
+        return 2;
+    if (len >= 3 && u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80)
+        return 3;
+    return 0;
+}
+
+/* Trim spaces around S (and, when COLON, colons at its end: "总计：" is "总计"). */
+static void trim(const char **s, size_t *len, int colon)
+{
+    size_t n;
+    while (*len && (n = space_at(*s, *len)) != 0) {
+        *s += n;
+        *len -= n;
+    }
+    for (;;) {
+        const char *e = *s + *len;
+        if (*len >= 1 && (e[-1] == ' ' || e[-1] == '\t' || (colon && e[-1] == ':')))
+            *len -= 1;
+        else if (*len >= 2 && memcmp(e - 2, "\xC2\xA0", 2) == 0)
+            *len -= 2;
+        else if (*len >= 3 && (memcmp(e - 3, "\xE3\x80\x80", 3) == 0 ||
+                               (colon && memcmp(e - 3, "：", 3) == 0)))
+            *len -= 3;
+        else
+            break;
+    }
+}
+
+static int starts_with(const char *s, const char *p) { return strncmp(s, p, strlen(p)) == 0; }
+
+/* The unit named by a "单位：万元" line, or NULL. */
+static const char *unit_of_line(const char *s)
+{
+    static const char *const prefixes[] = {"单位：", "单位:", "金额单位：", "金额单位:", NULL};
+    for (const char *const *p = prefixes; *p; p++)
+        if (starts_with(s, *p)) {
+            s += strlen(*p);
+            while (*s == ' ')
+                s++;
+            return s;
+        }
+    return NULL;
+}
+
+/* A page number: "第 3 页", "第3页 共5页", "- 3 -", "— 3 —", "3 / 5". */
+static int is_page_number(const char *s)
+{
+    const char *p = s;
+    int digits = 0, dashes = 0, slash = 0;
+    if (starts_with(p, "第")) {
+        p += strlen("第");
+        while (*p == ' ')
+            p++;
+        while (*p >= '0' && *p <= '9')
+            p++, digits++;
+        while (*p == ' ')
+            p++;
+        return digits && starts_with(p, "页");
+    }
+    while (*p) {
+        if (*p >= '0' && *p <= '9')
+            digits++, p++;
+        else if (*p == ' ')
+            p++;
+        else if (*p == '-')
+            dashes++, p++;
+        else if (*p == '/')
+            slash++, p++;
+        else if (starts_with(p, "—") || starts_with(p, "－") || starts_with(p, "–"))
+            dashes++, p += 3;
+        else
+            return 0;
+    }
+    return digits && (dashes >= 2 || slash == 1);
+}
+
+static const char *rec_cell(const loader *L, size_t i) { return L->rbuf + L->roff[i]; }
+
+/* Is the line S (one cell, trimmed) page furniture: a title seen before the header, the unit
+ * line, "(此页无正文)", "续表", "附件1", a note (注：…), a page number? A unit line naming
+ * another unit is an error. */
+static int is_furniture_line(loader *L, const char *s)
+{
+    for (size_t i = 0; i < L->ntitles; i++)
+        if (strcmp(s, L->titles[i]) == 0)
+            return 1;
+    const char *u = unit_of_line(s);
+    if (u) {
+        if (L->t->unit && strcmp(u, L->t->unit) != 0)
+            L->err = diag_set(L->diag, FP_ERR_CSV, L->t->source, L->rec_line, NULL, s, strlen(s),
+                              "the unit changes from %s to %s here; a table has one unit",
+                              L->t->unit, u);
+        return 1;
+    }
+    return strstr(s, "此页无正文") || (strstr(s, "续表") && strlen(s) <= 24) ||
+           starts_with(s, "附件") || starts_with(s, "注：") || starts_with(s, "注:") ||
+           starts_with(s, "说明：") || is_page_number(s);
+}
+
+static int cell_is_amount(const char *s, size_t len)
+{
+    fp_amount v;
+    fp_amount_info info;
+    return len && fp_amount_parse(s, len, &v, &info) == FP_OK && !info.blank;
+}
+
+/* Is the held data record page furniture, to be dropped? */
+static int record_is_furniture(loader *L)
+{
+    const fp_table *t = L->t;
+    size_t nonempty = 0, inside = 0, first = 0, amounts = 0, in_header = 0;
+    for (size_t i = 0; i < L->nrec; i++) {
+        const char *c = rec_cell(L, i);
+        size_t len = strlen(c);
+        if (!len)
+            continue;
+        if (nonempty++ == 0)
+            first = i;
+        if (i >= t->ncols)
+            continue;
+        inside++;
+        if (cell_is_amount(c, len))
+            amounts++;
+        else if (strstr(t->cols[i].name, c))
+            in_header++; /* "拨款单位", or one line of a header split over two */
+    }
+    if (inside == 0)
+        return 1; /* only cells right of the table: a page number or a note in the margin */
+    if (amounts)
+        return 0;
+    if (in_header == inside && nonempty == inside)
+        return 1;
+    if (nonempty == 1) {
+        const char *c = rec_cell(L, first);
+        size_t len = strlen(c);
+        trim(&c, &len, 0);
+        char buf[512];
+        if (len >= sizeof buf)
+            return 0;
+        memcpy(buf, c, len);
+        buf[len] = '\0';
+        return is_furniture_line(L, buf);
+    }
+    return 0;
+}
+
+/* ---- data records ---- */
+
+/* Cell L->field of the data row being filled. */
+static int data_cell(loader *L, const char *s, size_t len)
+{
+    fp_table *t = L->t;
+    int digits = 0;
+    if (L->field < t->ncols) {
+        if (L->notice && L->field == t->name_col)
+            trim(&s, &len, 1);
+        digits = store_cell(L, L->field, s, len);
+    } else if (len && L->notice) {
+        /* A cell right of the header: damage from copying out of a PDF. The row is kept and
+         * its place in the tree marked uncertain; the cell itself cannot be placed. */
+        if (!t->nsuspect || t->suspect[t->nsuspect - 1] != L->row) {
+            if (buf_reserve((void **)&t->suspect, &t->suspectcap, t->nsuspect + 1,
+                            sizeof *t->suspect))
+                L->err = nomem(L);
+            else
+                t->suspect[t->nsuspect++] = (uint32_t)L->row;
+        }
+    } else if (len) {
+        L->err = diag_set(L->diag, FP_ERR_CSV, t->source, L->rec_line, NULL, s, len,
+                          "row has %zu or more cells but the header has only %zu columns",
+                          L->field + 1, t->ncols);
+        note_cell(L, L->field);
+    }
+    L->field++;
+    return digits;
+}
+
+/* A held record (notice layout) ends: drop it as furniture, or store it as a data row. */
+static void notice_record(loader *L)
+{
+    if (!L->rec_nonempty || record_is_furniture(L) || L->err)
+        return;
+    start_row(L);
+    L->field = 0;
+    for (size_t i = 0; i < L->nrec && !L->err; i++) {
+        const char *c = rec_cell(L, i);
+        data_cell(L, c, strlen(c));
+    }
+    if (!L->err)
+        end_row(L);
+}
+
+/* Append a cell to the held record. */
+static void hold_cell(loader *L, const char *s, size_t len)
+{
+    if (buf_reserve((void **)&L->roff, &L->reccap, L->nrec + 1, sizeof *L->roff) ||
+        buf_reserve((void **)&L->rbuf, &L->rcap, L->rlen + len + 1, 1)) {
+        L->err = nomem(L);
+        return;
+    }
+    L->roff[L->nrec++] = L->rlen;
+    memcpy(L->rbuf + L->rlen, s, len);
+    L->rlen += len;
+    L->rbuf[L->rlen++] = '\0';
+}
+
+/* The record in L->pre (read before the header was settled) is the first data row. */
+static void pre_as_data(loader *L)
+{
+    if (L->notice) {
+        L->nrec = L->rlen = 0;
+        for (size_t i = 0; i < L->npre && !L->err; i++)
+            hold_cell(L, L->pre[i], strlen(L->pre[i]));
+        if (!L->err)
+            notice_record(L);
+        return;
+    }
+    start_row(L);
+    L->field = 0;
+    for (size_t i = 0; i < L->npre && !L->err; i++)
+        data_cell(L, L->pre[i], strlen(L->pre[i]));
+    if (!L->err)
+        end_row(L);
+}
+
+/* ---- before the header ---- */
+
+static int is_tree_header(const char *h)
+{
+    return is_one_of(h, level_names) || is_one_of(h, parent_names) || is_one_of(h, code_names) ||
+           is_one_of(h, pcode_names);
+}
+
+/* May the header record in L->pre be continued on the next line (notice layout)? */
+static int header_may_continue(const loader *L)
+{
+    if (L->opts->layout == FP_LAYOUT_CANONICAL)
+        return 0;
+    if (L->opts->layout == FP_LAYOUT_AUTO)
+        for (size_t i = 0; i < L->npre; i++)
+            if (is_tree_header(L->pre[i]))
+                return 0;
+    return 1;
+}
+
+/* Does the record in L->pre continue the held header: text only, something right of the first
+ * column, and (unless the layout is notice for sure) nothing in the first column? */
+static int continues_header(const loader *L)
+{
+    int right = 0;
+    for (size_t i = 0; i < L->npre; i++) {
+        size_t len = strlen(L->pre[i]);
+        if (!len)
+            continue;
+        if (cell_is_amount(L->pre[i], len))
+            return 0;
+        if (i == 0 && L->opts->layout != FP_LAYOUT_NOTICE)
+            return 0;
+        if (i > 0)
+            right = 1;
+    }
+    return right;
+}
+
+/* Join the record in L->pre to the held header, column by column. */
+static void join_header(loader *L)
+{
+    if (buf_reserve((void **)&L->hdr, &L->hdrcap, L->npre, sizeof *L->hdr)) {
+        L->err = nomem(L);
+        return;
+    }
+    for (size_t i = 0; i < L->npre; i++) {
+        if (i >= L->nhdr) {
+            L->hdr[i] = L->pre[i];
+            L->pre[i] = NULL;
+            L->nhdr = i + 1;
+            continue;
+        }
+        size_t a = strlen(L->hdr[i]), b = strlen(L->pre[i]);
+        char *j = realloc(L->hdr[i], a + b + 1);
+        if (!j) {
+            L->err = nomem(L);
+            return;
+        }
+        memcpy(j + a, L->pre[i], b + 1);
+        L->hdr[i] = j;
+    }
+}
+
+static void settle_held_header(loader *L)
+{
+    L->have_hdr = 0;
+    L->err = set_header(L, L->hdr, L->nhdr);
+    strings_clear(L->hdr, &L->nhdr);
+}
+
+/* Before the header: a record with one non-empty cell is a title or a "单位：万元" line; the
+ * first with two or more is the header (held back one line in case it is split over two). */
+static void pre_record(loader *L)
+{
+    size_t nonempty = 0, first = 0;
+    for (size_t i = 0; i < L->npre; i++)
+        if (L->pre[i][0] && nonempty++ == 0)
+            first = i;
+    if (L->have_hdr) {
+        if (nonempty && continues_header(L)) {
+            join_header(L);
+        } else {
+            settle_held_header(L);
+            if (!L->err && nonempty)
+                pre_as_data(L);
+        }
+        pre_clear(L);
+        return;
+    }
+    if (nonempty >= 2) {
+        if (header_may_continue(L)) {
+            if (buf_reserve((void **)&L->hdr, &L->hdrcap, L->npre, sizeof *L->hdr)) {
+                L->err = nomem(L);
+                return;
+            }
+            for (size_t i = 0; i < L->npre; i++) {
+                L->hdr[i] = L->pre[i];
+                L->pre[i] = NULL;
+            }
+            L->nhdr = L->npre;
+            L->npre = 0;
+            L->have_hdr = 1;
+        } else {
+            L->err = set_header(L, L->pre, L->npre);
+            pre_clear(L);
+        }
+        return;
+    }
+    if (nonempty == 1) {
+        const char *s = L->pre[first];
+        const char *u = unit_of_line(s);
+        if (u && !L->t->unit) {
+            if (!(L->t->unit = strdup(u)))
+                L->err = nomem(L);
+        } else if (!u) {
+            const char *c = s;
+            size_t len = strlen(s);
+            trim(&c, &len, 0);
+            char *copy = malloc(len + 1);
+            if (!copy || buf_reserve((void **)&L->titles, &L->titlecap, L->ntitles + 1,
+                                     sizeof *L->titles)) {
+                free(copy);
+                L->err = nomem(L);
+            } else {
+                memcpy(copy, c, len);
+                copy[len] = '\0';
+                L->titles[L->ntitles++] = copy;
+                if (!L->t->title && !(L->t->title = strdup(copy)))
+                    L->err = nomem(L);
+            }
+        }
+    }
+    pre_clear(L);
+}
+
+
+/* ---- the record sink ---- */
+
+loader *loader_new(const char *name, const fp_load_options *opts, fp_diag *diag)
+{
+    loader *L = calloc(1, sizeof *L);
+    if (!L)
+        return NULL;
+    L->opts = opts;
+    L->diag = diag;
+    L->level_col = L->parent_col = L->code_col = L->pcode_col = FP_NONE;
+    if (!(L->t = table_new(name))) {
+        free(L);
+        return NULL;
+    }
+    return L;
+}
+
+void loader_set_sheet(loader *L, const char *sheet)
+{
+    L->sheet = sheet;
+    free(L->t->sheet);
+    L->t->sheet = sheet ? strdup(sheet) : NULL;
+    if (sheet && !L->t->sheet)
+        L->err = nomem(L);
+}
+
+fp_error loader_error(const loader *L) { return L->err; }
+
+void loader_row_begin(loader *L, long line)
+{
+    if (L->err)
+        return;
+    L->in_record = 1;
+    L->rec_line = line;
+    L->field = 0;
+    L->rec_nonempty = 0;
+    L->nrec = L->rlen = 0;
+    if (L->header_done && !L->notice)
+        start_row(L);
+}
+
+static int all_digits(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] - (unsigned)'0' >= 10)
+            return 0;
+    return len > 0;
+}
+
+/* kept out of line, so the hot path stays a small function */
+__attribute__((noinline)) static int cell_general(loader *L, size_t col, const char *s,
+                                                  size_t len);
+
+int loader_cell(loader *L, size_t col, const char *s, size_t len)
+{
+    /* The hot path of the canonical layout: the next cell of a data row is 1 to 12 ASCII
+     * digits in an amount column, without a leading zero. Stores exactly what data_cell and
+     * store_cell would; anything else takes the general path. */
+    if (L->canon && col == L->field && len - 1 < 12 && col < L->t->ncols && !L->err) {
+        const unsigned char *u = (const unsigned char *)s;
+        column *c = &L->t->cols[col];
+        uint64_t v = (unsigned)u[0] - (unsigned)'0';
+        if (v < 10 && (v || len == 1) && c->role != FP_ROLE_LEVEL && !c->dense) {
+            /* "007" is not plain: a leading zero goes the general way (add_sparse) */
+            size_t i = 1;
+            for (; i < len; i++) {
+                unsigned d = (unsigned)u[i] - (unsigned)'0';
+                if (d >= 10)
+                    break;
+                v = v * 10 + d;
+            }
+            if (i == len) {
+                c->values[L->row] = (fp_amount)v * FP_AMOUNT_SCALE;
+                c->nonempty++;
+                L->rec_nonempty = 1;
+                L->field = col + 1;
+                return 1;
+            }
+        }
+    }
+    return cell_general(L, col, s, len);
+}
+
+/* loader_cell, every case. */
+static int cell_general(loader *L, size_t col, const char *s, size_t len)
+{
+    if (L->err)
+        return 1;
+    /* cells skipped (an XLSX row leaves empty cells out) are blank */
+    while (L->field < col && !L->err)
+        loader_cell(L, L->field, "", 0);
+    if (L->err)
+        return 1;
+    if (len)
+        L->rec_nonempty = 1;
+    if (L->header_done && !L->notice)
+        return data_cell(L, s, len);
+    if (L->header_done) {
+        hold_cell(L, s, len);
+    } else {
+        char *copy = malloc(len + 1);
+        if (!copy || buf_reserve((void **)&L->pre, &L->precap, L->npre + 1, sizeof *L->pre)) {
+            free(copy);
+            L->err = nomem(L);
+            return 1;
+        }
+        memcpy(copy, s, len);
+        copy[len] = '\0';
+        L->pre[L->npre++] = copy;
+    }
+    L->field++;
+    return all_digits(s, len);
+}
+
+void loader_row_end(loader *L)
+{
+    if (L->err || !L->in_record)
+        return;
+    if (!L->header_done)
+        pre_record(L);
+    else if (L->notice)
+        notice_record(L);
+    else
+        end_row(L);
+    L->in_record = 0;
+}
+
+fp_error loader_finish(loader *L, fp_table **out)
+{
+    *out = NULL;
+    if (L->in_record)
+        loader_row_end(L);
+    if (!L->err && L->have_hdr)
+        settle_held_header(L);
+    if (!L->err && !L->header_done)
+        L->err = diag_set(L->diag, FP_ERR_EMPTY, L->t->source, 0, NULL, NULL, 0,
+                          "no header row: expected a row naming the columns (级次, 单位, …)");
+    if (!L->err && L->t->nrows == 0)
+        L->err = diag_set(L->diag, FP_ERR_EMPTY, L->t->source, 0, NULL, NULL, 0,
+                          "the table has a header but no data rows");
+    if (!L->err)
+        L->err = table_finish(L->t, L->opts, L->level_col, L->parent_col, L->code_col,
+                              L->pcode_col, L->diag);
+    if (L->err)
+        return L->err;
+    *out = L->t;
+    L->t = NULL;
+    return FP_OK;
+}
+
+void loader_free(loader *L)
+{
+    if (!L)
+        return;
+    pre_clear(L);
+    free(L->pre);
+    strings_clear(L->hdr, &L->nhdr);
+    free(L->hdr);
+    strings_clear(L->titles, &L->ntitles);
+    free(L->titles);
+    free(L->rbuf);
+    free(L->roff);
+    free(L->stack);
+    fp_table_free(L->t);
+    free(L);
+}

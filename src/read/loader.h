@@ -1,0 +1,33 @@
+/* read/loader.h — the record sink every table reader feeds (private). */
+#ifndef FENPEI_TABLE_LOADER_H
+#define FENPEI_TABLE_LOADER_H
+
+#include <stddef.h>
+
+#include "fenpei/table.h"
+
+/* Builds a table from records of cells: title lines, the header (the first record with two or
+ * more non-empty cells), then data rows. Errors stick: after the first, calls do nothing and
+ * loader_error / loader_finish report it. */
+typedef struct loader loader;
+
+/* A new loader for a table named NAME (for messages); OPTS and DIAG must outlive it. NULL when
+ * out of memory. */
+loader *loader_new(const char *name, const fp_load_options *opts, fp_diag *diag);
+/* Name of the sheet, for cell references in messages (XLSX); NULL for none. */
+void loader_set_sheet(loader *L, const char *sheet);
+/* A record starts at LINE (the file's line, or the sheet's row number). */
+void loader_row_begin(loader *L, long line);
+/* Cell COL (0-based, increasing within a record; skipped columns are blank) holds LEN bytes of
+ * UTF-8 at S. Returns 1 when the cell was plain digits (so it holds no line end), else 0. */
+int loader_cell(loader *L, size_t col, const char *s, size_t len);
+/* The record ends. */
+void loader_row_end(loader *L);
+/* The first error so far, or FP_OK. */
+fp_error loader_error(const loader *L);
+/* Finish: decide column roles and the tree; on success the table moves to *OUT. */
+fp_error loader_finish(loader *L, fp_table **out);
+/* Free the loader (and the table, unless loader_finish handed it out). Accepts NULL. */
+void loader_free(loader *L);
+
+#endif
