@@ -2,7 +2,7 @@
 """Score `fenpei check` on the cases of faults.py: found, right kind, right cell, right suggestion,
 and whether `check --fix` restores the original table; false alarms on clean notice-layout controls.
 
-    /usr/bin/python3 tests/acceptance/score_causes.py FENPEI [--cases DIR] [-n 60] [--seed 16]
+    /usr/bin/python3 tests/acceptance/score_causes.py FENPEI [--cases DIR] [-n 60] [--seed 16] [--clean N]
         [--json SUMMARY.json] [--jobs 2] [--min-kind-recall X] [--max-false-alarms N]
         [--max-fix-differs N] [--furniture]
 
@@ -24,7 +24,9 @@ Per case and layout:
                changed cell back to its original value and no other cell changed (missing-row:
                an insert with the lost row's amounts; label-shift: every shifted line back to its
                own name)
-  fix exact    --fix wrote a table equal to the original: levels, names, every amount
+  fix exact    --fix wrote a table equal to the original: every row under the same parent with the
+               same name, level and amounts (siblings in any order: where a lost row goes among its
+               siblings the sums cannot tell; `order` counts those written in another order)
   fix differs  --fix applied changes and wrote a table that differs from the original (the worst
                outcome: a wrong table); `claimed clean` when it then exited 0
   fix none     --fix applied nothing (0 changes, or no file)
@@ -95,8 +97,26 @@ def read_fixed(path):
     return data[0], data[1:]
 
 
+def tree_rows(rows, ncols):
+    """[(path of names, level, amounts)] in file order; path = names from the top down."""
+    out, stack = [], []
+    for r in rows:
+        try:
+            level = int(str(r[0]).strip())
+        except ValueError:
+            level = -1
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        name = str(r[1]).strip()
+        stack.append((level, name))
+        amounts = tuple(dec(r[c] if c < len(r) else "") for c in range(2, ncols))
+        out.append((tuple(n for _, n in stack), level, amounts))
+    return out
+
+
 def compare_table(orig, path):
-    """(equal in everything, equal in amounts and levels ignoring names, first difference)."""
+    """(same tree: every row under the same parent path with the same name, level and amounts,
+    siblings in any order; same order too; first difference or None)."""
     try:
         header, rows = read_fixed(path)
     except (OSError, IndexError, UnicodeDecodeError) as e:
@@ -104,21 +124,28 @@ def compare_table(orig, path):
     oh, orows = orig["header"], orig["rows"]
     if len(header) != len(oh):
         return False, False, "header %s" % header
-    if len(rows) != len(orows):
-        return False, False, "%d rows, original %d" % (len(rows), len(orows))
-    names_ok, first = True, None
-    for k, (r, o) in enumerate(zip(rows, orows)):
-        if str(r[0]).strip() != str(o[0]):
-            return False, False, "row %d level %s, original %s" % (k + 1, r[0], o[0])
-        for c in range(2, len(o)):
-            if dec(r[c] if c < len(r) else "") != dec(o[c]):
-                return False, False, "row %d (%s) %s: %s, original %s" % (
-                    k + 1, o[1], oh[c], r[c] if c < len(r) else "", o[c])
-        if r[1].strip() != o[1]:
-            names_ok = False
-            if first is None:
-                first = "row %d name %s, original %s" % (k + 1, r[1], o[1])
-    return names_ok, True, first
+    a = tree_rows(rows, len(oh))
+    b = tree_rows(orows, len(oh))
+    if a == b:
+        return True, True, None
+    key = lambda t: (t[0], t[1], tuple(str(x) for x in t[2]))
+    if sorted(a, key=key) == sorted(b, key=key):
+        return True, False, "same rows, another order under a parent"
+    if len(a) != len(b):
+        return False, False, "%d rows, original %d" % (len(a), len(b))
+    bset = {}
+    for t in b:
+        bset.setdefault(t[0], []).append(t)
+    for k, t in enumerate(a):
+        if t[0] not in bset:
+            return False, False, "row %d: no row %s in the original (%s)" % (
+                k + 1, "/".join(t[0]), "/".join(b[k][0]) if k < len(b) else "")
+        if t not in bset[t[0]]:
+            o = bset[t[0]][0]
+            cols = [oh[2 + c] + ": " + str(t[2][c]) + ", original " + str(o[2][c])
+                    for c in range(len(t[2])) if t[2][c] != o[2][c]]
+            return False, False, "row %d (%s) %s" % (k + 1, t[0][-1], "; ".join(cols) or "level %d" % t[1])
+    return False, False, "rows differ"
 
 
 def changed_cells(causes):
@@ -231,13 +258,13 @@ def check_case(fenpei, case_dir, truth, layout, tmp):
     if not os.path.exists(fixed) or nchanges == 0:
         res["fix"] = "none"
     else:
-        exact, amounts, diff = compare_table(truth["original"], fixed)
-        if exact:
+        same, ordered, diff = compare_table(truth["original"], fixed)
+        if same:
             res["fix"] = "exact"
+            res["fix_order_differs"] = not ordered
         else:
             res["fix"] = "differs"
             res["fix_diff"] = diff
-            res["fix_amounts_equal"] = amounts
             res["fix_claimed_clean"] = frc == 0
     if os.path.exists(fixed):
         os.unlink(fixed)
@@ -264,7 +291,8 @@ def check_clean(fenpei, case_dir, truth):
     conv = os.path.join(tempfile.gettempdir(), "fenpei-clean-%d-%s.csv" % (os.getpid(), truth["case"].replace("/", "-")))
     crc, _, _ = run([fenpei, "convert", "-o", conv, "--force", path])
     if os.path.exists(conv):
-        exact, _, diff = compare_table(truth["original"], conv)
+        same, ordered, diff = compare_table(truth["original"], conv)
+        exact = same and ordered
         res["convert_exact"] = exact
         if not exact:
             res["convert_diff"] = diff
@@ -286,6 +314,8 @@ def main(argv=None):
     ap.add_argument("-n", type=int, default=60, help="cases per kind when generating (default 60)")
     ap.add_argument("--seed", type=int, default=16, help="seed when generating (default 16)")
     ap.add_argument("--furniture", action="store_true", help="when generating: page furniture in faulted texts too")
+    ap.add_argument("--clean", type=int, default=None, metavar="N",
+                    help="clean controls when generating (default: n)")
     ap.add_argument("--kinds", default=None, help="only these kinds (comma-separated)")
     ap.add_argument("--json", help="write the summary (and every case's result) here")
     ap.add_argument("--jobs", type=int, default=2)
@@ -305,6 +335,8 @@ def main(argv=None):
             gen.append("--furniture")
         if a.kinds:
             gen += ["--kinds", a.kinds]
+        if a.clean is not None:
+            gen += ["--clean", str(a.clean)]
         faults.main(gen)
     with open(os.path.join(cases, "manifest.json"), encoding="utf-8") as f:
         manifest = json.load(f)
@@ -337,8 +369,8 @@ def main(argv=None):
     summary = {"fenpei": a.fenpei, "cases": cases if a.cases else None, "seed": manifest["seed"],
                "n": manifest["n"], "furniture": manifest.get("furniture", False), "kinds": {}, "clean": {}}
     cols = ["found", "kind", "cell", "suggestion", "fix exact", "recall"]
-    print("%-17s %-6s %4s  %s  %8s %8s %7s %5s" % ("kind", "layout", "n", "  ".join("%9s" % c for c in cols),
-                                                  "fix none", "differs", "claimed", "exit2"))
+    print("%-17s %-6s %4s  %s  %6s %8s %8s %7s %5s" % ("kind", "layout", "n", "  ".join("%9s" % c for c in cols),
+                                                       "order", "fix none", "differs", "claimed", "exit2"))
     failed = []
     total_differs = 0
     for kind in kinds:
@@ -358,17 +390,18 @@ def main(argv=None):
             none = sum(x["fix"] == "none" for x in r.values())
             differs = sum(x["fix"] == "differs" for x in r.values())
             claimed = sum(x["fix"] == "differs" and x.get("fix_claimed_clean", False) for x in r.values())
+            order = sum(x["fix"] == "exact" and x.get("fix_order_differs", False) for x in r.values())
             exit2 = sum(x["rc"] not in (0, 1) for x in r.values())
             total_differs += differs
             kinds_seen = {}
             for x in r.values():
                 for k in x["kinds_seen"] or ["(none)"]:
                     kinds_seen[k] = kinds_seen.get(k, 0) + 1
-            print("%-17s %-6s %4d  %s  %8d %8d %7d %5d" % (
-                kind, layout, n, "  ".join("%8s%%" % pct(cnt[c], n) for c in cols), none, differs, claimed, exit2))
+            print("%-17s %-6s %4d  %s  %6d %8d %8d %7d %5d" % (
+                kind, layout, n, "  ".join("%8s%%" % pct(cnt[c], n) for c in cols), order, none, differs, claimed, exit2))
             summary["kinds"].setdefault(kind, {})[layout] = {
                 "n": n, "counts": cnt, "percent": {c: (100.0 * cnt[c] / n if n else None) for c in cols},
-                "fix_none": none, "fix_differs": differs, "fix_differs_claimed_clean": claimed,
+                "fix_exact_other_order": order, "fix_none": none, "fix_differs": differs, "fix_differs_claimed_clean": claimed,
                 "exit2": exit2, "cause_kinds_seen": kinds_seen,
                 "cases": {c: r[c] for c in sorted(r)}}
             if a.min_kind_recall is not None:
