@@ -244,6 +244,7 @@ def check_case(fenpei, case_dir, truth, layout, tmp):
         except ValueError:
             report = None
     res = score_report(truth, layout, rc, report)
+    res["subkind"] = truth.get("subkind")
     res["rc"] = rc
     if rc == 2 or report is None:
         res["error"] = err.strip().splitlines()[-1] if err.strip() else "no JSON"
@@ -399,7 +400,16 @@ def main(argv=None):
                     kinds_seen[k] = kinds_seen.get(k, 0) + 1
             print("%-17s %-6s %4d  %s  %6d %8d %8d %7d %5d" % (
                 kind, layout, n, "  ".join("%8s%%" % pct(cnt[c], n) for c in cols), order, none, differs, claimed, exit2))
+            by_sub = {}
+            for x in r.values():
+                d = by_sub.setdefault(str(x.get("subkind")), {"n": 0, "recall": 0, "suggestion": 0,
+                                                             "fix_exact": 0, "fix_none": 0, "fix_differs": 0})
+                d["n"] += 1
+                d["recall"] += x["recall"]
+                d["suggestion"] += x["suggestion"]
+                d["fix_" + x["fix"]] += 1
             summary["kinds"].setdefault(kind, {})[layout] = {
+                "by_subkind": by_sub,
                 "n": n, "counts": cnt, "percent": {c: (100.0 * cnt[c] / n if n else None) for c in cols},
                 "fix_exact_other_order": order, "fix_none": none, "fix_differs": differs, "fix_differs_claimed_clean": claimed,
                 "exit2": exit2, "cause_kinds_seen": kinds_seen,
