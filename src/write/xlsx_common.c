@@ -368,7 +368,9 @@ fp_error xw_writer_close(writer *w, fp_error err, const char *path)
                         strerror(errnum));
     }
     fclose(probe);
+    errno = 0;
     lxw_error e = workbook_close(w->wb);
+    int close_errno = errno; /* what the zip writer met, e.g. ENOSPC */
     w->wb = NULL;
     if (e != LXW_NO_ERROR && !existed)
         unlink(path);
@@ -376,7 +378,7 @@ fp_error xw_writer_close(writer *w, fp_error err, const char *path)
         return diag_set(w->diag, FP_ERR_NOMEM, NULL, 0, NULL, NULL, 0, "out of memory");
     if (e != LXW_NO_ERROR)
         return diag_set(w->diag, FP_ERR_IO, path, 0, NULL, NULL, 0, "cannot write %s: %s", path,
-                        lxw_strerror(e));
+                        close_errno ? strerror(close_errno) : lxw_strerror(e));
     return FP_OK;
 }
 
