@@ -225,7 +225,9 @@ static int write_whatif(const char *tmp_path, void *p)
 {
     whatif_job *j = p;
     fp_diag d;
+    int quiet = cli_quiet(); /* libxlsxwriter's own messages would name the temporary file */
     fp_error e = fp_xlsx_write_whatif(j->old, j->new_, NULL, j->params, j->nparams, tmp_path, &d);
+    cli_loud(quiet);
     return e == FP_OK ? 0 : cli_fail_diag(&d);
 }
 
