@@ -68,6 +68,23 @@ static const char *const pcode_names[] = {"上级编码", "上级代码", "paren
 static const char *const name_names[] = {"单位", "拨款单位", "单位名称", "名称", "地区",
                                           "预算单位", "项目单位", "name", NULL};
 static const char *const text_names[] = {"备注", "说明", "支出方向", "用途", "资金用途", NULL};
+/* Numbers that are not money: an ordinal, a year. Never an amount, never the name column. */
+static const char *const ordinal_names[] = {"序号", "序", "编号", "行次", "行号", "No", "No.",
+                                             "NO", "NO.", "年度", "年份", "年", "year", NULL};
+
+/* Does header H (without spaces) name a column of numbers that are not money: 序号, 年度, or a
+ * code (科目编码, 功能分类代码)? */
+static int is_number_not_money(const char *h)
+{
+    char buf[128];
+    size_t n = 0;
+    for (const char *p = h; *p && n < sizeof buf - 1; p++)
+        if (*p != ' ')
+            buf[n++] = *p;
+    buf[n] = '\0';
+    return is_one_of(buf, ordinal_names) || strstr(buf, "编码") || strstr(buf, "代码") ||
+           strstr(buf, "序号");
+}
 
 /* Assign the roles that a header alone decides. */
 static fp_error assign_header_roles(loader *L)
@@ -89,7 +106,7 @@ static fp_error assign_header_roles(loader *L)
         } else if (is_one_of(h, code_names) && L->code_col == FP_NONE) {
             c->role = FP_ROLE_CODE;
             L->code_col = i;
-        } else if (is_one_of(h, text_names)) {
+        } else if (is_one_of(h, text_names) || is_number_not_money(h)) {
             c->role = FP_ROLE_TEXT;
             c->dense = 1;
         } else {
@@ -186,13 +203,21 @@ static fp_error add_sparse(loader *L, column *c, const char *s, size_t len)
 }
 
 /* Parse a 级次 cell: a small non-negative integer, ASCII or full-width digits. */
+#define MAX_LEVEL 100000
+
+/* Parse a 级次 cell: a small non-negative integer, ASCII or full-width digits. -1 when it is
+ * not a whole number, -2 when it is one out of range (negative or over MAX_LEVEL). */
 static int parse_level(const char *s, size_t len, long *out)
 {
     fp_amount v;
     fp_amount_info info;
-    if (fp_amount_parse(s, len, &v, &info) != FP_OK || info.blank || v < 0 ||
-        v % FP_AMOUNT_SCALE != 0 || v / FP_AMOUNT_SCALE > 100000)
+    fp_error e = fp_amount_parse(s, len, &v, &info);
+    if (e == FP_ERR_AMOUNT_OVERFLOW)
+        return -2;
+    if (e != FP_OK || info.blank || v % FP_AMOUNT_SCALE != 0)
         return -1;
+    if (v < 0 || v / FP_AMOUNT_SCALE > MAX_LEVEL)
+        return -2;
     *out = (long)(v / FP_AMOUNT_SCALE);
     return 0;
 }
@@ -235,7 +260,16 @@ static int store_cell(loader *L, size_t col, const char *s, size_t len)
     column *c = &t->cols[col];
     size_t row = L->row;
     if (c->role == FP_ROLE_LEVEL) {
-        if (parse_level(s, len, &L->cur_level)) {
+        int pl = parse_level(s, len, &L->cur_level);
+        if (pl == -2) {
+            L->err = diag_set(L->diag, FP_ERR_TREE_DEPTH, t->source, L->rec_line, c->name, s, len,
+                              "the level (级次) is out of range: expected a whole number from 0 "
+                              "to %d",
+                              MAX_LEVEL);
+            note_cell(L, col);
+            return 0;
+        }
+        if (pl) {
             L->err = diag_set(L->diag, FP_ERR_TREE_DEPTH, t->source, L->rec_line, c->name, s, len,
                               "the level (级次) must be a whole number such as 0, 1, 2");
             note_cell(L, col);
@@ -361,6 +395,49 @@ static void end_row(loader *L)
     t->nrows++;
 }
 
+typedef struct named_col {
+    const char *name;
+    size_t col;
+} named_col;
+
+static int cmp_named_col(const void *a, const void *b)
+{
+    const named_col *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->col > y->col) - (x->col < y->col);
+}
+
+/* Two columns with one header: reported for the first column whose name appeared before (as a
+ * scan left to right would), found by sorting, so 100,000 columns take no time. */
+static fp_error check_duplicate_names(loader *L)
+{
+    fp_table *t = L->t;
+    if (t->ncols < 2)
+        return FP_OK;
+    named_col *v = malloc(t->ncols * sizeof *v);
+    if (!v)
+        return nomem(L);
+    for (size_t i = 0; i < t->ncols; i++) {
+        v[i].name = t->cols[i].name;
+        v[i].col = i;
+    }
+    qsort(v, t->ncols, sizeof *v, cmp_named_col);
+    size_t first = FP_NONE, second = FP_NONE;
+    for (size_t k = 1; k < t->ncols; k++)
+        if (strcmp(v[k].name, v[k - 1].name) == 0 &&
+            (k < 2 || strcmp(v[k].name, v[k - 2].name) != 0) &&
+            (second == FP_NONE || v[k].col < second)) {
+            first = v[k - 1].col;
+            second = v[k].col;
+        }
+    free(v);
+    if (second == FP_NONE)
+        return FP_OK;
+    return diag_set(L->diag, FP_ERR_COLUMN, t->source, L->rec_line, t->cols[second].name, NULL, 0,
+                    "two columns are headed \"%s\" (columns %zu and %zu)",
+                    t->cols[second].name, first + 1, second + 1);
+}
+
 /* The header: CELLS[0..N) (malloc'd strings, taken over and set to NULL). */
 static fp_error set_header(loader *L, char **cells, size_t n)
 {
@@ -382,12 +459,9 @@ static fp_error set_header(loader *L, char **cells, size_t n)
             t->cols[i].name = name;
         }
     }
-    for (size_t i = 0; i < t->ncols; i++)
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(t->cols[i].name, t->cols[j].name) == 0)
-                return diag_set(L->diag, FP_ERR_COLUMN, t->source, L->rec_line, t->cols[i].name,
-                                NULL, 0, "two columns are headed \"%s\" (columns %zu and %zu)",
-                                t->cols[i].name, j + 1, i + 1);
+    fp_error dup = check_duplicate_names(L);
+    if (dup)
+        return dup;
     L->header_done = 1;
     fp_error e = assign_header_roles(L);
     L->notice = L->opts->layout == FP_LAYOUT_NOTICE ||
@@ -860,6 +934,27 @@ int loader_cell(loader *L, size_t col, const char *s, size_t len)
     return cell_general(L, col, s, len);
 }
 
+/* A NUL byte or a byte-order mark inside a cell: text damaged or joined from two files. Read on,
+ * "3\0000" would be 3 and a name would be cut at the NUL; both are located errors instead. */
+static int bad_char(loader *L, size_t col, const char *s, size_t len)
+{
+    const char *what = NULL;
+    if (memchr(s, '\0', len))
+        what = "a NUL byte (shown as \\0): the file is damaged or not text; remove it";
+    else
+        for (size_t i = 0; i + 3 <= len && !what; i++)
+            if (memcmp(s + i, "\xEF\xBB\xBF", 3) == 0)
+                what = "a byte-order mark (U+FEFF) inside the text, as when files are joined; "
+                       "remove it";
+    if (!what)
+        return 0;
+    const char *colname = L->header_done && col < L->t->ncols ? L->t->cols[col].name : NULL;
+    L->err = diag_set(L->diag, FP_ERR_ENCODING, L->t->source, L->rec_line, colname, s, len,
+                      "column %zu holds %s", col + 1, what);
+    note_cell(L, col);
+    return 1;
+}
+
 /* loader_cell, every case. */
 static int cell_general(loader *L, size_t col, const char *s, size_t len)
 {
@@ -869,6 +964,8 @@ static int cell_general(loader *L, size_t col, const char *s, size_t len)
     while (L->field < col && !L->err)
         loader_cell(L, L->field, "", 0);
     if (L->err)
+        return 1;
+    if (len && bad_char(L, col, s, len))
         return 1;
     if (len)
         L->rec_nonempty = 1;
