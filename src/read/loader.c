@@ -10,48 +10,10 @@
 #include <string.h>
 
 #include "read/loader.h"
+#include "read/loader_impl.h"
 #include "core/table_impl.h"
 #include "util/buf.h"
 
-struct loader {
-    fp_table *t;
-    const fp_load_options *opts;
-    fp_diag *diag;
-    fp_error err;
-
-    const char *sheet; /* for cell references (XLSX), or NULL */
-    long rec_line;     /* line (or sheet row) of the current record */
-    int in_record;     /* loader_row_begin was called and loader_row_end not yet */
-    size_t field;      /* index of the next cell in the record */
-    int rec_nonempty;
-
-    /* before the header: the fields of the current record */
-    char **pre;
-    size_t npre, precap;
-    int header_done;
-
-    /* data rows */
-    size_t row;         /* index of the row being filled */
-    size_t level_col, parent_col, code_col, pcode_col;
-    long cur_level;
-    int level_seen;
-    int32_t *stack;     /* last row seen at each depth */
-    size_t stackcap;
-    long prev_depth;
-
-    /* the notice layout */
-    int notice;         /* screen data records for page furniture (decided with the header) */
-    int canon;          /* header done and not the notice layout: cells go straight to rows */
-    char **hdr;         /* a header held back: the next line may continue it */
-    size_t nhdr, hdrcap;
-    int have_hdr;
-    char **titles;      /* single-cell lines before the header, to recognise them on later pages */
-    size_t ntitles, titlecap;
-    char *rbuf;         /* the current data record, NUL-separated cells … */
-    size_t rlen, rcap;
-    size_t *roff;       /* … starting at these offsets */
-    size_t nrec, reccap;
-};
 
 static int is_one_of(const char *s, const char *const *list)
 {
@@ -480,161 +442,6 @@ static void strings_clear(char **v, size_t *n)
 
 static void pre_clear(loader *L) { strings_clear(L->pre, &L->npre); }
 
-/* ---- recognising page furniture (the notice layout) ---- */
-
-/* Length of a space (ASCII, U+3000, U+00A0) at S, or 0. */
-static size_t space_at(const char *s, size_t len)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    if (len >= 1 && (u[0] == ' ' || u[0] == '\t'))
-        return 1;
-    if (len >= 2 && u[0] == 0xC2 && u[1] == 0xA0)
-        return 2;
-    if (len >= 3 && u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80)
-        return 3;
-    return 0;
-}
-
-/* Trim spaces around S (and, when COLON, colons at its end: "总计：" is "总计"). */
-static void trim(const char **s, size_t *len, int colon)
-{
-    size_t n;
-    while (*len && (n = space_at(*s, *len)) != 0) {
-        *s += n;
-        *len -= n;
-    }
-    for (;;) {
-        const char *e = *s + *len;
-        if (*len >= 1 && (e[-1] == ' ' || e[-1] == '\t' || (colon && e[-1] == ':')))
-            *len -= 1;
-        else if (*len >= 2 && memcmp(e - 2, "\xC2\xA0", 2) == 0)
-            *len -= 2;
-        else if (*len >= 3 && (memcmp(e - 3, "\xE3\x80\x80", 3) == 0 ||
-                               (colon && memcmp(e - 3, "：", 3) == 0)))
-            *len -= 3;
-        else
-            break;
-    }
-}
-
-static int starts_with(const char *s, const char *p) { return strncmp(s, p, strlen(p)) == 0; }
-
-/* The unit named by a "单位：万元" line, or NULL. */
-static const char *unit_of_line(const char *s)
-{
-    static const char *const prefixes[] = {"单位：", "单位:", "金额单位：", "金额单位:", NULL};
-    for (const char *const *p = prefixes; *p; p++)
-        if (starts_with(s, *p)) {
-            s += strlen(*p);
-            while (*s == ' ')
-                s++;
-            return s;
-        }
-    return NULL;
-}
-
-/* A page number: "第 3 页", "第3页 共5页", "- 3 -", "— 3 —", "3 / 5". */
-static int is_page_number(const char *s)
-{
-    const char *p = s;
-    int digits = 0, dashes = 0, slash = 0;
-    if (starts_with(p, "第")) {
-        p += strlen("第");
-        while (*p == ' ')
-            p++;
-        while (*p >= '0' && *p <= '9')
-            p++, digits++;
-        while (*p == ' ')
-            p++;
-        return digits && starts_with(p, "页");
-    }
-    while (*p) {
-        if (*p >= '0' && *p <= '9')
-            digits++, p++;
-        else if (*p == ' ')
-            p++;
-        else if (*p == '-')
-            dashes++, p++;
-        else if (*p == '/')
-            slash++, p++;
-        else if (starts_with(p, "—") || starts_with(p, "－") || starts_with(p, "–"))
-            dashes++, p += 3;
-        else
-            return 0;
-    }
-    return digits && (dashes >= 2 || slash == 1);
-}
-
-static const char *rec_cell(const loader *L, size_t i) { return L->rbuf + L->roff[i]; }
-
-/* Is the line S (one cell, trimmed) page furniture: a title seen before the header, the unit
- * line, "(此页无正文)", "续表", "附件1", a note (注：…), a page number? A unit line naming
- * another unit is an error. */
-static int is_furniture_line(loader *L, const char *s)
-{
-    for (size_t i = 0; i < L->ntitles; i++)
-        if (strcmp(s, L->titles[i]) == 0)
-            return 1;
-    const char *u = unit_of_line(s);
-    if (u) {
-        if (L->t->unit && strcmp(u, L->t->unit) != 0)
-            L->err = diag_set(L->diag, FP_ERR_CSV, L->t->source, L->rec_line, NULL, s, strlen(s),
-                              "the unit changes from %s to %s here; a table has one unit",
-                              L->t->unit, u);
-        return 1;
-    }
-    return strstr(s, "此页无正文") || (strstr(s, "续表") && strlen(s) <= 24) ||
-           starts_with(s, "附件") || starts_with(s, "注：") || starts_with(s, "注:") ||
-           starts_with(s, "说明：") || is_page_number(s);
-}
-
-static int cell_is_amount(const char *s, size_t len)
-{
-    fp_amount v;
-    fp_amount_info info;
-    return len && fp_amount_parse(s, len, &v, &info) == FP_OK && !info.blank;
-}
-
-/* Is the held data record page furniture, to be dropped? */
-static int record_is_furniture(loader *L)
-{
-    const fp_table *t = L->t;
-    size_t nonempty = 0, inside = 0, first = 0, amounts = 0, in_header = 0;
-    for (size_t i = 0; i < L->nrec; i++) {
-        const char *c = rec_cell(L, i);
-        size_t len = strlen(c);
-        if (!len)
-            continue;
-        if (nonempty++ == 0)
-            first = i;
-        if (i >= t->ncols)
-            continue;
-        inside++;
-        if (cell_is_amount(c, len))
-            amounts++;
-        else if (strstr(t->cols[i].name, c))
-            in_header++; /* "拨款单位", or one line of a header split over two */
-    }
-    if (inside == 0)
-        return 1; /* only cells right of the table: a page number or a note in the margin */
-    if (amounts)
-        return 0;
-    if (in_header == inside && nonempty == inside)
-        return 1;
-    if (nonempty == 1) {
-        const char *c = rec_cell(L, first);
-        size_t len = strlen(c);
-        trim(&c, &len, 0);
-        char buf[512];
-        if (len >= sizeof buf)
-            return 0;
-        memcpy(buf, c, len);
-        buf[len] = '\0';
-        return is_furniture_line(L, buf);
-    }
-    return 0;
-}
-
 /* ---- data records ---- */
 
 /* Cell L->field of the data row being filled. */
@@ -644,7 +451,7 @@ static int data_cell(loader *L, const char *s, size_t len)
     int digits = 0;
     if (L->field < t->ncols) {
         if (L->notice && L->field == t->name_col)
-            trim(&s, &len, 1);
+            page_trim(&s, &len, 1);
         digits = store_cell(L, L->field, s, len);
     } else if (len && L->notice) {
         /* A cell right of the header: damage from copying out of a PDF. The row is kept and
@@ -669,7 +476,7 @@ static int data_cell(loader *L, const char *s, size_t len)
 /* A held record (notice layout) ends: drop it as furniture, or store it as a data row. */
 static void notice_record(loader *L)
 {
-    if (!L->rec_nonempty || record_is_furniture(L) || L->err)
+    if (!L->rec_nonempty || page_record_is_furniture(L) || L->err)
         return;
     start_row(L);
     L->field = 0;
@@ -743,7 +550,7 @@ static int continues_header(const loader *L)
         size_t len = strlen(L->pre[i]);
         if (!len)
             continue;
-        if (cell_is_amount(L->pre[i], len))
+        if (page_cell_is_amount(L->pre[i], len))
             return 0;
         if (i == 0 && L->opts->layout != FP_LAYOUT_NOTICE)
             return 0;
@@ -825,14 +632,14 @@ static void pre_record(loader *L)
     }
     if (nonempty == 1) {
         const char *s = L->pre[first];
-        const char *u = unit_of_line(s);
+        const char *u = page_unit_of_line(s);
         if (u && !L->t->unit) {
             if (!(L->t->unit = strdup(u)))
                 L->err = nomem(L);
         } else if (!u) {
             const char *c = s;
             size_t len = strlen(s);
-            trim(&c, &len, 0);
+            page_trim(&c, &len, 0);
             char *copy = malloc(len + 1);
             if (!copy || buf_reserve((void **)&L->titles, &L->titlecap, L->ntitles + 1,
                                      sizeof *L->titles)) {
