@@ -13,6 +13,7 @@
 #include "read/loader_impl.h"
 #include "core/table_impl.h"
 #include "util/buf.h"
+#include "util/hanzi.h"
 
 
 static int is_one_of(const char *s, const char *const *list)
@@ -400,10 +401,22 @@ static fp_error check_duplicate_names(loader *L)
                     t->cols[second].name, first + 1, second + 1);
 }
 
+static int is_tree_header(const char *h);
+
 /* The header: CELLS[0..N) (malloc'd strings, taken over and set to NULL). */
 static fp_error set_header(loader *L, char **cells, size_t n)
 {
     fp_table *t = L->t;
+    /* Empty cells at the end of a notice's header (a copy padded to the page's width) are no
+     * columns; a canonical table keeps every column it names, even unnamed. */
+    int tree = 0;
+    for (size_t i = 0; i < n; i++)
+        tree |= is_tree_header(cells[i]);
+    if (L->opts->layout == FP_LAYOUT_NOTICE || (L->opts->layout == FP_LAYOUT_AUTO && !tree))
+        while (n > 1 && !cells[n - 1][0]) {
+            free(cells[n - 1]);
+            cells[--n] = NULL;
+        }
     t->cols = calloc(n ? n : 1, sizeof *t->cols);
     if (!t->cols)
         return nomem(L);
@@ -592,14 +605,83 @@ static void settle_held_header(loader *L)
     strings_clear(L->hdr, &L->nhdr);
 }
 
+/* Take the unit lines out of the record in L->pre (拨款单位 | 单位：万元 on one line, the unit
+ * at the top right of the page): they name the unit, not a column. */
+static void take_unit_cells(loader *L)
+{
+    size_t nonempty = 0;
+    for (size_t i = 0; i < L->npre; i++)
+        nonempty += L->pre[i][0] != '\0';
+    if (nonempty < 2)
+        return;
+    for (size_t i = 0; i < L->npre && !L->err; i++) {
+        const char *c = L->pre[i];
+        size_t len = strlen(c);
+        page_trim(&c, &len, 0);
+        char cell[256], u[128];
+        if (!len || len >= sizeof cell)
+            continue;
+        memcpy(cell, c, len);
+        cell[len] = '\0';
+        if (!page_unit_of_line(cell, u, sizeof u))
+            continue;
+        if (L->t->unit && strcmp(L->t->unit, u) != 0)
+            L->err = diag_set(L->diag, FP_ERR_CSV, L->t->source, L->rec_line, NULL, cell, len,
+                              "the unit changes from %s to %s here; a table has one unit",
+                              L->t->unit, u);
+        else if (!L->t->unit && !(L->t->unit = strdup(u)))
+            L->err = nomem(L);
+        L->pre[i][0] = '\0';
+    }
+}
+
+/* Is the record in L->pre text only (no amount)? */
+static int pre_is_text(const loader *L)
+{
+    for (size_t i = 0; i < L->npre; i++)
+        if (page_cell_is_amount(L->pre[i], strlen(L->pre[i])))
+            return 0;
+    return 1;
+}
+
+/* Does header H name the name column (拨款单位, 單位 …)? */
+static int is_name_header(const char *h)
+{
+    char buf[128];
+    size_t len = strlen(h);
+    if (len >= sizeof buf)
+        return 0;
+    hz_simplify(h, len, buf);
+    return is_one_of(buf, name_names);
+}
+
 /* Before the header: a record with one non-empty cell is a title or a "单位：万元" line; the
  * first with two or more is the header (held back one line in case it is split over two). */
 static void pre_record(loader *L)
 {
+    if (L->opts->layout != FP_LAYOUT_CANONICAL)
+        take_unit_cells(L);
+    if (L->err)
+        return;
     size_t nonempty = 0, first = 0;
     for (size_t i = 0; i < L->npre; i++)
         if (L->pre[i][0] && nonempty++ == 0)
             first = i;
+    if (L->have_hdr && L->hdr_word) {
+        /* after 拨款单位 alone: the header proper, with or without its first cell again */
+        L->hdr_word = 0;
+        if (nonempty >= 1 && pre_is_text(L) &&
+            (!L->pre[0][0] || strcmp(L->pre[0], L->hdr[0]) == 0)) {
+            if (!L->pre[0][0]) {
+                free(L->pre[0]);
+                L->pre[0] = L->hdr[0];
+                L->hdr[0] = NULL;
+            }
+            strings_clear(L->hdr, &L->nhdr);
+            L->have_hdr = 0;
+            nonempty = 2; /* a header now, whatever it counted */
+        }
+    }
     if (L->have_hdr) {
         if (nonempty && continues_header(L)) {
             join_header(L);
@@ -632,11 +714,23 @@ static void pre_record(loader *L)
     }
     if (nonempty == 1) {
         const char *s = L->pre[first];
-        const char *u = page_unit_of_line(s);
-        if (u && !L->t->unit) {
+        char u[128];
+        int is_unit = page_unit_of_line(s, u, sizeof u);
+        if (is_unit && !L->t->unit) {
             if (!(L->t->unit = strdup(u)))
                 L->err = nomem(L);
-        } else if (!u) {
+        } else if (!is_unit && first == 0 && is_name_header(s) && header_may_continue(L)) {
+            /* 拨款单位 alone (its unit line taken out): the header's first cell, the rest of
+             * the header on the next line */
+            if (buf_reserve((void **)&L->hdr, &L->hdrcap, 1, sizeof *L->hdr)) {
+                L->err = nomem(L);
+                return;
+            }
+            L->hdr[0] = L->pre[0];
+            L->pre[0] = NULL;
+            L->nhdr = 1;
+            L->have_hdr = L->hdr_word = 1;
+        } else if (!is_unit) {
             const char *c = s;
             size_t len = strlen(s);
             page_trim(&c, &len, 0);

@@ -40,6 +40,7 @@ struct loader {
     char **hdr;         /* a header held back: the next line may continue it */
     size_t nhdr, hdrcap;
     int have_hdr;
+    int hdr_word;       /* the held header is only its first cell (拨款单位) */
     char **titles;      /* single-cell lines before the header, to recognise them on later pages */
     size_t ntitles, titlecap;
     char *rbuf;         /* the current data record, NUL-separated cells … */
@@ -55,8 +56,9 @@ static inline const char *rec_cell(const loader *L, size_t i) { return L->rbuf +
 
 /* Trim spaces around *S (and, when COLON, colons at its end: "总计：" is "总计"). */
 void page_trim(const char **s, size_t *len, int colon);
-/* The unit named by a "单位：万元" line, or NULL. */
-const char *page_unit_of_line(const char *s);
+/* The unit named by a "单位：万元" line (also 單位：萬元), simplified, into UNIT (of CAP bytes);
+ * 1 when S is such a line, else 0. */
+int page_unit_of_line(const char *s, char *unit, size_t cap);
 /* Is S (LEN bytes) an amount (not blank)? */
 int page_cell_is_amount(const char *s, size_t len);
 /* Is the held data record (L->rbuf, L->roff, L->nrec) page furniture, to be dropped? */
