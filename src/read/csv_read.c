@@ -363,8 +363,12 @@ static fp_error load(source *src, const char *name, const fp_load_options *opts,
         if (first) {
             const char *enc = opts->encoding;
             if (avail >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
-                p += 3;
-                avail -= 3;
+                /* one byte-order mark, or several (a file saved twice by a tool that adds
+                 * one each time): none is part of the header */
+                while (avail >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+                    p += 3;
+                    avail -= 3;
+                }
                 if (!enc)
                     enc = "UTF-8";
             } else if (!enc && avail >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) ||
@@ -372,9 +376,16 @@ static fp_error load(source *src, const char *name, const fp_load_options *opts,
                 enc = "UTF-16"; /* iconv reads and drops the byte-order mark */
             }
             if (!enc) {
+                /* Valid UTF-8 up to a bad byte is GB18030 unless it already held several
+                 * non-ASCII characters (a GB18030 text almost never does): then it is UTF-8
+                 * with one damaged byte, blamed on its own line below, rather than a whole file
+                 * silently read as the wrong script. */
                 int bad;
-                utf8_valid_prefix(p, avail, &bad);
-                enc = bad ? "GB18030" : "UTF-8";
+                size_t ok = utf8_valid_prefix(p, avail, &bad);
+                size_t wide = 0;
+                for (size_t i = 0; i < ok; i++)
+                    wide += p[i] >= 0xC2;
+                enc = bad && wide < 3 ? "GB18030" : "UTF-8";
             }
             utf8 = strcmp(enc, "UTF-8") == 0 || strcmp(enc, "utf-8") == 0 ||
                    strcmp(enc, "UTF8") == 0 || strcmp(enc, "utf8") == 0;
@@ -428,7 +439,7 @@ static fp_error load(source *src, const char *name, const fp_load_options *opts,
             left = inleft;
         }
         lines_seen += count_lines(text, textlen);
-        if (first && !utf8 && textlen >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        while (first && !utf8 && textlen >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
             /* a byte-order mark that an explicit --encoding (UTF-16LE, GB18030 …) decoded as
              * U+FEFF: not part of the first header */
             text += 3;
