@@ -29,6 +29,7 @@ static const char *const parent_names[] = {"上级", "上级单位", "上级名�
 static const char *const code_names[] = {"编码", "单位编码", "代码", "code", NULL};
 static const char *const pcode_names[] = {"上级编码", "上级代码", "parent_code", NULL};
 static const char *const name_names[] = {"单位", "拨款单位", "单位名称", "名称", "地区",
+                                          "乡镇", "乡镇名称", "县市", "县（市、区）", "地州",
                                           "预算单位", "项目单位", "name", NULL};
 static const char *const text_names[] = {"备注", "说明", "支出方向", "用途", "资金用途", NULL};
 /* Numbers that are not money: an ordinal, a year. Never an amount, never the name column. */
@@ -49,6 +50,8 @@ static int is_number_not_money(const char *h)
            strstr(buf, "序号");
 }
 
+static int is_name_header(const char *h);
+
 /* Assign the roles that a header alone decides. */
 static fp_error assign_header_roles(loader *L)
 {
@@ -56,7 +59,11 @@ static fp_error assign_header_roles(loader *L)
     const fp_load_options *o = L->opts;
     for (size_t i = 0; i < t->ncols; i++) {
         column *c = &t->cols[i];
-        const char *h = c->name;
+        char h[256]; /* the header read as simplified: 級次 is 级次 */
+        size_t hl = strlen(c->name);
+        if (hl >= sizeof h)
+            hl = 0;
+        hz_simplify(c->name, hl, h);
         if (is_one_of(h, level_names) && L->level_col == FP_NONE) {
             c->role = FP_ROLE_LEVEL;
             L->level_col = i;
@@ -88,7 +95,7 @@ static fp_error assign_header_roles(loader *L)
                             o->name_column);
     } else {
         for (size_t i = 0; i < t->ncols && name == FP_NONE; i++)
-            if (t->cols[i].role == FP_ROLE_AMOUNT && is_one_of(t->cols[i].name, name_names))
+            if (t->cols[i].role == FP_ROLE_AMOUNT && is_name_header(t->cols[i].name))
                 name = i;
         for (size_t i = 0; i < t->ncols && name == FP_NONE; i++)
             if (t->cols[i].role == FP_ROLE_AMOUNT)
