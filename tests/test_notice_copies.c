@@ -271,3 +271,53 @@ Test(quantity, unit_conversion_leaves_counts_alone)
     cr_assert_eq(fp_table_amount(t, 0, 2), U(300000));
     fp_table_free(t);
 }
+
+/* ---- side-by-side pages ---- */
+
+Test(side_by_side, three_pairs_over_two_pages_read_column_major)
+{
+    fp_table *t = load_fixture("side-by-side.txt");
+    cr_assert_eq(fp_table_column_count(t), 2);
+    cr_assert_eq(fp_table_row_count(t), 26);
+    cr_assert_str_eq(fp_table_unit(t), "万元");
+    cr_assert_str_eq(children(t, FP_NONE), "合计");
+    cr_assert_str_eq(children(t, 0),
+                     "东胜区|达拉特旗|准格尔旗|鄂托克旗|临河区|五原县|磴口县|杭锦后旗|集宁区|"
+                     "乌拉特前旗|乌拉特中旗|乌拉特后旗|海勃湾区|海南区|"
+                     "鄂托克前旗|杭锦旗|乌审旗|伊金霍洛旗|康巴什区|卓资县|化德县|商都县|兴和县|"
+                     "凉城县|乌达区");
+    /* lines stay the file's: 临河区 is on line 5, 乌达区 on line 12 */
+    cr_assert_eq(fp_table_row_line(t, th_row(t, "临河区")), 5);
+    cr_assert_eq(fp_table_row_line(t, th_row(t, "乌达区")), 12);
+    cr_assert_eq(errors_of(t, NULL), 0);
+    fp_table_free(t);
+}
+
+Test(side_by_side, quantity_and_amount_pairs)
+{
+    fp_table *t = load_fixture("side-by-side-counts.txt");
+    cr_assert_eq(fp_table_column_count(t), 3);
+    cr_assert_eq(fp_table_column_is_quantity(t, 1), 1);
+    cr_assert_str_eq(children(t, 0), "甲县|乙县|丙县|丁县");
+    cr_assert_eq(errors_of(t, NULL), 0);
+    fp_table_free(t);
+}
+
+Test(side_by_side, a_fault_in_the_second_group_is_found)
+{
+    fp_table *t = load_text("单位\t金额\t单位\t金额\n合计\t60\t丙县\t25\n甲县\t10\t丁县\t4\n"
+                            "乙县\t20\t\t\n");
+    cr_assert_str_eq(children(t, FP_NONE), "合计");
+    cr_assert_str_eq(children(t, 0), "甲县|乙县|丙县|丁县");
+    cr_assert_eq(errors_of(t, NULL), 1);
+    fp_table_free(t);
+}
+
+Test(side_by_side, a_header_that_does_not_repeat_is_one_table)
+{
+    const char text[] = "单位\t金额\t单位\t合计\n甲\t1\t乙\t1\n";
+    fp_table *t = NULL;
+    fp_diag d;
+    fp_error e = fp_table_load_memory(text, strlen(text), "x.txt", NULL, &t, &d);
+    cr_assert_eq(e, FP_ERR_COLUMN, "two 单位 columns without a repeat are still an error");
+}
