@@ -18,6 +18,8 @@ typedef struct fp_notice_options {
     const char *title;      /* merged title row; NULL: "分配表" (a loaded table keeps no title) */
     const char *unit;       /* the "单位：万元" line; NULL: the table's unit, else "万元" */
     const char *sheet;      /* worksheet name; NULL: "分配表" */
+    const char *label;      /* printed at the top left of every page ("附件1"), or NULL */
+    const char *doc_number; /* printed at the top right of every page (文号), or NULL */
 } fp_notice_options;
 
 void fp_notice_options_init(fp_notice_options *opts);

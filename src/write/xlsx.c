@@ -53,7 +53,10 @@ void fp_notice_options_init(fp_notice_options *opts)
     opts->title = NULL;
     opts->unit = NULL;
     opts->sheet = NULL;
+    opts->label = NULL;
+    opts->doc_number = NULL;
 }
+
 
 /* ---- amounts to Excel numbers: the one place ---- */
 
@@ -919,6 +922,29 @@ static fp_error require_balanced(const fp_table *t, fp_diag *diag)
     return e;
 }
 
+/* The print header of a notice: the attachment label left, the 文号 right ('&' doubled, as
+ * Excel's header codes need). */
+static void notice_header(writer *w, lxw_worksheet *ws, const fp_notice_options *opts)
+{
+    if (!opts || (!opts->label && !opts->doc_number))
+        return;
+    sbuf h = {0};
+    const char *parts[2] = {opts->label, opts->doc_number};
+    const char *codes[2] = {"&L", "&R"};
+    for (int i = 0; i < 2; i++) {
+        if (!parts[i])
+            continue;
+        sb_str(&h, codes[i]);
+        for (const char *p = parts[i]; *p; p++)
+            sb_add(&h, *p == '&' ? "&&" : p, *p == '&' ? 2 : 1);
+    }
+    if (h.oom)
+        w->oom = 1;
+    else
+        W(w, worksheet_set_header(ws, h.s));
+    free(h.s);
+}
+
 /* A notice-layout sheet NAME of T in W. */
 static fp_error notice_sheet(writer *w, const fp_table *t, const fp_notice_options *opts,
                              const char *name)
@@ -942,6 +968,7 @@ static fp_error notice_sheet(writer *w, const fp_table *t, const fp_notice_optio
         } else {
             snprintf(line, n, "单位：%s", unit);
             sheet_frame(&s, title, line, 0, 0);
+            notice_header(w, s.ws, opts);
             free(line);
             err = sheet_rows(&s, 1);
         }

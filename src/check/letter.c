@@ -1,0 +1,1 @@
+/* check/letter.c — the amounts a letter states, matched to the table and compared. */
