@@ -7,6 +7,7 @@
 #include "fenpei/check.h"
 #include "fenpei/docx.h"
 #include "fenpei/error.h"
+#include "fenpei/letter.h"
 #include "fenpei/package.h"
 #include "fenpei/realloc.h"
 #include "fenpei/table.h"
