@@ -36,8 +36,8 @@ typedef struct fp_docx_value {
 } fp_docx_value;
 
 /** Replace the placeholders {{NAME}} of the body, headers and footers of D — also when Word split
- *  one over several runs (the text takes the formatting of the run where "{{" starts), in bold
- *  runs and in table cells. A placeholder not among the N VALUES is FP_ERR_TEMPLATE, naming it.
+ *  one over several runs (the text takes the formatting of the run holding the name's first
+ *  character), in bold runs and in table cells. A placeholder not among the N VALUES is FP_ERR_TEMPLATE, naming it.
  *  *FILLED (may be NULL) receives how many placeholders were replaced. */
 fp_error fp_docx_fill(fp_docx *d, const fp_docx_value *values, size_t n, size_t *filled,
                       fp_diag *diag);

@@ -467,8 +467,10 @@ static fp_error fill_para(fill_ctx *c, const char *xml, const para *p, const tno
         const char *name = open + 2;
         size_t nlen = (size_t)(close - name);
         trim(&name, &nlen);
+        /* the value takes the run of the name's first character: "{{" may sit in a plain run
+         * before a bold name */
         size_t node = 0;
-        size_t start = (size_t)(open - s);
+        size_t start = nlen ? (size_t)(name - s) : (size_t)(open - s);
         while (node + 1 < p->count && at[node + 1] <= start)
             node++;
         if (c->collect) {
