@@ -251,7 +251,6 @@ static void recipient_sheet(book *b, lxw_worksheet *ws, const char *unit_name, d
     worksheet_center_horizontally(ws);
     worksheet_fit_to_pages(ws, 1, 0);
     keep(b, worksheet_print_area(ws, TITLE_ROW, 0, end, last));
-    keep(b, worksheet_set_footer(ws, "&C第 &P 页 共 &N 页"));
     worksheet_freeze_panes(ws, DATA_ROW, 0);
 }
 

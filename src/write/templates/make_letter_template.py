@@ -84,16 +84,40 @@ def main(path):
     para(doc, "现下达{{资金名称}}{{此次下达合计}}万元{{分配明细}}，具体分配情况见附件1。"
               "加上已提前下达的{{已提前下达合计}}万元，全年共安排{{全年合计}}万元。")
     para(doc, "该资金收入列入政府收支分类科目“{{收入科目}}”。")
-    para(doc, "支出列入政府收支分类科目“{{支出科目}}”。")
+    para(doc, "该资金支出列入政府收支分类科目“{{支出科目}}”。")
     para(doc, "此次下达的资金为直达资金，直达资金标识为“{{直达资金标识}}”，贯穿资金分配、拨付、"
               "使用等环节保持不变。各地州收到资金后，请及时对下分解下达，并将分配结果报{{发文机关}}备案。")
     para(doc, "请各单位加强资金管理，专款专用，加快支出进度，并于每月5日前报送财政资金使用跟踪"
               "反馈表（附件3）。")
     para(doc, "", indent=False)
-    para(doc, "附件：{{附件}}", indent=True)
+    # 附件：1. … with the later lines under the "1." (a hanging indent of the 3 characters of 附件：)
+    p = para(doc, "附件：{{附件}}", indent=False)
+    p.paragraph_format.left_indent = Pt(16 * 5)
+    p.paragraph_format.first_line_indent = Pt(-16 * 3)
     para(doc, "", indent=False)
     para(doc, "{{发文机关}}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
     para(doc, "{{日期}}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+
+    # page numbers "— 1 —" at the foot of every page, centred
+    foot = sec.footer.paragraphs[0]
+    foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    set_font(foot.add_run("— "), BODY_FONT, 14)
+    run = foot.add_run()
+    set_font(run, BODY_FONT, 14)
+    for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1"),
+                       ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        elif text == "PAGE":
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = " PAGE "
+        else:
+            el = OxmlElement("w:t")
+            el.text = text
+        run._r.append(el)
+    set_font(foot.add_run(" —"), BODY_FONT, 14)
 
     # fixed metadata: the same template bytes on every run of this script
     when = datetime.datetime(2024, 1, 1, 0, 0, 0)
