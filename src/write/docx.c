@@ -173,7 +173,7 @@ fp_error fp_docx_open_file(const char *path, fp_docx **out, fp_diag *diag)
 
 fp_error fp_docx_open_default_letter(fp_docx **out, fp_diag *diag)
 {
-    return fp_docx_open_memory(fp_letter_template, fp_letter_template_len, "(built-in letter)",
+    return fp_docx_open_memory(letter_template_docx, letter_template_docx_len, "(built-in letter)",
                                out, diag);
 }
 

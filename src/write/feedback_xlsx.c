@@ -12,11 +12,8 @@
 #include "fenpei/check.h"
 #include "fenpei/package.h"
 #include "util/buf.h"
+#include "write/xlsx_impl.h"
 
-/* 2024-01-01 00:00 UTC, the workbook's creation time: the same input gives the same bytes. */
-#define FIXED_CREATED ((time_t)1704067200)
-#define EXCEL_DIGITS 15
-#define FONT "宋体"
 #define NCOLS 10u
 
 static const char *const headers[NCOLS] = {
@@ -26,7 +23,7 @@ static const char *const headers[NCOLS] = {
 static const double widths[NCOLS] = {6, 30, 20, 12, 12, 18, 12, 12, 18, 18};
 
 /* Rows of a sheet. */
-enum { TITLE_ROW = 0, UNIT_ROW = 1, HEADER_ROW = 2, DATA_ROW = 3, TOTAL_ROW = 4, NOTE_ROW = 6 };
+enum { FB_TITLE = 0, FB_UNIT = 1, FB_HEADER = 2, DATA_ROW = 3, TOTAL_ROW = 4, NOTE_ROW = 6 };
 
 void fp_feedback_options_init(fp_feedback_options *opts)
 {
@@ -76,25 +73,6 @@ const char *fp_package_display_name(const char *name, size_t *len)
         n -= strlen("合计");
     *len = n;
     return name;
-}
-
-/* The Excel number of amount A: the integer part exactly, the millionths divided once. -1 when
- * A has more significant digits than Excel keeps. (The same conversion as the notice's.) */
-static int amount_number(fp_amount a, double *out)
-{
-    uint64_t u = a < 0 ? (uint64_t)0 - (uint64_t)a : (uint64_t)a;
-    for (int k = 0; k < FP_AMOUNT_DECIMALS && u && u % 10 == 0; k++)
-        u /= 10;
-    int digits = 0;
-    do {
-        digits++;
-        u /= 10;
-    } while (u);
-    if (digits > EXCEL_DIGITS)
-        return -1;
-    fp_amount ip = a / FP_AMOUNT_SCALE, frac = a % FP_AMOUNT_SCALE;
-    *out = (double)ip + (double)frac / (double)FP_AMOUNT_SCALE;
-    return 0;
 }
 
 /* A valid, unique worksheet name for recipient NAME into BUF: characters Excel refuses become
@@ -188,16 +166,16 @@ static void recipient_sheet(book *b, lxw_worksheet *ws, const char *unit_name, d
     lxw_col_t last = NCOLS - 1;
     for (lxw_col_t c = 0; c < NCOLS; c++)
         keep(b, worksheet_set_column(ws, c, c, widths[c], NULL));
-    keep(b, worksheet_merge_range(ws, TITLE_ROW, 0, TITLE_ROW, last, title, b->title));
-    keep(b, worksheet_set_row(ws, TITLE_ROW, 36, NULL));
+    keep(b, worksheet_merge_range(ws, FB_TITLE, 0, FB_TITLE, last, title, b->title));
+    keep(b, worksheet_set_row(ws, FB_TITLE, 36, NULL));
     char line[512];
     snprintf(line, sizeof line, "填报单位（盖章）：%s", unit_name);
-    keep(b, worksheet_merge_range(ws, UNIT_ROW, 0, UNIT_ROW, 5, line, b->unit));
-    keep(b, worksheet_merge_range(ws, UNIT_ROW, 6, UNIT_ROW, last, "单位：万元", b->unit_right));
-    keep(b, worksheet_set_row(ws, UNIT_ROW, 22, NULL));
+    keep(b, worksheet_merge_range(ws, FB_UNIT, 0, FB_UNIT, 5, line, b->unit));
+    keep(b, worksheet_merge_range(ws, FB_UNIT, 6, FB_UNIT, last, "单位：万元", b->unit_right));
+    keep(b, worksheet_set_row(ws, FB_UNIT, 22, NULL));
     for (lxw_col_t c = 0; c < NCOLS; c++)
-        keep(b, worksheet_write_string(ws, HEADER_ROW, c, headers[c], b->header));
-    keep(b, worksheet_set_row(ws, HEADER_ROW, 36, NULL));
+        keep(b, worksheet_write_string(ws, FB_HEADER, c, headers[c], b->header));
+    keep(b, worksheet_set_row(ws, FB_HEADER, 36, NULL));
 
     /* the row the recipient fills in: 实际支出金额, 资金支出方向, 原因, 整改措施 */
     lxw_row_t r = DATA_ROW;
@@ -250,7 +228,7 @@ static void recipient_sheet(book *b, lxw_worksheet *ws, const char *unit_name, d
     worksheet_set_margins(ws, 0.5, 0.5, 0.7, 0.7);
     worksheet_center_horizontally(ws);
     worksheet_fit_to_pages(ws, 1, 0);
-    keep(b, worksheet_print_area(ws, TITLE_ROW, 0, end, last));
+    keep(b, worksheet_print_area(ws, FB_TITLE, 0, end, last));
     worksheet_freeze_panes(ws, DATA_ROW, 0);
 }
 
@@ -307,7 +285,7 @@ fp_error fp_xlsx_write_feedback(const fp_table *t, const fp_feedback_options *op
         if (a == 0) /* nothing sent by this notice: nothing to account for */
             continue;
         double v;
-        if (amount_number(a, &v)) {
+        if (xw_amount_to_double(a, &v)) {
             char buf[FP_AMOUNT_BUFSIZE];
             fp_amount_format(a, 0, buf);
             err = diag_set(diag, FP_ERR_AMOUNT_PRECISION, fp_table_source(t),

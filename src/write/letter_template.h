@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 /* src/write/templates/letter.docx, made by make_letter_template.py (cmake/embed.cmake). */
-extern const unsigned char fp_letter_template[];
-extern const size_t fp_letter_template_len;
+extern const unsigned char letter_template_docx[];
+extern const size_t letter_template_docx_len;
 
 #endif
