@@ -243,3 +243,37 @@ Test(letter, one_amount_changed_is_exactly_one_error_with_both_values)
     fp_letter_report_free(r);
     fp_table_free(t);
 }
+
+Test(letter, a_published_letter_names_categories_after_the_amounts)
+{
+    const char *dir = FENPEI_SOURCE_DIR "/tests/data/package/fuling-2024/";
+    fp_table *t = NULL;
+    fp_diag diag;
+    cr_assert_eq(fp_table_load_file(FENPEI_SOURCE_DIR "/tests/data/package/fuling-2024/table.csv",
+                                    NULL, &t, &diag),
+                 FP_OK, "%s", diag.message);
+    fp_letter_report *r = NULL;
+    char path[512];
+    snprintf(path, sizeof path, "%sletter.txt", dir);
+    cr_assert_eq(fp_letter_check_file(t, path, &r, &diag), FP_OK, "%s", diag.message);
+    cr_assert_eq(fp_letter_report_count(r), 3);
+    cr_expect_eq(fp_letter_report_errors(r), 0);
+    cr_expect_eq(fp_letter_report_warnings(r), 0);
+    cr_expect_eq(fp_letter_report_get(r, 1)->column, th_col(t, "传染病监测预警与应急指挥能力提升"));
+    cr_expect_eq(fp_letter_report_get(r, 2)->column, th_col(t, "卫生监督机构能力建设"));
+    fp_letter_report_free(r);
+    /* 45 → 54: exactly that error, with both values */
+    char *text = th_read_file(path, NULL);
+    char *bad = th_replace_once(text, "45万元", "54万元");
+    cr_assert_eq(fp_letter_check_text(t, bad, strlen(bad), "bad.txt", &r, &diag), FP_OK);
+    cr_expect_eq(fp_letter_report_errors(r), 1);
+    cr_expect_eq(fp_letter_report_warnings(r), 0);
+    const fp_letter_amount *a = fp_letter_report_get(r, 2);
+    cr_expect_eq(a->status, FP_LETTER_MISMATCH);
+    cr_expect_eq(a->stated, 54 * FP_AMOUNT_SCALE);
+    cr_expect_eq(a->expected, 45 * FP_AMOUNT_SCALE);
+    fp_letter_report_free(r);
+    free(bad);
+    free(text);
+    fp_table_free(t);
+}

@@ -39,8 +39,9 @@ typedef struct fp_letter_report fp_letter_report;
  *  messages) and compare it with the figure of T its sentence names: the column by the words
  *  before it (现下达/此次下达 → 此次下达, 已提前下达 → 已提前下达, 全年/共安排 → the year total, a
  *  category's name → that category; a sentence's word carries over to its 其中 parts), the row by
- *  a recipient's name (自治区本级 for 自治区本级合计), else the 总计. An amount naming no figure
- *  matches when some cell equals it. *OUT receives the report (caller frees it). */
+ *  a recipient's name (自治区本级 for 自治区本级合计), else the 总计; when the words before it
+ *  name neither row nor category, a purpose after it may ("90万元用于X", to the next comma).
+ *  An amount naming no figure matches when some cell equals it. *OUT receives the report (caller frees it). */
 fp_error fp_letter_check_text(const fp_table *t, const char *text, size_t len, const char *name,
                               fp_letter_report **out, fp_diag *diag);
 

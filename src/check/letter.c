@@ -274,12 +274,13 @@ fp_error fp_letter_check_text(const fp_table *t, const char *text, size_t len, c
             p++;
             continue;
         }
-        if ((size_t)(end - p) >= 3 && strncmp(p, "：", 3) == 0) {
+        size_t colon = (size_t)(end - p) >= 3 && strncmp(p, "：", 3) == 0 ? 3 : *p == ':' ? 1 : 0;
+        if (colon) {
             /* "其中：" — what follows names its own row; a column named before carries on */
             fp_role before = named_role(segment, p);
             if (before != FP_ROLE_TEXT)
                 carried = before;
-            p += 3;
+            p += colon;
             segment = p;
             continue;
         }
@@ -322,8 +323,20 @@ fp_error fp_letter_check_text(const fp_table *t, const char *text, size_t len, c
         else
             carried = role;
         size_t category = named_category(t, segment, num);
+        const char *next = q + ulen; /* where the words of the next amount start */
         int ambiguous = 0;
         size_t row = named_row(t, segment, num, &ambiguous);
+        if (category == FP_NONE && row == FP_NONE && (size_t)(end - (q + ulen)) >= 6 &&
+            strncmp(q + ulen, "用于", 6) == 0) {
+            /* "90万元用于传染病监测预警…": the purpose after it, to the next comma, names it */
+            const char *after = q + ulen + 6, *stop = after;
+            while (stop < end && !sentence_end(stop, end) && *stop != '\n' && *stop != ',' &&
+                   strncmp(stop, "，", 3) != 0 && strncmp(stop, "、", 3) != 0)
+                stop += char_len(stop);
+            category = named_category(t, after, stop);
+            row = named_row(t, after, stop, &ambiguous);
+            next = stop; /* the purpose is this amount's, not the next one's */
+        }
         /* a comma-separated part (其中：自治区本级210万元，地州3117万元) names its own row */
         fp_letter_amount a = {0};
         a.line = line;
@@ -379,7 +392,7 @@ fp_error fp_letter_check_text(const fp_table *t, const char *text, size_t len, c
             fp_letter_report_free(rep);
             return diag_set(diag, FP_ERR_NOMEM, NULL, 0, NULL, NULL, 0, "out of memory");
         }
-        p = q + ulen;
+        p = next;
         segment = p;
     }
     for (size_t i = 0; i < rep->n; i++) {
