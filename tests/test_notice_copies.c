@@ -444,3 +444,74 @@ Test(label_shift, the_bundled_table_has_none)
     cr_assert_eq(warn, 0);
     fp_table_free(t);
 }
+
+/* ---- real published tables (README.md cites them) ---- */
+
+Test(real, taiwan_2001_traditional_with_a_code_column_checks_clean)
+{
+    fp_table *t = load_fixture("real-tw-2001-subsidies.txt");
+    cr_assert_eq(fp_table_row_count(t), 12);
+    cr_assert_eq(fp_table_column_is_amount(t, th_col(t, "款")), 0);
+    cr_assert_eq(fp_table_role_column(t, FP_ROLE_NAME), th_col(t, "名稱"));
+    cr_assert_eq(fp_table_role_column(t, FP_ROLE_TOTAL), th_col(t, "合計"));
+    const size_t *cats;
+    cr_assert_eq(fp_table_categories(t, &cats), 4);
+    cr_assert_eq(fp_table_amount(t, 0, th_col(t, "合計")), U(170105845));
+    cr_assert_str_eq(children(t, FP_NONE), "合        計");
+    cr_assert_str_eq(children(t, 0), "行政院主管|內政部主管|國防部主管|教育部主管|經濟部主管|"
+                                     "交通部主管|農業委員會主管|勞工委員會主管|衛生署主管|"
+                                     "環境保護署主管|省市地方政府");
+    size_t warn;
+    cr_assert_eq(errors_of(t, &warn), 0);
+    cr_assert_eq(warn, 0, "the note after the table is furniture, not an empty row");
+    fp_table_free(t);
+}
+
+Test(real, taiwan_2001_with_a_swapped_digit_is_found)
+{
+    fp_table *t = load_fixture("fault-real-tw-2001-subsidies.txt");
+    fp_report *r = NULL;
+    fp_diag d;
+    cr_assert_eq(fp_check(t, NULL, &r, &d), FP_OK);
+    cr_assert_eq(fp_report_errors(r), 2);
+    size_t edu = th_row(t, "教育部主管");
+    int split = 0;
+    for (size_t i = 0; i < fp_report_count(r); i++) {
+        const fp_finding *f = fp_report_finding(r, i);
+        if (f->rule == FP_RULE_CATEGORY_SPLIT && f->row == edu)
+            split = f->difference == U(9000);
+    }
+    cr_assert(split, "教育部主管's 合計 is 9000 more than its parts");
+    fp_report_free(r);
+    fp_table_free(t);
+}
+
+Test(real, zhengan_2009_total_at_the_bottom_over_a_chance_block)
+{
+    fp_table *t = load_fixture("real-zhengan-2009-disaster-relief.txt");
+    cr_assert_eq(fp_table_row_count(t), 10);
+    size_t total = th_row(t, "合计");
+    cr_assert_str_eq(children(t, total), "杨兴乡|新州镇|安场镇|凤仪镇|乐俭乡|和溪镇|中观镇|班竹乡|格林镇");
+    cr_assert_eq(fp_table_amount(t, th_row(t, "格林镇"), 1), U(2) + U(1) / 2);
+    cr_assert_eq(errors_of(t, NULL), 0);
+    cr_assert_eq(fp_table_row_uncertain(t, total), 0);
+    fp_table_free(t);
+}
+
+Test(real, yiyang_2017_remarks_and_total_at_the_bottom)
+{
+    fp_table *t = load_fixture("real-yiyang-2017-disaster-relief.txt");
+    cr_assert_eq(fp_table_row_count(t), 4);
+    cr_assert_eq(fp_table_role_column(t, FP_ROLE_TEXT), 2);
+    cr_assert_str_eq(children(t, th_row(t, "合计")), "资阳区|赫山区|大通湖区");
+    cr_assert_eq(errors_of(t, NULL), 0);
+    fp_table_free(t);
+}
+
+Test(real, a_comma_between_thousands_does_not_make_a_tab_table_a_csv)
+{
+    fp_table *t = load_text("单位\t金额\t其他\n合计\t1,234,567\t1,000\n甲\t1,234,567\t1,000\n");
+    cr_assert_eq(fp_table_column_count(t), 3);
+    cr_assert_eq(fp_table_amount(t, 0, 1), U(1234567));
+    fp_table_free(t);
+}
