@@ -15,7 +15,8 @@
 /* ---- the audit workbook ---- */
 
 static const char *const rule_zh[FP_RULE_MAX] = {
-    "列合计", "类别合计", "全年=已提前下达+此次下达", "自定义规则", "收回", "负数", "空行", "尾差"};
+    "列合计", "类别合计", "全年=已提前下达+此次下达", "自定义规则", "收回", "负数", "空行", "尾差",
+    "无法识别", "名称错行"};
 static const char *const computed_zh[FP_RULE_MAX] = {"下级之和", "各类别之和",
                                                      "已提前下达+此次下达", "按规则应为"};
 
@@ -103,6 +104,13 @@ static void describe_finding(sbuf *b, const fp_table *t, const fp_finding *f,
     switch (f->rule) {
     case FP_RULE_EMPTY_ROW:
         sb_str(b, "\n该行没有任何金额");
+        return;
+    case FP_RULE_UNREADABLE:
+        sb_printf(b, "\n「%s」不是金额，按空白读入", fp_table_text(t, f->row, f->column));
+        return;
+    case FP_RULE_LABEL_SHIFT:
+        sb_printf(b, "\n名称似比数字晚了一行：此行的数字属于「%s」",
+                  fp_table_row_name(t, f->row + 1));
         return;
     case FP_RULE_CLAWBACK:
     case FP_RULE_NEGATIVE:
@@ -246,7 +254,8 @@ static fp_error findings_sheet(writer *w, const sheet *s, const fp_report *rep,
         xw_check(w, f->column != FP_NONE
                  ? worksheet_write_string(ws, r, 5, fp_table_column_name(s->t, f->column), tf)
                  : worksheet_write_blank(ws, r, 5, tf));
-        int valued = f->rule != FP_RULE_EMPTY_ROW;
+        int valued = f->rule != FP_RULE_EMPTY_ROW && f->rule != FP_RULE_UNREADABLE &&
+                     f->rule != FP_RULE_LABEL_SHIFT;
         int computed = valued && f->rule != FP_RULE_CLAWBACK && f->rule != FP_RULE_NEGATIVE;
         fp_amount vals[3] = {f->actual, f->expected, f->difference};
         int show[3] = {valued, computed, computed};
@@ -273,6 +282,11 @@ static fp_error findings_sheet(writer *w, const sheet *s, const fp_report *rep,
         sb_reset(&b);
         if (f->rule == FP_RULE_EMPTY_ROW)
             sb_str(&b, "该行没有任何金额");
+        else if (f->rule == FP_RULE_UNREADABLE)
+            sb_printf(&b, "「%s」不是金额，按空白读入", fp_table_text(s->t, f->row, f->column));
+        else if (f->rule == FP_RULE_LABEL_SHIFT)
+            sb_printf(&b, "名称似比数字晚了一行：此行的数字属于「%s」",
+                      fp_table_row_name(s->t, f->row + 1));
         else if (f->rule == FP_RULE_CLAWBACK)
             sb_str(&b, "此次下达为负数，即收回已下达资金");
         else if (f->rule == FP_RULE_NEGATIVE)
