@@ -130,8 +130,8 @@ Test(package, files_letter_and_split_tables)
     fp_package *p = NULL;
     fp_diag diag;
     cr_assert_eq(fp_package_prepare(t, &o, &p, &diag), FP_OK, "%s", diag.message);
-    /* 3 files, the 对下分解 folder, and per prefecture a folder and 3 files */
-    cr_assert_eq(fp_package_file_count(p), 3 + 1 + 14 * 4);
+    /* 3 files, the 对下分解 folder, and per prefecture a folder and 4 files */
+    cr_assert_eq(fp_package_file_count(p), 3 + 1 + 14 * 5);
     cr_expect_str_eq(fp_package_file_path(p, 0), "通知.docx");
     cr_expect_str_eq(fp_package_file_path(p, 3), "对下分解");
     cr_expect(fp_package_file_is_dir(p, 4));
