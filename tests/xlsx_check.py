@@ -493,8 +493,7 @@ def check_whatif(path, old_csv, new_csv, title, sets, unit=None):
     # then one row per unit that changed: old, new, change of every column
     u = next(k for k, r in enumerate(cells) if k > t and r[0] == "单位")
     sub = cells[u + 1]
-    check([sub[2 + 3 * j: 5 + 3 * j] for j in range(len(amounts))] == [("原", "新", "变动")] * len(amounts)
-          or [list(sub[2 + 3 * j: 5 + 3 * j]) for j in range(len(amounts))] == [["原", "新", "变动"]] * len(amounts),
+    check([list(sub[1 + 3 * j: 4 + 3 * j]) for j in range(len(amounts))] == [["原", "新", "变动"]] * len(amounts),
           f"变动 sub-header {sub}")
     rows = cells[u + 2:]
     check(len(rows) == len(units), f"变动 has {len(rows)} rows, {len(units)} units changed")
@@ -506,12 +505,12 @@ def check_whatif(path, old_csv, new_csv, title, sets, unit=None):
             continue
         for j, c in enumerate(amounts):
             o, n = dec(old[i][c]), dec(new[i][c])
-            got = [num(x) for x in r[2 + 3 * j: 5 + 3 * j]]
-            ref = f"{get_column_letter(5 + 3 * j)}{u + 3 + k}"
+            got = [num(x) for x in r[1 + 3 * j: 4 + 3 * j]]
+            ref = f"{get_column_letter(4 + 3 * j)}{u + 3 + k}"
             if got != [o, n, n - o] or ev.value(ref) != n - o:
                 bad += 1
                 print(f"  变动 {r[0]} {h[c]}: {got}, expected {[o, n, n - o]}")
-        link = cs.cell(u + 3 + k, 3 + 3 * len(amounts)).hyperlink
+        link = cs.cell(u + 3 + k, 2 + 3 * len(amounts)).hyperlink
         if not (link and link.location and link.location.startswith("'新表'!")):
             bad += 1
     check(bad == 0, f"{bad} cells of 变动 are wrong")

@@ -78,13 +78,14 @@ static fp_error changes_sheet(writer *w, const fp_table *a, const fp_table *b,
     for (size_t k = 0; k < layout->ncols; k++)
         if (fp_table_column_is_amount(a, layout->cols[k]))
             amt[na++] = layout->cols[k];
-    lxw_col_t ncol = (lxw_col_t)(2 + 3 * na + 1); /* 单位, 路径, 3 per column, 新表 */
-    lxw_col_t lastc = (lxw_col_t)(ncol - 1);
+    lxw_col_t ncol = (lxw_col_t)(1 + 3 * na + 2); /* 单位, 3 per column, 新表, 路径 */
+    lxw_col_t lastc = (lxw_col_t)(ncol - 1), linkc = (lxw_col_t)(ncol - 2);
     lxw_format *hf = xw_format(w, F_HEADER, 0, 1, 0), *tf = xw_format(w, F_LIST_TEXT, 0, 0, 0),
                *bf = xw_format(w, F_LIST_TEXT, 0, 1, 0), *nf = xw_format(w, F_LIST_NUM, 0, 0, 0),
                *pf = xw_format(w, F_LIST_PCT, 0, 0, 0), *lf = xw_format(w, F_LINK, 0, 0, 0),
                *tl = xw_format(w, F_TITLE, 0, 1, 0);
     lxw_row_t r = 0;
+    double widest_col = 0;
 
     /* what was asked */
     xw_check(w, worksheet_set_row(ws, r, 26, NULL));
@@ -117,6 +118,8 @@ static fp_error changes_sheet(writer *w, const fp_table *a, const fp_table *b,
                 break;
             }
         xw_check(w, worksheet_write_string(ws, r, 0, fp_table_column_name(a, amt[i]), tf));
+        double cw = (double)xw_text_width(fp_table_column_name(a, amt[i]));
+        widest_col = cw > widest_col ? cw : widest_col;
         if (!err)
             err = put_amount(w, ws, r, 1, o, nf, a, FP_NONE, amt[i]);
         if (!err)
@@ -139,11 +142,11 @@ static fp_error changes_sheet(writer *w, const fp_table *a, const fp_table *b,
     /* one row per unit: old, new and change of every amount column */
     lxw_row_t head = r;
     xw_check(w, worksheet_merge_range(ws, head, 0, head + 1, 0, "单位", hf));
-    xw_check(w, worksheet_merge_range(ws, head, 1, head + 1, 1, "路径", hf));
-    xw_check(w, worksheet_merge_range(ws, head, lastc, head + 1, lastc, "新表", hf));
+    xw_check(w, worksheet_merge_range(ws, head, linkc, head + 1, linkc, "新表", hf));
+    xw_check(w, worksheet_merge_range(ws, head, lastc, head + 1, lastc, "路径", hf));
     unsigned lines = 1;
     for (size_t i = 0; i < na; i++) {
-        lxw_col_t c = (lxw_col_t)(2 + 3 * i);
+        lxw_col_t c = (lxw_col_t)(1 + 3 * i);
         const char *name = fp_table_column_name(a, amt[i]);
         xw_check(w, worksheet_merge_range(ws, head, c, head, (lxw_col_t)(c + 2), name, hf));
         xw_check(w, worksheet_write_string(ws, head + 1, c, "原", hf));
@@ -172,11 +175,11 @@ static fp_error changes_sheet(writer *w, const fp_table *a, const fp_table *b,
         widest_name = nw > widest_name ? nw : widest_name;
         sb_reset(&p);
         xw_put_path(&p, a, row);
-        xw_check(w, worksheet_write_string(ws, r, 1, p.oom ? "" : p.s, tf));
+        xw_check(w, worksheet_write_string(ws, r, lastc, p.oom ? "" : p.s, tf));
         double pw = xw_path_width(a, row);
         widest = pw > widest ? pw : widest;
         for (size_t k = 0; k < na && !err; k++) {
-            lxw_col_t c = (lxw_col_t)(2 + 3 * k);
+            lxw_col_t c = (lxw_col_t)(1 + 3 * k);
             fp_amount o = fp_table_amount(a, row, amt[k]), n = fp_table_amount(b, row, amt[k]);
             err = put_amount(w, ws, r, c, o, nf, a, row, amt[k]);
             if (!err)
@@ -189,8 +192,8 @@ static fp_error changes_sheet(writer *w, const fp_table *a, const fp_table *b,
                                                                ? layout->name_col
                                                                : layout->cols[0]]);
         snprintf(url, sizeof url, "internal:'%s'!%s", new_sheet, ref);
-        xw_check(w, r - first < MAX_LINKS ? worksheet_write_url_opt(ws, r, lastc, url, lf, ref, NULL)
-                                          : worksheet_write_string(ws, r, lastc, ref, tf));
+        xw_check(w, r - first < MAX_LINKS ? worksheet_write_url_opt(ws, r, linkc, url, lf, ref, NULL)
+                                          : worksheet_write_string(ws, r, linkc, ref, tf));
         r++;
     }
     if (p.oom)
@@ -200,13 +203,14 @@ static fp_error changes_sheet(writer *w, const fp_table *a, const fp_table *b,
         free(amt);
         return err;
     }
+    double first_width = (widest_name > widest_col ? widest_name : widest_col) + 2;
     xw_check(w, worksheet_set_column(ws, 0, 0,
-                                     widest_name + 2 < 10 ? 10 : widest_name + 2 > 30 ? 30
-                                                                                  : widest_name + 2,
+                                     first_width < 10 ? 10 : first_width > 36 ? 36 : first_width,
                                      NULL));
-    lxw_row_col_options hide = {.hidden = 0, .level = 1, .collapsed = 0};
-    xw_check(w, worksheet_set_column_opt(ws, 1, 1, xw_path_column(widest), NULL, &hide));
-    xw_check(w, worksheet_set_column(ws, lastc, lastc, 9, NULL));
+    /* the paths fold away (one click shows them): on paper they would squeeze the numbers */
+    lxw_row_col_options hide = {.hidden = 1, .level = 1, .collapsed = 0};
+    xw_check(w, worksheet_set_column_opt(ws, lastc, lastc, xw_path_column(widest), NULL, &hide));
+    xw_check(w, worksheet_set_column(ws, linkc, linkc, 9, NULL));
     if (r == first) {
         xw_check(w, worksheet_merge_range(ws, r, 0, r, lastc, "没有变动。", tf));
     } else {
@@ -222,7 +226,7 @@ static fp_error changes_sheet(writer *w, const fp_table *a, const fp_table *b,
         format_set_font_color(down, RED_TEXT);
         format_set_bg_color(down, RED_FILL);
         for (size_t k = 0; k < na; k++) {
-            lxw_col_t c = (lxw_col_t)(2 + 3 * k + 2);
+            lxw_col_t c = (lxw_col_t)(1 + 3 * k + 2);
             lxw_conditional_format cu, cd;
             memset(&cu, 0, sizeof cu);
             memset(&cd, 0, sizeof cd);
@@ -235,7 +239,7 @@ static fp_error changes_sheet(writer *w, const fp_table *a, const fp_table *b,
             xw_check(w, worksheet_conditional_format_range(ws, first, c, r - 1, c, &cu));
             xw_check(w, worksheet_conditional_format_range(ws, first, c, r - 1, c, &cd));
         }
-        xw_check(w, worksheet_autofilter(ws, head + 1, 0, r - 1, lastc));
+        xw_check(w, worksheet_autofilter(ws, head + 1, 0, r - 1, linkc));
     }
     free(amt);
     worksheet_freeze_panes(ws, first, 1);
