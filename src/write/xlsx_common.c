@@ -19,6 +19,8 @@ void fp_notice_options_init(fp_notice_options *opts)
     opts->sheet = NULL;
     opts->attachment = NULL;
     opts->thousands = -1;
+    opts->label = NULL;
+    opts->doc_number = NULL;
 }
 
 /* ---- amounts to Excel numbers: the one place ---- */
