@@ -60,6 +60,11 @@ typedef struct fp_load_options {
     fp_layout layout;                  /* how the rows form a tree; FP_LAYOUT_AUTO detects */
     const char *to_unit;               /* convert amounts to this unit (元, 万元, 亿元); NULL =
                                           keep the table's */
+    int read_damaged;                  /* notice text (no 级次; not XLSX): a cell that is no
+                                          amount ("3l6") is read as blank, its text kept and its
+                                          row uncertain, rather than refused; fp_check warns of
+                                          each (FP_RULE_UNREADABLE). For checking, not for
+                                          computing with the amounts. */
 } fp_load_options;
 
 /** Fill OPTS with the defaults (detect everything). */
@@ -99,6 +104,10 @@ const char *fp_table_column_name(const fp_table *t, size_t col);
 fp_role fp_table_column_role(const fp_table *t, size_t col);
 /** 1 if COL holds amounts (category, total, advance, batch or other amount column). */
 int fp_table_column_is_amount(const fp_table *t, size_t col);
+/** Is amount column COL a quantity beside the money (村数, 户数（户）, 人数, 社区(25个))? Its
+ *  column sums are checked as quantities; it is never a category, the year total, the advance
+ *  or this batch, and unit conversion leaves it alone. */
+int fp_table_column_is_quantity(const fp_table *t, size_t col);
 /** Most decimals written in any cell of amount column COL (0 for whole units). */
 int fp_table_column_decimals(const fp_table *t, size_t col);
 /** The column whose header is exactly NAME, or FP_NONE. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/table_impl.h"
+#include "util/hanzi.h"
 
 static const char *const role_names[FP_ROLE_MAX] = {
     [FP_ROLE_TEXT] = "text",         [FP_ROLE_NAME] = "name",
@@ -150,7 +151,56 @@ fail:
 
 /* ---- finishing a loaded table ---- */
 
-static int contains(const char *s, const char *part) { return strstr(s, part) != NULL; }
+/* Does header S hold PART, read with traditional characters as simplified (合計 as 合计)? */
+static int contains(const char *s, const char *part)
+{
+    char buf[512];
+    size_t len = strlen(s);
+    if (len >= sizeof buf)
+        return strstr(s, part) != NULL;
+    hz_simplify(s, len, buf);
+    return strstr(buf, part) != NULL;
+}
+
+/* Is header S the name PART, read as simplified? */
+static int same_words(const char *s, const char *part)
+{
+    char buf[512];
+    size_t len = strlen(s);
+    if (len >= sizeof buf)
+        return 0;
+    hz_simplify(s, len, buf);
+    return strcmp(buf, part) == 0;
+}
+
+/* Does header H name a quantity beside the money (村数, 户数（户）, 人数, 社区(25个)): counted
+ * in villages, households, people, not in the table's unit of money? Such a column's own sums
+ * are still checked, but it is never a category, the year total, the advance or this batch,
+ * and a unit conversion leaves it alone. */
+static int is_quantity_header(const char *h)
+{
+    static const char *const counted[] = {"个)", "个）", "(个", "（个", "人)", "人）", "(人",
+                                          "（人", "户)", "户）", "(户", "（户", "村)", "村）",
+                                          "(村", "（村", "名)", "名）", "家)", "家）", "所)",
+                                          "所）", "张)", "张）", "床)", "床）", "人口", "人次",
+                                          NULL};
+    char buf[512];
+    size_t len = 0;
+    for (const char *p = h; *p && len < sizeof buf - 1; p++)
+        if (*p != ' ')
+            buf[len++] = *p;
+    buf[len] = '\0';
+    hz_simplify(buf, len, buf);
+    if (strstr(buf, "元") || strstr(buf, "资金") || strstr(buf, "金额") || strstr(buf, "拨款") ||
+        strstr(buf, "预算") || strstr(buf, "经费") || strstr(buf, "补助"))
+        return 0;
+    if (len >= 3 && strcmp(buf + len - 3, "数") == 0)
+        return 1; /* 村数, 户数, 人数, 床位数 */
+    for (const char *const *c = counted; *c; c++)
+        if (strstr(buf, *c))
+            return 1;
+    return 0;
+}
 
 static const char *const total_names[] = {"全年应拨付资金合计", "全年应拨付资金", "全年合计",
                                            "全年资金合计", "资金合计", "合计", "总额",
@@ -206,6 +256,27 @@ static fp_error make_text(fp_table *t, column *c)
     c->dense = 1;
     c->is_amount = 0;
     c->role = FP_ROLE_TEXT;
+    return FP_OK;
+}
+
+/* The cells of amount column C that are no amount ("1S3", "3 16": damage from copying a
+ * notice) read as blank, keeping their text, and their rows marked uncertain; check reports
+ * each (FP_RULE_UNREADABLE). */
+static fp_error blank_damaged(fp_table *t, column *c)
+{
+    for (size_t k = 0; k < c->nsparse; k++) {
+        const char *s = strpool_get(&t->pool, c->sparse[k].off);
+        fp_amount v;
+        if (fp_amount_parse(s, strlen(s), &v, NULL) == FP_OK)
+            continue;
+        size_t row = c->sparse[k].row;
+        c->values[row] = 0;
+        bit_set(c->blank, row, 1);
+        if (buf_reserve((void **)&t->suspect, &t->suspectcap, t->nsuspect + 1,
+                        sizeof *t->suspect))
+            return FP_ERR_NOMEM;
+        t->suspect[t->nsuspect++] = (uint32_t)row;
+    }
     return FP_OK;
 }
 
@@ -465,7 +536,7 @@ static fp_error convert_unit(fp_table *t, const char *to, fp_diag *diag)
         int64_t mul = ff > ft ? ff / ft : 1, div = ft > ff ? ft / ff : 1;
         for (size_t c = 0; c < t->ncols; c++) {
             column *col = &t->cols[c];
-            if (!col->is_amount)
+            if (!col->is_amount || col->quantity)
                 continue;
             int dec = 0;
             for (size_t r = 0; r < t->nrows; r++) {
@@ -501,6 +572,9 @@ fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, s
                       size_t code_col, size_t pcode_col, fp_diag *diag)
 {
     fp_error e;
+    int notice = o->layout == FP_LAYOUT_NOTICE ||
+                 (o->layout == FP_LAYOUT_AUTO && level_col == FP_NONE &&
+                  parent_col == FP_NONE && code_col == FP_NONE && pcode_col == FP_NONE);
     /* Which provisional columns hold amounts: by content, helped by the header. */
     for (size_t i = 0; i < t->ncols; i++) {
         column *c = &t->cols[i];
@@ -522,7 +596,11 @@ fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, s
             amount = 1;
         else
             amount = hinted || c->nonempty - c->failed > c->failed;
-        if (amount && c->failed) {
+        if (amount && c->failed && notice && o->read_damaged && !t->sheet) {
+            /* damaged text copied out of a notice is read, never refused */
+            if ((e = blank_damaged(t, c)) != FP_OK)
+                return diag_set(diag, e, t->source, 0, NULL, NULL, 0, "out of memory");
+        } else if (amount && c->failed) {
             const char *txt = column_sparse_text(t, c, c->first_failed);
             fp_amount v;
             fp_error pe = fp_amount_parse(txt, strlen(txt), &v, NULL);
@@ -541,6 +619,7 @@ fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, s
         if (amount) {
             c->is_amount = 1;
             c->role = FP_ROLE_AMOUNT;
+            c->quantity = !flagged && is_quantity_header(h);
         } else if ((e = make_text(t, c)) != FP_OK) {
             return diag_set(diag, e, t->source, 0, NULL, NULL, 0, "out of memory");
         }
@@ -563,7 +642,7 @@ fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, s
         return e;
     for (size_t i = 0; i < t->ncols; i++) {
         const column *c = &t->cols[i];
-        if (!c->is_amount || i == total)
+        if (!c->is_amount || c->quantity || i == total)
             continue; /* a column named by a flag is not guessed again */
         if (advance == FP_NONE && !o->advance_column && contains(c->name, "提前下达"))
             advance = i;
@@ -573,11 +652,11 @@ fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, s
     }
     for (const char *const *n = total_names; *n && total == FP_NONE && !o->total_column; n++)
         for (size_t i = 0; i < t->ncols && total == FP_NONE; i++)
-            if (t->cols[i].is_amount && i != advance && i != batch &&
-                strcmp(t->cols[i].name, *n) == 0)
+            if (t->cols[i].is_amount && !t->cols[i].quantity && i != advance && i != batch &&
+                same_words(t->cols[i].name, *n))
                 total = i;
     for (size_t i = 0; i < t->ncols && total == FP_NONE && !o->total_column; i++)
-        if (t->cols[i].is_amount && i != advance && i != batch &&
+        if (t->cols[i].is_amount && !t->cols[i].quantity && i != advance && i != batch &&
             (contains(t->cols[i].name, "合计") || contains(t->cols[i].name, "总额")))
             total = i;
     if (total != FP_NONE && (total == advance || total == batch))
@@ -614,15 +693,28 @@ fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, s
     } else if (total != FP_NONE) {
         size_t from = t->name_col == FP_NONE || t->name_col > total ? 0 : t->name_col + 1;
         for (size_t i = from; i < total; i++)
-            if (t->cols[i].role == FP_ROLE_AMOUNT) {
+            if (t->cols[i].role == FP_ROLE_AMOUNT && !t->cols[i].quantity) {
                 t->cols[i].role = FP_ROLE_CATEGORY;
                 t->cats[t->ncats++] = i;
             }
+        /* 合计 | 中央资金 | 省级资金 | 县级资金: a 合计 before its parts takes those after it
+         * (up to the advance or this batch); a 总额 does not (总额 = 财政拨款 + 其他资金 is a
+         * rule the user states) */
+        if (!t->ncats && contains(t->cols[total].name, "合计")) {
+            for (size_t i = total + 1; i < t->ncols && t->cols[i].role != FP_ROLE_ADVANCE &&
+                                       t->cols[i].role != FP_ROLE_BATCH;
+                 i++)
+                if (t->cols[i].role == FP_ROLE_AMOUNT && !t->cols[i].quantity) {
+                    t->cols[i].role = FP_ROLE_CATEGORY;
+                    t->cats[t->ncats++] = i;
+                }
+            if (t->ncats == 1) { /* one part after the total is no split */
+                t->cols[t->cats[0]].role = FP_ROLE_AMOUNT;
+                t->ncats = 0;
+            }
+        }
     }
     /* The tree. */
-    int notice = o->layout == FP_LAYOUT_NOTICE ||
-                 (o->layout == FP_LAYOUT_AUTO && level_col == FP_NONE &&
-                  parent_col == FP_NONE && code_col == FP_NONE && pcode_col == FP_NONE);
     if (notice) {
         t->level_base = 0;
         if ((e = notice_infer(t, diag)) != FP_OK || (e = table_link(t, diag)) != FP_OK)
@@ -692,6 +784,7 @@ const char *fp_table_column_name(const fp_table *t, size_t col) { return t->cols
 fp_role fp_table_column_role(const fp_table *t, size_t col) { return t->cols[col].role; }
 int fp_table_column_is_amount(const fp_table *t, size_t col) { return t->cols[col].is_amount; }
 int fp_table_column_decimals(const fp_table *t, size_t col) { return t->cols[col].decimals; }
+int fp_table_column_is_quantity(const fp_table *t, size_t col) { return t->cols[col].quantity; }
 
 size_t fp_table_find_column(const fp_table *t, const char *name)
 {
