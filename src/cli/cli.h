@@ -18,6 +18,15 @@ int cmd_notice(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_package(int argc, char **argv);
 
+/* Help in the users' language (cli/help_zh.c): 1 when ARGV asks for English (--lang en) or, without
+ * --lang, the locale variables name an English one (LC_ALL, LC_MESSAGES, LANG = en…); Chinese
+ * otherwise. */
+int cli_lang_english(int argc, char **argv);
+/* COMMAND's help text (or its one-line summary) in Chinese, or ENGLISH when EN is set or no
+ * Chinese text exists. */
+const char *cli_help_text(const char *command, const char *english, int en);
+const char *cli_help_summary(const char *command, const char *english, int en);
+
 /* "fenpei: MESSAGE" on stderr; returns EXIT_USAGE. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print a library diagnostic as "fenpei: FILE:LINE: column C: «text»: message"; EXIT_USAGE. */
