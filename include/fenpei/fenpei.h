@@ -6,6 +6,7 @@
 #include "fenpei/apportion.h"
 #include "fenpei/check.h"
 #include "fenpei/error.h"
+#include "fenpei/perf.h"
 #include "fenpei/realloc.h"
 #include "fenpei/table.h"
 #include "fenpei/xlsx.h"

@@ -16,6 +16,10 @@ int cmd_apportion(int argc, char **argv);
 int cmd_realloc(int argc, char **argv);
 int cmd_notice(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
+int cmd_targets(int argc, char **argv);
+/* check on performance tables (cli/cmd_perf.c), chosen by cli_check_is_performance. */
+int cmd_check_perf(int argc, char **argv);
+int cli_check_is_performance(int argc, char **argv);
 
 /* "fenpei: MESSAGE" on stderr; returns EXIT_USAGE. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

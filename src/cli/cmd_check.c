@@ -93,6 +93,8 @@ static void list_fixes(FILE *out, const fp_causes *c, const fp_report *after, si
 
 int cmd_check(int argc, char **argv)
 {
+    if (cli_check_is_performance(argc, argv)) /* 绩效目标表, 绩效自评表: cli/cmd_perf.c */
+        return cmd_check_perf(argc, argv);
     static const struct option longopts[] = {
         {"rule", required_argument, NULL, OPT_RULE},
         {"tolerance", required_argument, NULL, OPT_TOLERANCE},

@@ -675,6 +675,8 @@ typedef enum cell_type { T_NUMBER, T_SHARED, T_INLINE, T_STR, T_BOOL, T_ERROR, T
 typedef struct sheetx {
     xctx c;
     loader *L;         /* load into this, or NULL: only probe for a table */
+    const xlsx_cell_sink *sink; /* or hand every cell to this (L is NULL then) */
+    size_t sheet_index;
     const char *sheet; /* name, for cell references */
     int found;         /* probe: a row with two or more non-empty cells */
     int in_data, in_row, in_cell, in_is, rph, has_v, has_is;
@@ -794,6 +796,8 @@ static void sheet_start(xctx *c, const char *local, const char **attrs)
         S->row_nonempty = 0;
         if (S->L)
             loader_row_begin(S->L, n);
+        else if (S->sink && S->sink->row_begin(S->sink->ctx, S->sheet, S->sheet_index, n))
+            nomem(S->c.X), stop(&S->c);
     } else if (strcmp(local, "c") == 0) {
         if (!S->in_row) {
             S->row = S->prev_row + 1;
@@ -916,6 +920,9 @@ static void end_cell(sheetx *S)
         loader_cell(S->L, (size_t)S->col, s, len);
         if (loader_error(S->L))
             stop(&S->c);
+    } else if (S->sink && S->sink->cell(S->sink->ctx, (size_t)S->col, s, len)) {
+        nomem(X);
+        stop(&S->c);
     }
 }
 
@@ -945,6 +952,9 @@ static void sheet_end(xctx *c, const char *local)
             loader_row_end(S->L);
             if (loader_error(S->L))
                 stop(c);
+        } else if (S->sink) {
+            if (S->sink->row_end(S->sink->ctx))
+                nomem(c->X), stop(c);
         } else if (S->row_nonempty >= 2) {
             S->found = 1;
             stop(c);
@@ -955,7 +965,7 @@ static void sheet_end(xctx *c, const char *local)
 }
 
 /* Read sheet K into L, or (L NULL) tell whether it holds a row with two or more non-empty cells. */
-static int read_sheet(xlsx *X, size_t k, loader *L)
+static int read_sheet(xlsx *X, size_t k, loader *L, const xlsx_cell_sink *sink)
 {
     const sheet_info *si = &X->sheets[k];
     zip_int64_t idx = find_part(X, si->part);
@@ -970,6 +980,8 @@ static int read_sheet(xlsx *X, size_t k, loader *L)
     S.c.start = sheet_start;
     S.c.end = sheet_end;
     S.L = L;
+    S.sink = L ? NULL : sink;
+    S.sheet_index = k;
     S.sheet = si->name;
     parse_part(X, idx, &S.c);
     free(S.v.s);
@@ -1043,7 +1055,7 @@ static size_t choose_sheet(xlsx *X, const fp_load_options *opts)
         for (size_t i = 0; i < X->nsheets; i++) {
             if (X->sheets[i].hidden != hidden || !X->sheets[i].worksheet)
                 continue;
-            if (read_sheet(X, i, NULL))
+            if (read_sheet(X, i, NULL, NULL))
                 return i;
             if (X->err)
                 return X->nsheets;
@@ -1056,7 +1068,8 @@ static size_t choose_sheet(xlsx *X, const fp_load_options *opts)
     return X->nsheets;
 }
 
-static fp_error load_zip(xlsx *X, const fp_load_options *opts, fp_table **out)
+static fp_error load_zip(xlsx *X, const fp_load_options *opts, fp_table **out,
+                         const xlsx_cell_sink *sink)
 {
     fp_load_options defaults;
     if (!opts) {
@@ -1151,6 +1164,12 @@ static fp_error load_zip(xlsx *X, const fp_load_options *opts, fp_table **out)
     if (X->err)
         goto done;
 
+    if (sink) { /* every worksheet, in workbook order */
+        for (size_t k = 0; k < X->nsheets && !X->err; k++)
+            if (X->sheets[k].part && X->sheets[k].worksheet)
+                read_sheet(X, k, NULL, sink);
+        goto done;
+    }
     size_t k = choose_sheet(X, opts);
     if (X->err)
         goto done;
@@ -1170,7 +1189,7 @@ static fp_error load_zip(xlsx *X, const fp_load_options *opts, fp_table **out)
         goto done;
     }
     loader_set_sheet(L, si->name);
-    read_sheet(X, k, L);
+    read_sheet(X, k, L, NULL);
     if (!X->err)
         X->err = loader_finish(L, out); /* also reports an error the loader met */
 
@@ -1180,7 +1199,7 @@ done:
     free(book_rels);
     free(dir);
     free_xlsx(X);
-    if (X->err)
+    if (X->err && out)
         *out = NULL;
     return X->err;
 }
@@ -1240,7 +1259,7 @@ fp_error xlsx_load_file(const char *path, const fp_load_options *opts, fp_table 
     X.za = za;
     X.name = path;
     X.diag = diag;
-    fp_error e = load_zip(&X, opts, out);
+    fp_error e = load_zip(&X, opts, out, NULL);
     zip_discard(za);
     return e;
 }
@@ -1270,7 +1289,36 @@ fp_error xlsx_load_memory(const void *data, size_t len, const char *name,
     X.za = za;
     X.name = name;
     X.diag = diag;
-    fp_error e = load_zip(&X, opts, out);
+    fp_error e = load_zip(&X, opts, out, NULL);
+    zip_discard(za);
+    return e;
+}
+
+fp_error xlsx_read_cells_memory(const void *data, size_t len, const char *name,
+                                const xlsx_cell_sink *sink, fp_diag *diag)
+{
+    fp_diag_clear(diag);
+    if (!name)
+        name = "(memory)";
+    if (xlsx_sniff(data, len) && ((const unsigned char *)data)[0] == 0xD0)
+        return refuse_ole(name, diag);
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(len ? data : "", len, 0, &ze);
+    if (!src)
+        return zip_failed(name, &ze, diag);
+    zip_t *za = zip_open_from_source(src, ZIP_RDONLY, &ze);
+    if (!za) {
+        zip_source_free(src);
+        return zip_failed(name, &ze, diag);
+    }
+    zip_error_fini(&ze);
+    xlsx X;
+    memset(&X, 0, sizeof X);
+    X.za = za;
+    X.name = name;
+    X.diag = diag;
+    fp_error e = load_zip(&X, NULL, NULL, sink);
     zip_discard(za);
     return e;
 }
