@@ -452,7 +452,8 @@ static void check_rounding(fp_perf_report *R, const fp_perf_doc *doc)
         int d, mask = score_rules(t, ex, &d);
         if (mask != 1 && mask != 2)
             continue;
-        int votes[2] = {0, 0};
+        int votes[2] = {0, 0}; /* the tables of the file that only one rule explains */
+        votes[mask - 1] = 1;
         for (size_t k = 0; k < doc->n; k++) {
             const perf_table *u = &doc->tables[k];
             if (k == i || u->info.kind != FP_PERF_SELF_EVALUATION || strcmp(u->file, t->file))
@@ -466,15 +467,16 @@ static void check_rounding(fp_perf_report *R, const fp_perf_doc *doc)
         if (votes[other] <= votes[mine])
             continue;
         const perf_fund *bf = &t->funds[FUND_TOTAL];
-        static const char *const zh[2] = {"四舍五入", "截尾"}, *const en[2] = {"half up", "truncation"};
+        static const char *const zh[2] = {"四舍五入", "截尾"};
+        static const char *const en[2] = {"half up", "truncation"};
         char a[48], b[48];
         fmt_units(ex[other], d, 0, a, sizeof a);
         fmt_num(&bf->score, b, sizeof b);
         fp_perf_finding *f = add(
             R, "budget-score-rounding", FP_SEVERITY_WARNING, i, t, bf->row, bf->score.col,
-            sfmt("预算执行得分 %s 按%s取得；本文件其他 %d 张表按%s，应为 %s", b, zh[mine],
+            sfmt("预算执行得分 %s 按%s取得；本文件 %d 张表按%s，应为 %s", b, zh[mine],
                  votes[other], zh[other], a),
-            sfmt("budget score %s is rounded by %s; the other %d tables of this file use %s, "
+            sfmt("budget score %s is rounded by %s; %d tables of this file use %s, "
                  "which gives %s",
                  b, en[mine], votes[other], en[other], a));
         values(f, ex[other], units_at(bf->score.v, d), d, 0);
