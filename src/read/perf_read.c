@@ -1131,8 +1131,31 @@ fp_error fp_perf_doc_add_file(fp_perf_doc *doc, const char *path, fp_diag *diag)
     return e;
 }
 
+/* 1 when the LEN bytes at DATA contain NEEDLE. */
+static int has_bytes(const char *data, size_t len, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (size_t i = 0; i + n <= len; i++)
+        if (data[i] == needle[0] && memcmp(data + i, needle, n) == 0)
+            return 1;
+    return 0;
+}
+
 int fp_perf_file_is_performance(const char *path)
 {
+    /* a text file without the words of a title is not split into cells (a large allocation
+     * table is checked without that cost) */
+    size_t len = 0;
+    fp_error err = FP_OK;
+    fp_diag dg;
+    char *data = read_all(path, &len, &dg, &err);
+    if (!data)
+        return 0;
+    int maybe = docx_sniff_zip(data, len) || xlsx_sniff(data, len) ||
+                has_bytes(data, len, "绩效目标表") || has_bytes(data, len, "绩效自评表");
+    free(data);
+    if (!maybe)
+        return 0;
     lines L;
     memset(&L, 0, sizeof L);
     fp_diag d;
