@@ -9,6 +9,7 @@
 #include "fenpei/perf.h"
 #include "fenpei/realloc.h"
 #include "fenpei/table.h"
+#include "fenpei/version.h"
 #include "fenpei/xlsx.h"
 
 /** The library's version, "MAJOR.MINOR.PATCH". */
