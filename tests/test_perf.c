@@ -449,3 +449,74 @@ Test(perf_cli, target_skeletons_per_recipient)
     th_run_free(&r);
     free(dir);
 }
+
+/* ---- rounding at the boundaries, on a small table of our own ---- */
+
+static const char small_self[] =
+    "项目支出绩效自评表\n"
+    "(2024年度)\n"
+    "项目名称\t测试项目\n"
+    "主管部门\t某委\t实施单位\t某单位\n"
+    "项目资金（万元）\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n"
+    "年度资金总额\t100\t100\t94.5\t10\t94.5%\t9.5\n"
+    "其中：当年财政拨款\t100\t100\t94.5\t—\t94.5%\t—\n"
+    "上年结转资金\t\t\t\t—\t\t—\n"
+    "其他资金\t\t\t\t—\t\t—\n"
+    "总体目标\t预期目标\t实际完成情况\n"
+    "\t完成工作\t已完成\n"
+    "绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施\n"
+    "\t产出指标\t数量指标\t指标A\t10个\t10个\t90\t90\t\n"
+    "总计\t\t\t\t\t\t100\t99.5\n";
+
+static char *small_variant(const char *from, const char *to)
+{
+    char *text = from ? th_replace_once(small_self, from, to) : strdup(small_self);
+    char *path = th_write_tmp_text("perf-small.txt", text);
+    char *got = summary(path);
+    free(path);
+    free(text);
+    return got;
+}
+
+Test(perf_round, an_exact_half_rounds_up_and_truncation_passes)
+{
+    char *got = small_variant(NULL, NULL); /* 10 × 0.945 = 9.45 → 9.5 half up */
+    cr_assert_str_eq(got, "");
+    free(got);
+    got = small_variant("10\t94.5%\t9.5\n", "10\t94.5%\t9.4\n"); /* truncated: also a rule */
+    cr_assert_str_eq(got, "total-score E 1 99.4 99.5 0.1\n");
+    free(got);
+    got = small_variant("10\t94.5%\t9.5\n", "10\t94.5%\t9.6\n");
+    cr_assert_str_eq(got, "budget-score E 1 9.5 9.6 0.1\ntotal-score E 1 99.6 99.5 -0.1\n");
+    free(got);
+}
+
+Test(perf_round, rates_at_their_printed_precision)
+{
+    char *got = small_variant("10\t94.5%\t9.5\n", "10\t94.50%\t9.5\n");
+    cr_assert_str_eq(got, "");
+    free(got);
+    got = small_variant("10\t94.5%\t9.5\n", "10\t94.51%\t9.5\n");
+    cr_assert_str_eq(got, "execution-rate E 1 94.50% 94.51% 0.01%\n");
+    free(got);
+    got = small_variant("10\t94.5%\t9.5\n", "10\t95%\t9.5\n"); /* 94.5 → 95 half up */
+    cr_assert_str_eq(got, "");
+    free(got);
+}
+
+Test(perf_round, an_overspent_budget_scores_its_points)
+{
+    /* 执行 110 of 100: 110% (or 100%) and the score capped at 10 */
+    char *text = th_replace_once(small_self, "100\t100\t94.5\t10\t94.5%\t9.5",
+                                 "100\t100\t110\t10\t100%\t10");
+    char *t2 = th_replace_once(text, "100\t100\t94.5\t—\t94.5%", "100\t100\t110\t—\t110%");
+    char *t3 = th_replace_once(t2, "100\t99.5", "100\t100");
+    char *path = th_write_tmp_text("perf-over.txt", t3);
+    char *got = summary(path);
+    cr_assert_str_eq(got, "");
+    free(got);
+    free(path);
+    free(t3);
+    free(t2);
+    free(text);
+}
