@@ -6,7 +6,10 @@ names as arguments make only those); the outputs are committed (rerun only to ch
 import datetime
 import os
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 
 import docx
 import openpyxl
@@ -222,6 +225,20 @@ def main():
     # the 19 target tables with 塔城地区's 年度预算总额 898 → 899 (cross-check)
     write_docx(replace_in(xj, 17, "年度预算总额：898", "年度预算总额：899"),
                f"{D}/fault-cross-budget.docx")
+    # the same documents saved again by another producer (LibreOffice, not in dev.sh: run
+    # by hand when it is installed)
+    if shutil.which("soffice") and wanted(f"{D}/lo-xinjiang-targets.docx"):
+        with tempfile.TemporaryDirectory() as tmp:
+            for src, dst, fmt in (
+                    ("xinjiang-targets.docx", "lo-xinjiang-targets.docx", "docx:MS Word 2007 XML"),
+                    ("beijing-self-evaluation.docx", "lo-beijing-self-evaluation.docx",
+                     "docx:MS Word 2007 XML"),
+                    ("beijing-self-evaluation.xlsx", "lo-beijing-self-evaluation.xlsx",
+                     "xlsx:Calc MS Excel 2007 XML")):
+                subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp}/p",
+                                "--convert-to", fmt, "--outdir", tmp, f"{D}/{src}"], check=True,
+                               stdout=subprocess.DEVNULL)
+                shutil.copy(os.path.join(tmp, src), f"{D}/{dst}")
 
 
 if __name__ == "__main__":

@@ -143,6 +143,7 @@ Test(perf_real, xinjiang_targets)
                                "target-weights E 19 90.0 80.0 -10.0\n";
     expect_findings(XJ_TXT, want);
     expect_findings(PERF_DIR "xinjiang-targets.docx", want);
+    expect_findings(PERF_DIR "lo-xinjiang-targets.docx", want);
 }
 
 Test(perf_real, beijing_self_evaluations)
@@ -153,6 +154,8 @@ Test(perf_real, beijing_self_evaluations)
     expect_findings(BJ_TXT, want);
     expect_findings(PERF_DIR "beijing-self-evaluation.docx", want);
     expect_findings(PERF_DIR "beijing-self-evaluation.xlsx", want);
+    expect_findings(PERF_DIR "lo-beijing-self-evaluation.docx", want);
+    expect_findings(PERF_DIR "lo-beijing-self-evaluation.xlsx", want);
 }
 
 Test(perf_real, korla_department_is_clean)
