@@ -100,7 +100,8 @@ int cmd_check_perf(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (opt) {
         case 'h':
-            fputs(usage_text, stdout);
+            fputs(cli_help_text("check-performance", usage_text, cli_lang_english(argc, argv)),
+                  stdout);
             rc = EXIT_CLEAN;
             goto done;
         case OPT_FORMAT:
