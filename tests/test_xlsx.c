@@ -337,7 +337,8 @@ Test(cli_notice, writes_refuses_to_replace_and_replaces_with_force)
     cr_assert_str_eq(kept, "keep me");
     free(kept);
 
-    r = RUN("notice", TH_BUNDLED, "-o", out, "--force", "--title", "2024年分配表");
+    r = RUN("notice", TH_BUNDLED, "-o", out, "--force", "--title", "2024年分配表", "--unit",
+            "万元");
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
     th_run_free(&r);
     char *second = read_workbook(out, &n2);

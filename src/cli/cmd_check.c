@@ -130,6 +130,7 @@ int cmd_check(int argc, char **argv)
     };
     cli_load L = {0};
     fp_load_options_init(&L.o);
+    L.o.read_damaged = 1; /* check reports damaged cells of a notice text, never refuses them */
     fp_check_options co;
     fp_check_options_init(&co);
     const char *rules_text[64];
