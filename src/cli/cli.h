@@ -26,6 +26,10 @@ int cli_lang_english(int argc, char **argv);
  * Chinese text exists. */
 const char *cli_help_text(const char *command, const char *english, int en);
 const char *cli_help_summary(const char *command, const char *english, int en);
+int cmd_targets(int argc, char **argv);
+/* check on performance tables (cli/cmd_perf.c), chosen by cli_check_is_performance. */
+int cmd_check_perf(int argc, char **argv);
+int cli_check_is_performance(int argc, char **argv);
 
 /* "fenpei: MESSAGE" on stderr; returns EXIT_USAGE. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -15,6 +15,7 @@ static const struct command {
     {"convert", cmd_convert, "write a table (XLSX, notice text, CSV) as the canonical CSV"},
     {"notice", cmd_notice, "write the notice attachment as a print-ready XLSX workbook"},
     {"package", cmd_package, "write the whole 下达 package: letter, 附件1, 附件3, 对下分解"},
+    {"targets", cmd_targets, "write a target-table (绩效目标表) workbook per recipient"},
 };
 
 static void usage(FILE *out, int en)
