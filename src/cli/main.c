@@ -14,6 +14,7 @@ static const struct command {
     {"apportion", cmd_apportion, "split whole seats/units among weights (classical methods)"},
     {"convert", cmd_convert, "write a table (XLSX, notice text, CSV) as the canonical CSV"},
     {"notice", cmd_notice, "write the notice attachment as a print-ready XLSX workbook"},
+    {"serve", cmd_serve, "a local web page and JSON API for people who use a browser"},
 };
 
 static void usage(FILE *out)
