@@ -98,7 +98,7 @@ int cmd_serve(int argc, char **argv)
     char host[128];
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     serve_config cfg = {"127.0.0.1", 8080, 20 * 1024 * 1024,
-                        cpus > 0 && cpus < 64 ? (unsigned)cpus : 4, 30};
+                        cpus > 0 && cpus < 64 ? (unsigned)cpus : 4, 30, 120};
     optind = 0;
     opterr = 0;
     int opt;

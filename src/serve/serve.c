@@ -35,7 +35,8 @@ typedef struct request {
     serve_form form;
     size_t received;
     int form_bad; /* the body could not be parsed as a form */
-    int answered; /* a response was queued (e.g. 413 during the upload) */
+    int answered; /* a response was queued */
+    int too_large; /* the body went over the limit: the rest is dropped, the answer is 413 */
 } request;
 
 const serve_field *serve_form_get(const serve_form *form, const char *name)
@@ -219,6 +220,14 @@ static enum MHD_Result too_large(struct MHD_Connection *con, request *rq)
     return send_error(con, rq, MHD_HTTP_CONTENT_TOO_LARGE, zh, en, wants_english(con, rq), NULL);
 }
 
+static double elapsed_ms(const request *rq)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - rq->start.tv_sec) * 1e3 +
+           (double)(now.tv_nsec - rq->start.tv_nsec) / 1e6;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -271,20 +280,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
                               lang_en, NULL);
         return MHD_YES;
     }
-    if (rq->answered) { /* a response is queued: drop the rest of the upload */
-        *upload_data_size = 0;
-        return MHD_YES;
-    }
     if (*upload_data_size) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
         rq->received += n;
-        if (rq->received > cfg->max_upload)
-            return too_large(con, rq);
-        if (!rq->form_bad && MHD_post_process(rq->pp, upload_data, n) != MHD_YES)
+        /* An upload of unannounced length (chunked) over the limit is read and dropped, and
+         * answered 413 at its end (this libmicrohttpd cannot answer before the body is in);
+         * one that goes on far past the limit, or for longer than the request time limit,
+         * is cut off. */
+        if (rq->received > cfg->max_upload + cfg->max_upload / 2 + 1024 * 1024 ||
+            elapsed_ms(rq) > 1000.0 * cfg->request_limit)
+            return MHD_NO;
+        if (rq->received > cfg->max_upload) {
+            form_free(&rq->form);
+            rq->too_large = 1;
+        }
+        if (!rq->too_large && !rq->form_bad && MHD_post_process(rq->pp, upload_data, n) != MHD_YES)
             rq->form_bad = 1;
         return MHD_YES;
     }
+    if (rq->too_large)
+        return too_large(con, rq);
     /* the whole body is in */
     if (MHD_destroy_post_processor(rq->pp) != MHD_YES)
         rq->form_bad = 1;
@@ -338,10 +354,7 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
     request *rq = *con_cls;
     if (!rq)
         return;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    double ms = (double)(now.tv_sec - rq->start.tv_sec) * 1e3 +
-                (double)(now.tv_nsec - rq->start.tv_nsec) / 1e6;
+    double ms = elapsed_ms(rq);
     time_t wall = time(NULL);
     struct tm tm;
     gmtime_r(&wall, &tm);

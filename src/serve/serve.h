@@ -13,6 +13,7 @@ typedef struct serve_config {
     size_t max_upload;    /* bytes of request body accepted; more is 413 */
     unsigned threads;     /* MHD thread pool size (1: one thread) */
     unsigned timeout;     /* seconds a connection may stay idle */
+    unsigned request_limit; /* seconds an upload may take before the connection is cut */
 } serve_config;
 
 /* Listen, print "fenpei serve: http://HOST:PORT/" on stdout, serve until SIGTERM or SIGINT.
