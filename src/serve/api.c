@@ -477,6 +477,37 @@ static void write_realloc_json(FILE *out, const fp_table *a, const fp_table *b,
     fputs("]}\n", out);
 }
 
+/* The usual reason a what-if cannot be met, said plainly: a new year total below what was
+ * already sent (已提前下达) while nothing may be clawed back. 1 when REPLY was set. */
+static int infeasible_hint(const fp_table *t, const fp_realloc_options *ro, const fp_diag *d,
+                           int lang_en, serve_reply *reply)
+{
+    size_t total = fp_table_role_column(t, FP_ROLE_TOTAL);
+    size_t advance = fp_table_role_column(t, FP_ROLE_ADVANCE);
+    if (!ro->no_clawback)
+        return 0;
+    for (size_t i = 0; i < ro->target_count && total != FP_NONE && advance != FP_NONE; i++) {
+        size_t row;
+        if (fp_table_find_row(t, ro->targets[i].unit, &row) != 1 ||
+            fp_table_find_column(t, ro->targets[i].column) != total)
+            continue;
+        fp_amount sent = fp_table_amount(t, row, advance);
+        if (ro->targets[i].amount >= sent)
+            continue;
+        char a[FP_AMOUNT_BUFSIZE], b[FP_AMOUNT_BUFSIZE], zh[768], en[768];
+        fp_amount_format(ro->targets[i].amount, 0, a);
+        fp_amount_format(sent, 0, b);
+        snprintf(zh, sizeof zh,
+                 "无法重新分配：「%s」的新全年合计 %s 低于已提前下达的 %s，而“不收回已下达资金”"
+                 "已勾选。请把金额设为不低于 %s，或取消勾选“不收回已下达资金”。",
+                 fp_table_row_name(t, row), a, b, b);
+        snprintf(en, sizeof en, "%s", d->message);
+        api_error(reply, 422, zh, en, lang_en);
+        return 1;
+    }
+    return 0;
+}
+
 static int truthy(const serve_field *f)
 {
     return f && (strcmp(f->data, "1") == 0 || strcmp(f->data, "on") == 0 ||
@@ -512,7 +543,7 @@ void api_realloc(const serve_form *form, serve_format format, int lang_en, serve
         if (parse_set(sets[nsets - 1], &targets[nsets - 1])) {
             char zh[512], en[512];
             snprintf(zh, sizeof zh, "设定“%.300s”的写法不对：应为 单位:列=金额，如 巴州:全年应拨付资金合计=3000。", x->data);
-            snprintf(en, sizeof en, "set \"%.300s\": expected UNIT:COLUMN=AMOUNT.", x->data);
+            snprintf(en, sizeof en, "set \"%.300s\": expected UNIT:COLUMN=AMOUNT, such as 巴州:全年应拨付资金合计=3000.", x->data);
             api_error(reply, 400, zh, en, lang_en);
             goto done;
         }
@@ -550,6 +581,8 @@ void api_realloc(const serve_form *form, serve_format format, int lang_en, serve
     fp_diag d;
     fp_diag_clear(&d);
     if (fp_realloc(t, &ro, &result, &d) != FP_OK) {
+        if (d.code == FP_ERR_INFEASIBLE && infeasible_hint(t, &ro, &d, lang_en, reply))
+            goto done;
         diag_error(reply, d.code == FP_ERR_NOMEM ? 500 : 422, "无法重新分配", &d, lang_en);
         goto done;
     }

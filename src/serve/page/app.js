@@ -208,12 +208,17 @@ function showCheck(j) {
   ol.textContent = '';
   const marks = new Map();
   const table = j.table;
-  const seen = new Set();
+  // one item per likely cause, with the findings it explains; findings without a cause alone
+  const items = new Map();
   for (const f of j.findings) {
-    const li = el('li', f.severity === 'error' ? 'error-item' : 'warn-item');
-    li.appendChild(el('div', 'what', describeFinding(f)));
-    if (f.cause) {
-      const c = f.cause;
+    const key = f.cause ? 'c' + f.cause.id : 'f' + items.size;
+    if (!items.has(key)) items.set(key, { cause: f.cause, findings: [] });
+    items.get(key).findings.push(f);
+  }
+  for (const { cause: c, findings } of items.values()) {
+    const error = findings.some(f => f.severity === 'error');
+    const li = el('li', error ? 'error-item' : 'warn-item');
+    if (c) {
       const cause = el('div', 'cause');
       cause.appendChild(el('strong', null, '可能原因：'));
       cause.appendChild(document.createTextNode(c.suggestion.zh));
@@ -232,16 +237,20 @@ function showCheck(j) {
         else if (k && !marks.has(k))
           marks.set(k, { cls: 'bad', title: c.suggestion.zh });
       }
-      if (seen.has(c.id)) li.classList.add('same-cause');
-      seen.add(c.id);
-    } else if (f.severity === 'error') {
+    } else if (error) {
       li.appendChild(el('div', 'cause', '可能原因：未能判断，请人工核对这一处。'));
     }
+    const ul = el('ul', 'what-list');
+    if (c) li.appendChild(el('div', 'note', '因此不平衡的地方（' + findings.length + ' 处）：'));
+    for (const f of findings) {
+      ul.appendChild(el('li', 'what', describeFinding(f)));
+      const k = cellKey(table, f.line, f.column);
+      if (k && !marks.has(k))
+        marks.set(k, { cls: f.severity === 'error' ? 'sum-bad' : 'warn',
+                       title: describeFinding(f) });
+    }
+    li.appendChild(ul);
     ol.appendChild(li);
-    const k = cellKey(table, f.line, f.column);
-    if (k && !marks.has(k))
-      marks.set(k, { cls: f.severity === 'error' ? 'sum-bad' : 'warn',
-                     title: describeFinding(f) });
   }
   for (const n of j.notes || []) {
     const li = el('li', 'warn-item');
