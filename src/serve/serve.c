@@ -36,6 +36,7 @@ typedef struct request {
     size_t received;
     int form_bad; /* the body could not be parsed as a form */
     int answered; /* a response was queued */
+    const serve_asset *asset; /* a GET of one of the page's files */
     int too_large; /* the body went over the limit: the rest is dropped, the answer is 413 */
 } request;
 
@@ -254,11 +255,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
         if (rt == ROUTE_NONE)
             return send_error(con, rq, MHD_HTTP_NOT_FOUND, "没有这个页面。", "no such page.",
                               lang_en, NULL);
+        if (rt == ROUTE_ASSET && get) { /* answered on the next call, so the connection stays
+                                            open for the page's next file */
+            rq->asset = asset;
+            return MHD_YES;
+        }
         if (rt == ROUTE_ASSET)
-            return get ? send_asset(con, rq, asset)
-                       : send_error(con, rq, MHD_HTTP_METHOD_NOT_ALLOWED,
-                                    "这个地址只能用 GET 打开。", "only GET is allowed here.",
-                                    lang_en, "GET, HEAD");
+            return send_error(con, rq, MHD_HTTP_METHOD_NOT_ALLOWED,
+                              "这个地址只能用 GET 打开。", "only GET is allowed here.", lang_en,
+                              "GET, HEAD");
         if (!post)
             return send_error(con, rq, MHD_HTTP_METHOD_NOT_ALLOWED,
                               "这个接口只接受 POST 上传的表格。",
@@ -279,6 +284,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
                               "send a multipart/form-data form (the table in field file).",
                               lang_en, NULL);
         return MHD_YES;
+    }
+    if (rq->asset) {
+        *upload_data_size = 0; /* a body sent with a GET is ignored */
+        return send_asset(con, rq, rq->asset);
     }
     if (*upload_data_size) {
         size_t n = *upload_data_size;

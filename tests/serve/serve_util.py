@@ -3,6 +3,7 @@ import http.client
 import os
 import re
 import subprocess
+import tempfile
 import uuid
 
 
@@ -10,21 +11,25 @@ class Server:
     """fenpei serve on 127.0.0.1:<free port>, stopped with SIGTERM by stop()."""
 
     def __init__(self, fenpei, *args):
+        # the log goes to a file: a pipe nobody reads would fill and stall the server
+        self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen([fenpei, 'serve', '--listen', '127.0.0.1:0', *args],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                     stdout=subprocess.PIPE, stderr=self.log)
         line = self.proc.stdout.readline().decode()
         m = re.match(r'fenpei serve: http://127\.0\.0\.1:(\d+)/', line)
         if not m:
             self.proc.kill()
-            raise RuntimeError('server did not start: %r %r' % (line, self.proc.stderr.read()))
+            self.log.seek(0)
+            raise RuntimeError('server did not start: %r %r' % (line, self.log.read()))
         self.port = int(m.group(1))
         self.url = 'http://127.0.0.1:%d/' % self.port
 
     def stop(self):
         """SIGTERM; returns (exit status, stderr text)."""
         self.proc.terminate()
-        _, err = self.proc.communicate(timeout=30)
-        return self.proc.returncode, err.decode()
+        self.proc.communicate(timeout=30)
+        self.log.seek(0)
+        return self.proc.returncode, self.log.read().decode()
 
 
 def multipart(fields):
