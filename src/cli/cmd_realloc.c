@@ -470,7 +470,7 @@ int cmd_realloc(int argc, char **argv)
                 params[np++] = (fp_xlsx_param){"下限", min_text[i]};
             for (size_t i = 0; i < nfixed; i++)
                 params[np++] = (fp_xlsx_param){"固定", fixed[i]};
-            params[np++] = (fp_xlsx_param){"程序", "fenpei " FENPEI_VERSION};
+            params[np++] = (fp_xlsx_param){"程序", "fenpei " FP_VERSION_STRING};
             whatif_job job = {t, result, params, np};
             bad = cli_stage(&st[nst++], xlsx, force, write_whatif, &job);
         }

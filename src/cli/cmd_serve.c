@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "serve/serve.h"
 
 static const char usage_text[] =
     "usage: fenpei serve [--listen [ADDR:]PORT] [--max-upload SIZE] [--threads N]\n"
@@ -97,8 +96,13 @@ int cmd_serve(int argc, char **argv)
     };
     char host[128];
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    serve_config cfg = {"127.0.0.1", 8080, 20 * 1024 * 1024,
-                        cpus > 0 && cpus < 64 ? (unsigned)cpus : 4, 30, 120};
+    struct {
+        const char *host;
+        unsigned port;
+        size_t max_upload;
+        unsigned threads, timeout, request_limit;
+    } cfg = {"127.0.0.1", 8080, 20 * 1024 * 1024, cpus > 0 && cpus < 64 ? (unsigned)cpus : 4, 30,
+             120};
     optind = 0;
     opterr = 0;
     int opt;
@@ -142,5 +146,6 @@ int cmd_serve(int argc, char **argv)
     if (optind < argc)
         return cli_fail("serve: unexpected argument \"%s\"; try 'fenpei serve --help'",
                         argv[optind]);
-    return serve_run(&cfg);
+    return serve_main(cfg.host, cfg.port, cfg.max_upload, cfg.threads, cfg.timeout,
+                      cfg.request_limit);
 }

@@ -608,7 +608,7 @@ void api_realloc(const serve_form *form, serve_format format, int lang_en, serve
         params[np++] = (fp_xlsx_param){"不收回已下达资金", ro.no_clawback ? "是" : "否"};
         for (size_t i = 0; i < nsets; i++)
             params[np++] = (fp_xlsx_param){"设定", set_text[i]};
-        params[np++] = (fp_xlsx_param){"程序", "fenpei serve " FENPEI_VERSION};
+        params[np++] = (fp_xlsx_param){"程序", "fenpei serve " FP_VERSION_STRING};
         char *data;
         size_t len;
         if (fp_xlsx_whatif_buffer(t, result, NULL, params, np, &data, &len, &d) != FP_OK) {

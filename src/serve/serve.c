@@ -445,3 +445,10 @@ int serve_run(const serve_config *cfg)
     MHD_stop_daemon(d);
     return 0;
 }
+
+int serve_main(const char *host, unsigned port, size_t max_upload, unsigned threads,
+               unsigned timeout, unsigned request_limit)
+{
+    serve_config cfg = {host, port, max_upload, threads, timeout, request_limit};
+    return serve_run(&cfg);
+}

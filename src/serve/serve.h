@@ -16,6 +16,11 @@ typedef struct serve_config {
     unsigned request_limit; /* seconds an upload may take before the connection is cut */
 } serve_config;
 
+/* The program's entry (declared for the command line in src/cli/cli.h): serve_run with these
+ * settings. */
+int serve_main(const char *host, unsigned port, size_t max_upload, unsigned threads,
+               unsigned timeout, unsigned request_limit);
+
 /* Listen, print "fenpei serve: http://HOST:PORT/" on stdout, serve until SIGTERM or SIGINT.
  * Returns the exit status (0 after a clean stop, 2 when it could not listen). */
 int serve_run(const serve_config *cfg);
