@@ -155,10 +155,15 @@ static void upload_name(const serve_field *f, char *buf, size_t cap)
     size_t n = 0;
     for (; *s && n + 1 < cap && n < 100; s++)
         buf[n++] = (unsigned char)*s < 0x20 ? '_' : *s;
-    while (n && ((unsigned char)buf[n - 1] & 0xC0) == 0x80) /* no cut UTF-8 sequence */
-        n--;
-    if (n && (unsigned char)buf[n - 1] >= 0xC0)
-        n--;
+    if (*s) { /* cut short: drop a UTF-8 sequence the cut went through */
+        size_t lead = n;
+        while (lead && ((unsigned char)buf[lead - 1] & 0xC0) == 0x80)
+            lead--;
+        unsigned char c = lead ? (unsigned char)buf[lead - 1] : 0;
+        size_t want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        if (lead && n - (lead - 1) < want)
+            n = lead - 1;
+    }
     buf[n] = '\0';
 }
 

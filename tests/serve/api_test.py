@@ -107,6 +107,22 @@ try:
     # a user rule, and the pasted-text field
     st, h, body = post_form(port, '/api/check', [('text', TEXT), ('rule', TOTAL + ' = 已提前下达 + 此次下达')])
     expect('rule', (st, json.loads(body)['rules'][-1]), (200, TOTAL + ' = 已提前下达 + 此次下达'))
+    expect('pasted text named', json.loads(body)['file'], '粘贴的表格')
+    # a notice's text pasted into the page (urlencoded form): the notice layout is detected
+    notice = open(os.path.join(SRC, 'tests/data/notice/fault-lost-row.txt'), 'rb').read()
+    from urllib.parse import quote_from_bytes
+    st, h, body = request(port, 'POST', '/api/check', b'text=' + quote_from_bytes(notice).encode(),
+                          {'Content-Type': 'application/x-www-form-urlencoded'})
+    j = json.loads(body)
+    expect('pasted notice', (st, j['unit'], j['findings'][0]['cause']['kind']),
+           (200, '万元', 'missing-row'))
+    # an upload's name is only a label: its path is dropped, a long one cut on a character
+    st, h, body = post_form(port, '/api/check', [('file', ('../../etc/' + '表' * 60 + '.csv', TABLE))])
+    expect('upload name', json.loads(body)['file'], '表' * 33)
+    # an XLSX upload (LibreOffice's)
+    xlsx = open(os.path.join(SRC, 'tests/data/xlsx/lo-from-csv.xlsx'), 'rb').read()
+    st, h, body = post_form(port, '/api/check', [('file', ('lo.xlsx', xlsx))])
+    expect('xlsx upload', (st, json.loads(body)['rows'], json.loads(body)['errors']), (200, 119, 0))
     # the audit workbook
     st, h, body = post_form(port, '/api/check?format=xlsx', [('file', ('t1.csv', typo))])
     expect('audit status', st, 200)
@@ -243,6 +259,30 @@ finally:
     rc, log = srv.stop()
 
 expect('SIGTERM exit status', rc, 0)
+
+# the command line of serve
+for args, status, text in [
+        (['--listen', 'here:80'], 2, 'is not an IP address'),
+        (['--listen', '127.0.0.1:99999'], 2, '--listen: expected PORT or ADDRESS:PORT'),
+        (['--max-upload', '0'], 2, '--max-upload: expected a size such as 20M'),
+        (['--max-upload', '5X'], 2, '--max-upload: expected a size such as 20M'),
+        (['--threads', '0'], 2, '--threads: expected a number from 1 to 256'),
+        (['--bogus'], 2, 'unknown option --bogus'),
+        (['extra'], 2, 'unexpected argument "extra"'),
+        (['--help'], 0, 'usage: fenpei serve')]:
+    r = subprocess.run([FENPEI, 'serve', *args], capture_output=True, timeout=30)
+    out = (r.stdout + r.stderr).decode()
+    expect('serve %s' % args, (r.returncode, text in out), (status, True))
+# a port in use: exit 2 with a message
+other = Server(FENPEI)
+r = subprocess.run([FENPEI, 'serve', '--listen', '127.0.0.1:%d' % other.port], capture_output=True,
+                   timeout=30)
+expect('port in use', (r.returncode, 'cannot listen on 127.0.0.1:%d' % other.port in r.stderr.decode()),
+       (2, True))
+# SIGINT stops it too
+other.proc.send_signal(2)
+other.proc.wait(timeout=30)
+expect('SIGINT exit status', other.proc.returncode, 0)
 log_lines = [l for l in log.splitlines() if ' /' in l]
 expect('a log line per request', len(log_lines), serve_util.sent[0] + 1)  # + the chunked one
 expect('log line form', all(len(l.split()) >= 6 and l.split()[5].endswith('ms')
