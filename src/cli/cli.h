@@ -22,8 +22,8 @@ int cmd_serve(int argc, char **argv);
  * links; declared here so that cli/ includes no header of another front end): listen on
  * HOST:PORT (PORT 0: any free port) and serve until SIGTERM or SIGINT. Returns the exit
  * status: 0 after a clean stop, 2 when it could not listen. */
-int serve_main(const char *host, unsigned port, size_t max_upload, unsigned threads,
-               unsigned timeout, unsigned request_limit);
+int serve_main(const char *host, unsigned port, size_t max_upload, size_t max_rows,
+               unsigned threads, unsigned timeout, unsigned request_limit);
 
 /* "fenpei: MESSAGE" on stderr; returns EXIT_USAGE. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

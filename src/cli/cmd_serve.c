@@ -7,7 +7,7 @@
 #include "cli/cli.h"
 
 static const char usage_text[] =
-    "usage: fenpei serve [--listen [ADDR:]PORT] [--max-upload SIZE] [--threads N]\n"
+    "usage: fenpei serve [--listen [ADDR:]PORT] [--max-upload SIZE] [--max-rows N] [--threads N]\n"
     "\n"
     "Serve a web page (Chinese, works offline) and a JSON API for checking tables,\n"
     "what-if reallocations and notice workbooks, for people who do not use a terminal.\n"
@@ -18,6 +18,7 @@ static const char usage_text[] =
     "                        127.0.0.1:PORT; 0.0.0.0:PORT for the whole network; [::1]:PORT;\n"
     "                        port 0 takes any free port)\n"
     "  --max-upload SIZE     largest request accepted, e.g. 20M (default), 512K; more is 413\n"
+    "  --max-rows N          largest table worked on, in rows (default 100000); more is 413\n"
     "  --threads N           worker threads (default: the number of processors)\n"
     "  --timeout SECONDS     close a connection idle this long (default 30)\n"
     "  -h, --help            show this help\n"
@@ -26,7 +27,7 @@ static const char usage_text[] =
     "request on stderr (time, method, path, status, bytes, milliseconds). SIGTERM or SIGINT\n"
     "stops it. API: POST /api/check, /api/realloc, /api/notice (docs/web.md).\n";
 
-enum { OPT_LISTEN = 0x100, OPT_MAX_UPLOAD, OPT_THREADS, OPT_TIMEOUT };
+enum { OPT_LISTEN = 0x100, OPT_MAX_UPLOAD, OPT_MAX_ROWS, OPT_THREADS, OPT_TIMEOUT };
 
 /* "8080", "127.0.0.1:8080", "[::1]:8080" → HOST (into BUF) and PORT. 0 or -1. */
 static int parse_listen(const char *arg, char *buf, size_t cap, const char **host,
@@ -89,6 +90,7 @@ int cmd_serve(int argc, char **argv)
     static const struct option longopts[] = {
         {"listen", required_argument, NULL, OPT_LISTEN},
         {"max-upload", required_argument, NULL, OPT_MAX_UPLOAD},
+        {"max-rows", required_argument, NULL, OPT_MAX_ROWS},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"help", no_argument, NULL, 'h'},
@@ -99,10 +101,10 @@ int cmd_serve(int argc, char **argv)
     struct {
         const char *host;
         unsigned port;
-        size_t max_upload;
+        size_t max_upload, max_rows;
         unsigned threads, timeout, request_limit;
-    } cfg = {"127.0.0.1", 8080, 20 * 1024 * 1024, cpus > 0 && cpus < 64 ? (unsigned)cpus : 4, 30,
-             120};
+    } cfg = {"127.0.0.1", 8080, 20 * 1024 * 1024, 100000,
+             cpus > 0 && cpus < 64 ? (unsigned)cpus : 4, 30, 120};
     optind = 0;
     opterr = 0;
     int opt;
@@ -123,6 +125,14 @@ int cmd_serve(int argc, char **argv)
             if (parse_size(optarg, &cfg.max_upload))
                 return cli_fail("--max-upload: expected a size such as 20M or 512K, not \"%s\"",
                                 optarg);
+            break;
+        case OPT_MAX_ROWS:
+            errno = 0;
+            n = strtoul(optarg, &end, 10);
+            if (!*optarg || *end || errno || n == 0 || n > 100000000 || *optarg == '-')
+                return cli_fail("--max-rows: expected a number from 1 to 100000000, not \"%s\"",
+                                optarg);
+            cfg.max_rows = n;
             break;
         case OPT_THREADS:
         case OPT_TIMEOUT:
@@ -146,6 +156,6 @@ int cmd_serve(int argc, char **argv)
     if (optind < argc)
         return cli_fail("serve: unexpected argument \"%s\"; try 'fenpei serve --help'",
                         argv[optind]);
-    return serve_main(cfg.host, cfg.port, cfg.max_upload, cfg.threads, cfg.timeout,
-                      cfg.request_limit);
+    return serve_main(cfg.host, cfg.port, cfg.max_upload, cfg.max_rows, cfg.threads,
+                      cfg.timeout, cfg.request_limit);
 }

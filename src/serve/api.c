@@ -193,6 +193,17 @@ static int load_upload(const serve_form *form, fp_table **out, const serve_field
         diag_error(reply, 400, "无法读取表格", &d, lang_en);
         return -1;
     }
+    if (fp_table_row_count(*out) > form->max_rows) { /* bounds the work of one request */
+        char zh[256], en[256];
+        snprintf(zh, sizeof zh, "表格太大：共 %zu 行，本服务最多处理 %zu 行。",
+                 fp_table_row_count(*out), form->max_rows);
+        snprintf(en, sizeof en, "the table is too large: %zu rows; this server works on at most "
+                                "%zu.", fp_table_row_count(*out), form->max_rows);
+        api_error(reply, 413, zh, en, lang_en);
+        fp_table_free(*out);
+        *out = NULL;
+        return -1;
+    }
     *src = f;
     return 0;
 }

@@ -243,6 +243,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
             return MHD_NO;
         *con_cls = rq;
         rq->cfg = cfg;
+        rq->form.max_rows = cfg->max_rows;
         clock_gettime(CLOCK_MONOTONIC, &rq->start);
         snprintf(rq->method, sizeof rq->method, "%s", method);
         snprintf(rq->path, sizeof rq->path, "%s", url);
@@ -446,9 +447,9 @@ int serve_run(const serve_config *cfg)
     return 0;
 }
 
-int serve_main(const char *host, unsigned port, size_t max_upload, unsigned threads,
-               unsigned timeout, unsigned request_limit)
+int serve_main(const char *host, unsigned port, size_t max_upload, size_t max_rows,
+               unsigned threads, unsigned timeout, unsigned request_limit)
 {
-    serve_config cfg = {host, port, max_upload, threads, timeout, request_limit};
+    serve_config cfg = {host, port, max_upload, max_rows, threads, timeout, request_limit};
     return serve_run(&cfg);
 }

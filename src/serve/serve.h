@@ -11,6 +11,7 @@ typedef struct serve_config {
     const char *host;     /* numeric address to listen on ("127.0.0.1", "::1", "0.0.0.0") */
     unsigned port;        /* 0: any free port (printed on stdout) */
     size_t max_upload;    /* bytes of request body accepted; more is 413 */
+    size_t max_rows;      /* rows of a table worked on; more is 413 (bounds each request's work) */
     unsigned threads;     /* MHD thread pool size (1: one thread) */
     unsigned timeout;     /* seconds a connection may stay idle */
     unsigned request_limit; /* seconds an upload may take before the connection is cut */
@@ -18,8 +19,8 @@ typedef struct serve_config {
 
 /* The program's entry (declared for the command line in src/cli/cli.h): serve_run with these
  * settings. */
-int serve_main(const char *host, unsigned port, size_t max_upload, unsigned threads,
-               unsigned timeout, unsigned request_limit);
+int serve_main(const char *host, unsigned port, size_t max_upload, size_t max_rows,
+               unsigned threads, unsigned timeout, unsigned request_limit);
 
 /* Listen, print "fenpei serve: http://HOST:PORT/" on stdout, serve until SIGTERM or SIGINT.
  * Returns the exit status (0 after a clean stop, 2 when it could not listen). */
@@ -38,6 +39,7 @@ typedef struct serve_field {
 typedef struct serve_form {
     serve_field *fields;
     size_t count, cap;
+    size_t max_rows; /* the server's --max-rows, for the handlers */
 } serve_form;
 
 /* The first field NAME of FORM, or NULL. */

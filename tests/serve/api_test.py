@@ -257,6 +257,7 @@ try:
                (200, 'c%d.csv' % k, {(unit, wrong, right)}))
 finally:
     rc, log = srv.stop()
+    requests_sent = serve_util.sent[0]
 
 expect('SIGTERM exit status', rc, 0)
 
@@ -267,6 +268,7 @@ for args, status, text in [
         (['--max-upload', '0'], 2, '--max-upload: expected a size such as 20M'),
         (['--max-upload', '5X'], 2, '--max-upload: expected a size such as 20M'),
         (['--threads', '0'], 2, '--threads: expected a number from 1 to 256'),
+        (['--max-rows', 'x'], 2, '--max-rows: expected a number'),
         (['--bogus'], 2, 'unknown option --bogus'),
         (['extra'], 2, 'unexpected argument "extra"'),
         (['--help'], 0, 'usage: fenpei serve')]:
@@ -274,7 +276,9 @@ for args, status, text in [
     out = (r.stdout + r.stderr).decode()
     expect('serve %s' % args, (r.returncode, text in out), (status, True))
 # a port in use: exit 2 with a message
-other = Server(FENPEI)
+other = Server(FENPEI, '--max-rows', '100')
+st, h, body = post_form(other.port, '/api/check', [('file', (NAME, TABLE))])
+expect('--max-rows', (st, error_of(body)), (413, '表格太大：共 119 行，本服务最多处理 100 行。'))
 r = subprocess.run([FENPEI, 'serve', '--listen', '127.0.0.1:%d' % other.port], capture_output=True,
                    timeout=30)
 expect('port in use', (r.returncode, 'cannot listen on 127.0.0.1:%d' % other.port in r.stderr.decode()),
@@ -284,7 +288,7 @@ other.proc.send_signal(2)
 other.proc.wait(timeout=30)
 expect('SIGINT exit status', other.proc.returncode, 0)
 log_lines = [l for l in log.splitlines() if ' /' in l]
-expect('a log line per request', len(log_lines), serve_util.sent[0] + 1)  # + the chunked one
+expect('a log line per request', len(log_lines), requests_sent + 1)  # + the chunked one
 expect('log line form', all(len(l.split()) >= 6 and l.split()[5].endswith('ms')
                             for l in log_lines), True)
 expect('log has 413', any(' 413 ' in l for l in log_lines), True)
