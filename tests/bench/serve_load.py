@@ -29,6 +29,12 @@ def rss_kb(pid):
     return -1
 
 
+def cpu_s(pid):
+    """User + system CPU seconds of process PID (all its threads)."""
+    f = open('/proc/%d/stat' % pid).read().rsplit(')', 1)[1].split()
+    return (int(f[11]) + int(f[12])) / os.sysconf('SC_CLK_TCK')
+
+
 srv = Server(fenpei, '--threads', threads)
 pid = srv.proc.pid
 lock = threading.Lock()
@@ -79,9 +85,11 @@ run(500)  # warm up: allocator arenas, page cache
 latencies.clear()
 rss.clear()
 before = rss_kb(pid)
+cpu_before = cpu_s(pid)
 checkpoints = {total // 10, total // 2, total}
 elapsed = run(total)
 after = rss_kb(pid)
+cpu = cpu_s(pid) - cpu_before
 rc, log = srv.stop()
 latencies.sort()
 
@@ -96,6 +104,7 @@ print('errors        %d (status not 200, or an answer differing from the first)'
 print('throughput    %.0f requests/s (%.2f s)' % (total / elapsed, elapsed))
 print('latency ms    p50 %.2f  p90 %.2f  p99 %.2f  max %.2f' % (pct(50), pct(90), pct(99),
                                                                 latencies[-1] * 1000))
+print('server CPU    %.2f s user+system, %.3f ms per request' % (cpu, cpu / total * 1000))
 print('server VmRSS  %d kB after warm-up; %s; %d kB at the end' % (
     before, ', '.join('%d kB after %d' % (kb, n) for n, kb in sorted(rss)), after))
 print('log lines     %d' % sum(1 for l in log.splitlines() if '/api/check' in l))
