@@ -42,6 +42,14 @@ static void json_str(FILE *out, const char *s)
 {
     fputc('"', out);
     for (; *s; s++) {
+        size_t plain = strcspn(s, "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f"
+                                  "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f");
+        if (plain) { /* a run that needs no escape, written at once */
+            fwrite(s, 1, plain, out);
+            s += plain;
+            if (!*s)
+                break;
+        }
         unsigned char c = (unsigned char)*s;
         if (c == '"' || c == '\\')
             fprintf(out, "\\%c", c);
