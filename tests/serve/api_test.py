@@ -255,6 +255,29 @@ try:
                        if 'cause' in f for c in f['cause']['cells']}
         expect('concurrent %d' % k, (st, j['file'], cause_cells),
                (200, 'c%d.csv' % k, {(unit, wrong, right)}))
+
+    # ---- 8 concurrent audit workbooks (written through memory files): each its own county ----
+    books = {}
+
+    def book(k, line):
+        cells = lines[line - 1].split(',')
+        body = change_cell(TEXT, line, 2, str(int(cells[2]) + 500 + k)).encode()
+        st, h, b = post_form(port, '/api/check?format=xlsx', [('file', ('w%d.csv' % k, body))])
+        wb = openpyxl.load_workbook(io.BytesIO(b))
+        text = {str(v) for row in wb['问题清单'].iter_rows(values_only=True) for v in row if v}
+        books[k] = (st, cells[1], text)
+
+    picked = counties[::4]
+    threads = [threading.Thread(target=book, args=(k, line)) for k, line in enumerate(picked)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    names = [lines[line - 1].split(',')[1] for line in picked]
+    for k in range(len(picked)):
+        st, unit, text = books[k]
+        mentioned = [n for n in names if any(n in v for v in text)]
+        expect('concurrent workbook %d' % k, (st, mentioned), (200, [unit]))
 finally:
     rc, log = srv.stop()
     requests_sent = serve_util.sent[0]
