@@ -280,6 +280,9 @@ async function runCheck() {
   $('step-check').hidden = true;
   $('step-whatif').hidden = true;
   const box = $('load-error');
+  const label = $('file-name');
+  const chosen = label.textContent;
+  label.textContent = chosen + ' — 正在检查…';
   document.body.classList.add('busy');
   try {
     const res = await post('/api/check?table=1', []);
@@ -288,6 +291,7 @@ async function runCheck() {
   } catch (e) {
     showError(box, e.message);
   } finally {
+    label.textContent = chosen;
     document.body.classList.remove('busy');
   }
 }
@@ -443,6 +447,7 @@ async function runWhatif(ev) {
   }
   const btn = $('run-whatif');
   btn.disabled = true;
+  btn.textContent = '正在测算…';
   try {
     const res = await post('/api/realloc', fields);
     state.lastWhatif = fields;
@@ -452,6 +457,7 @@ async function runWhatif(ev) {
     showError(box, e.message);
   } finally {
     btn.disabled = false;
+    btn.textContent = '测算';
   }
 }
 
