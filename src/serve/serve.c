@@ -247,6 +247,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
         clock_gettime(CLOCK_MONOTONIC, &rq->start);
         snprintf(rq->method, sizeof rq->method, "%s", method);
         snprintf(rq->path, sizeof rq->path, "%s", url);
+        /* the log gets one line per request, whatever the (decoded) path holds */
+        for (char *p = rq->path; *p; p++)
+            if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == ' ')
+                *p = '?';
         const serve_asset *asset = NULL;
         route rt = find_route(url, &asset);
         int get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||

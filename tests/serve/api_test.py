@@ -69,6 +69,8 @@ try:
     security_headers('404', h)
     st, h, body = request(port, 'GET', '/etc/passwd?lang=en')
     expect('GET /etc/passwd', (st, error_of(body)), (404, 'no such page.'))
+    st, h, body = request(port, 'GET', '/a%0A2026-01-01T00:00:00Z%20GET%20/forged%20200')
+    expect('GET with a newline in the path', st, 404)
     st, h, body = request(port, 'GET', '/api/check')
     expect('GET /api/check', (st, h.get('allow'), error_of(body)),
            (405, 'POST', '这个接口只接受 POST 上传的表格。'))
@@ -315,6 +317,8 @@ expect('a log line per request', len(log_lines), requests_sent + 1)  # + the chu
 expect('log line form', all(len(l.split()) >= 6 and l.split()[5].endswith('ms')
                             for l in log_lines), True)
 expect('log has 413', any(' 413 ' in l for l in log_lines), True)
+forged = [l.split()[2:4] for l in log.splitlines() if 'forged' in l]
+expect('no forged log line', forged, [['/a?2026-01-01T00:00:00Z?GET?/forged?200', '404']])
 expect('stop message', log.rstrip().endswith('SIGTERM, stopping'), True)
 
 for f in failures:
