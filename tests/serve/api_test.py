@@ -6,6 +6,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -282,6 +283,7 @@ try:
         expect('concurrent workbook %d' % k, (st, mentioned), (200, [unit]))
 finally:
     rc, log = srv.stop()
+    shutil.rmtree(tmp, ignore_errors=True)
     requests_sent = serve_util.sent[0]
 
 expect('SIGTERM exit status', rc, 0)

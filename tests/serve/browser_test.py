@@ -6,6 +6,7 @@
 import glob
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -159,6 +160,7 @@ try:
 finally:
     b.close()
     rc, log = srv.stop()
+    shutil.rmtree(tmp, ignore_errors=True)
 expect('server stopped', rc, 0)
 for f in failures:
     print('FAIL', f)

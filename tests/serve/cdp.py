@@ -78,6 +78,7 @@ class Browser:
         self.profile = tempfile.mkdtemp(prefix='fenpei-chromium-')
         self.proc = subprocess.Popen(
             [chromium, '--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run',
+             '--disable-dev-shm-usage',
              '--disable-extensions', '--disable-background-networking', '--disable-sync',
              '--no-default-browser-check', '--remote-debugging-port=0',
              '--remote-allow-origins=*', '--user-data-dir=' + self.profile,
