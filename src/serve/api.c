@@ -38,6 +38,11 @@ static const char *const error_zh[FP_ERROR_MAX] = {
     [FP_ERR_INTERNAL] = "结果未通过程序的自检（这是程序的错误，请报告）",
 };
 
+const char *api_error_zh(fp_error code)
+{
+    return code > FP_OK && code < FP_ERROR_MAX ? error_zh[code] : NULL;
+}
+
 static void json_str(FILE *out, const char *s)
 {
     fputc('"', out);

@@ -63,6 +63,9 @@ void api_check(const serve_form *form, serve_format format, int with_table, int 
 void api_realloc(const serve_form *form, serve_format format, int lang_en, serve_reply *reply);
 void api_notice(const serve_form *form, int lang_en, serve_reply *reply);
 
+/* The Chinese sentence for a library error code, or NULL for a code it does not know. */
+const char *api_error_zh(fp_error code);
+
 /* An error reply {"error": "…"} with STATUS, in Chinese or English. */
 void api_error(serve_reply *reply, unsigned status, const char *zh, const char *en, int lang_en);
 
