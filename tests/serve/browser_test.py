@@ -130,8 +130,8 @@ try:
     expect('changes listed', b.eval("document.querySelectorAll('#changes tbody tr').length") > 0,
            True)
     if SHOTS:
-        b.eval("document.getElementById('step-whatif').scrollIntoView()")
-        b.screenshot(os.path.join(SHOTS, 'web-whatif.png'))
+        b.screenshot(os.path.join(SHOTS, 'web-whatif.png'), selector='#step-whatif',
+                     max_height=1600)
 
     # download the what-if workbook and read it back
     b.eval("document.getElementById('dl-whatif').click()")

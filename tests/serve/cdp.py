@@ -127,9 +127,16 @@ class Browser:
             time.sleep(0.1)
         raise RuntimeError('timed out waiting for ' + expr)
 
-    def screenshot(self, path, full=False):
+    def screenshot(self, path, full=False, selector=None, max_height=4000):
         params = {'format': 'png'}
-        if full:
+        if selector:  # the element, in page coordinates
+            r = self.eval("(() => { const r = document.querySelector(%s).getBoundingClientRect();"
+                          " return [r.left + scrollX, r.top + scrollY, r.width, r.height]; })()"
+                          % json.dumps(selector))
+            params.update(captureBeyondViewport=True,
+                          clip={'x': r[0], 'y': r[1], 'width': r[2],
+                                'height': min(r[3], max_height), 'scale': 1})
+        elif full:
             m = self.call('Page.getLayoutMetrics')
             size = m['cssContentSize']
             params.update(captureBeyondViewport=True,

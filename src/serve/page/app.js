@@ -412,7 +412,8 @@ function showWhatif(j) {
               el('td', 'num', c.old), el('td', 'num', c.new),
               el('td', 'num ' + (c.change.startsWith('-') ? 'down' : 'up'),
                  (c.change.startsWith('-') ? '' : '+') + c.change),
-              el('td', 'num', c.percent === null ? '—' : c.percent));
+              el('td', 'num', c.percent === null ? '—'
+                               : (c.percent.startsWith('-') ? '' : '+') + c.percent));
     tb.appendChild(tr);
   }
   ch.appendChild(tb);
