@@ -94,17 +94,10 @@ try:
     expect('notice refused', b.wait("document.getElementById('check-error').textContent"),
            '表格有 2 处不平衡，不能生成下达文件；请先检查并改正。')
 
-    # a what-if: an error first (no amount), then 天山区's year total → 400
-    b.eval("document.querySelector('#targets .unit').value = '天山区'")
-    b.eval("document.getElementById('run-whatif').click()")
-    expect('what-if error in place', b.wait("document.getElementById('whatif-error').textContent"),
-           '「天山区」的新金额应为数字，如 3000 或 3000.5。')
-    b.eval("document.querySelector('#targets .amount').value = '400'")
-    b.eval("document.getElementById('run-whatif').click()")
-    # the mistyped table cannot be reallocated as it is: the server says why, in place
-    msg = b.wait("!document.getElementById('whatif-error').hidden && "
-                 "document.getElementById('whatif-error').textContent")
-    expect('realloc on an unbalanced table explained', msg.startswith('无法重新分配'), True)
+    # no what-if on a table that does not add up: the form gives way to a note
+    expect('what-if blocked', (b.eval("document.getElementById('whatif').hidden"),
+                               b.eval("document.getElementById('whatif-blocked').hidden")),
+           (True, False))
 
     # now the corrected table (the bundled one): check, then the what-if
     fixed = os.path.join(tmp, '新疆基本公卫第二批-改正.csv')
@@ -112,7 +105,22 @@ try:
     b.call('DOM.setFileInputFiles', files=[fixed], nodeId=node['nodeId'])
     b.wait("document.querySelector('#summary .big') && document.querySelector('#summary .big')"
            ".textContent === '各项平衡关系全部成立。'")
+    expect('what-if offered', b.eval("document.getElementById('whatif').hidden"), False)
+    # an error in place first (no amount), then 天山区's year total → 400
     b.eval("document.querySelector('#targets .unit').value = '天山区'")
+    b.eval("document.getElementById('run-whatif').click()")
+    expect('what-if error in place', b.wait("document.getElementById('whatif-error').textContent"),
+           '「天山区」的新金额应为数字，如 3000 或 3000.5。')
+    # the server's refusal, in place: 天山区 below its 已提前下达 (288) with no clawback
+    b.eval("document.querySelector('#targets .amount').value = '200'")
+    b.eval("document.getElementById('run-whatif').click()")
+    expect('what-if refused in place', b.wait(
+        "document.getElementById('whatif-error').textContent.startsWith('无法') && "
+        "document.getElementById('whatif-error').textContent"),
+        '无法重新分配：「天山区」的新全年合计 200 低于已提前下达的 288，而“不收回已下达资金”已勾选。'
+        '请把金额设为不低于 288，或取消勾选“不收回已下达资金”。')
+    if SHOTS:
+        b.screenshot(os.path.join(SHOTS, 'web-error.png'), selector='#step-whatif')
     b.eval("document.querySelector('#targets .amount').value = '400'")
     b.eval("document.getElementById('add-target').click()")
     b.eval("document.querySelectorAll('#targets .unit')[1].value = '沙依巴克区'")

@@ -272,6 +272,9 @@ function showCheck(j) {
   $('step-check').hidden = false;
   prepareWhatif(table);
   $('step-whatif').hidden = false;
+  // a what-if needs a table that adds up: say so instead of offering a form that must fail
+  $('whatif-blocked').hidden = !j.errors;
+  $('whatif').hidden = !!j.errors;
   $('whatif-result').hidden = true;
 }
 
