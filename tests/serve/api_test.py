@@ -59,8 +59,9 @@ try:
         expect('GET %s type' % path, h.get('content-type'), ctype + '; charset=utf-8')
         security_headers('GET ' + path, h)
         page_file = {'/': 'index.html'}.get(path, path[1:])
-        expect('GET %s bytes' % path, body,
-               open(os.path.join(SRC, 'src/serve/page', page_file), 'rb').read())
+        want = open(os.path.join(SRC, 'src/serve/page', page_file), 'rb').read()
+        expect('GET %s: the file embedded at build time (%d bytes) is the source (%d bytes)'
+               % (path, len(body), len(want)), body == want, True)
     st, h, body = request(port, 'HEAD', '/')
     expect('HEAD /', (st, body), (200, b''))
 
