@@ -390,7 +390,8 @@ Test(cli_notice, writes_refuses_to_replace_and_replaces_with_force)
     cr_assert_str_eq(kept, "keep me");
     free(kept);
 
-    r = RUN("notice", TH_BUNDLED, "-o", out, "--force", "--title", "2024年分配表");
+    r = RUN("notice", TH_BUNDLED, "-o", out, "--force", "--title", "2024年分配表", "--unit",
+            "万元");
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
     th_run_free(&r);
     char *second = read_workbook(out, &n2);
@@ -461,7 +462,7 @@ Test(cli_notice, bad_command_lines_exit_2)
 
 Test(cli_notice, help_exits_0)
 {
-    th_run r = RUN("notice", "--help");
+    th_run r = RUN("notice", "--help", "--lang", "en");
     cr_assert_eq(r.status, 0);
     cr_assert(strstr(r.out, "usage: fenpei notice"), "%s", r.out);
     th_run_free(&r);

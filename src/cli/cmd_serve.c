@@ -27,7 +27,7 @@ static const char usage_text[] =
     "request on stderr (time, method, path, status, bytes, milliseconds). SIGTERM or SIGINT\n"
     "stops it. API: POST /api/check, /api/realloc, /api/notice (docs/web.md).\n";
 
-enum { OPT_LISTEN = 0x100, OPT_MAX_UPLOAD, OPT_MAX_ROWS, OPT_THREADS, OPT_TIMEOUT };
+enum { OPT_LISTEN = 0x100, OPT_MAX_UPLOAD, OPT_MAX_ROWS, OPT_THREADS, OPT_TIMEOUT, OPT_LANG };
 
 /* "8080", "127.0.0.1:8080", "[::1]:8080" → HOST (into BUF) and PORT. 0 or -1. */
 static int parse_listen(const char *arg, char *buf, size_t cap, const char **host,
@@ -94,6 +94,7 @@ int cmd_serve(int argc, char **argv)
         {"threads", required_argument, NULL, OPT_THREADS},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"help", no_argument, NULL, 'h'},
+        {"lang", required_argument, NULL, OPT_LANG}, /* of the help (cli_lang_english) */
         {NULL, 0, NULL, 0},
     };
     char host[128];
@@ -113,8 +114,12 @@ int cmd_serve(int argc, char **argv)
         unsigned long n;
         switch (opt) {
         case 'h':
-            fputs(usage_text, stdout);
+            fputs(cli_help_text("serve", usage_text, cli_lang_english(argc, argv)), stdout);
             return EXIT_CLEAN;
+        case OPT_LANG:
+            if (strcmp(optarg, "zh") != 0 && strcmp(optarg, "en") != 0)
+                return cli_fail("--lang: expected zh or en, not \"%s\"", optarg);
+            break;
         case OPT_LISTEN:
             if (parse_listen(optarg, host, sizeof host, &cfg.host, &cfg.port))
                 return cli_fail("--listen: expected PORT or ADDRESS:PORT such as 127.0.0.1:8080, "

@@ -34,7 +34,8 @@ static const char *const name_names[] = {"单位", "拨款单位", "单位名称
 static const char *const text_names[] = {"备注", "说明", "支出方向", "用途", "资金用途", NULL};
 /* Numbers that are not money: an ordinal, a year. Never an amount, never the name column. */
 static const char *const ordinal_names[] = {"序号", "序", "编号", "行次", "行号", "No", "No.",
-                                             "NO", "NO.", "年度", "年份", "年", "year", NULL};
+                                             "NO", "NO.", "年度", "年份", "年", "year", "类", "款",
+                                             "项", "目", NULL}; /* 类款项目: budget codes */
 
 /* Does header H (without spaces) name a column of numbers that are not money: 序号, 年度, or a
  * code (科目编码, 功能分类代码)? */
