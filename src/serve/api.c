@@ -36,6 +36,7 @@ static const char *const error_zh[FP_ERROR_MAX] = {
     [FP_ERR_INFEASIBLE] = "这些条件无法同时满足",
     [FP_ERR_EXISTS] = "文件已存在",
     [FP_ERR_INTERNAL] = "结果未通过程序的自检（这是程序的错误，请报告）",
+    [FP_ERR_TEMPLATE] = "通知模板（.docx）有误，或用了不认识的占位符",
 };
 
 const char *api_error_zh(fp_error code)

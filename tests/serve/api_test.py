@@ -299,7 +299,8 @@ for args, status, text in [
         (['--max-rows', 'x'], 2, '--max-rows: expected a number'),
         (['--bogus'], 2, 'unknown option --bogus'),
         (['extra'], 2, 'unexpected argument "extra"'),
-        (['--help'], 0, 'usage: fenpei serve')]:
+        (['--help'], 0, '用法：fenpei serve'),
+        (['--help', '--lang', 'en'], 0, 'usage: fenpei serve')]:
     r = subprocess.run([FENPEI, 'serve', *args], capture_output=True, timeout=30)
     out = (r.stdout + r.stderr).decode()
     expect('serve %s' % args, (r.returncode, text in out), (status, True))
