@@ -16,6 +16,15 @@ int cmd_apportion(int argc, char **argv);
 int cmd_realloc(int argc, char **argv);
 int cmd_notice(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+
+/* The web server's entry (defined by the serve front end, src/serve/serve.c, which the program
+ * links; declared here so that cli/ includes no header of another front end): listen on
+ * HOST:PORT (PORT 0: any free port) and serve until SIGTERM or SIGINT. Returns the exit
+ * status: 0 after a clean stop, 2 when it could not listen. */
+int serve_main(const char *host, unsigned port, size_t max_upload, size_t max_rows,
+               unsigned threads, unsigned timeout, unsigned request_limit);
+
 int cmd_package(int argc, char **argv);
 
 /* Help in the users' language (cli/help_zh.c): 1 when ARGV asks for English (--lang en) or, without
