@@ -16,6 +16,7 @@
 #include <string.h>
 #include <zip.h>
 
+#include "read/ooxml.h"
 #include "util/buf.h"
 
 #define PART_LIMIT ((zip_uint64_t)1 << 28) /* refuse a main part larger than this uncompressed */
@@ -107,17 +108,12 @@ static int add_text(reader *R, char **s, size_t *len, size_t *cap, const char *t
     return 0;
 }
 
-static const char *local_name(const char *name)
-{
-    const char *sp = strrchr(name, ' ');
-    return sp ? sp + 1 : name;
-}
 
 /* The value of the attribute with local name LOCAL (any namespace), or NULL. */
 static const char *attr(const char **attrs, const char *local)
 {
     for (size_t i = 0; attrs[i]; i += 2)
-        if (strcmp(local_name(attrs[i]), local) == 0)
+        if (strcmp(ooxml_local_name(attrs[i]), local) == 0)
             return attrs[i + 1];
     return NULL;
 }
@@ -159,7 +155,7 @@ static void doc_start(void *ud, const XML_Char *name, const XML_Char **attrs)
              (unsigned long)XML_GetCurrentLineNumber(R->p), DEPTH_LIMIT);
         return;
     }
-    const char *l = local_name(name);
+    const char *l = ooxml_local_name(name);
     if (R->fallback) {
         R->fallback++;
         return;
@@ -237,7 +233,7 @@ static void doc_end(void *ud, const XML_Char *name)
         R->fallback--;
         return;
     }
-    const char *l = local_name(name);
+    const char *l = ooxml_local_name(name);
     if (strcmp(l, "t") == 0) {
         R->in_t = 0;
     } else if (strcmp(l, "tabs") == 0) {
@@ -283,7 +279,7 @@ static void doc_text(void *ud, const XML_Char *s, int len)
 static void rels_start(void *ud, const XML_Char *name, const XML_Char **attrs)
 {
     reader *R = ud;
-    if (R->stopped || R->main_part || strcmp(local_name(name), "Relationship") != 0)
+    if (R->stopped || R->main_part || strcmp(ooxml_local_name(name), "Relationship") != 0)
         return;
     const char *type = attr(attrs, "Type"), *target = attr(attrs, "Target");
     size_t n = type ? strlen(type) : 0;
@@ -312,24 +308,16 @@ static void on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
 static void parse_part(reader *R, zip_t *za, const char *part, XML_StartElementHandler start,
                        XML_EndElementHandler end, int body)
 {
-    zip_int64_t idx = zip_name_locate(za, part, 0);
-    if (idx < 0)
-        idx = zip_name_locate(za, part, ZIP_FL_NOCASE);
+    zip_int64_t idx = ooxml_find_part(za, part);
     if (idx < 0) {
         if (body)
             fail(R, FP_ERR_DOCX, "no part %s: not a Word document (.docx)", part);
-        return;
-    }
-    zip_file_t *f = zip_fopen_index(za, (zip_uint64_t)idx, 0);
-    if (!f) {
-        fail(R, FP_ERR_DOCX, "cannot read part %s: %s", part, zip_strerror(za));
         return;
     }
     char *chunk = malloc(CHUNK);
     XML_Parser p = chunk ? XML_ParserCreateNS(NULL, ' ') : NULL;
     if (!p) {
         free(chunk);
-        zip_fclose(f);
         nomem(R);
         return;
     }
@@ -341,35 +329,12 @@ static void parse_part(reader *R, zip_t *za, const char *part, XML_StartElementH
     if (body)
         XML_SetCharacterDataHandler(p, doc_text);
     XML_SetStartDoctypeDeclHandler(p, on_doctype);
-    zip_uint64_t total = 0;
-    for (;;) {
-        zip_int64_t n = zip_fread(f, chunk, CHUNK);
-        if (n < 0) {
-            fail(R, FP_ERR_DOCX, "cannot read part %s: %s (the file is damaged)", part,
-                 zip_file_strerror(f));
-            break;
-        }
-        total += (zip_uint64_t)n;
-        if (total > PART_LIMIT) {
-            fail(R, FP_ERR_DOCX, "part %s is more than %llu bytes uncompressed; refused", part,
-                 (unsigned long long)PART_LIMIT);
-            break;
-        }
-        if (XML_Parse(p, chunk, (int)n, n == 0) == XML_STATUS_ERROR) {
-            if (!R->err)
-                fail(R, FP_ERR_DOCX, "%s line %lu, column %lu: malformed XML: %s", part,
-                     (unsigned long)XML_GetCurrentLineNumber(p),
-                     (unsigned long)XML_GetCurrentColumnNumber(p) + 1,
-                     XML_ErrorString(XML_GetErrorCode(p)));
-            break;
-        }
-        if (n == 0 || R->err)
-            break;
-    }
+    char msg[512];
+    if (ooxml_parse_part(za, idx, part, p, chunk, CHUNK, PART_LIMIT, &R->stopped, msg, sizeof msg))
+        fail(R, FP_ERR_DOCX, "%s", msg);
     R->p = NULL;
     XML_ParserFree(p);
     free(chunk);
-    zip_fclose(f);
 }
 
 /* Lay the rows of table block B out on a grid; the cell texts still hold pool offsets. */
@@ -500,59 +465,31 @@ static fp_error read_zip(zip_t *za, const char *name, docx **out, fp_diag *diag)
     return FP_OK;
 }
 
-static fp_error zip_failed(const char *name, zip_error_t *ze, fp_diag *diag)
+/* Open the document (at PATH, or of LEN bytes at DATA) and read it into *OUT. */
+static fp_error open_and_read(const char *path, const void *data, size_t len, const char *name,
+                              docx **out, fp_diag *diag)
 {
-    int code = zip_error_code_zip(ze);
-    fp_error e = code == ZIP_ER_MEMORY ? FP_ERR_NOMEM
-                 : code == ZIP_ER_OPEN || code == ZIP_ER_READ || code == ZIP_ER_NOENT
-                     ? FP_ERR_IO
-                     : FP_ERR_DOCX;
-    fp_error r = diag_set(diag, e, name, 0, NULL, NULL, 0,
-                          "cannot open as a Word document (a ZIP archive): %s%s",
-                          zip_error_strerror(ze),
-                          e == FP_ERR_DOCX ? "; the file is damaged, truncated or not a .docx"
-                                           : "");
-    zip_error_fini(ze);
-    return r;
+    *out = NULL;
+    fp_diag_clear(diag);
+    fp_error e = FP_OK;
+    zip_t *za = ooxml_open(path, data, len, name, "a Word document", FP_ERR_DOCX,
+                           "; the file is damaged, truncated or not a .docx", diag, &e);
+    if (!za)
+        return e;
+    e = read_zip(za, name, out, diag);
+    zip_discard(za);
+    return e;
 }
 
 fp_error docx_open_file(const char *path, docx **out, fp_diag *diag)
 {
-    *out = NULL;
-    fp_diag_clear(diag);
-    int code = 0;
-    zip_t *za = zip_open(path, ZIP_RDONLY, &code);
-    if (!za) {
-        zip_error_t ze;
-        zip_error_init_with_code(&ze, code);
-        return zip_failed(path, &ze, diag);
-    }
-    fp_error e = read_zip(za, path, out, diag);
-    zip_discard(za);
-    return e;
+    return open_and_read(path, NULL, 0, path, out, diag);
 }
 
 fp_error docx_open_memory(const void *data, size_t len, const char *name, docx **out,
                           fp_diag *diag)
 {
-    *out = NULL;
-    fp_diag_clear(diag);
-    if (!name)
-        name = "(memory)";
-    zip_error_t ze;
-    zip_error_init(&ze);
-    zip_source_t *src = zip_source_buffer_create(len ? data : "", len, 0, &ze);
-    if (!src)
-        return zip_failed(name, &ze, diag);
-    zip_t *za = zip_open_from_source(src, ZIP_RDONLY, &ze);
-    if (!za) {
-        zip_source_free(src);
-        return zip_failed(name, &ze, diag);
-    }
-    zip_error_fini(&ze);
-    fp_error e = read_zip(za, name, out, diag);
-    zip_discard(za);
-    return e;
+    return open_and_read(NULL, data, len, name ? name : "(memory)", out, diag);
 }
 
 int docx_sniff_zip(const void *p, size_t len)
