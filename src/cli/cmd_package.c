@@ -13,7 +13,7 @@ static const char usage_text[] =
     "\n"
     "Write the 下达 package of an allocation table into the folder DIR, every number taken from\n"
     "the table: 通知.docx (the cover letter from a template), 附件1 分配表.xlsx (the notice\n"
-    "workbook, 附件1 and the 文号 in its print header) and 附件3 跟踪反馈表.xlsx (one feedback\n"
+    "workbook, 附件1 above its title, the 文号 in its print header) and 附件3 跟踪反馈表.xlsx (one feedback\n"
     "sheet per recipient). With --split also 对下分解/<地州>/ for every prefecture: its rows as a\n"
     "table of its own (分配表.csv, 附件1 分配表.xlsx) and its feedback form. The table must add\n"
     "up: 'fenpei check' lists what does not.\n"

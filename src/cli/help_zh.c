@@ -75,6 +75,8 @@ static const help_zh helps[] = {
      "  --no-clawback             任何一行的新全年合计不低于已提前下达（此次下达 ≥ 0）\n"
      "  --min COLUMN=AMOUNT       每个有该列金额的行在该列的下限（可重复）\n"
      "  --fix UNIT                UNIT 及其下各行保持不变（可重复）\n"
+     "  --title TEXT              工作簿中新表的标题（默认：表中所写）\n"
+     "  --attachment TEXT         标题上方的一行，如 附件1\n"
      "  --force                   覆盖已存在的输出文件\n" LOAD_HELP_ZH
      "  -h, --help                显示本帮助\n"
      "\n"
@@ -128,6 +130,9 @@ static const help_zh helps[] = {
      "  --title TEXT        标题行（默认：分配表）\n"
      "  --unit TEXT         “单位：”后的单位（默认：表中所写；未写时须由此给出）\n"
      "  --sheet NAME        工作表名（默认：分配表）\n"
+     "  --attachment TEXT   标题上方的一行，如 附件1\n"
+     "  --thousands         金额加千分位分隔符（单位为元时默认）\n"
+     "  --no-thousands      金额不加千分位分隔符\n"
      "  --force             FILE 已存在时覆盖\n" LOAD_HELP_ZH
      "  -h, --help          显示本帮助\n"
      "\n"
@@ -136,7 +141,7 @@ static const help_zh helps[] = {
      "用法：fenpei package 表 -o 文件夹 [选项]\n"
      "\n"
      "把分配表的整套下达文件写入文件夹，所有数字都取自表：通知.docx（按模板生成的通知正文）、\n"
-     "附件1 分配表.xlsx（通知工作簿，打印页眉有附件1和文号）、附件3 跟踪反馈表.xlsx（每个受款单位\n"
+     "附件1 分配表.xlsx（通知工作簿，标题上方有附件1，打印页眉有文号）、附件3 跟踪反馈表.xlsx（每个受款单位\n"
      "一张反馈表）。用 --split 时另为每个地州写 对下分解/<地州>/：该地州的表（分配表.csv、\n"
      "附件1 分配表.xlsx）及其反馈表。表必须平衡：fenpei check 会列出不平之处。\n"
      "\n"
