@@ -537,7 +537,8 @@ static size_t choose_sheet(xlsx *X, const fp_load_options *opts)
     return X->nsheets;
 }
 
-static fp_error load_zip(xlsx *X, const fp_load_options *opts, fp_table **out)
+static fp_error load_zip(xlsx *X, const fp_load_options *opts, fp_table **out,
+                         const xlsx_cell_sink *sink)
 {
     fp_load_options defaults;
     if (!opts) {
@@ -633,6 +634,12 @@ static fp_error load_zip(xlsx *X, const fp_load_options *opts, fp_table **out)
     if (X->err)
         goto done;
 
+    if (sink) { /* every worksheet, in workbook order */
+        for (size_t k = 0; k < X->nsheets && !X->err; k++)
+            if (X->sheets[k].part && X->sheets[k].worksheet)
+                xr_read_sheet_sink(X, k, sink);
+        goto done;
+    }
     size_t k = choose_sheet(X, opts);
     if (X->err)
         goto done;
@@ -691,7 +698,7 @@ done:
     free(book_rels);
     free(dir);
     free_xlsx(X);
-    if (X->err)
+    if (X->err && out)
         *out = NULL;
     return X->err;
 }
@@ -751,7 +758,7 @@ fp_error xlsx_load_file(const char *path, const fp_load_options *opts, fp_table 
     X.za = za;
     X.name = path;
     X.diag = diag;
-    fp_error e = load_zip(&X, opts, out);
+    fp_error e = load_zip(&X, opts, out, NULL);
     zip_discard(za);
     return e;
 }
@@ -781,7 +788,36 @@ fp_error xlsx_load_memory(const void *data, size_t len, const char *name,
     X.za = za;
     X.name = name;
     X.diag = diag;
-    fp_error e = load_zip(&X, opts, out);
+    fp_error e = load_zip(&X, opts, out, NULL);
+    zip_discard(za);
+    return e;
+}
+
+fp_error xlsx_read_cells_memory(const void *data, size_t len, const char *name,
+                                const xlsx_cell_sink *sink, fp_diag *diag)
+{
+    fp_diag_clear(diag);
+    if (!name)
+        name = "(memory)";
+    if (xlsx_sniff(data, len) && ((const unsigned char *)data)[0] == 0xD0)
+        return refuse_ole(name, diag);
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(len ? data : "", len, 0, &ze);
+    if (!src)
+        return zip_failed(name, &ze, diag);
+    zip_t *za = zip_open_from_source(src, ZIP_RDONLY, &ze);
+    if (!za) {
+        zip_source_free(src);
+        return zip_failed(name, &ze, diag);
+    }
+    zip_error_fini(&ze);
+    xlsx X;
+    memset(&X, 0, sizeof X);
+    X.za = za;
+    X.name = name;
+    X.diag = diag;
+    fp_error e = load_zip(&X, NULL, NULL, sink);
     zip_discard(za);
     return e;
 }
