@@ -1,5 +1,6 @@
 /* read/perf_lines.c — the lines of a file that may hold performance tables: a Word document's
  * paragraphs and table rows, a workbook's sheet rows, or a text's tab-separated lines. */
+#define _GNU_SOURCE /* memmem */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -289,26 +290,21 @@ fp_error perf_file_lines(const char *path, lines *L, fp_diag *diag)
     return e;
 }
 
-/* 1 when the LEN bytes at DATA contain NEEDLE. */
-static int has_bytes(const char *data, size_t len, const char *needle)
-{
-    size_t n = strlen(needle);
-    for (size_t i = 0; i + n <= len; i++)
-        if (data[i] == needle[0] && memcmp(data + i, needle, n) == 0)
-            return 1;
-    return 0;
-}
+/* How far into a text file a performance table's title may first appear: a performance document
+ * opens with one (on its first page), while a large allocation table need not be read twice. */
+#define TITLE_WINDOW ((size_t)1 << 20)
 
 int perf_file_may_hold_tables(const char *path)
 {
-    size_t len = 0;
-    fp_error err = FP_OK;
-    fp_diag dg;
-    char *data = read_all(path, &len, &dg, &err);
-    if (!data)
+    FILE *f = fopen(path, "rb");
+    if (!f)
         return 0;
-    int maybe = docx_sniff_zip(data, len) || xlsx_sniff(data, len) ||
-                has_bytes(data, len, "绩效目标表") || has_bytes(data, len, "绩效自评表");
-    free(data);
+    char *head = malloc(TITLE_WINDOW);
+    size_t len = head ? fread(head, 1, TITLE_WINDOW, f) : 0;
+    fclose(f);
+    int maybe = head && (docx_sniff_zip(head, len) || xlsx_sniff(head, len) ||
+                         memmem(head, len, "绩效目标表", strlen("绩效目标表")) ||
+                         memmem(head, len, "绩效自评表", strlen("绩效自评表")));
+    free(head);
     return maybe;
 }
