@@ -495,7 +495,8 @@ static int find_tables(lay_doc *d)
             const char *sq = line_squeezed(d, k, buf, sizeof buf);
             if (is_attachment(sq))
                 break;
-            if (!line_has_amount(d, k) && line_names_units(d, k) && !repeats_header(d, &T, k))
+            if (!line_has_amount(d, k) &&
+                (line_names_units(d, k) || d->lines[k].nseg >= 3) && !repeats_header(d, &T, k))
                 break; /* another table's header */
             rows += line_has_amount(d, k);
         }

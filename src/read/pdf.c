@@ -83,11 +83,16 @@ static int add_page(lay_doc *d, int page, long *lineno, const char *text,
     size_t bufcap = 0;
     int rc = 0;
     for (size_t a = 0; a < n && !rc;) {
-        /* a line: the characters whose middles lie within half a character of the first's */
+        /* a line: the characters whose middles lie within half a character of the first's (of
+         * the smaller of the two: a large title just above small text is another line) */
         double h = g[a].y1 - g[a].y0, mid = (g[a].y0 + g[a].y1) / 2;
         size_t b = a + 1;
-        while (b < n && (g[b].y0 + g[b].y1) / 2 - mid <= 0.5 * h)
+        while (b < n) {
+            double hb = g[b].y1 - g[b].y0;
+            if ((g[b].y0 + g[b].y1) / 2 - mid > 0.5 * (hb < h ? hb : h))
+                break;
             b++;
+        }
         qsort(g + a, b - a, sizeof *g, by_x);
         if (lay_line(d, page, ++*lineno, mid, h)) {
             rc = -1;
@@ -149,6 +154,11 @@ fp_error pdf_load_memory(const void *data, size_t len, const char *name,
 {
     *out = NULL;
     fp_diag_clear(diag);
+    fp_load_options defaults;
+    if (!opts) {
+        fp_load_options_init(&defaults);
+        opts = &defaults;
+    }
     static int silenced;
     if (!silenced) {
         g_log_set_handler("Poppler", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
