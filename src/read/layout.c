@@ -228,7 +228,7 @@ static int ends_with(const char *s, const char *p)
 
 static const char *const name_words[] = {"单位", "拨款单位", "单位名称", "地区", "名称", "地州",
                                          "预算单位", "项目单位", "地区名称", "市县", "县市",
-                                         "收款单位", "用款单位", NULL};
+                                         "收款单位", "用款单位", "name", NULL};
 
 static int is_name_word(const char *sq)
 {
