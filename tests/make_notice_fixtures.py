@@ -14,6 +14,11 @@ Good texts (each must convert back to exactly the bundled CSV):
   blank-page.txt     pages, and a page holding only "(此页无正文)" between two data rows
   total-bottom.txt   pages, the 总计 row at the bottom instead of the top
   gb18030.txt        pages and split headers, GB18030-encoded with CRLF line ends
+  unit-beside-header.txt  pages whose top line is `拨款单位<TAB>单位：万元` (the unit on the
+                     header's first line), later pages' header says 中医药健康管理服务建设项目
+  unit-top-right.txt pages whose top line holds 拨款单位 and, in the last column, 单位：万元; on
+                     page 1 the header's other cells follow on the next line; later pages repeat
+                     the whole header, reworded as above and padded with empty cells
 Faulty texts (the tool must keep going and mark the broken block):
   fault-lost-row.txt      尉犁县 (in 巴州) lost at a page break
   fault-wrong-column.txt  天山区's 医养结合 amount (15) printed in the 健康素养行动 column
@@ -137,6 +142,25 @@ def main():
 
     bottom = [data_line(r, total_colon=False) for r in rows[1:]] + [data_line(rows[0], False)]
     write("total-bottom.txt", notice(columns, bottom, pages=True))
+
+    # real shapes: the unit shares the header's first line; a later page words a column
+    # differently
+    reworded = header_lines(columns, False)[0].replace("中医药健康管理服务项目",
+                                                       "中医药健康管理服务建设项目")
+    beside, top_right, page = [], [], 0
+    for line in notice(columns, lines, pages=True, numbers=True):
+        if line == "单位：万元":
+            continue
+        if line.startswith("拨款单位\t"):
+            page += 1
+            beside += ["拨款单位\t单位：万元", line if page == 1 else reworded]
+            top_right += ["拨款单位" + "\t" * len(columns) + "单位：万元",
+                          line.replace("拨款单位", "", 1) if page == 1 else reworded + "\t\t"]
+            continue
+        beside.append(line)
+        top_right.append(line)
+    write("unit-beside-header.txt", beside)
+    write("unit-top-right.txt", top_right)
 
     write("gb18030.txt", notice(columns, lines, pages=True, split=True), encoding="gb18030",
           newline="\r\n")

@@ -382,3 +382,34 @@ Test(arith, sub_overflow_fails_and_leaves_out_untouched)
     cr_assert_eq(fp_amount_sub(FP_AMOUNT_MAX, FP_AMOUNT_MIN, &out), -1);
     cr_assert_eq(out, 77);
 }
+
+/* The one exact percentage: no 128-bit value is truncated on the way to text. */
+Test(percent, exact_at_any_magnitude)
+{
+    char buf[FP_PERCENT_BUFSIZE];
+    /* 0.000001 → 10000000000: 999999999999999900% exactly (the old text was 77662796314522319.20%) */
+    fp_amount_percent(1, INT64_C(10000000000) * FP_AMOUNT_SCALE, buf);
+    cr_assert_str_eq(buf, "999999999999999900.00%");
+    fp_amount_percent(FP_AMOUNT_MAX, FP_AMOUNT_MIN, buf);
+    cr_assert_str_eq(buf, "-200.00%");
+    fp_amount_percent(-1, FP_AMOUNT_MAX, buf); /* relative to |old| */
+    cr_assert_str_eq(buf, "922337203685477580800.00%");
+    fp_amount_percent(3, 5, buf);
+    cr_assert_str_eq(buf, "66.67%");
+    fp_amount_percent(3, 1, buf);
+    cr_assert_str_eq(buf, "-66.67%");
+    fp_amount_percent(200000, 200001, buf); /* 0.0005% rounds half away from zero to 0.00% */
+    cr_assert_str_eq(buf, "0.00%");
+    fp_amount_percent(20000, 20001, buf); /* 0.005% → 0.01% */
+    cr_assert_str_eq(buf, "0.01%");
+    fp_amount_percent(20000, 19999, buf);
+    cr_assert_str_eq(buf, "-0.01%");
+    fp_amount_percent(7, 7, buf);
+    cr_assert_str_eq(buf, "0.00%");
+    cr_assert_eq(fp_amount_percent(0, 5, buf), 0);
+    cr_assert_str_eq(buf, "");
+    cr_assert_float_eq(fp_amount_percent_value(3, 5), 0.6667, 1e-12);
+    cr_assert_float_eq(fp_amount_percent_value(1, INT64_C(10000000000) * FP_AMOUNT_SCALE),
+                       999999999999999900.0 / 100.0, 1e3);
+    cr_assert_float_eq(fp_amount_percent_value(0, 5), 0.0, 0.0);
+}

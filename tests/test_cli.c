@@ -480,7 +480,7 @@ Test(help, version)
 {
     th_run r = FENPEI("--version");
     cr_assert_eq(r.status, 0);
-    cr_assert_str_eq(r.out, "fenpei 0.1.0\n");
+    cr_assert_str_eq(r.out, "fenpei " FP_VERSION_STRING "\n");
     cr_assert_str_eq(r.err, "");
     th_run_free(&r);
 }

@@ -1792,3 +1792,32 @@ Test(cli, amounts_beyond_the_range_are_refused)
     fp_table_free(t);
     free(path);
 }
+
+/* --diff and the summary print the same exact percentage, whatever the magnitudes (a change from
+ * 0.000001 to 10000000000 once printed 77662796314522319.20% in the diff, another figure in the
+ * summary). */
+Test(cli, percentages_exact_in_diff_and_summary)
+{
+    char *in = th_write_tmp_text("tiny.csv", "级次,单位," COL_TOTAL "\n"
+                                             "0,总计,0.000002\n"
+                                             "1,甲,0.000001\n"
+                                             "1,乙,0.000001\n");
+    char *out = tmp_path("tiny-out.csv"), *diff = tmp_path("tiny-diff.csv");
+    const char *argv[] = {FENPEI_BIN, "realloc", in,      "--set", "甲:" COL_TOTAL "=10000000000",
+                          "--unit",   "0.000001", "-o",   out,     "--diff",
+                          diff,       NULL};
+    th_run r = th_run_argv(argv);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    char *got = th_read_file(diff, NULL);
+    cr_assert_str_eq(got, "行号,单位,路径,列,原值,新值,变动,变动率\n"
+                          "2,总计,总计," COL_TOTAL ",0.000002,10000000000.000001,9999999999.999999,"
+                          "499999999999999950.00%\n"
+                          "3,甲,总计/甲," COL_TOTAL ",0.000001,10000000000,9999999999.999999,"
+                          "999999999999999900.00%\n");
+    cr_assert(strstr(r.out, "最高 +999999999999999900.00%（甲）"), "%s", r.out);
+    free(got);
+    th_run_free(&r);
+    free(in);
+    free(out);
+    free(diff);
+}

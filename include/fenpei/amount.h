@@ -42,6 +42,19 @@ fp_error fp_amount_parse(const char *text, size_t len, fp_amount *value, fp_amou
  *  as many more as needed to be exact. Returns the length written. */
 size_t fp_amount_format(fp_amount value, int min_decimals, char *buf);
 
+/** Longest text fp_amount_percent writes, with its terminating NUL. */
+#define FP_PERCENT_BUFSIZE 48
+
+/** The change from OLD to NEW_ as a percentage of |OLD|, exact to 0.01% (halves away from zero),
+ *  as text into BUF (at least FP_PERCENT_BUFSIZE bytes): "66.67%", "-3.12%",
+ *  "999999999900.00%". Computed in exact integers whatever the magnitudes; OLD = 0 has no
+ *  percentage and writes "". Returns the length written. */
+size_t fp_amount_percent(fp_amount old, fp_amount new_, char *buf);
+
+/** The same percentage as a fraction for a spreadsheet cell (-0.0312 for -3.12%): the exactly
+ *  rounded basis points, then converted to double once; 0 when OLD is 0. */
+double fp_amount_percent_value(fp_amount old, fp_amount new_);
+
 /** a + b into *out; 0 on success, -1 (and *out untouched) on overflow. */
 static inline int fp_amount_add(fp_amount a, fp_amount b, fp_amount *out)
 {

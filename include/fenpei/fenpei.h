@@ -8,6 +8,7 @@
 #include "fenpei/error.h"
 #include "fenpei/realloc.h"
 #include "fenpei/table.h"
+#include "fenpei/version.h"
 #include "fenpei/xlsx.h"
 
 /** The library's version, "MAJOR.MINOR.PATCH". */

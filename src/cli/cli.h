@@ -35,8 +35,11 @@ typedef struct cli_staged {
     int force;        /* may replace an existing target */
 } cli_staged;
 
-/* Refuse an existing PATH unless FORCE; then let WRITE fill a temporary file next to it
- * (WRITE returns 0 on success). 0, or EXIT_USAGE after printing why (nothing left behind). */
+/* Refuse PATH when it is an input of the run, not a regular file, or exists without FORCE; then
+ * let WRITE fill a temporary file next to it (WRITE returns 0 on success; messages it prints
+ * name PATH, not the temporary file) and flush it to the disk. The file gets the mode the umask
+ * gives a new file, or the mode of the file it replaces. 0, or EXIT_USAGE after printing why
+ * (nothing left behind, also when SIGINT, SIGTERM or SIGHUP ends the run). */
 int cli_stage(cli_staged *st, const char *path, int force,
               int (*write)(const char *tmp_path, void *ctx), void *ctx);
 /* cli_stage for a writer of a stream. */
@@ -47,6 +50,13 @@ int cli_stage_stream(cli_staged *st, const char *path, int force,
 int cli_publish(cli_staged *st, size_t n);
 /* Remove the temporary files of N staged outputs. */
 void cli_discard(cli_staged *st, size_t n);
+/* Note PATH as an input of this run: no output may replace it (cli_load_table notes its
+ * table). */
+void cli_note_input(const char *path);
+/* Send stderr to /dev/null while a library that prints its own messages (libxlsxwriter) runs;
+ * cli_loud(the result) restores it. */
+int cli_quiet(void);
+void cli_loud(int saved);
 /* Stage and publish one output. */
 int cli_write_file(const char *path, int force, int (*write)(FILE *out, void *ctx), void *ctx);
 int cli_write_path(const char *path, int force, int (*write)(const char *tmp_path, void *ctx),

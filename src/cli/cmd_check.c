@@ -55,8 +55,10 @@ static int write_audit(const char *tmp_path, void *p)
 {
     audit_job *j = p;
     fp_diag d;
-    return fp_xlsx_write_audit(j->t, j->report, j->co, tmp_path, &d) == FP_OK ? 0
-                                                                               : cli_fail_diag(&d);
+    int quiet = cli_quiet(); /* libxlsxwriter's own messages would name the temporary file */
+    fp_error e = fp_xlsx_write_audit(j->t, j->report, j->co, tmp_path, &d);
+    cli_loud(quiet);
+    return e == FP_OK ? 0 : cli_fail_diag(&d);
 }
 
 static int write_fixed(FILE *out, void *p)

@@ -100,34 +100,27 @@ static int write_table(FILE *out, void *p)
     return fp_table_write_csv(w->new_, out, -1, &d) == FP_OK ? 0 : cli_fail_diag(&d);
 }
 
-/* The path of names from the top down to ROW, as one CSV cell. */
+/* The path of names from the top down to ROW, as one CSV cell. Deeper than PATH_NAMES, the top
+ * is elided ("…/" then the last names): walking up a bounded number of steps keeps the diff of
+ * a deep chain linear. */
+#define PATH_NAMES 64
 static void put_path(FILE *out, const fp_table *t, size_t row)
 {
-    size_t path[64];
-    size_t n = fp_table_path(t, row, path, 64);
+    size_t path[PATH_NAMES], n = 0, x = row;
+    for (; x != FP_NONE && n < PATH_NAMES; x = fp_table_parent(t, x))
+        path[n++] = x;
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
     if (!f)
         return;
-    for (size_t i = 0; i < n && i < 64; i++)
-        fprintf(f, "%s%s", i ? "/" : "", fp_table_row_name(t, path[i]));
+    if (x != FP_NONE)
+        fputs("…/", f);
+    for (size_t i = n; i-- > 0;)
+        fprintf(f, "%s%s", i + 1 < n ? "/" : "", fp_table_row_name(t, path[i]));
     if (fclose(f) == 0)
         cli_csv_cell(out, text);
     free(text);
-}
-
-/* Percentage change, exact to 0.01% (halves away from zero), or "" when OLD is 0. */
-static void put_percent(FILE *out, fp_amount old, fp_amount change)
-{
-    if (old == 0)
-        return;
-    __int128 num = (__int128)change * 10000, den = old < 0 ? -(__int128)old : old;
-    __int128 q = (num < 0 ? -num : num) / den, r = (num < 0 ? -num : num) % den;
-    if (2 * r >= den)
-        q++;
-    long long v = (long long)q;
-    fprintf(out, "%s%lld.%02lld%%", num < 0 && v ? "-" : "", v / 100, v % 100);
 }
 
 static int write_diff(FILE *out, void *p)
@@ -152,8 +145,9 @@ static int write_diff(FILE *out, void *p)
             put_path(out, a, r);
             fputc(',', out);
             cli_csv_cell(out, fp_table_column_name(a, c));
-            fprintf(out, ",%s,%s,%s,", so, sn, sd);
-            put_percent(out, o, n - o);
+            char pct[FP_PERCENT_BUFSIZE];
+            fp_amount_percent(o, n, pct);
+            fprintf(out, ",%s,%s,%s,%s", so, sn, sd, pct);
             fputc('\n', out);
         }
     return ferror(out) ? cli_fail("cannot write the diff") : 0;
@@ -225,7 +219,9 @@ static int write_whatif(const char *tmp_path, void *p)
 {
     whatif_job *j = p;
     fp_diag d;
+    int quiet = cli_quiet(); /* libxlsxwriter's own messages would name the temporary file */
     fp_error e = fp_xlsx_write_whatif(j->old, j->new_, NULL, j->params, j->nparams, tmp_path, &d);
+    cli_loud(quiet);
     return e == FP_OK ? 0 : cli_fail_diag(&d);
 }
 
@@ -264,11 +260,20 @@ static void summary(const fp_table *a, const fp_table *b, const fp_realloc_optio
     printf("变动 %zu 行、%zu 个单元格；各项平衡关系全部成立。\n", rows, cells);
     size_t total = fp_table_role_column(a, FP_ROLE_TOTAL);
     fp_change_stats st;
-    if (total != FP_NONE && fp_change_stats_compute(a, b, total, &st) == FP_OK && st.rows)
-        printf("末级 %zu 行的全年变动率：平均 %+.2f%%，标准差 %.2f%%，最低 %+.2f%%（%s），最高 "
-               "%+.2f%%（%s）\n",
-               st.rows, st.mean_pct, st.sd_pct, st.min_pct, fp_table_row_name(a, st.min_row),
-               st.max_pct, fp_table_row_name(a, st.max_row));
+    if (total != FP_NONE && fp_change_stats_compute(a, b, total, &st) == FP_OK && st.rows) {
+        /* mean and deviation are statistics (GSL, doubles); the extremes are the rows' own exact
+         * percentages, the same text as in --diff */
+        char lo[FP_PERCENT_BUFSIZE], hi[FP_PERCENT_BUFSIZE];
+        fp_amount_percent(fp_table_amount(a, st.min_row, total),
+                          fp_table_amount(b, st.min_row, total), lo);
+        fp_amount_percent(fp_table_amount(a, st.max_row, total),
+                          fp_table_amount(b, st.max_row, total), hi);
+        printf("末级 %zu 行的全年变动率：平均 %+.2f%%，标准差 %.2f%%，最低 %s%s（%s），最高 "
+               "%s%s（%s）\n",
+               st.rows, st.mean_pct, st.sd_pct, lo[0] == '-' ? "" : "+", lo,
+               fp_table_row_name(a, st.min_row), hi[0] == '-' ? "" : "+", hi,
+               fp_table_row_name(a, st.max_row));
+    }
     size_t batch = fp_table_role_column(a, FP_ROLE_BATCH);
     if (batch != FP_NONE) {
         size_t clawbacks = 0;
@@ -470,7 +475,7 @@ int cmd_realloc(int argc, char **argv)
                 params[np++] = (fp_xlsx_param){"下限", min_text[i]};
             for (size_t i = 0; i < nfixed; i++)
                 params[np++] = (fp_xlsx_param){"固定", fixed[i]};
-            params[np++] = (fp_xlsx_param){"程序", "fenpei " FENPEI_VERSION};
+            params[np++] = (fp_xlsx_param){"程序", "fenpei " FP_VERSION_STRING};
             whatif_job job = {t, result, params, np};
             bad = cli_stage(&st[nst++], xlsx, force, write_whatif, &job);
         }

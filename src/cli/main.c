@@ -37,7 +37,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0)
         return usage(stdout), EXIT_CLEAN;
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
-        printf("fenpei %s\n", FENPEI_VERSION);
+        printf("fenpei %s\n", fp_version());
         return EXIT_CLEAN;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

@@ -234,3 +234,51 @@ size_t fp_amount_format(fp_amount value, int min_decimals, char *buf)
     buf[len] = '\0';
     return len;
 }
+
+/* (NEW_ - OLD) / |OLD| in basis points (hundredths of a percent), rounded half away from zero:
+ * the one exact percentage. |change| < 2^64 and 10000 < 2^14, so everything fits 128 bits. */
+static __int128 percent_bp(fp_amount old, fp_amount new_)
+{
+    __int128 num = ((__int128) new_ - old) * 10000, den = old < 0 ? -(__int128)old : old;
+    __int128 a = num < 0 ? -num : num;
+    __int128 q = a / den, r = a % den;
+    if (2 * r >= den)
+        q++;
+    return num < 0 ? -q : q;
+}
+
+size_t fp_amount_percent(fp_amount old, fp_amount new_, char *buf)
+{
+    if (old == 0) {
+        buf[0] = '\0';
+        return 0;
+    }
+    __int128 bp = percent_bp(old, new_);
+    unsigned __int128 mag = bp < 0 ? (unsigned __int128)-bp : (unsigned __int128)bp;
+    char tmp[FP_PERCENT_BUFSIZE];
+    size_t n = 0, len = 0;
+    unsigned __int128 whole = mag / 100;
+    unsigned frac = (unsigned)(mag % 100);
+    do {
+        tmp[n++] = (char)('0' + (int)(whole % 10));
+        whole /= 10;
+    } while (whole);
+    if (bp < 0)
+        buf[len++] = '-';
+    while (n)
+        buf[len++] = tmp[--n];
+    buf[len++] = '.';
+    buf[len++] = (char)('0' + frac / 10);
+    buf[len++] = (char)('0' + frac % 10);
+    buf[len++] = '%';
+    buf[len] = '\0';
+    return len;
+}
+
+double fp_amount_percent_value(fp_amount old, fp_amount new_)
+{
+    if (old == 0)
+        return 0.0;
+    /* a ratio for people to read, not money: the one conversion to double */
+    return (double)percent_bp(old, new_) / 10000.0;
+}

@@ -554,6 +554,14 @@ fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, s
             return diag_set(diag, e, t->source, 0, NULL, NULL, 0, "out of memory");
         }
     }
+    /* A table without a column of amounts has nothing to check, convert or reallocate. */
+    size_t namount = 0;
+    for (size_t i = 0; i < t->ncols; i++)
+        namount += t->cols[i].is_amount != 0;
+    if (namount == 0)
+        return diag_set(diag, FP_ERR_COLUMN, t->source, 0, NULL, NULL, 0,
+                        "no column of amounts: every column holds names, codes or text (an "
+                        "allocation table needs at least one column such as 金额 or 合计)");
     /* The year total, the advance and this batch. */
     size_t total = FP_NONE, advance = FP_NONE, batch = FP_NONE;
     if (o->total_column && (e = flag_column(t, o->total_column, "--total", &total, diag)))

@@ -46,11 +46,14 @@ static void json_string_or_null(FILE *out, const char *s)
 }
 
 /* "source": where the table came from — its file, the pages of a PDF, and what a notice's letter
- * states (文号, title, unit, classification codes). */
+ * states (文号, title, unit, classification codes); only for a table read from a PDF or the text
+ * of one. */
 static void json_source(FILE *out, const fp_table *t)
 {
     fp_origin o;
     fp_table_origin(t, &o);
+    if (!o.first_page && !o.doc_number && !o.issuer && !o.ncodes)
+        return; /* a plain file: "file" says it all */
     fputs(",\"source\":{\"file\":", out);
     json_string(out, o.file);
     fputs(",\"pages\":", out);

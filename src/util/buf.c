@@ -57,6 +57,47 @@ static void copy_utf8(char *dst, size_t size, const char *s, size_t len)
     dst[len] = '\0';
 }
 
+/* As copy_utf8, showing what a reader cannot see: a NUL as \0, other control characters as
+ * \xNN, a byte-order mark or a zero-width character as <U+FEFF>. A message that quotes the
+ * offending text must show why it offends. */
+static void copy_visible(char *dst, size_t size, const char *s, size_t len)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len;) {
+        const unsigned char *u = (const unsigned char *)s + i;
+        char esc[16];
+        size_t n = 0, take = 1;
+        if (u[0] == 0) {
+            n = (size_t)snprintf(esc, sizeof esc, "\\0");
+        } else if (u[0] < 0x20 && u[0] != '\t') {
+            n = (size_t)snprintf(esc, sizeof esc, "\\x%02X", u[0]);
+        } else if (len - i >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
+            n = (size_t)snprintf(esc, sizeof esc, "<U+FEFF>");
+            take = 3;
+        } else if (len - i >= 3 && u[0] == 0xE2 && u[1] == 0x80 && u[2] >= 0x8B &&
+                   u[2] <= 0x8D) {
+            n = (size_t)snprintf(esc, sizeof esc, "<U+20%02X>", u[2] & 0x3Fu);
+            take = 3;
+        } else {
+            /* one whole UTF-8 character, copied as it is */
+            while (i + take < len && (s[i + take] & 0xC0) == 0x80)
+                take++;
+            if (o + take >= size)
+                break;
+            memcpy(dst + o, s + i, take);
+            o += take;
+            i += take;
+            continue;
+        }
+        if (o + n >= size)
+            break;
+        memcpy(dst + o, esc, n);
+        o += n;
+        i += take;
+    }
+    dst[o] = '\0';
+}
+
 fp_error diag_set(fp_diag *diag, fp_error code, const char *file, long line, const char *column,
                   const char *text, size_t text_len, const char *fmt, ...)
 {
@@ -68,9 +109,9 @@ fp_error diag_set(fp_diag *diag, fp_error code, const char *file, long line, con
     if (file)
         copy_utf8(diag->file, sizeof diag->file, file, strlen(file));
     if (column)
-        copy_utf8(diag->column, sizeof diag->column, column, strlen(column));
+        copy_visible(diag->column, sizeof diag->column, column, strlen(column));
     if (text)
-        copy_utf8(diag->text, sizeof diag->text, text, text_len);
+        copy_visible(diag->text, sizeof diag->text, text, text_len);
     va_list ap;
     va_start(ap, fmt);
     char msg[sizeof diag->message];

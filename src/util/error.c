@@ -48,5 +48,5 @@ void fp_diag_clear(fp_diag *diag)
 
 const char *fp_version(void)
 {
-    return "0.1.0";
+    return FP_VERSION_STRING;
 }

@@ -1,5 +1,6 @@
 /* write/csv_write.c — write an fp_table back as UTF-8 CSV with its own columns. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/table_impl.h"
@@ -23,6 +24,19 @@ static int put_cell(FILE *out, const char *s)
 fp_error fp_table_write_csv(const fp_table *t, FILE *out, int decimals, fp_diag *diag)
 {
     int bad = 0;
+    /* Depths in one pass over the pre-order (a parent comes before its rows): walking up from
+     * every row would be quadratic on a deep chain. */
+    int *depth = NULL;
+    for (size_t c = 0; c < t->ncols && !depth; c++)
+        if (t->cols[c].role == FP_ROLE_LEVEL) {
+            depth = malloc((t->nrows ? t->nrows : 1) * sizeof *depth);
+            if (!depth)
+                return diag_set(diag, FP_ERR_NOMEM, NULL, 0, NULL, NULL, 0, "out of memory");
+            for (size_t k = 0; k < t->nrows; k++) {
+                size_t r = t->order ? (size_t)t->order[k] : k;
+                depth[r] = t->parent[r] < 0 ? 0 : depth[t->parent[r]] + 1;
+            }
+        }
     for (size_t c = 0; c < t->ncols; c++) {
         if (c && fputc(',', out) == EOF)
             bad = 1;
@@ -36,7 +50,7 @@ fp_error fp_table_write_csv(const fp_table *t, FILE *out, int decimals, fp_diag 
             if (c && fputc(',', out) == EOF)
                 bad = 1;
             if (col->role == FP_ROLE_LEVEL) {
-                snprintf(buf, sizeof buf, "%d", t->level_base + fp_table_depth(t, r));
+                snprintf(buf, sizeof buf, "%d", t->level_base + depth[r]);
                 bad |= put_cell(out, buf);
             } else if (col->is_amount) {
                 if (bit_get(col->blank, r))
@@ -49,6 +63,7 @@ fp_error fp_table_write_csv(const fp_table *t, FILE *out, int decimals, fp_diag 
         }
         bad |= fputc('\n', out) == EOF;
     }
+    free(depth);
     if (bad || ferror(out))
         return diag_set(diag, FP_ERR_IO, NULL, 0, NULL, NULL, 0, "write error: %s",
                         strerror(errno));

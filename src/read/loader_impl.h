@@ -1,0 +1,67 @@
+/* read/loader_impl.h — the loader's state, shared by loader.c and page.c (private). */
+#ifndef FENPEI_LOADER_IMPL_H
+#define FENPEI_LOADER_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "read/loader.h"
+#include "core/table_impl.h"
+
+struct loader {
+    fp_table *t;
+    const fp_load_options *opts;
+    fp_diag *diag;
+    fp_error err;
+
+    const char *sheet; /* for cell references (XLSX), or NULL */
+    long rec_line;     /* line (or sheet row) of the current record */
+    int in_record;     /* loader_row_begin was called and loader_row_end not yet */
+    size_t field;      /* index of the next cell in the record */
+    int rec_nonempty;
+
+    /* before the header: the fields of the current record */
+    char **pre;
+    size_t npre, precap;
+    int header_done;
+
+    /* data rows */
+    size_t row;         /* index of the row being filled */
+    size_t level_col, parent_col, code_col, pcode_col;
+    long cur_level;
+    int level_seen;
+    int32_t *stack;     /* last row seen at each depth */
+    size_t stackcap;
+    long prev_depth;
+
+    /* the notice layout */
+    int notice;         /* screen data records for page furniture (decided with the header) */
+    int canon;          /* header done and not the notice layout: cells go straight to rows */
+    char **hdr;         /* a header held back: the next line may continue it */
+    size_t nhdr, hdrcap;
+    int have_hdr;
+    int hdr_word;       /* the held header is only its first cell (拨款单位) */
+    char **titles;      /* single-cell lines before the header, to recognise them on later pages */
+    size_t ntitles, titlecap;
+    char *rbuf;         /* the current data record, NUL-separated cells … */
+    size_t rlen, rcap;
+    size_t *roff;       /* … starting at these offsets */
+    size_t nrec, reccap;
+};
+
+/* Cell I of the held data record. */
+static inline const char *rec_cell(const loader *L, size_t i) { return L->rbuf + L->roff[i]; }
+
+/* ---- page.c: the page furniture of notice text ---- */
+
+/* Trim spaces around *S (and, when COLON, colons at its end: "总计：" is "总计"). */
+void page_trim(const char **s, size_t *len, int colon);
+/* The unit named by a "单位：万元" line (also 單位：萬元), simplified, into UNIT (of CAP bytes);
+ * 1 when S is such a line, else 0. */
+int page_unit_of_line(const char *s, char *unit, size_t cap);
+/* Is S (LEN bytes) an amount (not blank)? */
+int page_cell_is_amount(const char *s, size_t len);
+/* Is the held data record (L->rbuf, L->roff, L->nrec) page furniture, to be dropped? */
+int page_record_is_furniture(loader *L);
+
+#endif
