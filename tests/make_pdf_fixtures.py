@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 """Make notice PDFs from the bundled canonical table, through three different producers.
 
-Run from anywhere: /usr/bin/python3 tests/make_pdf_fixtures.py
+Run from anywhere: /usr/bin/python3 tests/make_pdf_fixtures.py [yiyang]
 Needs (only to make the fixtures; the PDFs and texts are committed, so CI needs none of this):
 python3-reportlab, python3-fonttools, python3-openpyxl, python3-docx, libreoffice (calc, writer),
-fonts-noto-cjk, poppler-utils (pdftotext, pdftoppm).
+fonts-noto-cjk, chromium, poppler-utils (pdftotext, pdftoppm).
 
 Writes tests/data/pdf/:
   reportlab.pdf    drawn with reportlab on a canvas (Noto Sans CJK SC, converted to TrueType and
@@ -17,7 +17,12 @@ Writes tests/data/pdf/:
                    the header row repeated as print titles, a row break inside 喀什地区
   writer.pdf       a .docx (python-docx: the letter, the table in a w:tbl with a repeated header
                    row, 附件2) printed by LibreOffice Writer, pages broken where Writer breaks them
-  *.txt            `pdftotext -layout` of each of the three
+                   (its narrow unit column wraps names over two lines)
+  yiyang.pdf       a published notice we did not design, copied digit for digit (益阳市财政局
+                   益阳市民政局关于下达2017年自然灾害生活补助资金的通知, see README.md), printed
+                   from HTML by Chromium: its letter cites another notice's 文号 inside a sentence
+                   and states the code 2081503; its table has 合计 at the bottom
+  *.txt            `pdftotext -layout` of each of the four
   letter-only.pdf  the cover letter alone: no table
   scanned.pdf      the first table page as an image only (no text layer)
   encrypted.pdf    reportlab.pdf's first table page, encrypted with a user password ("secret")
@@ -414,12 +419,57 @@ def docx_file(path, columns, rows):
     doc.save(path)
 
 
+YIYANG_LETTER = [
+    "根据湘财社指〔2017〕79号文件精神，经研究，现下达你区自然灾害生活补助资金万元。并就有关事项"
+    "通知如下：",
+    "此次下拨资金应与你区安排的自然灾害生活救助资金统筹使用，主要用于灾区倒损房屋恢复重建支出。",
+    "请将此款列入2017年政府支出功能分类科目第2081503项“自然灾害灾后重建补助”，经济分类科目303"
+    "“对个人和家庭的补助”。",
+    "附件：2017年自然灾害生活补助资金分配表（总表不下发）",
+]
+YIYANG_ROWS = [("资阳区", "150"), ("赫山区", "210"), ("大通湖区", "40"), ("合计", "400")]
+
+
+def chromium_pdf(path, tmp):
+    """The 益阳 notice as a web page printed by Chromium (headless)."""
+    rows = "".join("<tr><td>%s</td><td class=n>%s</td><td></td></tr>" % r for r in YIYANG_ROWS)
+    html = ("<!DOCTYPE html><html><head><meta charset=utf-8><style>"
+            "body{font-family:'Noto Serif CJK SC';font-size:14pt;margin:2cm}"
+            "h1{font-size:18pt;text-align:center}"
+            "table{border-collapse:collapse;margin:auto;width:70%}"
+            "td,th{border:1px solid #000;padding:4px 8px;font-size:12pt} td.n{text-align:right}"
+            "</style></head><body>"
+            "<h1>益阳市财政局 益阳市民政局关于下达2017年自然灾害生活补助资金的通知</h1>" +
+            "".join("<p>%s</p>" % p for p in YIYANG_LETTER) +
+            "<p style='text-align:right'>益阳市财政局 益阳市民政局<br>2017年8月28日</p>"
+            "<div style='page-break-before:always'></div>"
+            "<p style='text-align:center;font-size:16pt'>2017年自然灾害生活补助资金分配表</p>"
+            "<p style='text-align:right;width:85%'>单位：万元</p>"
+            "<table><tr><th>单位</th><th>补助资金（万元）</th><th>备注</th></tr>" + rows +
+            "</table></body></html>")
+    src = os.path.join(tmp, "yiyang.html")
+    with open(src, "w", encoding="utf-8") as f:
+        f.write(html)
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                    "--no-pdf-header-footer", "--print-to-pdf=" + path, src],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def pdftotext(pdf, txt):
     subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", pdf, txt], check=True)
 
 
 def main():
+    import sys
     os.makedirs(OUT, exist_ok=True)
+    if sys.argv[1:] == ["yiyang"]:  # only the published notice (the others stay as committed)
+        tmp = tempfile.mkdtemp(prefix="fenpei-pdf-")
+        try:
+            chromium_pdf(os.path.join(OUT, "yiyang.pdf"), tmp)
+            pdftotext(os.path.join(OUT, "yiyang.pdf"), os.path.join(OUT, "yiyang.txt"))
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return
     columns, rows = read_bundled()
     tmp = tempfile.mkdtemp(prefix="fenpei-pdf-")
     try:
@@ -464,7 +514,8 @@ def main():
         docx_file(docx, columns, rows)
         shutil.copy(soffice(docx, tmp), os.path.join(OUT, "writer.pdf"))
 
-        for name in ("reportlab", "libreoffice", "writer"):
+        chromium_pdf(os.path.join(OUT, "yiyang.pdf"), tmp)
+        for name in ("reportlab", "libreoffice", "writer", "yiyang"):
             pdftotext(os.path.join(OUT, name + ".pdf"), os.path.join(OUT, name + ".txt"))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

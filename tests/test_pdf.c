@@ -257,3 +257,53 @@ Test(pdf, glib_prints_nothing)
     th_run_free(&r);
     free(in);
 }
+
+/* ---- a published notice we did not design, printed by Chromium ---- */
+
+Test(pdf, a_published_notice_printed_by_chromium)
+{
+    const char *const names[] = {"yiyang.pdf", "yiyang.txt"};
+    for (size_t k = 0; k < 2; k++) {
+        fp_table *t = load(names[k], NULL);
+        cr_assert_eq(fp_table_row_count(t), 4);
+        size_t total = th_row(t, "合计"), col = th_col(t, "补助资金（万元）");
+        cr_assert_eq(fp_table_first_root(t), total, "合计 at the bottom heads the table");
+        cr_assert_eq(fp_table_amount(t, total, col), 400 * FP_AMOUNT_SCALE);
+        cr_assert_eq(fp_table_parent(t, th_row(t, "大通湖区")), total);
+        cr_assert_eq(fp_table_amount(t, th_row(t, "赫山区"), col), 210 * FP_AMOUNT_SCALE);
+        fp_origin o;
+        fp_table_origin(t, &o);
+        cr_assert_null(o.doc_number, "%s: a 文号 cited in a sentence is not the notice's: %s",
+                       names[k], o.doc_number);
+        cr_assert_str_eq(o.title,
+                         "益阳市财政局益阳市民政局关于下达2017年自然灾害生活补助资金的通知");
+        cr_assert_eq(o.ncodes, 1);
+        cr_assert_str_eq(o.codes[0], "2081503");
+        cr_assert_eq(o.first_page, k == 0 ? 2 : 0);
+        fp_table_free(t);
+    }
+}
+
+Test(pdf, realloc_and_notice_read_a_pdf)
+{
+    char *in = fixture("reportlab.pdf");
+    char *out = th_write_tmp_text("pdf-realloc.csv", "");
+    unlink(out);
+    th_run r = FENPEI("realloc", in, "--set", "总计:原基本公共卫生项目=27000", "-o", out);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    fp_table *t = NULL;
+    fp_diag d;
+    cr_assert_eq(fp_table_load_file(out, NULL, &t, &d), FP_OK, "%s", d.message);
+    cr_assert_eq(fp_table_amount(t, th_row(t, "总计"), th_col(t, "原基本公共卫生项目")),
+                 27000 * FP_AMOUNT_SCALE);
+    fp_table_free(t);
+    th_run_free(&r);
+    char *x = th_write_tmp_text("pdf-notice.xlsx", "");
+    unlink(x);
+    th_run s = FENPEI("notice", in, "-o", x);
+    cr_assert_eq(s.status, 0, "%s", s.err);
+    th_run_free(&s);
+    free(x);
+    free(out);
+    free(in);
+}

@@ -862,7 +862,9 @@ static char *find_doc_number(const char *s)
                 b -= 3;
                 chars++;
             }
-            if (!chars)
+            /* the notice's own number stands on a line of its own (maybe with 签发人); one
+             * cited inside a sentence (根据湘财社指〔2017〕79号文件精神) is another notice's */
+            if (!chars || b != s || (*q && !starts_with(q, "签发人")))
                 continue;
             return dup_n(b, (size_t)(q - b));
         }
@@ -926,7 +928,9 @@ static void read_letter(const lay_doc *d, size_t end, lay_meta *m)
             m->doc_number = find_doc_number(sq);
         if (!m->issuer && ends_with(sq, "文件") && strlen(sq) > strlen("文件") + 6)
             m->issuer = dup_n(sq, strlen(sq) - strlen("文件"));
-        if (!m->title && starts_with(sq, "关于")) {
+        const char *about = strstr(sq, "关于");
+        if (!m->title && about && (size_t)(about - sq) <= 3 * 40 && !strstr(sq, "，") &&
+            !strstr(sq, "。")) {
             /* the title may wrap: join lines until one ends it with 通知 (or 函, 批复) */
             char t[2048];
             snprintf(t, sizeof t, "%s", sq);
