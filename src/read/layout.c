@@ -1,5 +1,5 @@
 /* read/layout.c — rows of cells from positioned text: a PDF's glyphs (read/pdf.c) or text whose
- * columns are aligned with spaces (pdftotext -layout, a PDF viewer's copy).
+ * columns are aligned with spaces (read/text_layout.c: pdftotext -layout, a viewer's copy).
  *
  * The input is lines of segments (runs of text without a wide gap). A table starts at a header:
  * a line with a segment naming the unit column (单位, 拨款单位, 地区 …), together with the lines
@@ -13,7 +13,8 @@
  * after it. Page furniture inside the table is dropped here (the header repeated, pieces of it,
  * the title again, 单位：万元, 续表, page numbers such as "— 3 —"); the records go to the loader,
  * which rebuilds the tree. Several tables (a notice's other attachments): each is loaded, and the
- * largest whose rows add up as a tree is kept unless the caller names one.
+ * largest whose rows add up as a tree is kept unless the caller names one; the lines before it
+ * are the letter (read/letter.c).
  * Positions are doubles: they are geometry, never amounts. */
 #include <math.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 
 #include "core/table_impl.h"
 #include "read/layout.h"
+#include "read/letter.h"
 #include "read/loader.h"
 #include "util/buf.h"
 #include "util/utf8.h"
@@ -133,61 +135,6 @@ int lay_segment(lay_doc *d, double x0, double x1, const char *s, size_t len)
     g->len = len;
     g->amount = is_amount_text(s, len);
     d->lines[d->nlines - 1].nseg++;
-    return 0;
-}
-
-/* Is the single space at S[I] (inside a segment starting at START) a column gap squeezed to one
- * space: between two digits ("676 0") or two East Asian wide characters (two header cells)? */
-static int tight_space(const char *s, size_t start, size_t i, size_t len)
-{
-    if (i == start || i + 1 >= len)
-        return 0;
-    if (s[i - 1] >= '0' && s[i - 1] <= '9' && s[i + 1] >= '0' && s[i + 1] <= '9')
-        return 1;
-    size_t b = i; /* back to the start of the character before the space */
-    while (b > start && ((unsigned char)s[b - 1] & 0xC0) == 0x80)
-        b--;
-    if (b > start)
-        b--;
-    uint32_t before, after;
-    utf8_decode(s + b, i - b, &before);
-    utf8_decode(s + i + 1, len - i - 1, &after);
-    return utf8_cp_width(before) == 2 && utf8_cp_width(after) == 2;
-}
-
-int lay_text_line(lay_doc *d, int page, long lineno, const char *s, size_t len, int wide)
-{
-    if (lay_line(d, page, lineno, (double)lineno, 0.5))
-        return -1;
-    size_t i = 0, col = 0;
-    while (i < len) {
-        /* skip the spaces before a segment */
-        while (i < len && s[i] == ' ') {
-            i++;
-            col++;
-        }
-        if (i >= len)
-            break;
-        size_t start = i, end = i, c0 = col, c1 = col;
-        while (i < len) {
-            if (s[i] == ' ') {
-                if (i + 1 >= len || s[i + 1] == ' ' || tight_space(s, start, i, len))
-                    break; /* two spaces (or the end): the segment ends */
-                i++;
-                col++;
-                continue;
-            }
-            uint32_t cp;
-            size_t n = utf8_decode(s + i, len - i, &cp);
-            int w = utf8_cp_width(cp);
-            i += n;
-            col += (size_t)(w == 2 ? wide : w);
-            end = i;
-            c1 = col;
-        }
-        if (lay_segment(d, (double)c0, (double)c1, s + start, end - start))
-            return -1;
-    }
     return 0;
 }
 
@@ -819,150 +766,6 @@ done:
     return e;
 }
 
-/* ---- the notice's letter ---- */
-
-static char *dup_n(const char *s, size_t n)
-{
-    char *p = malloc(n + 1);
-    if (p) {
-        memcpy(p, s, n);
-        p[n] = '\0';
-    }
-    return p;
-}
-
-/* The 文号 in S: Chinese characters, 〔year〕 (or [year], (year), （year）), a number and 号. */
-static char *find_doc_number(const char *s)
-{
-    static const char *const open[] = {"〔", "［", "[", "（", "(", NULL};
-    static const char *const close[] = {"〕", "］", "]", "）", ")", NULL};
-    for (const char *p = s; *p; p++) {
-        for (int k = 0; open[k]; k++) {
-            size_t ol = strlen(open[k]);
-            if (strncmp(p, open[k], ol) != 0)
-                continue;
-            const char *q = p + ol;
-            int digits = 0;
-            while (*q >= '0' && *q <= '9')
-                q++, digits++;
-            if (digits != 4 || strncmp(q, close[k], strlen(close[k])) != 0)
-                continue;
-            q += strlen(close[k]);
-            int num = 0;
-            while (*q >= '0' && *q <= '9')
-                q++, num++;
-            if (!num || !starts_with(q, "号"))
-                continue;
-            q += strlen("号");
-            /* back over the issuer's abbreviation: CJK characters (3 bytes each), up to 8 */
-            const char *b = p;
-            int chars = 0;
-            while (b - s >= 3 && chars < 8 && (unsigned char)b[-3] >= 0xE4 &&
-                   (unsigned char)b[-3] <= 0xE9) {
-                b -= 3;
-                chars++;
-            }
-            /* the notice's own number stands on a line of its own (maybe with 签发人); one
-             * cited inside a sentence (根据湘财社指〔2017〕79号文件精神) is another notice's */
-            if (!chars || b != s || (*q && !starts_with(q, "签发人")))
-                continue;
-            return dup_n(b, (size_t)(q - b));
-        }
-    }
-    return NULL;
-}
-
-static void add_code(char **codes, const char *p, size_t n)
-{
-    size_t have = *codes ? strlen(*codes) : 0;
-    if (*codes) {
-        /* each code once */
-        for (const char *c = *codes; (c = strstr(c, "")) && *c;) {
-            if (strncmp(c, p, n) == 0 && (c[n] == ',' || c[n] == '\0'))
-                return;
-            const char *comma = strchr(c, ',');
-            if (!comma)
-                break;
-            c = comma + 1;
-        }
-    }
-    char *q = realloc(*codes, have + n + 2);
-    if (!q)
-        return;
-    if (have)
-        q[have++] = ',';
-    memcpy(q + have, p, n);
-    q[have + n] = '\0';
-    *codes = q;
-}
-
-/* Classification codes in S: a run of exactly seven digits starting with 1 (income) or 2
- * (expenditure), followed by its name (not 万元, not a date). */
-static void find_codes(const char *s, char **codes)
-{
-    for (const char *p = s; *p; p++) {
-        if (!(*p >= '0' && *p <= '9') || (p > s && p[-1] >= '0' && p[-1] <= '9'))
-            continue;
-        const char *q = p;
-        while (*q >= '0' && *q <= '9')
-            q++;
-        if (q - p == 7 && (*p == '1' || *p == '2')) {
-            const char *after = q;
-            while (*after == ' ')
-                after++;
-            if ((unsigned char)*after >= 0xE4 && !starts_with(after, "万") &&
-                !starts_with(after, "元") && !starts_with(after, "年"))
-                add_code(codes, p, 7);
-        }
-        p = q - 1;
-    }
-}
-
-/* Read the letter on lines [0, END) of D for the notice's metadata. */
-static void read_letter(const lay_doc *d, size_t end, lay_meta *m)
-{
-    for (size_t li = 0; li < end; li++) {
-        char buf[2048] = "";
-        const char *sq = line_squeezed(d, li, buf, sizeof buf);
-        if (!m->doc_number)
-            m->doc_number = find_doc_number(sq);
-        if (!m->issuer && ends_with(sq, "文件") && strlen(sq) > strlen("文件") + 6)
-            m->issuer = dup_n(sq, strlen(sq) - strlen("文件"));
-        const char *about = strstr(sq, "关于");
-        if (!m->title && about && (size_t)(about - sq) <= 3 * 40 && !strstr(sq, "，") &&
-            !strstr(sq, "。")) {
-            /* the title may wrap: join lines until one ends it with 通知 (or 函, 批复) */
-            char t[2048];
-            snprintf(t, sizeof t, "%s", sq);
-            for (size_t k = li + 1; k < end && k < li + 4 && !strstr(t, "通知") &&
-                                    !ends_with(t, "函") && !ends_with(t, "批复");
-                 k++) {
-                char more[1024] = "";
-                size_t n = strlen(t);
-                snprintf(t + n, sizeof t - n, "%s", line_squeezed(d, k, more, sizeof more));
-            }
-            if (strstr(t, "通知") || ends_with(t, "函") || ends_with(t, "批复")) {
-                char *cut = strstr(t, "通知");
-                if (cut)
-                    cut[strlen("通知")] = '\0';
-                m->title = dup_n(t, strlen(t));
-            }
-        }
-        find_codes(sq, &m->codes);
-    }
-}
-
-void lay_meta_clear(lay_meta *m)
-{
-    if (!m)
-        return;
-    free(m->doc_number);
-    free(m->title);
-    free(m->issuer);
-    free(m->codes);
-    memset(m, 0, sizeof *m);
-}
-
 void lay_meta_attach(fp_table *t, lay_meta *m)
 {
     table_set_origin(t, m->first_page, m->last_page, m->doc_number, m->title, m->issuer,
@@ -970,11 +773,30 @@ void lay_meta_attach(fp_table *t, lay_meta *m)
     memset(m, 0, sizeof *m);
 }
 
+/* ---- the notice's letter ---- */
+
+/* Read the letter on lines [0, END) of D for the notice's metadata (read/letter.c). */
+static int read_letter(const lay_doc *d, size_t end, lay_meta *m)
+{
+    char **lines = calloc(end ? end : 1, sizeof *lines);
+    int rc = lines ? 0 : -1;
+    for (size_t li = 0; li < end && !rc; li++) {
+        char buf[2048] = "";
+        line_squeezed(d, li, buf, sizeof buf);
+        if (!(lines[li] = strdup(buf)))
+            rc = -1;
+    }
+    if (!rc)
+        letter_read((const char *const *)lines, end, m);
+    for (size_t li = 0; lines && li < end; li++)
+        free(lines[li]);
+    free(lines);
+    return rc;
+}
+
 /* ---- choosing the table ---- */
 
-/* How well a loaded table reads as an allocation table: a tree whose sums close beats one whose
- * do not, which beats a flat list; then more rows. */
-static long score(const fp_table *t)
+long lay_score(const fp_table *t)
 {
     size_t n = fp_table_row_count(t), uncertain = 0, nested = 0;
     for (size_t r = 0; r < n; r++) {
@@ -1029,7 +851,7 @@ fp_error lay_load(lay_doc *d, const char *name, int paged, const fp_load_options
                     break;
                 continue;
             }
-            long s = score(t);
+            long s = lay_score(t);
             if (s > best_score) {
                 fp_table_free(best);
                 best = t;
@@ -1052,125 +874,12 @@ fp_error lay_load(lay_doc *d, const char *name, int paged, const fp_load_options
             meta->first_page = d->lines[T->a].page + 1;
             meta->last_page = d->lines[T->end - 1].page + 1;
         }
-        read_letter(d, T->begin, meta);
-    }
-    *out = best;
-    return FP_OK;
-}
-
-/* ---- space-aligned text ---- */
-
-int lay_text_sniff(const char *s, size_t len)
-{
-    if (memchr(s, '\t', len))
-        return 0;
-    size_t lines = 0, spaced = 0, commas = 0;
-    const char *end = s + len;
-    while (s < end && lines < 60) {
-        const char *nl = memchr(s, '\n', (size_t)(end - s));
-        const char *e = nl ? nl : end;
-        const char *p = s;
-        while (p < e && (*p == ' ' || *p == '\f'))
-            p++;
-        if (p < e && !(e - p == 1 && *p == '\r')) {
-            lines++;
-            /* a run of two spaces between two non-spaces */
-            for (const char *q = p; q + 2 < e; q++)
-                if (q[0] != ' ' && q[1] == ' ' && q[2] == ' ') {
-                    const char *r = q + 1;
-                    while (r < e && *r == ' ')
-                        r++;
-                    if (r < e && *r != '\r') {
-                        spaced++;
-                        break;
-                    }
-                }
-            if (memchr(p, ',', (size_t)(e - p)))
-                commas++;
-        }
-        s = nl ? nl + 1 : end;
-    }
-    return spaced >= 3 && spaced > commas;
-}
-
-static fp_error text_doc(const char *s, size_t len, int wide, lay_doc **out)
-{
-    lay_doc *d = lay_new();
-    *out = d;
-    if (!d)
-        return FP_ERR_NOMEM;
-    const char *end = s + len;
-    long lineno = 1;
-    int page = 0;
-    while (s < end) {
-        const char *nl = memchr(s, '\n', (size_t)(end - s));
-        const char *e = nl ? nl : end;
-        const char *p = s;
-        /* pdftotext puts a form feed before each page's first line */
-        while (p < e && *p == '\f') {
-            page++;
-            p++;
-        }
-        const char *q = e;
-        if (q > p && q[-1] == '\r')
-            q--;
-        if (lay_text_line(d, page, lineno, p, (size_t)(q - p), wide))
-            return FP_ERR_NOMEM;
-        lineno++;
-        s = nl ? nl + 1 : end;
-    }
-    return FP_OK;
-}
-
-fp_error lay_text_load(const char *s, size_t len, const char *name, const fp_load_options *opts,
-                       fp_table **out, fp_diag *diag)
-{
-    /* pdftotext counts every character one column; a copy aligned for a monospaced screen counts
-     * East Asian wide characters two: read both ways, keep the better */
-    fp_table *best = NULL;
-    long best_score = -1;
-    fp_diag first;
-    fp_error first_err = FP_OK;
-    lay_meta best_meta = {0};
-    *out = NULL;
-    for (int wide = 1; wide <= 2; wide++) {
-        lay_doc *d;
-        fp_table *t = NULL;
-        fp_diag dk;
-        lay_meta m = {0};
-        fp_error e = text_doc(s, len, wide, &d);
-        if (e)
-            e = diag_set(&dk, FP_ERR_NOMEM, name, 0, NULL, NULL, 0, "out of memory");
-        else
-            e = lay_load(d, name, 0, opts, &t, &m, &dk);
-        lay_free(d);
-        if (e) {
-            if (!first_err) {
-                first_err = e;
-                first = dk;
-            }
-            continue;
-        }
-        long sc = score(t);
-        if (sc > best_score) {
+        if (read_letter(d, T->begin, meta)) {
             fp_table_free(best);
-            lay_meta_clear(&best_meta);
-            best = t;
-            best_meta = m;
-            best_score = sc;
-        } else {
-            fp_table_free(t);
-            lay_meta_clear(&m);
+            return diag_set(diag, FP_ERR_NOMEM, name, 0, NULL, NULL, 0, "out of memory");
         }
-        if (sc >= 3000000L)
-            break; /* a tree whose sums all close: no need to try the other way */
     }
-    if (!best) {
-        if (diag)
-            *diag = first;
-        return first_err;
-    }
-    lay_meta_attach(best, &best_meta);
     *out = best;
     return FP_OK;
 }
+

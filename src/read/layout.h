@@ -44,6 +44,10 @@ fp_error lay_load(lay_doc *d, const char *name, int paged, const fp_load_options
                   fp_table **out, lay_meta *meta, fp_diag *diag);
 void lay_meta_clear(lay_meta *m);
 
+/* How well a loaded table reads as an allocation table: a tree whose sums close beats one whose
+ * do not, which beats a flat list; then more rows. */
+long lay_score(const fp_table *t);
+
 /* Move META's strings onto table T (they are T's afterwards). */
 void lay_meta_attach(fp_table *t, lay_meta *meta);
 
