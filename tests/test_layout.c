@@ -133,3 +133,24 @@ Test(layout, tab_separated_text_is_not_space_aligned)
     cr_assert_eq(fp_table_row_count(t), 3);
     fp_table_free(t);
 }
+
+/* Traditional characters (a site serving pages converted to traditional script), and the unit
+ * printed on the header's line of a later page. */
+Test(layout, traditional_characters_and_the_unit_on_the_header_line)
+{
+    static const char text[] =
+        "某項資金分配表\n"
+        "單位          甲項目    乙項目     合計\n"
+        "總計             30        10       40\n"
+        "甲縣             20                 20\n"
+        "\f單位                     單位：萬元\n"
+        "              甲項目    乙項目     合計\n"
+        "乙縣             10        10       20\n";
+    fp_table *t = load_text(text, FP_OK);
+    cr_assert_eq(fp_table_column_count(t), 4);
+    cr_assert_str_eq(fp_table_column_name(t, 1), "甲項目");
+    cr_assert_eq(fp_table_row_count(t), 3);
+    cr_assert(fp_table_is_blank(t, th_row(t, "甲縣"), th_col(t, "乙項目")));
+    cr_assert_eq(amt(t, "乙縣", "合計"), 20);
+    fp_table_free(t);
+}

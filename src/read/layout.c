@@ -25,7 +25,7 @@
 #include "read/letter.h"
 #include "read/loader.h"
 #include "util/buf.h"
-#include "util/utf8.h"
+#include "util/hanzi.h"
 
 typedef struct lay_seg {
     double x0, x1;
@@ -141,7 +141,7 @@ int lay_segment(lay_doc *d, double x0, double x1, const char *s, size_t len)
 /* ---- what a line says ---- */
 
 /* S without ASCII spaces, U+3000 and a colon at its end, into BUF (CAP bytes). */
-static const char *squeeze(const char *s, size_t len, char *buf, size_t cap)
+static const char *squeeze_raw(const char *s, size_t len, char *buf, size_t cap)
 {
     size_t n = 0;
     for (size_t i = 0; i < len && n + 4 < cap;) {
@@ -158,6 +158,15 @@ static const char *squeeze(const char *s, size_t len, char *buf, size_t cap)
         buf[n - 3] = '\0';
     else if (n >= 1 && buf[n - 1] == ':')
         buf[n - 1] = '\0';
+    return buf;
+}
+
+/* As squeeze_raw, traditional characters read as simplified (單位：萬元, 續表, 合計): for
+ * recognising words, not for the names kept. */
+static const char *squeeze(const char *s, size_t len, char *buf, size_t cap)
+{
+    squeeze_raw(s, len, buf, cap);
+    hz_simplify(buf, strlen(buf), buf);
     return buf;
 }
 
@@ -317,6 +326,13 @@ static size_t col_of(const lay_table *T, const lay_seg *s)
     return k;
 }
 
+/* Is segment S a unit line (单位：万元 printed on the header's line)? */
+static int seg_is_unit(const lay_doc *d, const lay_seg *s)
+{
+    char buf[256] = "";
+    return is_unit_line(squeeze(seg_text(d, s), s->len, buf, sizeof buf));
+}
+
 /* Build the columns of a header on lines A..B into T. 0, or -1 out of memory. */
 static int build_header(const lay_doc *d, size_t a, size_t b, lay_table *T)
 {
@@ -330,9 +346,12 @@ static int build_header(const lay_doc *d, size_t a, size_t b, lay_table *T)
     for (size_t li = a; li <= b; li++)
         for (size_t j = 0; j < d->lines[li].nseg; j++) {
             const lay_seg *s = &d->segs[d->lines[li].first + j];
+            if (seg_is_unit(d, s))
+                continue;
             sp[k].x0 = s->x0;
             sp[k++].x1 = s->x1;
         }
+    n = k;
     qsort(sp, n, sizeof *sp, span_cmp);
     T->cols = calloc(n ? n : 1, sizeof *T->cols);
     if (!T->cols) {
@@ -357,9 +376,11 @@ static int build_header(const lay_doc *d, size_t a, size_t b, lay_table *T)
     for (size_t li = a; li <= b; li++)
         for (size_t j = 0; j < d->lines[li].nseg; j++) {
             const lay_seg *s = &d->segs[d->lines[li].first + j];
+            if (seg_is_unit(d, s))
+                continue;
             size_t c = col_of(T, s);
             char buf[512] = "";
-            squeeze(seg_text(d, s), s->len, buf, sizeof buf);
+            squeeze_raw(seg_text(d, s), s->len, buf, sizeof buf);
             size_t m = strlen(buf);
             char *p = realloc(T->cols[c].name, len[c] + m + 1);
             if (!p) {
@@ -372,11 +393,14 @@ static int build_header(const lay_doc *d, size_t a, size_t b, lay_table *T)
         }
     free(len);
     T->name_col = 0;
-    for (size_t c = 0; c < T->ncols; c++)
-        if (T->cols[c].name && is_name_word(T->cols[c].name)) {
+    for (size_t c = 0; c < T->ncols; c++) {
+        char sn[512] = "";
+        if (T->cols[c].name &&
+            is_name_word(squeeze(T->cols[c].name, strlen(T->cols[c].name), sn, sizeof sn))) {
             T->name_col = c;
             break;
         }
+    }
     return 0;
 }
 
@@ -394,15 +418,22 @@ static int repeats_header(const lay_doc *d, const lay_table *T, size_t li)
         const char *sq = squeeze(seg_text(d, s), s->len, buf, sizeof buf);
         if (!sq[0])
             continue;
+        if (is_unit_line(sq))
+            continue; /* 单位：万元 on the header's line */
         size_t c = col_of(T, s);
+        char name[512] = "";
         if (c == T->name_col) {
-            if (!T->cols[c].name || strcmp(T->cols[c].name, sq) != 0)
+            if (!T->cols[c].name ||
+                strcmp(squeeze(T->cols[c].name, strlen(T->cols[c].name), name, sizeof name),
+                       sq) != 0)
                 return 0;
             continue;
         }
         int found = 0;
         for (size_t j = 0; j < T->ncols && !found; j++)
-            found = j != T->name_col && T->cols[j].name && strstr(T->cols[j].name, sq);
+            found = j != T->name_col && T->cols[j].name &&
+                    strstr(squeeze(T->cols[j].name, strlen(T->cols[j].name), name, sizeof name),
+                           sq);
         if (!found)
             return 0;
     }
