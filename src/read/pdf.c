@@ -159,11 +159,11 @@ fp_error pdf_load_memory(const void *data, size_t len, const char *name,
         fp_load_options_init(&defaults);
         opts = &defaults;
     }
-    static int silenced;
-    if (!silenced) {
+    static gsize silenced;
+    if (g_once_init_enter(&silenced)) { /* once, also with several threads reading */
         g_log_set_handler("Poppler", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
                           quiet, NULL);
-        silenced = 1;
+        g_once_init_leave(&silenced, 1);
     }
     if (!has_eof_marker(data, len))
         return diag_set(diag, FP_ERR_PDF, name, 0, NULL, NULL, 0,
