@@ -408,7 +408,7 @@ Test(cli_notice, bad_command_lines_exit_2)
 
 Test(cli_notice, help_exits_0)
 {
-    th_run r = RUN("notice", "--help");
+    th_run r = RUN("notice", "--help", "--lang", "en");
     cr_assert_eq(r.status, 0);
     cr_assert(strstr(r.out, "usage: fenpei notice"), "%s", r.out);
     th_run_free(&r);

@@ -16,6 +16,16 @@ int cmd_apportion(int argc, char **argv);
 int cmd_realloc(int argc, char **argv);
 int cmd_notice(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
+int cmd_package(int argc, char **argv);
+
+/* Help in the users' language (cli/help_zh.c): 1 when ARGV asks for English (--lang en) or, without
+ * --lang, the locale variables name an English one (LC_ALL, LC_MESSAGES, LANG = en…); Chinese
+ * otherwise. */
+int cli_lang_english(int argc, char **argv);
+/* COMMAND's help text (or its one-line summary) in Chinese, or ENGLISH when EN is set or no
+ * Chinese text exists. */
+const char *cli_help_text(const char *command, const char *english, int en);
+const char *cli_help_summary(const char *command, const char *english, int en);
 
 /* "fenpei: MESSAGE" on stderr; returns EXIT_USAGE. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -128,5 +138,17 @@ void cli_csv_cell(FILE *out, const char *s);
 /* Load PATH with the options gathered; 0, or EXIT_USAGE after printing the diagnostic. */
 int cli_load_table(cli_load *L, const char *path, fp_table **out);
 void cli_load_free(cli_load *L);
+
+/* check beyond one table (check_more.c). 1 when PATH is a folder. */
+int cli_is_dir(const char *path);
+/* Compare the letter LETTER with T into *OUT; 0, or EXIT_USAGE after printing why. */
+int cli_letter_load(const fp_table *t, const char *letter, fp_letter_report **out);
+/* Check every table among the N OPERANDS (files, or folders: their .csv/.tsv/.txt/.xlsx files)
+ * and print one summary; --xlsx XLSX writes a summary workbook linking to an audit workbook per
+ * table. A file that cannot be read is reported and the others go on. Returns the worst exit
+ * status: 2 a file could not be read, 1 errors, 0 clean. */
+int cli_check_many(int n, char **operands, cli_load *L, fp_check_options *co,
+                   const char *const *rules_text, size_t nrules, int json, fp_lang lang,
+                   const char *xlsx, int force);
 
 #endif

@@ -29,6 +29,7 @@ static const char *const parent_names[] = {"上级", "上级单位", "上级名�
 static const char *const code_names[] = {"编码", "单位编码", "代码", "code", NULL};
 static const char *const pcode_names[] = {"上级编码", "上级代码", "parent_code", NULL};
 static const char *const name_names[] = {"单位", "拨款单位", "单位名称", "名称", "地区",
+                                          "乡镇", "乡镇名称", "县市", "县（市、区）", "地州",
                                           "预算单位", "项目单位", "name", NULL};
 static const char *const text_names[] = {"备注", "说明", "支出方向", "用途", "资金用途", NULL};
 /* Numbers that are not money: an ordinal, a year. Never an amount, never the name column. */
@@ -49,6 +50,8 @@ static int is_number_not_money(const char *h)
            strstr(buf, "序号");
 }
 
+static int is_name_header(const char *h);
+
 /* Assign the roles that a header alone decides. */
 static fp_error assign_header_roles(loader *L)
 {
@@ -56,7 +59,11 @@ static fp_error assign_header_roles(loader *L)
     const fp_load_options *o = L->opts;
     for (size_t i = 0; i < t->ncols; i++) {
         column *c = &t->cols[i];
-        const char *h = c->name;
+        char h[256]; /* the header read as simplified: 級次 is 级次 */
+        size_t hl = strlen(c->name);
+        if (hl >= sizeof h)
+            hl = 0;
+        hz_simplify(c->name, hl, h);
         if (is_one_of(h, level_names) && L->level_col == FP_NONE) {
             c->role = FP_ROLE_LEVEL;
             L->level_col = i;
@@ -88,7 +95,7 @@ static fp_error assign_header_roles(loader *L)
                             o->name_column);
     } else {
         for (size_t i = 0; i < t->ncols && name == FP_NONE; i++)
-            if (t->cols[i].role == FP_ROLE_AMOUNT && is_one_of(t->cols[i].name, name_names))
+            if (t->cols[i].role == FP_ROLE_AMOUNT && is_name_header(t->cols[i].name))
                 name = i;
         for (size_t i = 0; i < t->ncols && name == FP_NONE; i++)
             if (t->cols[i].role == FP_ROLE_AMOUNT)
@@ -417,6 +424,18 @@ static fp_error set_header(loader *L, char **cells, size_t n)
             free(cells[n - 1]);
             cells[--n] = NULL;
         }
+    if (L->opts->layout == FP_LAYOUT_NOTICE || (L->opts->layout == FP_LAYOUT_AUTO && !tree)) {
+        size_t g = page_side_width(cells, n);
+        if (g) { /* side-by-side pages: one group's columns are the table's */
+            L->groups = n / g;
+            L->gwidth = g;
+            for (size_t i = g; i < n; i++) {
+                free(cells[i]);
+                cells[i] = NULL;
+            }
+            n = g;
+        }
+    }
     t->cols = calloc(n ? n : 1, sizeof *t->cols);
     if (!t->cols)
         return nomem(L);
@@ -486,11 +505,9 @@ static int data_cell(loader *L, const char *s, size_t len)
     return digits;
 }
 
-/* A held record (notice layout) ends: drop it as furniture, or store it as a data row. */
-static void notice_record(loader *L)
+/* The held record (notice layout) is a data row: store it. */
+void loader_store_held(loader *L)
 {
-    if (!L->rec_nonempty || page_record_is_furniture(L) || L->err)
-        return;
     start_row(L);
     L->field = 0;
     for (size_t i = 0; i < L->nrec && !L->err; i++) {
@@ -501,8 +518,18 @@ static void notice_record(loader *L)
         end_row(L);
 }
 
+static void notice_record(loader *L)
+{
+    if (!L->rec_nonempty || L->err)
+        return;
+    if (L->groups > 1)
+        page_side_record(L);
+    else if (!page_record_is_furniture(L) && !L->err)
+        loader_store_held(L);
+}
+
 /* Append a cell to the held record. */
-static void hold_cell(loader *L, const char *s, size_t len)
+void loader_hold_cell(loader *L, const char *s, size_t len)
 {
     if (buf_reserve((void **)&L->roff, &L->reccap, L->nrec + 1, sizeof *L->roff) ||
         buf_reserve((void **)&L->rbuf, &L->rcap, L->rlen + len + 1, 1)) {
@@ -521,7 +548,7 @@ static void pre_as_data(loader *L)
     if (L->notice) {
         L->nrec = L->rlen = 0;
         for (size_t i = 0; i < L->npre && !L->err; i++)
-            hold_cell(L, L->pre[i], strlen(L->pre[i]));
+            loader_hold_cell(L, L->pre[i], strlen(L->pre[i]));
         if (!L->err)
             notice_record(L);
         return;
@@ -873,7 +900,7 @@ static int cell_general(loader *L, size_t col, const char *s, size_t len)
     if (L->header_done && !L->notice)
         return data_cell(L, s, len);
     if (L->header_done) {
-        hold_cell(L, s, len);
+        loader_hold_cell(L, s, len);
     } else {
         char *copy = malloc(len + 1);
         if (!copy || buf_reserve((void **)&L->pre, &L->precap, L->npre + 1, sizeof *L->pre)) {
@@ -909,6 +936,8 @@ fp_error loader_finish(loader *L, fp_table **out)
         loader_row_end(L);
     if (!L->err && L->have_hdr)
         settle_held_header(L);
+    if (!L->err && L->groups > 1)
+        page_side_flush(L);
     if (!L->err && !L->header_done)
         L->err = diag_set(L->diag, FP_ERR_EMPTY, L->t->source, 0, NULL, NULL, 0,
                           "no header row: expected a row naming the columns (级次, 单位, …)");
@@ -938,6 +967,7 @@ void loader_free(loader *L)
     free(L->rbuf);
     free(L->roff);
     free(L->stack);
+    page_side_free(L);
     fp_table_free(L->t);
     free(L);
 }

@@ -47,10 +47,20 @@ struct loader {
     size_t rlen, rcap;
     size_t *roff;       /* … starting at these offsets */
     size_t nrec, reccap;
+
+    /* side-by-side pages: the header's columns repeat GROUPS times, GWIDTH columns each; each
+     * group's rows are queued and stored group by group at the end of a page */
+    size_t groups, gwidth;
+    struct side_queue *side; /* GROUPS queues */
 };
 
 /* Cell I of the held data record. */
 static inline const char *rec_cell(const loader *L, size_t i) { return L->rbuf + L->roff[i]; }
+
+/* Store the held record as a data row. */
+void loader_store_held(loader *L);
+/* Append a cell to the held record. */
+void loader_hold_cell(loader *L, const char *s, size_t len);
 
 /* ---- page.c: the page furniture of notice text ---- */
 
@@ -63,5 +73,16 @@ int page_unit_of_line(const char *s, char *unit, size_t cap);
 int page_cell_is_amount(const char *s, size_t len);
 /* Is the held data record (L->rbuf, L->roff, L->nrec) page furniture, to be dropped? */
 int page_record_is_furniture(loader *L);
+
+/* Side-by-side pages: the width of one group when the N header CELLS are 2 or 3 repeats of the
+ * same column names ((单位, 金额) ×3, (县, 村数, 金额) ×2), else 0. */
+size_t page_side_width(char *const *cells, size_t n);
+/* A held data record of a side-by-side table: each group's part is queued for its group, or,
+ * when the whole line is furniture (a page ends), the queues are stored group by group. */
+void page_side_record(loader *L);
+/* Store the queued rows, the first group's top to bottom, then the next group's. */
+void page_side_flush(loader *L);
+/* Free the queues. */
+void page_side_free(loader *L);
 
 #endif

@@ -234,3 +234,129 @@ int page_record_is_furniture(loader *L)
     /* a header repeated with a column worded differently: most cells read as the header */
     return in_header + alike >= 2 && 3 * (in_header + alike) >= 2 * nonempty;
 }
+
+/* ---- side-by-side pages ---- */
+
+/* One group's queued rows: entries of [long line][size_t ncells] then the cells, each
+ * NUL-terminated, in BUF. */
+struct side_queue {
+    char *buf;
+    size_t len, cap;
+};
+
+size_t page_side_width(char *const *cells, size_t n)
+{
+    for (size_t g = 2; g <= n / 2; g++) {
+        if (n % g || n / g > 3)
+            continue;
+        int same = 1;
+        size_t named = 0;
+        for (size_t i = 0; i < g; i++)
+            named += cells[i][0] != '\0';
+        for (size_t i = g; i < n && same; i++)
+            same = strcmp(cells[i], cells[i % g]) == 0;
+        if (same && named == g)
+            return g;
+    }
+    return 0;
+}
+
+static int queue_put(struct side_queue *q, const void *p, size_t len)
+{
+    if (buf_reserve((void **)&q->buf, &q->cap, q->len + len, 1))
+        return -1;
+    memcpy(q->buf + q->len, p, len);
+    q->len += len;
+    return 0;
+}
+
+/* Queue cells [FROM, FROM + N) of the held record for group J. */
+static void queue_slice(loader *L, size_t j, size_t from, size_t n)
+{
+    struct side_queue *q = &L->side[j];
+    long line = L->rec_line;
+    int bad = queue_put(q, &line, sizeof line) || queue_put(q, &n, sizeof n);
+    for (size_t i = 0; i < n && !bad; i++) {
+        const char *c = rec_cell(L, from + i);
+        bad = queue_put(q, c, strlen(c) + 1);
+    }
+    if (bad)
+        L->err = diag_set(L->diag, FP_ERR_NOMEM, L->t->source, L->rec_line, NULL, NULL, 0,
+                          "out of memory");
+}
+
+void page_side_record(loader *L)
+{
+    if (!L->side && !(L->side = calloc(L->groups, sizeof *L->side))) {
+        L->err = diag_set(L->diag, FP_ERR_NOMEM, L->t->source, L->rec_line, NULL, NULL, 0,
+                          "out of memory");
+        return;
+    }
+    size_t n = L->nrec, g = L->gwidth;
+    size_t *roff = L->roff;
+    int keep[3] = {0, 0, 0}, data = 0;
+    for (size_t j = 0; j < L->groups && j * g < n; j++) {
+        /* the last group takes any cells right of the table with it (damage) */
+        size_t from = j * g, len = j + 1 == L->groups ? n - from : (n - from < g ? n - from : g);
+        int empty = 1;
+        for (size_t i = from; i < from + len && empty; i++)
+            empty = rec_cell(L, i)[0] == '\0';
+        if (empty)
+            continue;
+        L->roff = roff + from;
+        L->nrec = len;
+        keep[j] = !page_record_is_furniture(L);
+        data |= keep[j];
+        L->roff = roff;
+        L->nrec = n;
+        if (L->err)
+            return;
+    }
+    if (!data) { /* the page ends: its groups, one after the other */
+        page_side_flush(L);
+        return;
+    }
+    for (size_t j = 0; j < L->groups && !L->err; j++)
+        if (keep[j]) {
+            size_t from = j * g;
+            queue_slice(L, j, from, j + 1 == L->groups ? n - from : (n - from < g ? n - from : g));
+        }
+}
+
+void page_side_flush(loader *L)
+{
+    if (!L->side)
+        return;
+    long line = L->rec_line;
+    for (size_t j = 0; j < L->groups && !L->err; j++) {
+        struct side_queue *q = &L->side[j];
+        size_t pos = 0;
+        while (pos < q->len && !L->err) {
+            size_t n;
+            memcpy(&L->rec_line, q->buf + pos, sizeof L->rec_line);
+            pos += sizeof L->rec_line;
+            memcpy(&n, q->buf + pos, sizeof n);
+            pos += sizeof n;
+            L->nrec = L->rlen = 0;
+            for (size_t i = 0; i < n && !L->err; i++) {
+                size_t len = strlen(q->buf + pos);
+                loader_hold_cell(L, q->buf + pos, len);
+                pos += len + 1;
+            }
+            if (!L->err)
+                loader_store_held(L);
+        }
+        q->len = 0;
+    }
+    L->rec_line = line;
+}
+
+void page_side_free(loader *L)
+{
+    if (!L->side)
+        return;
+    for (size_t j = 0; j < L->groups; j++)
+        free(L->side[j].buf);
+    free(L->side);
+    L->side = NULL;
+}

@@ -45,6 +45,56 @@ void strpool_free(strpool *p)
     p->len = p->cap = 0;
 }
 
+void strbuf_add(strbuf *b, const char *s, size_t len)
+{
+    if (b->oom || len > SIZE_MAX - b->len - 1 ||
+        buf_reserve((void **)&b->data, &b->cap, b->len + len + 1, 1)) {
+        b->oom = 1;
+        return;
+    }
+    if (len)
+        memcpy(b->data + b->len, s, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+}
+
+void strbuf_str(strbuf *b, const char *s) { strbuf_add(b, s, strlen(s)); }
+
+void strbuf_printf(strbuf *b, const char *fmt, ...)
+{
+    char small[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->oom = 1;
+        return;
+    }
+    if ((size_t)n < sizeof small) {
+        strbuf_add(b, small, (size_t)n);
+        return;
+    }
+    char *big = malloc((size_t)n + 1);
+    if (!big) {
+        b->oom = 1;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    strbuf_add(b, big, (size_t)n);
+    free(big);
+}
+
+void strbuf_free(strbuf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->oom = 0;
+}
+
 /* Copy at most LEN bytes of S into DST (of SIZE), cutting only at a UTF-8 character boundary. */
 static void copy_utf8(char *dst, size_t size, const char *s, size_t len)
 {

@@ -40,6 +40,29 @@ fp_error xw_require_balanced(const fp_table *t, fp_diag *diag)
     return e;
 }
 
+/* The print header of a notice: the attachment label left, the 文号 right ('&' doubled, as
+ * Excel's header codes need). */
+static void notice_header(writer *w, lxw_worksheet *ws, const fp_notice_options *opts)
+{
+    if (!opts || (!opts->label && !opts->doc_number))
+        return;
+    sbuf h = {0};
+    const char *parts[2] = {opts->label, opts->doc_number};
+    const char *codes[2] = {"&L", "&R"};
+    for (int i = 0; i < 2; i++) {
+        if (!parts[i])
+            continue;
+        sb_str(&h, codes[i]);
+        for (const char *p = parts[i]; *p; p++)
+            sb_add(&h, *p == '&' ? "&&" : p, *p == '&' ? 2 : 1);
+    }
+    if (h.oom)
+        w->oom = 1;
+    else
+        xw_check(w, worksheet_set_header(ws, h.s));
+    free(h.s);
+}
+
 /* A notice-layout sheet NAME of T in W. */
 fp_error xw_notice_sheet(writer *w, const fp_table *t, const fp_notice_options *opts,
                              const char *name)
@@ -63,6 +86,7 @@ fp_error xw_notice_sheet(writer *w, const fp_table *t, const fp_notice_options *
         } else {
             snprintf(line, n, "单位：%s", unit);
             xw_sheet_frame(&s, title, line, 0, 0);
+            notice_header(w, s.ws, opts);
             free(line);
             err = xw_sheet_rows(&s, 1);
         }

@@ -17,6 +17,8 @@ void fp_notice_options_init(fp_notice_options *opts)
     opts->title = NULL;
     opts->unit = NULL;
     opts->sheet = NULL;
+    opts->label = NULL;
+    opts->doc_number = NULL;
 }
 
 /* ---- amounts to Excel numbers: the one place ---- */
