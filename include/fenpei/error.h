@@ -35,6 +35,9 @@ typedef enum fp_error {
     FP_ERR_TEMPLATE,         /* a letter template (.docx) is malformed or names an unknown
                                 placeholder */
     FP_ERR_DOCX,             /* a Word .docx document is malformed (ZIP, XML, parts) */
+    FP_ERR_PDF,              /* a PDF is truncated or damaged */
+    FP_ERR_PDF_ENCRYPTED,    /* a PDF is encrypted (needs a password) */
+    FP_ERR_PDF_NO_TEXT,      /* a PDF holds no text layer (scanned pages: OCR is out of scope) */
     FP_ERROR_MAX
 } fp_error;
 

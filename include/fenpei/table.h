@@ -65,13 +65,17 @@ typedef struct fp_load_options {
                                           row uncertain, rather than refused; fp_check warns of
                                           each (FP_RULE_UNREADABLE). For checking, not for
                                           computing with the amounts. */
+    size_t table;                      /* PDF and space-aligned text: read the table-th table
+                                          (1-based); 0 = the largest whose rows add up as a tree */
 } fp_load_options;
 
 /** Fill OPTS with the defaults (detect everything). */
 void fp_load_options_init(fp_load_options *opts);
 
-/** Read the CSV/TSV file PATH into a new table stored in *OUT (caller frees with fp_table_free).
- *  OPTS may be NULL. On failure *OUT is NULL and DIAG (may be NULL) says where and why. */
+/** Read the table in file PATH — CSV/TSV (any common encoding), text copied out of a PDF (tab-
+ *  or space-aligned), an XLSX workbook or a PDF (told by their bytes, not their names) — into
+ *  a new table stored in *OUT (caller frees with fp_table_free). OPTS may be NULL. On failure
+ *  *OUT is NULL and DIAG (may be NULL) says where and why. */
 fp_error fp_table_load_file(const char *path, const fp_load_options *opts, fp_table **out,
                             fp_diag *diag);
 
@@ -89,6 +93,26 @@ void fp_table_free(fp_table *t);
 
 /** Name the table was loaded from (a file name), never NULL. */
 const char *fp_table_source(const fp_table *t);
+/** Most classification codes fp_origin holds. */
+#define FP_ORIGIN_MAX_CODES 8
+
+/** Where a table came from: its file and, for a notice PDF (or the text of one), what its letter
+ *  states. Strings belong to the table (NULL when not known); pages are 0 when not from a PDF. */
+typedef struct fp_origin {
+    const char *file;       /* the name it was loaded from, never NULL */
+    int first_page;         /* 1-based pages of the PDF holding the table, or 0 */
+    int last_page;
+    const char *doc_number; /* 文号, e.g. 新财社〔2024〕24号 */
+    const char *title;      /* the notice's title (关于…的通知), else the table's title */
+    const char *issuer;     /* 发文机关, e.g. 新疆维吾尔自治区财政厅 */
+    const char *unit;       /* the unit of the amounts (万元), as fp_table_unit */
+    size_t ncodes;          /* income/expenditure classification codes stated (1100249 …) */
+    char codes[FP_ORIGIN_MAX_CODES][16];
+} fp_origin;
+
+/** Fill *O with where T came from; its strings stay T's. */
+void fp_table_origin(const fp_table *t, fp_origin *o);
+
 /** The title: the first line above the header that is not a unit line ("2024年…分配表"), or
  *  NULL when the file had none. */
 const char *fp_table_title(const fp_table *t);

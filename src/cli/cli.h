@@ -97,6 +97,7 @@ enum {
     CLI_OPT_SHEET,
     CLI_OPT_LAYOUT,
     CLI_OPT_TO_UNIT,
+    CLI_OPT_TABLE,
     CLI_OPT_EXIT,      /* cli_next_option: stop, with the exit status it set */
     CLI_OPT_FIRST_FREE /* commands number their own options from here */
 };
@@ -110,7 +111,8 @@ enum {
         {"categories", required_argument, NULL, CLI_OPT_CATEGORIES},                            \
         {"sheet", required_argument, NULL, CLI_OPT_SHEET},                                      \
         {"layout", required_argument, NULL, CLI_OPT_LAYOUT},                                    \
-        {"to-unit", required_argument, NULL, CLI_OPT_TO_UNIT}
+        {"to-unit", required_argument, NULL, CLI_OPT_TO_UNIT},                                  \
+        {"table", required_argument, NULL, CLI_OPT_TABLE}
 #define CLI_LOAD_HELP                                                                           \
     "  --delimiter C       cell separator: ',', ';', '|' or 'tab' (default: detected)\n"        \
     "  --encoding ENC      UTF-8, GB18030, GBK, UTF-16 … (default: detected)\n"                \
@@ -121,7 +123,9 @@ enum {
     "  --categories A,B,…  the category columns (default: between the name and the total)\n"  \
     "  --sheet NAME|N      the worksheet of an XLSX file (default: the first with a table)\n"   \
     "  --layout L          auto (default), canonical (级次/上级 column) or notice (as printed)\n" \
-    "  --to-unit U         convert amounts to 元, 万元 or 亿元\n"
+    "  --to-unit U         convert amounts to 元, 万元 or 亿元\n"                               \
+    "  --table N           a PDF or its text: read its N-th table (default: the largest whose\n" \
+    "                      rows add up as a tree)\n"
 
 typedef struct cli_load {
     fp_load_options o;

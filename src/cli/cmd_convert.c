@@ -103,6 +103,31 @@ static int write_canonical(FILE *out, void *ctx)
  * total (or the last amount column when there is no year total). */
 static int show_tree(const fp_table *t, FILE *out)
 {
+    /* where it came from, when a notice said more than its file name */
+    fp_origin o;
+    fp_table_origin(t, &o);
+    if (o.first_page || o.doc_number) {
+        fprintf(out, "# %s", o.file);
+        if (o.first_page == o.last_page && o.first_page)
+            fprintf(out, ", page %d", o.first_page);
+        else if (o.first_page)
+            fprintf(out, ", pages %d–%d", o.first_page, o.last_page);
+        fputc('\n', out);
+        if (o.doc_number)
+            fprintf(out, "# 文号: %s\n", o.doc_number);
+        if (o.title)
+            fprintf(out, "# 标题: %s\n", o.title);
+        if (o.issuer)
+            fprintf(out, "# 发文机关: %s\n", o.issuer);
+        if (o.unit)
+            fprintf(out, "# 单位: %s\n", o.unit);
+        if (o.ncodes) {
+            fputs("# 科目:", out);
+            for (size_t i = 0; i < o.ncodes; i++)
+                fprintf(out, " %s", o.codes[i]);
+            fputc('\n', out);
+        }
+    }
     size_t total = fp_table_role_column(t, FP_ROLE_TOTAL);
     for (size_t c = 0; c < fp_table_column_count(t) && total == FP_NONE; c++)
         if (fp_table_column_is_amount(t, c) && !fp_table_column_is_quantity(t, c))

@@ -16,7 +16,8 @@
     "  --categories A,B,…  类别列（默认：名称列与合计列之间的各列）\n"                           \
     "  --sheet NAME|N      XLSX 文件的工作表（默认：第一个含表格的工作表）\n"                    \
     "  --layout L          auto（默认）、canonical（有级次/上级列）或 notice（通知印发格式）\n"  \
-    "  --to-unit U         把金额换算为 元、万元 或 亿元\n"
+    "  --to-unit U         把金额换算为 元、万元 或 亿元\n"                                    \
+    "  --table N           PDF 或从中复制的文字：读第 N 个表（默认：各行能加总成层级的最大一个）\n"
 
 typedef struct help_zh {
     const char *command;

@@ -462,6 +462,15 @@ int cli_load_option(cli_load *L, int opt, const char *arg)
     case CLI_OPT_TO_UNIT:
         L->o.to_unit = arg;
         return 1;
+    case CLI_OPT_TABLE: {
+        char *end;
+        errno = 0;
+        unsigned long n = strtoul(arg, &end, 10);
+        if (!*arg || *end || errno || n == 0 || n > 100000 || arg[0] == '-')
+            return cli_fail("--table: expected a table number (1, 2, …), not \"%s\"", arg), -1;
+        L->o.table = (size_t)n;
+        return 1;
+    }
     case CLI_OPT_LAYOUT:
         if (strcmp(arg, "auto") == 0)
             L->o.layout = FP_LAYOUT_AUTO;

@@ -70,6 +70,10 @@ void fp_table_free(fp_table *t)
     free(t->uncertain);
     free(t->suspect);
     free(t->cats);
+    free(t->doc_number);
+    free(t->notice_title);
+    free(t->issuer);
+    free(t->codes);
     free(t);
 }
 
@@ -107,6 +111,7 @@ fp_table *fp_table_clone(const fp_table *t)
     c->suspect = NULL;
     c->nsuspect = c->suspectcap = 0;
     c->cats = NULL;
+    c->doc_number = c->notice_title = c->issuer = c->codes = NULL;
     size_t n = t->nrows;
     c->rowcap = n;
     c->pool.cap = t->pool.len;
@@ -114,6 +119,10 @@ fp_table *fp_table_clone(const fp_table *t)
     if (!(c->source = strdup(t->source)) || (t->unit && !(c->unit = strdup(t->unit))) ||
         (t->sheet && !(c->sheet = strdup(t->sheet))) ||
         (t->title && !(c->title = strdup(t->title))) ||
+        (t->doc_number && !(c->doc_number = strdup(t->doc_number))) ||
+        (t->notice_title && !(c->notice_title = strdup(t->notice_title))) ||
+        (t->issuer && !(c->issuer = strdup(t->issuer))) ||
+        (t->codes && !(c->codes = strdup(t->codes))) ||
         dup_bytes(&c->pool.data, t->pool.data, t->pool.len) ||
         dup_bytes(&c->marks, t->marks, t->nmarks * sizeof *t->marks) ||
         dup_bytes(&c->parent, t->parent, n * sizeof *t->parent) ||
@@ -778,6 +787,40 @@ const char *column_sparse_text(const fp_table *t, const column *c, size_t row)
 const char *fp_table_source(const fp_table *t) { return t->source; }
 const char *fp_table_unit(const fp_table *t) { return t->unit; }
 const char *fp_table_title(const fp_table *t) { return t->title; }
+
+void table_set_origin(fp_table *t, int first_page, int last_page, char *doc_number, char *title,
+                      char *issuer, char *codes)
+{
+    t->first_page = first_page;
+    t->last_page = last_page;
+    free(t->doc_number);
+    free(t->notice_title);
+    free(t->issuer);
+    free(t->codes);
+    t->doc_number = doc_number;
+    t->notice_title = title;
+    t->issuer = issuer;
+    t->codes = codes;
+}
+
+void fp_table_origin(const fp_table *t, fp_origin *o)
+{
+    memset(o, 0, sizeof *o);
+    o->file = t->source;
+    o->first_page = t->first_page;
+    o->last_page = t->last_page;
+    o->doc_number = t->doc_number;
+    o->title = t->notice_title ? t->notice_title : t->title;
+    o->issuer = t->issuer;
+    o->unit = t->unit;
+    for (const char *c = t->codes; c && *c && o->ncodes < FP_ORIGIN_MAX_CODES;) {
+        const char *comma = strchr(c, ',');
+        size_t n = comma ? (size_t)(comma - c) : strlen(c);
+        if (n < sizeof o->codes[0])
+            memcpy(o->codes[o->ncodes++], c, n);
+        c = comma ? comma + 1 : c + n;
+    }
+}
 size_t fp_table_row_count(const fp_table *t) { return t->nrows; }
 size_t fp_table_column_count(const fp_table *t) { return t->ncols; }
 const char *fp_table_column_name(const fp_table *t, size_t col) { return t->cols[col].name; }

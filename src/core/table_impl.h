@@ -59,6 +59,10 @@ struct fp_table {
     size_t name_col;       /* FP_NONE when the table has no name column */
     size_t *cats;
     size_t ncats;
+    /* where the table came from beyond its file (a notice PDF and its letter); NULL/0 = unknown */
+    int first_page, last_page;
+    char *doc_number, *notice_title, *issuer;
+    char *codes;           /* comma-separated classification codes */
 };
 
 /* Bitmap helpers for column.blank. */
@@ -81,6 +85,9 @@ fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, s
 /* The notice layout: rebuild parent[] from the order, the names and the sums of the rows
  * (table/notice.c), and set uncertain[] on rows whose place is in doubt. Does not link. */
 fp_error notice_infer(fp_table *t, fp_diag *diag);
+/* Set where T came from (the strings become T's; each may be NULL). */
+void table_set_origin(fp_table *t, int first_page, int last_page, char *doc_number, char *title,
+                      char *issuer, char *codes);
 /* Write the reference of the cell in column COL on sheet row LINE — "Sheet!C57" — into BUF
  * (SIZE bytes), or "" for a table that is not from a worksheet. */
 void table_cell_ref(const fp_table *t, long line, size_t col, char *buf, size_t size);

@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "read/layout.h"
 #include "read/loader.h"
 #include "core/table_impl.h"
+#include "read/pdf.h"
 #include "read/xlsx_read.h"
 #include "util/buf.h"
 
@@ -357,6 +359,10 @@ static fp_error load(source *src, const char *name, const fp_load_options *opts,
 
     size_t carry = 0; /* bytes of an incomplete character kept from the last chunk */
     int first = 1, utf8 = 1, eof = 0;
+    /* space-aligned text (pdftotext -layout, a viewer's copy) is gathered whole for the layout */
+    int spaced = 0;
+    char *whole = NULL;
+    size_t wholelen = 0, wholecap = 0;
     long lines_seen = 1; /* for encoding errors: lines converted so far */
     size_t convcap = 0;
     while (!eof && !err && !loader_error(R.L)) {
@@ -456,7 +462,17 @@ static fp_error load(source *src, const char *name, const fp_load_options *opts,
             text += 3;
             textlen -= 3;
         }
-        if (first) {
+        if (first && !opts->delimiter && lay_text_sniff(text, textlen))
+            spaced = 1;
+        if (spaced) {
+            if (buf_reserve((void **)&whole, &wholecap, wholelen + textlen + 1, 1)) {
+                err = diag_set(diag, FP_ERR_NOMEM, name, 0, NULL, NULL, 0, "out of memory");
+                break;
+            }
+            memcpy(whole + wholelen, text, textlen);
+            wholelen += textlen;
+            first = 0;
+        } else if (first) {
             char delim = opts->delimiter ? opts->delimiter : detect_delimiter(text, textlen);
             if (csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0) {
                 err = diag_set(diag, FP_ERR_NOMEM, name, 0, NULL, NULL, 0, "out of memory");
@@ -468,7 +484,7 @@ static fp_error load(source *src, const char *name, const fp_load_options *opts,
             csv_set_blk_size(&parser, 4096);
             first = 0;
         }
-        int fed = feed_text(&R, &fast, &parser, text, textlen, eof);
+        int fed = spaced ? 0 : feed_text(&R, &fast, &parser, text, textlen, eof);
         if (fed == -2) {
             err = diag_set(diag, FP_ERR_NOMEM, name, 0, NULL, NULL, 0, "out of memory");
             break;
@@ -486,9 +502,12 @@ static fp_error load(source *src, const char *name, const fp_load_options *opts,
         csv_fini(&parser, on_field, on_record, &R) != 0 && !loader_error(R.L))
         err = diag_set(diag, FP_ERR_CSV, name, R.line, NULL, NULL, 0,
                        "the file ends inside a quoted cell (a quote is not closed)");
-    if (!err)
+    if (!err && spaced)
+        err = lay_text_load(whole ? whole : "", wholelen, name, opts, out, diag);
+    else if (!err)
         err = loader_finish(R.L, out); /* also reports an error the loader met */
 done:
+    free(whole);
     if (parser_ready)
         csv_free(&parser);
     free(fast.pend);
@@ -516,6 +535,11 @@ fp_error fp_table_load_file(const char *path, const fp_load_options *opts, fp_ta
         fclose(src.f);
         return xlsx_load_file(path, opts, out, diag);
     }
+    if (pdf_sniff(src.head, src.headlen)) {
+        fp_error e = pdf_load_stream(src.f, src.head, src.headlen, path, opts, out, diag);
+        fclose(src.f);
+        return e;
+    }
     fp_error e = load(&src, path, opts, out, diag);
     fclose(src.f);
     return e;
@@ -526,6 +550,8 @@ fp_error fp_table_load_memory(const void *data, size_t len, const char *name,
 {
     if (xlsx_sniff(data, len))
         return xlsx_load_memory(data, len, name, opts, out, diag);
+    if (pdf_sniff(data, len))
+        return pdf_load_memory(data, len, name ? name : "(memory)", opts, out, diag);
     source src = {0};
     src.mem = data;
     src.memlen = len;

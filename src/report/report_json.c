@@ -38,6 +38,46 @@ static void json_amount_or_null(FILE *out, int has, fp_amount v)
         fputs("null", out);
 }
 
+static void json_string_or_null(FILE *out, const char *s)
+{
+    if (s)
+        json_string(out, s);
+    else
+        fputs("null", out);
+}
+
+/* "source": where the table came from — its file, the pages of a PDF, and what a notice's letter
+ * states (文号, title, unit, classification codes); only for a table read from a PDF or the text
+ * of one. */
+static void json_source(FILE *out, const fp_table *t)
+{
+    fp_origin o;
+    fp_table_origin(t, &o);
+    if (!o.first_page && !o.doc_number && !o.issuer && !o.ncodes)
+        return; /* a plain file: "file" says it all */
+    fputs(",\"source\":{\"file\":", out);
+    json_string(out, o.file);
+    fputs(",\"pages\":", out);
+    if (o.first_page)
+        fprintf(out, "[%d,%d]", o.first_page, o.last_page);
+    else
+        fputs("null", out);
+    fputs(",\"doc_number\":", out);
+    json_string_or_null(out, o.doc_number);
+    fputs(",\"title\":", out);
+    json_string_or_null(out, o.title);
+    fputs(",\"issuer\":", out);
+    json_string_or_null(out, o.issuer);
+    fputs(",\"unit\":", out);
+    json_string_or_null(out, o.unit);
+    fputs(",\"codes\":[", out);
+    for (size_t i = 0; i < o.ncodes; i++) {
+        fputs(i ? "," : "", out);
+        json_string(out, o.codes[i]);
+    }
+    fputs("]}", out);
+}
+
 static const char *const change_names[] = {"set", "insert", "delete", "note", "rename"};
 
 /* The cause object: kind, subkind, cells, suggestion (and candidates when ambiguous). */
@@ -128,6 +168,7 @@ fp_error fp_report_write_json_explained(const fp_report *r, const fp_causes *c, 
         json_string(out, fp_table_unit(t));
     else
         fputs("null", out);
+    json_source(out, t);
     fputs(",\"rules\":[", out);
     int first = 1;
     for (int k = FP_RULE_COLUMN_SUM; k <= FP_RULE_ADVANCE_BATCH; k++)

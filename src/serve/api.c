@@ -38,6 +38,9 @@ static const char *const error_zh[FP_ERROR_MAX] = {
     [FP_ERR_INTERNAL] = "结果未通过程序的自检（这是程序的错误，请报告）",
     [FP_ERR_TEMPLATE] = "通知模板（.docx）有误，或用了不认识的占位符",
     [FP_ERR_DOCX] = "Word 文档（.docx）已损坏，或不是 Word 文档",
+    [FP_ERR_PDF] = "PDF 文件不完整或已损坏",
+    [FP_ERR_PDF_ENCRYPTED] = "PDF 文件加了密码，读不了",
+    [FP_ERR_PDF_NO_TEXT] = "PDF 只有图像、没有文字层（扫描件），本工具不做文字识别",
 };
 
 const char *api_error_zh(fp_error code)

@@ -30,6 +30,9 @@ static const char *const messages[FP_ERROR_MAX] = {
     [FP_ERR_INTERNAL] = "internal error: result failed its own checks",
     [FP_ERR_TEMPLATE] = "bad letter template",
     [FP_ERR_DOCX] = "malformed Word document",
+    [FP_ERR_PDF] = "truncated or damaged PDF",
+    [FP_ERR_PDF_ENCRYPTED] = "encrypted PDF",
+    [FP_ERR_PDF_NO_TEXT] = "PDF without a text layer (scanned)",
 };
 
 const char *fp_strerror(fp_error err)
