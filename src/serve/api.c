@@ -37,6 +37,7 @@ static const char *const error_zh[FP_ERROR_MAX] = {
     [FP_ERR_EXISTS] = "文件已存在",
     [FP_ERR_INTERNAL] = "结果未通过程序的自检（这是程序的错误，请报告）",
     [FP_ERR_TEMPLATE] = "通知模板（.docx）有误，或用了不认识的占位符",
+    [FP_ERR_DOCX] = "Word 文档（.docx）已损坏，或不是 .docx 格式",
 };
 
 const char *api_error_zh(fp_error code)
