@@ -1524,10 +1524,19 @@ Test(cli, errors_exit_2_without_output)
         expect_refused(a, out, COL_BATCH);
     }
     {
+        /* a parent set below its set child: both named, with the gap */
         const char *a[] = {TH_BUNDLED, "--set", "总计:" COL_BASIC "=27000", "--set",
-                           "喀什地区:" COL_BASIC "=8000", "-o", out, "--diff", diff, NULL};
-        expect_refused(a, out, "总计:" COL_BASIC);
+                           "喀什地区:" COL_BASIC "=30000", "-o", out, "--diff", diff, NULL};
+        expect_refused(a, out, "--set 总计:" COL_BASIC "=27000 is below --set 喀什地区:" COL_BASIC
+                               "=30000 inside it, by 3000");
         expect_refused(a, diff, "喀什地区:" COL_BASIC);
+    }
+    {
+        /* a column set above its year total's set */
+        const char *a[] = {TH_BUNDLED, "--set", "喀什地区:" COL_TOTAL "=5000", "--set",
+                           "喀什市:" COL_BASIC "=6000", "-o", out, NULL};
+        expect_refused(a, out, "--set 喀什地区:" COL_TOTAL "=5000 is below --set 喀什市:" COL_BASIC
+                               "=6000 inside it, by 1000");
     }
     {
         /* a floor that counties outside the reallocated column do not meet (达坂城区 has 2) */

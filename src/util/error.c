@@ -28,6 +28,7 @@ static const char *const messages[FP_ERROR_MAX] = {
     [FP_ERR_INFEASIBLE] = "constraints cannot be met",
     [FP_ERR_EXISTS] = "output exists",
     [FP_ERR_INTERNAL] = "internal error: result failed its own checks",
+    [FP_ERR_NO_CONVERGENCE] = "the fit did not converge",
 };
 
 const char *fp_strerror(fp_error err)
