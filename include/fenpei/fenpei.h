@@ -5,6 +5,7 @@
 #include "fenpei/amount.h"
 #include "fenpei/apportion.h"
 #include "fenpei/check.h"
+#include "fenpei/compare.h"
 #include "fenpei/error.h"
 #include "fenpei/realloc.h"
 #include "fenpei/table.h"

@@ -17,6 +17,7 @@ int cmd_realloc(int argc, char **argv);
 int cmd_notice(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_allocate(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 /* "fenpei: MESSAGE" on stderr; returns EXIT_USAGE. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
