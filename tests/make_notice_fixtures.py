@@ -14,7 +14,15 @@ Good texts (each must convert back to exactly the bundled CSV):
   blank-page.txt     pages, and a page holding only "(此页无正文)" between two data rows
   total-bottom.txt   pages, the 总计 row at the bottom instead of the top
   gb18030.txt        pages and split headers, GB18030-encoded with CRLF line ends
+  unit-beside-header.txt  pages whose top line is `拨款单位<TAB>单位：万元` (the unit on the
+                     header's first line), later pages' header says 中医药健康管理服务建设项目
+  unit-top-right.txt pages whose top line holds 拨款单位 and, in the last column, 单位：万元; on
+                     page 1 the header's other cells follow on the next line; later pages repeat
+                     the whole header, reworded as above and padded with empty cells
+  traditional.txt    pages in traditional characters (總計, 合計, 縣, 區, 撥款單位, 單位：萬元,
+                     全年應撥付資金合計, 已提前下達 …), as some sites serve them
 Faulty texts (the tool must keep going and mark the broken block):
+  fault-traditional.txt  traditional.txt with 天山區's year total mistyped (331 → 341)
   fault-lost-row.txt      尉犁县 (in 巴州) lost at a page break
   fault-wrong-column.txt  天山区's 医养结合 amount (15) printed in the 健康素养行动 column
   fault-split-row.txt     莎车县 (in 喀什地区): its cells split over two lines
@@ -113,6 +121,15 @@ def notice(columns, lines, pages=False, split=False, numbers=False, breaks=()):
     return out
 
 
+TRADITIONAL = str.maketrans("总计县区单万拨应资达级医卫务养结与动绩补专业费财转乡镇东阳长广黄龙乌鲁齐尔苏宁",
+                            "總計縣區單萬撥應資達級醫衛務養結與動績補專業費財轉鄉鎮東陽長廣黃龍烏魯齊爾蘇寧")
+
+
+def to_traditional(line):
+    """LINE with the characters that matter in traditional script (not a full conversion)."""
+    return line.translate(TRADITIONAL)
+
+
 def write(name, lines, encoding="utf-8", newline="\n"):
     path = os.path.join(OUT, name)
     with open(path, "w", encoding=encoding, newline="") as f:
@@ -137,6 +154,33 @@ def main():
 
     bottom = [data_line(r, total_colon=False) for r in rows[1:]] + [data_line(rows[0], False)]
     write("total-bottom.txt", notice(columns, bottom, pages=True))
+
+    # real shapes: the unit shares the header's first line; a later page words a column
+    # differently
+    reworded = header_lines(columns, False)[0].replace("中医药健康管理服务项目",
+                                                       "中医药健康管理服务建设项目")
+    beside, top_right, page = [], [], 0
+    for line in notice(columns, lines, pages=True, numbers=True):
+        if line == "单位：万元":
+            continue
+        if line.startswith("拨款单位\t"):
+            page += 1
+            beside += ["拨款单位\t单位：万元", line if page == 1 else reworded]
+            top_right += ["拨款单位" + "\t" * len(columns) + "单位：万元",
+                          line.replace("拨款单位", "", 1) if page == 1 else reworded + "\t\t"]
+            continue
+        beside.append(line)
+        top_right.append(line)
+    write("unit-beside-header.txt", beside)
+    write("unit-top-right.txt", top_right)
+
+    trad = [to_traditional(line) for line in notice(columns, lines, pages=True, numbers=True)]
+    write("traditional.txt", trad)
+    k = trad.index(to_traditional(lines[names.index("天山区")]))
+    assert trad[k].split("\t")[7] == "331"
+    cells = trad[k].split("\t")
+    cells[7] = "341"
+    write("fault-traditional.txt", trad[:k] + ["\t".join(cells)] + trad[k + 1:])
 
     write("gb18030.txt", notice(columns, lines, pages=True, split=True), encoding="gb18030",
           newline="\r\n")

@@ -87,6 +87,47 @@ def bundled_workbook(as_numbers):
     return wb
 
 
+def bundled_formulas():
+    """The bundled table as a script writes it with openpyxl: every subtotal, 全年 and 此次下达
+    a formula (SUM of the rows below, SUM of the categories, 全年 − 已提前下达), stored without
+    a cached value."""
+    from openpyxl.utils import get_column_letter
+    rows = bundled_rows()
+    wb = bundled_workbook(True)
+    ws = wb.active
+    head = rows[0]
+    levels = [int(r[0]) for r in rows[1:]]
+    total, advance, batch = head.index("全年应拨付资金合计"), head.index("已提前下达"), head.index("此次下达")
+    first = 4  # sheet row of the first data row
+    for i, level in enumerate(levels):
+        r = first + i
+        kids = []
+        for j in range(i + 1, len(levels)):
+            if levels[j] <= level:
+                break
+            if levels[j] == level + 1:
+                kids.append(first + j)
+        for c in range(2, len(head)):
+            col = get_column_letter(c + 1)
+            if c == batch:
+                ws.cell(row=r, column=c + 1,
+                        value=f"={get_column_letter(total + 1)}{r}-{get_column_letter(advance + 1)}{r}")
+            elif c == total:
+                ws.cell(row=r, column=c + 1,
+                        value=f"=SUM({get_column_letter(3)}{r}:{get_column_letter(total)}{r})")
+            elif kids:
+                # contiguous children as one range, else a list
+                parts, k = [], 0
+                while k < len(kids):
+                    m = k
+                    while m + 1 < len(kids) and kids[m + 1] == kids[m] + 1:
+                        m += 1
+                    parts.append(f"{col}{kids[k]}" + (f":{col}{kids[m]}" if m > k else ""))
+                    k = m + 1
+                ws.cell(row=r, column=c + 1, value="=SUM(" + ",".join(parts) + ")")
+    return wb
+
+
 def several_sheets():
     """A notes sheet, two tables, and a hidden sheet: the default is the first table."""
     wb = openpyxl.Workbook()
@@ -169,6 +210,7 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     save(bundled_workbook(True), "bundled-numbers.xlsx")
     save(bundled_workbook(False), "bundled-text.xlsx")
+    save(bundled_formulas(), "bundled-formulas.xlsx")
     save(several_sheets(), "several-sheets.xlsx")
     save(mixed_cells(), "mixed-cells.xlsx")
     bomb()

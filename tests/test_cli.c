@@ -415,12 +415,18 @@ Test(errors, no_table_given)
     th_run_free(&r);
 }
 
-Test(errors, two_tables_given)
+Test(errors, two_tables_given_are_checked_each_with_one_summary)
 {
     th_run r = FENPEI("check", BUNDLED_REL, BUNDLED_REL);
+    cr_assert_eq(r.status, 0);
+    cr_assert_str_eq(r.err, "");
+    cr_assert_not_null(strstr(r.out, "共 2 个文件：2 个通过，0 个有错误，0 个无法读取。\n"), "%s",
+                       r.out);
+    th_run_free(&r);
+    r = FENPEI("check", BUNDLED_REL, BUNDLED_REL, "--fix", "-o", "x.csv");
     cr_assert_eq(r.status, 2);
     cr_assert_str_eq(r.out, "");
-    cr_assert_str_eq(r.err, "fenpei: check: give exactly one table\n");
+    cr_assert_str_eq(r.err, "fenpei: check: --fix, -o and --letter are for one table, not several\n");
     th_run_free(&r);
 }
 
@@ -480,7 +486,7 @@ Test(help, version)
 {
     th_run r = FENPEI("--version");
     cr_assert_eq(r.status, 0);
-    cr_assert_str_eq(r.out, "fenpei 0.1.0\n");
+    cr_assert_str_eq(r.out, "fenpei " FP_VERSION_STRING "\n");
     cr_assert_str_eq(r.err, "");
     th_run_free(&r);
 }

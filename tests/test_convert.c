@@ -78,6 +78,28 @@ Test(notice, header_split_over_two_lines) { converts_to_bundled("split-header.tx
 Test(notice, blank_page_between_data_rows) { converts_to_bundled("blank-page.txt"); }
 Test(notice, total_at_the_bottom) { converts_to_bundled("total-bottom.txt"); }
 Test(notice, gb18030) { converts_to_bundled("gb18030.txt"); }
+Test(notice, unit_beside_the_header_and_a_reworded_later_header)
+{
+    converts_to_bundled("unit-beside-header.txt");
+}
+Test(notice, unit_top_right_and_a_padded_reworded_later_header)
+{
+    converts_to_bundled("unit-top-right.txt");
+}
+
+/* check of the real shapes: clean, exit 0 */
+static void checks_clean(const char *name)
+{
+    char *in = fixture(name);
+    th_run r = FENPEI("check", in);
+    cr_assert_eq(r.status, 0, "%s: exit %d: %s%s", name, r.status, r.out, r.err);
+    cr_assert(strstr(r.out, "共 119 行：各项平衡关系全部成立，0 个警告。"), "%s", r.out);
+    th_run_free(&r);
+    free(in);
+}
+
+Test(notice, check_of_unit_beside_the_header_is_clean) { checks_clean("unit-beside-header.txt"); }
+Test(notice, check_of_unit_top_right_is_clean) { checks_clean("unit-top-right.txt"); }
 
 Test(canonical, the_bundled_table_converts_to_itself)
 {

@@ -59,5 +59,5 @@ Test(diag, clear_empties_every_field_and_accepts_null)
 
 Test(version, is_0_1_0)
 {
-    cr_assert_str_eq(fp_version(), "0.1.0");
+    cr_assert_str_eq(fp_version(), FP_VERSION_STRING);
 }

@@ -1145,3 +1145,66 @@ Test(encoding, cr_line_ends_keep_line_numbers)
     fp_table_free(t);
     load_fails("级次,单位,甲\r0,总计,3\r1,A,3\r3,B,3\r", NULL, FP_ERR_TREE_DEPTH, 4, "级次", "3");
 }
+
+/* ---- the fast path for lines without quotes, against libcsv ---- */
+
+/* A header with one quoted cell hands the whole input to libcsv; the same table without it is
+ * split by the fast path. Both must give the same table, cell for cell. */
+static void same_as_libcsv(const char *body)
+{
+    size_t cap = strlen(body) + 64;
+    char *fast = malloc(cap), *slow = malloc(cap);
+    snprintf(fast, cap, "级次,单位,甲,乙,合计\n%s", body);
+    snprintf(slow, cap, "\"级次\",单位,甲,乙,合计\n%s", body);
+    fp_table *a = load_bytes(fast, strlen(fast), NULL), *b = load_bytes(slow, strlen(slow), NULL);
+    char *da = dump(a), *db = dump(b);
+    cr_assert_str_eq(da, db);
+    cr_assert_eq(fp_table_row_count(a), 3);
+    for (size_t r = 0; r < fp_table_row_count(a); r++)
+        cr_assert_eq(fp_table_row_line(a, r), fp_table_row_line(b, r), "line of row %zu", r);
+    free(da), free(db), free(fast), free(slow);
+    fp_table_free(a), fp_table_free(b);
+}
+
+Test(fastpath, trims_spaces_and_tabs_and_skips_blank_lines_as_libcsv_does)
+{
+    same_as_libcsv("0, 总计 ,3,\t4 ,7\r\n"
+                   "   \r\n"
+                   "\n"
+                   "1,A ,1,2,3\n"
+                   "1,  B,2, 2,4"); /* no line end at the end of the file */
+}
+
+Test(fastpath, a_quote_in_a_later_line_hands_the_rest_to_libcsv)
+{
+    fp_table *t = th_load_text("级次,单位,甲,乙,合计\n0,总计,3,4,7\n1,\"A, B\",1,2,3\n1,C,2,2,4\n");
+    cr_assert_eq(fp_table_row_count(t), 3);
+    cr_assert_str_eq(fp_table_row_name(t, 1), "A, B");
+    cr_assert_str_eq(fp_table_row_name(t, 2), "C");
+    cr_assert_eq(fp_table_row_line(t, 2), 4);
+    fp_table_free(t);
+}
+
+Test(fastpath, errors_name_the_same_line_after_blank_and_crlf_lines)
+{
+    load_fails("级次,单位,甲,乙,合计\r\n\r\n0,总计,3,4,7\r\n\n3,A,1,2,3\r\n", NULL,
+               FP_ERR_TREE_DEPTH, 5, "级次", "3");
+    load_fails("\"级次\",单位,甲,乙,合计\r\n\r\n0,总计,3,4,7\r\n\n3,A,1,2,3\r\n", NULL,
+               FP_ERR_TREE_DEPTH, 5, "级次", "3");
+}
+
+Test(fastpath, a_line_longer_than_a_chunk_is_joined_across_chunks)
+{
+    size_t n = (1u << 20) + 1000;
+    char *name = malloc(n + 1);
+    memset(name, 'x', n);
+    name[n] = '\0';
+    size_t cap = n + 200;
+    char *text = malloc(cap);
+    snprintf(text, cap, "级次,单位,甲,乙,合计\n0,总计,3,4,7\n1,%s,1,2,3\n1,B,2,2,4\n", name);
+    fp_table *t = load_bytes(text, strlen(text), NULL);
+    cr_assert_eq(strlen(fp_table_row_name(t, 1)), n);
+    cr_assert_eq(fp_table_row_line(t, 2), 4);
+    fp_table_free(t);
+    free(name), free(text);
+}

@@ -284,7 +284,7 @@ Test(furniture, header_continued_in_its_first_column_only_with_layout_notice)
 
 Test(furniture, a_text_table_in_auto_keeps_its_first_row)
 {
-    fp_table *t = th_load_text("名称,备注\n甲,乙\n");
+    fp_table *t = th_load_text("名称,备注,金额\n甲,乙,1\n");
     cr_assert_str_eq(fp_table_column_name(t, 1), "备注");
     cr_assert_eq(fp_table_row_count(t), 1);
     fp_table_free(t);

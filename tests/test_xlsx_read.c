@@ -646,3 +646,97 @@ Test(writers, a_csv_that_starts_with_pk_is_still_a_csv)
     cr_assert_str_eq(fp_table_column_name(t, 0), "PK单位");
     fp_table_free(t);
 }
+
+/* ---- formulas without cached values (scripts and openpyxl write them so) ---- */
+
+Test(formulas, openpyxl_subtotals_as_sum_formulas_load_like_the_csv)
+{
+    fp_table *t = load_path(XLSX_DIR "bundled-formulas.xlsx", NULL);
+    same_as_bundled(t);
+    fp_table_free(t);
+}
+
+/* A formula cell of column B without a cached value, as openpyxl writes it. */
+#define FROW(n, name, f) "<row r=\"" #n "\"><c r=\"A" #n "\" t=\"inlineStr\"><is><t>" name \
+                         "</t></is></c><c r=\"B" #n "\"><f>" f "</f><v></v></c></row>"
+
+Test(formulas, sum_plus_and_minus_are_evaluated_exactly)
+{
+    size_t len;
+    char *data = book(HEADER FROW(2, "t", "SUM(B3:B4, 0.05) + $B$5 - (B6 - 1)") ROW(3, "a", "0.1")
+                          ROW(4, "b", "0.2") FROW(5, "c", "B3+B4") ROW(6, "d", "1.3"),
+                      NULL, &len);
+    fp_table *t = load_mem(data, len, NULL);
+    size_t b = th_col(t, "金额");
+    /* 0.1 + 0.2 + 0.05 + 0.3 - 0.3 = 0.35 exactly, which doubles cannot give */
+    cr_assert_eq(fp_table_amount(t, th_row(t, "t"), b), 350000);
+    cr_assert_eq(fp_table_amount(t, th_row(t, "c"), b), 300000);
+    fp_table_free(t);
+    free(data);
+}
+
+Test(formulas, another_function_is_a_located_error_naming_the_formula)
+{
+    size_t len;
+    char *data = book(HEADER ROW(2, "a", "1") FROW(3, "t", "AVERAGE(B2:B2)"), NULL, &len);
+    fp_diag d = load_mem_fails(data, len, NULL, ERR_FORMAT);
+    cr_assert_str_eq(d.cell, "S!B3");
+    cr_assert(strstr(d.message, "=AVERAGE(B2:B2)"), "%s", d.message);
+    free(data);
+    data = book(HEADER FROW(2, "a", "B3") FROW(3, "b", "B2+1"), NULL, &len);
+    d = load_mem_fails(data, len, NULL, ERR_FORMAT);
+    cr_assert(strstr(d.message, "circular reference"), "%s", d.message);
+    free(data);
+    data = book(HEADER FROW(2, "a", "Sheet2!B3"), NULL, &len);
+    d = load_mem_fails(data, len, NULL, ERR_FORMAT);
+    cr_assert_str_eq(d.cell, "S!B2");
+    cr_assert(strstr(d.message, "=Sheet2!B3"), "%s", d.message);
+    free(data);
+}
+
+/* ---- messages ---- */
+
+Test(errors, the_program_names_a_row_once)
+{
+    size_t len;
+    char *data = book_named("附件1", HEADER ROW(3, "a", "1") ROW(2, "b", "1"), NULL, &len);
+    char *path = th_write_tmp("rows-out-of-order.xlsx", data, len);
+    const char *argv[] = {FENPEI_BIN, "check", path, NULL};
+    th_run r = th_run_argv(argv);
+    cr_assert_eq(r.status, 2);
+    const char *at = strstr(r.err, "附件1!2:2");
+    cr_assert(at, "stderr: %s", r.err);
+    cr_assert_null(strstr(at + 1, "附件1!2:2"), "the row is named twice: %s", r.err);
+    th_run_free(&r);
+    free(path);
+    free(data);
+}
+
+/* ---- limits ---- */
+
+Test(errors, a_shared_strings_bomb_is_refused_with_the_limit)
+{
+    /* 9 million empty strings: 45 MB of XML, compressed to well under 1 MB, would take 150 MB */
+    size_t n = 9000000, len;
+    const char *head = "<?xml version=\"1.0\"?><sst xmlns=\"" NS_MAIN "\">";
+    size_t hl = strlen(head);
+    char *sst = malloc(hl + 5 * n + 16);
+    cr_assert_not_null(sst);
+    memcpy(sst, head, hl);
+    for (size_t i = 0; i < n; i++)
+        memcpy(sst + hl + 5 * i, "<si/>", 5);
+    strcpy(sst + hl + 5 * n, "</sst>");
+    char workbook[1024], sheet[1024];
+    snprintf(workbook, sizeof workbook, "%s", WORKBOOK_1("S"));
+    snprintf(sheet, sizeof sheet,
+             "<?xml version=\"1.0\"?><worksheet xmlns=\"" NS_MAIN "\"><sheetData>%s</sheetData>"
+             "</worksheet>",
+             HEADER);
+    const char *parts[] = {"xl/workbook.xml", workbook, "xl/_rels/workbook.xml.rels", RELS_1,
+                           "xl/worksheets/sheet1.xml", sheet, "xl/sharedStrings.xml", sst, NULL};
+    char *data = zip_parts(parts, &len);
+    free(sst);
+    fp_diag d = load_mem_fails(data, len, NULL, ERR_FORMAT);
+    cr_assert(strstr(d.message, "more than 128 MB"), "%s", d.message);
+    free(data);
+}

@@ -32,6 +32,8 @@ typedef enum fp_error {
     FP_ERR_INFEASIBLE,       /* the constraints cannot all be met */
     FP_ERR_EXISTS,           /* the output file exists and replacing it was not allowed */
     FP_ERR_INTERNAL,         /* a result failed the library's own checks: a bug */
+    FP_ERR_TEMPLATE,         /* a letter template (.docx) is malformed or names an unknown
+                                placeholder */
     FP_ERR_NO_CONVERGENCE,   /* an iterative fit did not reach its targets */
     FP_ERROR_MAX
 } fp_error;

@@ -5,10 +5,14 @@
 #include "fenpei/amount.h"
 #include "fenpei/apportion.h"
 #include "fenpei/check.h"
+#include "fenpei/docx.h"
 #include "fenpei/compare.h"
 #include "fenpei/error.h"
+#include "fenpei/letter.h"
+#include "fenpei/package.h"
 #include "fenpei/realloc.h"
 #include "fenpei/table.h"
+#include "fenpei/version.h"
 #include "fenpei/xlsx.h"
 
 /** The library's version, "MAJOR.MINOR.PATCH". */

@@ -99,6 +99,10 @@ const char *fp_table_column_name(const fp_table *t, size_t col);
 fp_role fp_table_column_role(const fp_table *t, size_t col);
 /** 1 if COL holds amounts (category, total, advance, batch or other amount column). */
 int fp_table_column_is_amount(const fp_table *t, size_t col);
+/** Is amount column COL a quantity beside the money (村数, 户数（户）, 人数, 社区(25个))? Its
+ *  column sums are checked as quantities; it is never a category, the year total, the advance
+ *  or this batch, and unit conversion leaves it alone. */
+int fp_table_column_is_quantity(const fp_table *t, size_t col);
 /** Most decimals written in any cell of amount column COL (0 for whole units). */
 int fp_table_column_decimals(const fp_table *t, size_t col);
 /** The column whose header is exactly NAME, or FP_NONE. */

@@ -18,6 +18,8 @@ typedef struct fp_notice_options {
     const char *title;      /* merged title row; NULL: "分配表" (a loaded table keeps no title) */
     const char *unit;       /* the "单位：万元" line; NULL: the table's unit, else "万元" */
     const char *sheet;      /* worksheet name; NULL: "分配表" */
+    const char *label;      /* printed at the top left of every page ("附件1"), or NULL */
+    const char *doc_number; /* printed at the top right of every page (文号), or NULL */
 } fp_notice_options;
 
 void fp_notice_options_init(fp_notice_options *opts);
@@ -54,6 +56,21 @@ typedef struct fp_xlsx_param {
 fp_error fp_xlsx_write_whatif(const fp_table *old, const fp_table *new_,
                               const fp_notice_options *opts, const fp_xlsx_param *params,
                               size_t nparams, const char *path, fp_diag *diag);
+
+/** One checked file of a summary: its figures, or why it could not be read. */
+typedef struct fp_xlsx_summary_row {
+    const char *file;    /* the file as named on the command line */
+    size_t rows, errors, warnings;
+    const char *failure; /* why it could not be read (then the figures are not shown), or NULL */
+    const char *audit;   /* the audit workbook to link to, relative to the summary's folder, or
+                            NULL */
+} fp_xlsx_summary_row;
+
+/** Write the summary of several checked files to PATH: one line per file (文件, 行数, 错误, 警告,
+ *  结论) with a link to its audit workbook's sheet 审核, unreadable files named with the reason,
+ *  errors red, A4 landscape. The same rows always give the same bytes. */
+fp_error fp_xlsx_write_summary(const fp_xlsx_summary_row *rows, size_t n, const char *path,
+                               fp_diag *diag);
 
 #ifdef __cplusplus
 }

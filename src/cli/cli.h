@@ -16,6 +16,7 @@ int cmd_apportion(int argc, char **argv);
 int cmd_realloc(int argc, char **argv);
 int cmd_notice(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
+int cmd_package(int argc, char **argv);
 int cmd_allocate(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 
@@ -37,8 +38,11 @@ typedef struct cli_staged {
     int force;        /* may replace an existing target */
 } cli_staged;
 
-/* Refuse an existing PATH unless FORCE; then let WRITE fill a temporary file next to it
- * (WRITE returns 0 on success). 0, or EXIT_USAGE after printing why (nothing left behind). */
+/* Refuse PATH when it is an input of the run, not a regular file, or exists without FORCE; then
+ * let WRITE fill a temporary file next to it (WRITE returns 0 on success; messages it prints
+ * name PATH, not the temporary file) and flush it to the disk. The file gets the mode the umask
+ * gives a new file, or the mode of the file it replaces. 0, or EXIT_USAGE after printing why
+ * (nothing left behind, also when SIGINT, SIGTERM or SIGHUP ends the run). */
 int cli_stage(cli_staged *st, const char *path, int force,
               int (*write)(const char *tmp_path, void *ctx), void *ctx);
 /* cli_stage for a writer of a stream. */
@@ -49,6 +53,13 @@ int cli_stage_stream(cli_staged *st, const char *path, int force,
 int cli_publish(cli_staged *st, size_t n);
 /* Remove the temporary files of N staged outputs. */
 void cli_discard(cli_staged *st, size_t n);
+/* Note PATH as an input of this run: no output may replace it (cli_load_table notes its
+ * table). */
+void cli_note_input(const char *path);
+/* Send stderr to /dev/null while a library that prints its own messages (libxlsxwriter) runs;
+ * cli_loud(the result) restores it. */
+int cli_quiet(void);
+void cli_loud(int saved);
 /* Stage and publish one output. */
 int cli_write_file(const char *path, int force, int (*write)(FILE *out, void *ctx), void *ctx);
 int cli_write_path(const char *path, int force, int (*write)(const char *tmp_path, void *ctx),
@@ -116,5 +127,17 @@ void cli_csv_cell(FILE *out, const char *s);
 /* Load PATH with the options gathered; 0, or EXIT_USAGE after printing the diagnostic. */
 int cli_load_table(cli_load *L, const char *path, fp_table **out);
 void cli_load_free(cli_load *L);
+
+/* check beyond one table (check_more.c). 1 when PATH is a folder. */
+int cli_is_dir(const char *path);
+/* Compare the letter LETTER with T into *OUT; 0, or EXIT_USAGE after printing why. */
+int cli_letter_load(const fp_table *t, const char *letter, fp_letter_report **out);
+/* Check every table among the N OPERANDS (files, or folders: their .csv/.tsv/.txt/.xlsx files)
+ * and print one summary; --xlsx XLSX writes a summary workbook linking to an audit workbook per
+ * table. A file that cannot be read is reported and the others go on. Returns the worst exit
+ * status: 2 a file could not be read, 1 errors, 0 clean. */
+int cli_check_many(int n, char **operands, cli_load *L, fp_check_options *co,
+                   const char *const *rules_text, size_t nrules, int json, fp_lang lang,
+                   const char *xlsx, int force);
 
 #endif

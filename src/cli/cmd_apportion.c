@@ -179,6 +179,7 @@ done:
 /* Read PATH ("-": standard input) into R. 0, or EXIT_USAGE after printing why. */
 static int read_weights(reader *r, const char *path)
 {
+    cli_note_input(path);
     FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (in == NULL)
         return cli_fail("%s: %s", path, strerror(errno));

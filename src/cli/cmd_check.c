@@ -6,6 +6,8 @@
 
 static const char usage_text[] =
     "usage: fenpei check [OPTIONS] TABLE\n"
+    "       fenpei check [OPTIONS] TABLE --letter LETTER\n"
+    "       fenpei check [OPTIONS] FILE|FOLDER…   (several tables: one summary)\n"
     "\n"
     "Load an allocation table (CSV/TSV, UTF-8 or GB18030) and verify exactly that every parent\n"
     "equals the sum of its rows in every amount column (column-sum), that each row's year total\n"
@@ -26,11 +28,20 @@ static const char usage_text[] =
     "  -o, --output FILE   where --fix writes the fixed table (canonical CSV)\n"
     "  --xlsx FILE         also write the audit workbook: the table with the cells of every\n"
     "                      failing identity filled and commented, and a sheet 问题清单\n"
-    "  --force             replace FILE (of -o or --xlsx) if it exists\n" CLI_LOAD_HELP
+    "  --letter FILE       also compare every amount the notice's letter (.txt, .docx)\n"
+    "                      states with the table's figure it names: a different figure is\n"
+    "                      an error, an amount naming no figure and equal to none a warning\n"
+    "  --force             replace FILE (of -o or --xlsx) if it exists\n"
+    "\n"
+    "Several files, or a folder (its .csv, .tsv, .txt and .xlsx files), are checked each and\n"
+    "summarised one line per file (rows, errors, warnings; --format json: {files: […]});\n"
+    "--xlsx FILE then writes a summary workbook linking to an audit workbook per table.\n"
+    "A file that cannot be read is reported and the others are still checked.\n"
+    "\n" CLI_LOAD_HELP
     "  -h, --help          show this help\n"
     "\n"
     "Exit status: 0 every identity holds (warnings allowed), 1 errors found, 2 the table could\n"
-    "not be read or the command line is wrong. With --fix the status is that of the fixed\n"
+    "not be read or the command line is wrong (several files: the worst of them). With --fix the status is that of the fixed\n"
     "table: 0 when every identity holds in it, 1 when errors remain.\n";
 
 enum {
@@ -42,7 +53,8 @@ enum {
     OPT_FORCE,
     OPT_EXPLAIN,
     OPT_NO_EXPLAIN,
-    OPT_FIX
+    OPT_FIX,
+    OPT_LETTER
 };
 
 typedef struct audit_job {
@@ -55,8 +67,10 @@ static int write_audit(const char *tmp_path, void *p)
 {
     audit_job *j = p;
     fp_diag d;
-    return fp_xlsx_write_audit(j->t, j->report, j->co, tmp_path, &d) == FP_OK ? 0
-                                                                               : cli_fail_diag(&d);
+    int quiet = cli_quiet(); /* libxlsxwriter's own messages would name the temporary file */
+    fp_error e = fp_xlsx_write_audit(j->t, j->report, j->co, tmp_path, &d);
+    cli_loud(quiet);
+    return e == FP_OK ? 0 : cli_fail_diag(&d);
 }
 
 static int write_fixed(FILE *out, void *p)
@@ -103,6 +117,7 @@ int cmd_check(int argc, char **argv)
         {"explain", no_argument, NULL, OPT_EXPLAIN},
         {"no-explain", no_argument, NULL, OPT_NO_EXPLAIN},
         {"fix", no_argument, NULL, OPT_FIX},
+        {"letter", required_argument, NULL, OPT_LETTER},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         CLI_LOAD_LONG_OPTIONS,
@@ -115,7 +130,8 @@ int cmd_check(int argc, char **argv)
     const char *rules_text[64];
     size_t nrules = 0;
     int json = 0, force = 0, explain = 1, fix = 0, rc = EXIT_USAGE;
-    const char *xlsx = NULL, *output = NULL;
+    const char *xlsx = NULL, *output = NULL, *letter = NULL;
+    fp_letter_report *letter_report = NULL;
     fp_lang lang = FP_LANG_ZH;
     fp_table *t = NULL;
     fp_report *report = NULL, *after = NULL;
@@ -182,10 +198,22 @@ int cmd_check(int argc, char **argv)
         case 'o':
             output = optarg;
             break;
+        case OPT_LETTER:
+            letter = optarg;
+            break;
         default: /* an option in longopts with no case: a bug */
             cli_fail("check: option %d not handled", opt);
             goto done;
         }
+    }
+    if (optind < argc && (argc - optind > 1 || cli_is_dir(argv[optind]))) {
+        if (fix || output || letter) {
+            cli_fail("check: --fix, -o and --letter are for one table, not several");
+            goto done;
+        }
+        rc = cli_check_many(argc - optind, argv + optind, &L, &co, rules_text, nrules, json, lang,
+                            xlsx, force);
+        goto done;
     }
     if (cli_one_table(argc, argv))
         goto done;
@@ -221,6 +249,8 @@ int cmd_check(int argc, char **argv)
         cli_fail_diag(&d);
         goto done;
     }
+    if (letter && cli_letter_load(t, letter, &letter_report))
+        goto done;
     /* Outputs are written to temporary files before the report is printed, and put in place
      * after it: a command that fails (an existing file without --force, a full disk) prints
      * nothing on stdout and leaves every file as it was. */
@@ -241,15 +271,27 @@ int cmd_check(int argc, char **argv)
             goto discard;
     }
     const fp_causes *shown = explain ? causes : NULL;
+    if (json && letter_report)
+        fputs("{\"table\":", stdout);
     fp_error e = json ? fp_report_write_json_explained(report, shown, t, &co, stdout)
                       : fp_report_write_text_explained(report, shown, t, &co, lang, stdout);
+    if (e == FP_OK && letter_report) {
+        fputs(json ? ",\"letter\":" : "\n", stdout);
+        e = json ? fp_letter_write_json(letter_report, t, stdout)
+                 : fp_letter_write_text(letter_report, t, lang == FP_LANG_EN, stdout);
+        if (json)
+            fputs("}\n", stdout);
+    }
     if (e != FP_OK || fflush(stdout) != 0) {
         cli_fail("cannot write the report");
         goto discard;
     }
     if (cli_publish(st, nst))
         goto done;
-    rc = fp_report_errors(report) ? EXIT_FINDINGS : EXIT_CLEAN;
+    rc = fp_report_errors(report) ||
+                 (letter_report && fp_letter_report_errors(letter_report))
+             ? EXIT_FINDINGS
+             : EXIT_CLEAN;
     if (fix) {
         FILE *list = json ? stderr : stdout;
         if (!json)
@@ -267,6 +309,7 @@ discard:
 done:
     for (size_t i = 0; i < nrules; i++)
         fp_rule_free(rules[i]);
+    fp_letter_report_free(letter_report);
     fp_report_free(report);
     fp_report_free(after);
     fp_causes_free(causes);

@@ -105,13 +105,13 @@ static int show_tree(const fp_table *t, FILE *out)
 {
     size_t total = fp_table_role_column(t, FP_ROLE_TOTAL);
     for (size_t c = 0; c < fp_table_column_count(t) && total == FP_NONE; c++)
-        if (fp_table_column_is_amount(t, c))
-            total = c;
+        if (fp_table_column_is_amount(t, c) && !fp_table_column_is_quantity(t, c))
+            total = c; /* money, not a count of villages */
     size_t name = fp_table_role_column(t, FP_ROLE_NAME);
     fprintf(out, "  %s", name != FP_NONE ? fp_table_column_name(t, name) : "单位");
     if (total != FP_NONE) {
         fprintf(out, "  %s", fp_table_column_name(t, total));
-        if (fp_table_unit(t))
+        if (fp_table_unit(t) && !strstr(fp_table_column_name(t, total), fp_table_unit(t)))
             fprintf(out, "（%s）", fp_table_unit(t));
     }
     fputc('\n', out);

@@ -36,7 +36,10 @@ static int write_notice(const char *tmp_path, void *p)
 {
     notice_job *j = p;
     fp_diag d;
-    return fp_xlsx_write_notice(j->t, j->o, tmp_path, &d) == FP_OK ? 0 : cli_fail_diag(&d);
+    int quiet = cli_quiet(); /* libxlsxwriter's own messages would name the temporary file */
+    fp_error e = fp_xlsx_write_notice(j->t, j->o, tmp_path, &d);
+    cli_loud(quiet);
+    return e == FP_OK ? 0 : cli_fail_diag(&d);
 }
 
 int cmd_notice(int argc, char **argv)

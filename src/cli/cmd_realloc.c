@@ -219,7 +219,9 @@ static int write_whatif(const char *tmp_path, void *p)
 {
     whatif_job *j = p;
     fp_diag d;
+    int quiet = cli_quiet(); /* libxlsxwriter's own messages would name the temporary file */
     fp_error e = fp_xlsx_write_whatif(j->old, j->new_, NULL, j->params, j->nparams, tmp_path, &d);
+    cli_loud(quiet);
     return e == FP_OK ? 0 : cli_fail_diag(&d);
 }
 
@@ -473,7 +475,7 @@ int cmd_realloc(int argc, char **argv)
                 params[np++] = (fp_xlsx_param){"下限", min_text[i]};
             for (size_t i = 0; i < nfixed; i++)
                 params[np++] = (fp_xlsx_param){"固定", fixed[i]};
-            params[np++] = (fp_xlsx_param){"程序", "fenpei " FENPEI_VERSION};
+            params[np++] = (fp_xlsx_param){"程序", "fenpei " FP_VERSION_STRING};
             whatif_job job = {t, result, params, np};
             bad = cli_stage(&st[nst++], xlsx, force, write_whatif, &job);
         }

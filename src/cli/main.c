@@ -16,6 +16,7 @@ static const struct command {
     {"apportion", cmd_apportion, "split whole seats/units among weights (classical methods)"},
     {"convert", cmd_convert, "write a table (XLSX, notice text, CSV) as the canonical CSV"},
     {"notice", cmd_notice, "write the notice attachment as a print-ready XLSX workbook"},
+    {"package", cmd_package, "write the whole 下达 package: letter, 附件1, 附件3, 对下分解"},
 };
 
 static void usage(FILE *out)
@@ -39,7 +40,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0)
         return usage(stdout), EXIT_CLEAN;
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
-        printf("fenpei %s\n", FENPEI_VERSION);
+        printf("fenpei %s\n", fp_version());
         return EXIT_CLEAN;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,33 +12,66 @@
 
 #include "cli/cli.h"
 
+/* While an output is written: its temporary name and the target the user named, which
+ * messages show instead (a message names the user's file, never our temporary one). */
+static const char *current_tmp, *current_target;
+
+/* "fenpei: " and TEXT on stderr, the temporary name replaced by the target's. */
+static void put_message(const char *text)
+{
+    fputs("fenpei: ", stderr);
+    size_t n = current_tmp ? strlen(current_tmp) : 0;
+    const char *hit;
+    while (n && (hit = strstr(text, current_tmp)) != NULL) {
+        fwrite(text, 1, (size_t)(hit - text), stderr);
+        fputs(current_target, stderr);
+        text = hit + n;
+    }
+    fputs(text, stderr);
+    fputc('\n', stderr);
+}
+
 int cli_fail(const char *fmt, ...)
 {
+    char msg[8192];
     va_list ap;
     va_start(ap, fmt);
-    fputs("fenpei: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    put_message(msg);
     return EXIT_USAGE;
 }
 
 int cli_fail_diag(const fp_diag *d)
 {
-    fputs("fenpei: ", stderr);
-    if (d->file[0])
-        fprintf(stderr, "%s:", d->file);
+    char msg[8192];
+    size_t len = 0;
+#define ADD(...)                                                                                \
+    do {                                                                                        \
+        if (len < sizeof msg)                                                                   \
+            len += (size_t)snprintf(msg + len, sizeof msg - len, __VA_ARGS__);                  \
+    } while (0)
+    const char *file = d->file;
+    if (current_tmp && strcmp(file, current_tmp) == 0)
+        file = current_target;
+    /* the file named once: not before a message that names it already */
+    if (file[0] && strstr(d->message, d->file) == NULL && strstr(d->message, file) == NULL)
+        ADD("%s:", file);
+    else
+        file = "";
     if (d->line)
-        fprintf(stderr, "%ld:", d->line);
-    if (d->cell[0])
-        fprintf(stderr, "%s:", d->cell);
-    if (d->file[0] || d->line || d->cell[0])
-        fputc(' ', stderr);
+        ADD("%ld:", d->line);
+    if (d->cell[0] && !strstr(d->message, d->cell))
+        ADD("%s:", d->cell);
+    if (len)
+        ADD(" ");
     if (d->column[0] && !strstr(d->message, d->column))
-        fprintf(stderr, "column \"%s\": ", d->column);
+        ADD("column \"%s\": ", d->column);
     if (d->text[0] && !strstr(d->message, d->text))
-        fprintf(stderr, "\"%s\": ", d->text);
-    fprintf(stderr, "%s\n", d->message[0] ? d->message : fp_strerror(d->code));
+        ADD("\"%s\": ", d->text);
+    ADD("%s", d->message[0] ? d->message : fp_strerror(d->code));
+#undef ADD
+    put_message(msg);
     return EXIT_USAGE;
 }
 
@@ -86,6 +120,129 @@ int cli_amount(const char *option, const char *text, fp_amount *out)
 
 /* ---- outputs: written to a temporary file next to the target, then put in place ---- */
 
+/* The files this run reads (an output never replaces one of them) and the temporary files it
+ * has made (removed on failure and when SIGINT, SIGTERM or SIGHUP ends the run). */
+#define MAX_INPUTS 16
+#define MAX_TEMPS 16
+static struct input_file {
+    dev_t dev;
+    ino_t ino;
+    char path[4096]; /* canonical, for a file not there yet */
+} inputs[MAX_INPUTS];
+static size_t ninputs;
+static char *volatile temps[MAX_TEMPS];
+static volatile sig_atomic_t handlers_set;
+
+void cli_note_input(const char *path)
+{
+    if (ninputs >= MAX_INPUTS || strcmp(path, "-") == 0)
+        return;
+    struct input_file *in = &inputs[ninputs];
+    struct stat sb;
+    if (stat(path, &sb) == 0) {
+        in->dev = sb.st_dev;
+        in->ino = sb.st_ino;
+    }
+    if (canonical_target(path, in->path, sizeof in->path))
+        snprintf(in->path, sizeof in->path, "%s", path);
+    ninputs++;
+}
+
+/* 1 when PATH is one of the run's inputs: the same file (device and inode: also through a link
+ * or another name) or the same name. */
+static int is_input(const char *path)
+{
+    struct stat sb;
+    int there = stat(path, &sb) == 0;
+    char canon[4096];
+    int named = canonical_target(path, canon, sizeof canon) == 0;
+    for (size_t i = 0; i < ninputs; i++) {
+        if (there && sb.st_dev == inputs[i].dev && sb.st_ino == inputs[i].ino)
+            return 1;
+        if (named && strcmp(canon, inputs[i].path) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void on_signal(int sig)
+{
+    for (size_t i = 0; i < MAX_TEMPS; i++)
+        if (temps[i])
+            unlink(temps[i]); /* async-signal-safe */
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void remember_temp(char *tmp)
+{
+    if (!handlers_set) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+        for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+            struct sigaction old;
+            /* a signal ignored when we started (nohup) stays ignored */
+            if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+                sigaction(sigs[i], &sa, NULL);
+        }
+        handlers_set = 1;
+    }
+    for (size_t i = 0; i < MAX_TEMPS; i++)
+        if (!temps[i]) {
+            temps[i] = tmp;
+            return;
+        }
+}
+
+static void forget_temp(const char *tmp)
+{
+    for (size_t i = 0; i < MAX_TEMPS; i++)
+        if (temps[i] == tmp)
+            temps[i] = NULL;
+}
+
+/* Why PATH may not be replaced, or NULL: it is not a regular file (a folder, a device, a FIFO,
+ * a socket), or it exists and FORCE is not given. */
+static const char *refusal(const char *path, int force, const struct stat *sb, int exists)
+{
+    if (!exists)
+        return NULL;
+    if (S_ISDIR(sb->st_mode))
+        return "is a folder";
+    if (!S_ISREG(sb->st_mode))
+        return S_ISFIFO(sb->st_mode) ? "is a FIFO, not a regular file"
+               : S_ISCHR(sb->st_mode) || S_ISBLK(sb->st_mode) ? "is a device, not a regular file"
+                                                              : "is not a regular file";
+    (void)path;
+    return force ? NULL : "exists; use --force to replace it";
+}
+
+/* Test hook for what cannot be provoked at will: FENPEI_INJECT=enospc makes the last step of
+ * writing an output fail as on a full disk; FENPEI_INJECT=sigterm ends the run by SIGTERM while
+ * an output is being written. */
+static int injected(const char *what)
+{
+    const char *v = getenv("FENPEI_INJECT");
+    return v && strcmp(v, what) == 0;
+}
+
+/* Flush TMP to the disk; 0 or an errno. */
+static int sync_file(const char *tmp)
+{
+    if (injected("enospc"))
+        return ENOSPC;
+    int fd = open(tmp, O_RDONLY);
+    if (fd < 0)
+        return errno;
+    int e = fsync(fd) != 0 ? errno : 0;
+    if (close(fd) != 0 && !e)
+        e = errno;
+    return e;
+}
+
 int cli_stage(cli_staged *st, const char *path, int force,
               int (*write)(const char *tmp_path, void *ctx), void *ctx)
 {
@@ -93,8 +250,17 @@ int cli_stage(cli_staged *st, const char *path, int force,
     st->tmp = NULL;
     st->path = path;
     st->force = force;
-    if (!force && stat(path, &sb) == 0)
-        return cli_fail("%s exists; use --force to replace it", path);
+    if (is_input(path))
+        return cli_fail("%s is an input of this command; write the output to another file", path);
+    int exists = stat(path, &sb) == 0;
+    const char *why = refusal(path, force, &sb, exists);
+    if (why)
+        return cli_fail("%s %s", path, why);
+    /* a new file gets the mode the umask leaves of rw-rw-rw-, as open() would give it; a file
+     * replaced under --force keeps its own */
+    mode_t mask = umask(0);
+    umask(mask);
+    mode_t mode = exists ? (sb.st_mode & 07777) : (0666 & ~mask);
     /* mkstemp reserves a unique name next to the target (so rename() is atomic); the writer
      * then replaces its empty contents, keeping the mode set here */
     size_t n = strlen(path);
@@ -106,13 +272,27 @@ int cli_stage(cli_staged *st, const char *path, int force,
     if (fd < 0) {
         int e = errno;
         free(tmp);
-        return cli_fail("cannot create a file next to %s: %s", path, strerror(e));
+        return cli_fail("cannot create %s: %s", path, strerror(e));
     }
-    fchmod(fd, 0644);
+    remember_temp(tmp);
+    int e = fchmod(fd, mode) != 0 ? errno : 0;
     close(fd);
-    int rc = write(tmp, ctx);
+    if (injected("sigterm"))
+        raise(SIGTERM);
+    int rc = 0;
+    if (e)
+        rc = cli_fail("cannot create %s: %s", path, strerror(e));
+    else {
+        current_tmp = tmp;
+        current_target = path;
+        rc = write(tmp, ctx);
+        if (!rc && (e = sync_file(tmp)) != 0)
+            rc = cli_fail("cannot write %s: %s", path, strerror(e));
+        current_tmp = current_target = NULL;
+    }
     if (rc) {
         unlink(tmp);
+        forget_temp(tmp);
         free(tmp);
         return rc;
     }
@@ -151,16 +331,45 @@ int cli_stage_stream(cli_staged *st, const char *path, int force,
 void cli_discard(cli_staged *st, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (st[i].tmp)
+        if (st[i].tmp) {
             unlink(st[i].tmp);
+            forget_temp(st[i].tmp);
+        }
         free(st[i].tmp);
         st[i].tmp = NULL;
+    }
+}
+
+/* Flush the folder of PATH, so that a rename into it survives a crash (best effort). */
+static void sync_folder(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    if (!slash)
+        strcpy(dir, ".");
+    else if (slash == path)
+        strcpy(dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
     }
 }
 
 int cli_publish(cli_staged *st, size_t n)
 {
     int rc = 0;
+    /* every target checked before any is touched: on a refusal nothing changes */
+    for (size_t i = 0; i < n && !rc; i++) {
+        struct stat sb;
+        if (!st[i].tmp)
+            continue;
+        const char *why = refusal(st[i].path, st[i].force, &sb, stat(st[i].path, &sb) == 0);
+        if (why)
+            rc = cli_fail("%s %s", st[i].path, why);
+    }
     for (size_t i = 0; i < n && !rc; i++) {
         if (!st[i].tmp)
             continue;
@@ -172,6 +381,8 @@ int cli_publish(cli_staged *st, size_t n)
                 rc = cli_fail("cannot create %s: %s", st[i].path, strerror(errno));
         } else if (st[i].force && rename(st[i].tmp, st[i].path) != 0) {
             rc = cli_fail("cannot create %s: %s", st[i].path, strerror(errno));
+        } else {
+            sync_folder(st[i].path);
         }
     }
     cli_discard(st, n); /* after link() the temporary names go; after rename() they are gone */
@@ -191,6 +402,32 @@ int cli_write_file(const char *path, int force, int (*write)(FILE *out, void *ct
     cli_staged st;
     int rc = cli_stage_stream(&st, path, force, write, ctx);
     return rc ? rc : cli_publish(&st, 1);
+}
+
+int cli_quiet(void)
+{
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    int null = open("/dev/null", O_WRONLY);
+    if (saved < 0 || null < 0) {
+        if (saved >= 0)
+            close(saved);
+        if (null >= 0)
+            close(null);
+        return -1;
+    }
+    dup2(null, STDERR_FILENO);
+    close(null);
+    return saved;
+}
+
+void cli_loud(int saved)
+{
+    if (saved < 0)
+        return;
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
 }
 
 int cli_load_option(cli_load *L, int opt, const char *arg)
@@ -323,6 +560,7 @@ int cli_one_table(int argc, char **argv)
 int cli_load_table(cli_load *L, const char *path, fp_table **out)
 {
     fp_diag d;
+    cli_note_input(path);
     if (fp_table_load_file(path, &L->o, out, &d) != FP_OK)
         return cli_fail_diag(&d);
     return 0;

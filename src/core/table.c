@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/table_impl.h"
+#include "util/hanzi.h"
 
 static const char *const role_names[FP_ROLE_MAX] = {
     [FP_ROLE_TEXT] = "text",         [FP_ROLE_NAME] = "name",
@@ -150,7 +151,56 @@ fail:
 
 /* ---- finishing a loaded table ---- */
 
-static int contains(const char *s, const char *part) { return strstr(s, part) != NULL; }
+/* Does header S hold PART, read with traditional characters as simplified (合計 as 合计)? */
+static int contains(const char *s, const char *part)
+{
+    char buf[512];
+    size_t len = strlen(s);
+    if (len >= sizeof buf)
+        return strstr(s, part) != NULL;
+    hz_simplify(s, len, buf);
+    return strstr(buf, part) != NULL;
+}
+
+/* Is header S the name PART, read as simplified? */
+static int same_words(const char *s, const char *part)
+{
+    char buf[512];
+    size_t len = strlen(s);
+    if (len >= sizeof buf)
+        return 0;
+    hz_simplify(s, len, buf);
+    return strcmp(buf, part) == 0;
+}
+
+/* Does header H name a quantity beside the money (村数, 户数（户）, 人数, 社区(25个)): counted
+ * in villages, households, people, not in the table's unit of money? Such a column's own sums
+ * are still checked, but it is never a category, the year total, the advance or this batch,
+ * and a unit conversion leaves it alone. */
+static int is_quantity_header(const char *h)
+{
+    static const char *const counted[] = {"个)", "个）", "(个", "（个", "人)", "人）", "(人",
+                                          "（人", "户)", "户）", "(户", "（户", "村)", "村）",
+                                          "(村", "（村", "名)", "名）", "家)", "家）", "所)",
+                                          "所）", "张)", "张）", "床)", "床）", "人口", "人次",
+                                          NULL};
+    char buf[512];
+    size_t len = 0;
+    for (const char *p = h; *p && len < sizeof buf - 1; p++)
+        if (*p != ' ')
+            buf[len++] = *p;
+    buf[len] = '\0';
+    hz_simplify(buf, len, buf);
+    if (strstr(buf, "元") || strstr(buf, "资金") || strstr(buf, "金额") || strstr(buf, "拨款") ||
+        strstr(buf, "预算") || strstr(buf, "经费") || strstr(buf, "补助"))
+        return 0;
+    if (len >= 3 && strcmp(buf + len - 3, "数") == 0)
+        return 1; /* 村数, 户数, 人数, 床位数 */
+    for (const char *const *c = counted; *c; c++)
+        if (strstr(buf, *c))
+            return 1;
+    return 0;
+}
 
 static const char *const total_names[] = {"全年应拨付资金合计", "全年应拨付资金", "全年合计",
                                            "全年资金合计", "资金合计", "合计", "总额",
@@ -465,7 +515,7 @@ static fp_error convert_unit(fp_table *t, const char *to, fp_diag *diag)
         int64_t mul = ff > ft ? ff / ft : 1, div = ft > ff ? ft / ff : 1;
         for (size_t c = 0; c < t->ncols; c++) {
             column *col = &t->cols[c];
-            if (!col->is_amount)
+            if (!col->is_amount || col->quantity)
                 continue;
             int dec = 0;
             for (size_t r = 0; r < t->nrows; r++) {
@@ -541,10 +591,19 @@ fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, s
         if (amount) {
             c->is_amount = 1;
             c->role = FP_ROLE_AMOUNT;
+            c->quantity = !flagged && is_quantity_header(h);
         } else if ((e = make_text(t, c)) != FP_OK) {
             return diag_set(diag, e, t->source, 0, NULL, NULL, 0, "out of memory");
         }
     }
+    /* A table without a column of amounts has nothing to check, convert or reallocate. */
+    size_t namount = 0;
+    for (size_t i = 0; i < t->ncols; i++)
+        namount += t->cols[i].is_amount != 0;
+    if (namount == 0)
+        return diag_set(diag, FP_ERR_COLUMN, t->source, 0, NULL, NULL, 0,
+                        "no column of amounts: every column holds names, codes or text (an "
+                        "allocation table needs at least one column such as 金额 or 合计)");
     /* The year total, the advance and this batch. */
     size_t total = FP_NONE, advance = FP_NONE, batch = FP_NONE;
     if (o->total_column && (e = flag_column(t, o->total_column, "--total", &total, diag)))
@@ -555,7 +614,7 @@ fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, s
         return e;
     for (size_t i = 0; i < t->ncols; i++) {
         const column *c = &t->cols[i];
-        if (!c->is_amount || i == total)
+        if (!c->is_amount || c->quantity || i == total)
             continue; /* a column named by a flag is not guessed again */
         if (advance == FP_NONE && !o->advance_column && contains(c->name, "提前下达"))
             advance = i;
@@ -565,11 +624,11 @@ fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, s
     }
     for (const char *const *n = total_names; *n && total == FP_NONE && !o->total_column; n++)
         for (size_t i = 0; i < t->ncols && total == FP_NONE; i++)
-            if (t->cols[i].is_amount && i != advance && i != batch &&
-                strcmp(t->cols[i].name, *n) == 0)
+            if (t->cols[i].is_amount && !t->cols[i].quantity && i != advance && i != batch &&
+                same_words(t->cols[i].name, *n))
                 total = i;
     for (size_t i = 0; i < t->ncols && total == FP_NONE && !o->total_column; i++)
-        if (t->cols[i].is_amount && i != advance && i != batch &&
+        if (t->cols[i].is_amount && !t->cols[i].quantity && i != advance && i != batch &&
             (contains(t->cols[i].name, "合计") || contains(t->cols[i].name, "总额")))
             total = i;
     if (total != FP_NONE && (total == advance || total == batch))
@@ -606,10 +665,26 @@ fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, s
     } else if (total != FP_NONE) {
         size_t from = t->name_col == FP_NONE || t->name_col > total ? 0 : t->name_col + 1;
         for (size_t i = from; i < total; i++)
-            if (t->cols[i].role == FP_ROLE_AMOUNT) {
+            if (t->cols[i].role == FP_ROLE_AMOUNT && !t->cols[i].quantity) {
                 t->cols[i].role = FP_ROLE_CATEGORY;
                 t->cats[t->ncats++] = i;
             }
+        /* 合计 | 中央资金 | 省级资金 | 县级资金: a 合计 before its parts takes those after it
+         * (up to the advance or this batch); a 总额 does not (总额 = 财政拨款 + 其他资金 is a
+         * rule the user states) */
+        if (!t->ncats && contains(t->cols[total].name, "合计")) {
+            for (size_t i = total + 1; i < t->ncols && t->cols[i].role != FP_ROLE_ADVANCE &&
+                                       t->cols[i].role != FP_ROLE_BATCH;
+                 i++)
+                if (t->cols[i].role == FP_ROLE_AMOUNT && !t->cols[i].quantity) {
+                    t->cols[i].role = FP_ROLE_CATEGORY;
+                    t->cats[t->ncats++] = i;
+                }
+            if (t->ncats == 1) { /* one part after the total is no split */
+                t->cols[t->cats[0]].role = FP_ROLE_AMOUNT;
+                t->ncats = 0;
+            }
+        }
     }
     /* The tree. */
     int notice = o->layout == FP_LAYOUT_NOTICE ||
@@ -684,6 +759,7 @@ const char *fp_table_column_name(const fp_table *t, size_t col) { return t->cols
 fp_role fp_table_column_role(const fp_table *t, size_t col) { return t->cols[col].role; }
 int fp_table_column_is_amount(const fp_table *t, size_t col) { return t->cols[col].is_amount; }
 int fp_table_column_decimals(const fp_table *t, size_t col) { return t->cols[col].decimals; }
+int fp_table_column_is_quantity(const fp_table *t, size_t col) { return t->cols[col].quantity; }
 
 size_t fp_table_find_column(const fp_table *t, const char *name)
 {

@@ -17,6 +17,7 @@ typedef struct column {
     char *name;
     fp_role role;
     int is_amount;     /* decided after reading: holds amounts */
+    int quantity;      /* … counted in villages, households, people (村数), not in money */
     int decimals;      /* most decimals written in the column */
     int dense;         /* text column with one pool offset per row in `text` */
     fp_amount *values; /* amount of every row (0 when blank or not an amount) */

@@ -6,6 +6,7 @@
 #include <csv.h>
 #include <errno.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +64,113 @@ static void on_record(int c, void *ctx)
     if (c == '\r' || c == '\n')
         R->line++;
     R->prev_cr = c == '\r';
+}
+
+/* ---- the fast path: lines without quotes ----
+ *
+ * Most tables have no quoted cell at all. Their lines are split here, straight from the
+ * decoded buffer, into the same on_field/on_record calls that libcsv would make: cells split at
+ * the delimiter, spaces and tabs (other than the delimiter) trimmed around each cell as libcsv
+ * trims them, a line of nothing but spaces no record, CR LF one line end. The first line that
+ * holds a quote or a bare CR hands this line and everything after it to libcsv, which then
+ * starts at a record boundary. */
+typedef struct fastpath {
+    int off;        /* libcsv reads the rest of the input */
+    char delim;
+    char *pend;     /* a line begun in the previous chunk */
+    size_t npend, pendcap;
+} fastpath;
+
+static int is_trim(char c, char delim) { return (c == ' ' || c == '\t') && c != delim; }
+
+/* One whole line (without its '\n'); returns 0 when it must go to libcsv instead. */
+static int fast_line(csvr *R, const char *s, size_t len, char delim)
+{
+    if (len && s[len - 1] == '\r')
+        len--;
+    if (memchr(s, '"', len) || memchr(s, '\r', len))
+        return 0;
+    const char *end = s + len, *p = s;
+    if (!memchr(s, delim, len)) { /* one cell: blank means no record at all */
+        while (p < end && is_trim(*p, delim))
+            p++;
+        if (p == end) {
+            on_record('\n', R);
+            return 1;
+        }
+    }
+    for (;;) {
+        const char *q = memchr(p, delim, (size_t)(end - p));
+        const char *e = q ? q : end;
+        while (p < e && is_trim(*p, delim))
+            p++;
+        const char *t = e;
+        while (t > p && is_trim(t[-1], delim))
+            t--;
+        on_field((void *)(uintptr_t)p, (size_t)(t - p), R);
+        if (!q)
+            break;
+        p = q + 1;
+    }
+    on_record('\n', R);
+    return 1;
+}
+
+/* Feed TEXT to the fast path while it lasts, and whatever it cannot take to libcsv. At the end
+ * of the input (EOF) a last line without its '\n' is a record too. Returns 0, or -1 when libcsv
+ * refused the text. */
+static int feed_text(csvr *R, fastpath *F, struct csv_parser *parser, const char *text,
+                     size_t len, int eof)
+{
+    const char *p = text, *end = text + len;
+    while (!F->off && !loader_error(R->L)) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl) { /* keep the begun line for the next chunk */
+            if (buf_reserve((void **)&F->pend, &F->pendcap, F->npend + (size_t)(end - p) + 1, 1))
+                return -2;
+            memcpy(F->pend + F->npend, p, (size_t)(end - p));
+            F->npend += (size_t)(end - p);
+            p = end;
+            if (eof && F->npend) {
+                size_t n = F->npend;
+                F->npend = 0;
+                if (!fast_line(R, F->pend, n, F->delim)) {
+                    F->off = 1;
+                    return csv_parse(parser, F->pend, n, on_field, on_record, R) == n ? 0 : -1;
+                }
+                R->line--; /* no line end was read: on_record counted one */
+                if (R->prev_cr)
+                    R->prev_cr = 0;
+            }
+            return 0;
+        }
+        int ok;
+        if (F->npend) { /* the line begun in the last chunk ends here */
+            size_t add = (size_t)(nl - p);
+            if (buf_reserve((void **)&F->pend, &F->pendcap, F->npend + add + 1, 1))
+                return -2;
+            memcpy(F->pend + F->npend, p, add);
+            ok = fast_line(R, F->pend, F->npend + add, F->delim);
+            if (!ok) { /* libcsv takes over at the start of that line */
+                F->off = 1;
+                size_t n = F->npend;
+                F->npend = 0;
+                if (csv_parse(parser, F->pend, n, on_field, on_record, R) != n)
+                    return -1;
+                break;
+            }
+            F->npend = 0;
+        } else if (!(ok = fast_line(R, p, (size_t)(nl - p), F->delim))) {
+            F->off = 1;
+            break;
+        }
+        p = nl + 1;
+    }
+    if (loader_error(R->L) || p == end)
+        return 0;
+    return csv_parse(parser, p, (size_t)(end - p), on_field, on_record, R) == (size_t)(end - p)
+               ? 0
+               : -1;
 }
 
 /* ---- encodings ---- */
@@ -230,6 +338,7 @@ static fp_error load(source *src, const char *name, const fp_load_options *opts,
     iconv_t cd = (iconv_t)-1;
     struct csv_parser parser;
     int parser_ready = 0;
+    fastpath fast = {0};
     if (!R.L || !raw) {
         err = diag_set(diag, FP_ERR_NOMEM, name, 0, NULL, NULL, 0, "out of memory");
         goto done;
@@ -254,8 +363,12 @@ static fp_error load(source *src, const char *name, const fp_load_options *opts,
         if (first) {
             const char *enc = opts->encoding;
             if (avail >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
-                p += 3;
-                avail -= 3;
+                /* one byte-order mark, or several (a file saved twice by a tool that adds
+                 * one each time): none is part of the header */
+                while (avail >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+                    p += 3;
+                    avail -= 3;
+                }
                 if (!enc)
                     enc = "UTF-8";
             } else if (!enc && avail >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) ||
@@ -263,9 +376,16 @@ static fp_error load(source *src, const char *name, const fp_load_options *opts,
                 enc = "UTF-16"; /* iconv reads and drops the byte-order mark */
             }
             if (!enc) {
+                /* Valid UTF-8 up to a bad byte is GB18030 unless it already held several
+                 * non-ASCII characters (a GB18030 text almost never does): then it is UTF-8
+                 * with one damaged byte, blamed on its own line below, rather than a whole file
+                 * silently read as the wrong script. */
                 int bad;
-                utf8_valid_prefix(p, avail, &bad);
-                enc = bad ? "GB18030" : "UTF-8";
+                size_t ok = utf8_valid_prefix(p, avail, &bad);
+                size_t wide = 0;
+                for (size_t i = 0; i < ok; i++)
+                    wide += p[i] >= 0xC2;
+                enc = bad && wide < 3 ? "GB18030" : "UTF-8";
             }
             utf8 = strcmp(enc, "UTF-8") == 0 || strcmp(enc, "utf-8") == 0 ||
                    strcmp(enc, "UTF8") == 0 || strcmp(enc, "utf8") == 0;
@@ -319,7 +439,7 @@ static fp_error load(source *src, const char *name, const fp_load_options *opts,
             left = inleft;
         }
         lines_seen += count_lines(text, textlen);
-        if (first && !utf8 && textlen >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        while (first && !utf8 && textlen >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
             /* a byte-order mark that an explicit --encoding (UTF-16LE, GB18030 …) decoded as
              * U+FEFF: not part of the first header */
             text += 3;
@@ -333,11 +453,16 @@ static fp_error load(source *src, const char *name, const fp_load_options *opts,
             }
             parser_ready = 1;
             csv_set_delim(&parser, (unsigned char)delim);
+            fast.delim = delim;
             csv_set_blk_size(&parser, 4096);
             first = 0;
         }
-        if (textlen && csv_parse(&parser, text, textlen, on_field, on_record, &R) != textlen &&
-            !loader_error(R.L)) {
+        int fed = feed_text(&R, &fast, &parser, text, textlen, eof);
+        if (fed == -2) {
+            err = diag_set(diag, FP_ERR_NOMEM, name, 0, NULL, NULL, 0, "out of memory");
+            break;
+        }
+        if (fed && !loader_error(R.L)) {
             err = diag_set(diag, FP_ERR_CSV, name, R.line, NULL, NULL, 0,
                              "malformed CSV: %s (a quote inside an unquoted cell, or text after "
                              "a closing quote)",
@@ -355,6 +480,7 @@ static fp_error load(source *src, const char *name, const fp_load_options *opts,
 done:
     if (parser_ready)
         csv_free(&parser);
+    free(fast.pend);
     if (cd != (iconv_t)-1)
         iconv_close(cd);
     loader_free(R.L);

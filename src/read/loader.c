@@ -10,48 +10,11 @@
 #include <string.h>
 
 #include "read/loader.h"
+#include "read/loader_impl.h"
 #include "core/table_impl.h"
 #include "util/buf.h"
+#include "util/hanzi.h"
 
-struct loader {
-    fp_table *t;
-    const fp_load_options *opts;
-    fp_diag *diag;
-    fp_error err;
-
-    const char *sheet; /* for cell references (XLSX), or NULL */
-    long rec_line;     /* line (or sheet row) of the current record */
-    int in_record;     /* loader_row_begin was called and loader_row_end not yet */
-    size_t field;      /* index of the next cell in the record */
-    int rec_nonempty;
-
-    /* before the header: the fields of the current record */
-    char **pre;
-    size_t npre, precap;
-    int header_done;
-
-    /* data rows */
-    size_t row;         /* index of the row being filled */
-    size_t level_col, parent_col, code_col, pcode_col;
-    long cur_level;
-    int level_seen;
-    int32_t *stack;     /* last row seen at each depth */
-    size_t stackcap;
-    long prev_depth;
-
-    /* the notice layout */
-    int notice;         /* screen data records for page furniture (decided with the header) */
-    int canon;          /* header done and not the notice layout: cells go straight to rows */
-    char **hdr;         /* a header held back: the next line may continue it */
-    size_t nhdr, hdrcap;
-    int have_hdr;
-    char **titles;      /* single-cell lines before the header, to recognise them on later pages */
-    size_t ntitles, titlecap;
-    char *rbuf;         /* the current data record, NUL-separated cells … */
-    size_t rlen, rcap;
-    size_t *roff;       /* … starting at these offsets */
-    size_t nrec, reccap;
-};
 
 static int is_one_of(const char *s, const char *const *list)
 {
@@ -66,8 +29,28 @@ static const char *const parent_names[] = {"上级", "上级单位", "上级名�
 static const char *const code_names[] = {"编码", "单位编码", "代码", "code", NULL};
 static const char *const pcode_names[] = {"上级编码", "上级代码", "parent_code", NULL};
 static const char *const name_names[] = {"单位", "拨款单位", "单位名称", "名称", "地区",
+                                          "乡镇", "乡镇名称", "县市", "县（市、区）", "地州",
                                           "预算单位", "项目单位", "name", NULL};
 static const char *const text_names[] = {"备注", "说明", "支出方向", "用途", "资金用途", NULL};
+/* Numbers that are not money: an ordinal, a year. Never an amount, never the name column. */
+static const char *const ordinal_names[] = {"序号", "序", "编号", "行次", "行号", "No", "No.",
+                                             "NO", "NO.", "年度", "年份", "年", "year", NULL};
+
+/* Does header H (without spaces) name a column of numbers that are not money: 序号, 年度, or a
+ * code (科目编码, 功能分类代码)? */
+static int is_number_not_money(const char *h)
+{
+    char buf[128];
+    size_t n = 0;
+    for (const char *p = h; *p && n < sizeof buf - 1; p++)
+        if (*p != ' ')
+            buf[n++] = *p;
+    buf[n] = '\0';
+    return is_one_of(buf, ordinal_names) || strstr(buf, "编码") || strstr(buf, "代码") ||
+           strstr(buf, "序号");
+}
+
+static int is_name_header(const char *h);
 
 /* Assign the roles that a header alone decides. */
 static fp_error assign_header_roles(loader *L)
@@ -76,7 +59,11 @@ static fp_error assign_header_roles(loader *L)
     const fp_load_options *o = L->opts;
     for (size_t i = 0; i < t->ncols; i++) {
         column *c = &t->cols[i];
-        const char *h = c->name;
+        char h[256]; /* the header read as simplified: 級次 is 级次 */
+        size_t hl = strlen(c->name);
+        if (hl >= sizeof h)
+            hl = 0;
+        hz_simplify(c->name, hl, h);
         if (is_one_of(h, level_names) && L->level_col == FP_NONE) {
             c->role = FP_ROLE_LEVEL;
             L->level_col = i;
@@ -89,7 +76,7 @@ static fp_error assign_header_roles(loader *L)
         } else if (is_one_of(h, code_names) && L->code_col == FP_NONE) {
             c->role = FP_ROLE_CODE;
             L->code_col = i;
-        } else if (is_one_of(h, text_names)) {
+        } else if (is_one_of(h, text_names) || is_number_not_money(h)) {
             c->role = FP_ROLE_TEXT;
             c->dense = 1;
         } else {
@@ -108,7 +95,7 @@ static fp_error assign_header_roles(loader *L)
                             o->name_column);
     } else {
         for (size_t i = 0; i < t->ncols && name == FP_NONE; i++)
-            if (t->cols[i].role == FP_ROLE_AMOUNT && is_one_of(t->cols[i].name, name_names))
+            if (t->cols[i].role == FP_ROLE_AMOUNT && is_name_header(t->cols[i].name))
                 name = i;
         for (size_t i = 0; i < t->ncols && name == FP_NONE; i++)
             if (t->cols[i].role == FP_ROLE_AMOUNT)
@@ -186,13 +173,21 @@ static fp_error add_sparse(loader *L, column *c, const char *s, size_t len)
 }
 
 /* Parse a 级次 cell: a small non-negative integer, ASCII or full-width digits. */
+#define MAX_LEVEL 100000
+
+/* Parse a 级次 cell: a small non-negative integer, ASCII or full-width digits. -1 when it is
+ * not a whole number, -2 when it is one out of range (negative or over MAX_LEVEL). */
 static int parse_level(const char *s, size_t len, long *out)
 {
     fp_amount v;
     fp_amount_info info;
-    if (fp_amount_parse(s, len, &v, &info) != FP_OK || info.blank || v < 0 ||
-        v % FP_AMOUNT_SCALE != 0 || v / FP_AMOUNT_SCALE > 100000)
+    fp_error e = fp_amount_parse(s, len, &v, &info);
+    if (e == FP_ERR_AMOUNT_OVERFLOW)
+        return -2;
+    if (e != FP_OK || info.blank || v % FP_AMOUNT_SCALE != 0)
         return -1;
+    if (v < 0 || v / FP_AMOUNT_SCALE > MAX_LEVEL)
+        return -2;
     *out = (long)(v / FP_AMOUNT_SCALE);
     return 0;
 }
@@ -235,7 +230,16 @@ static int store_cell(loader *L, size_t col, const char *s, size_t len)
     column *c = &t->cols[col];
     size_t row = L->row;
     if (c->role == FP_ROLE_LEVEL) {
-        if (parse_level(s, len, &L->cur_level)) {
+        int pl = parse_level(s, len, &L->cur_level);
+        if (pl == -2) {
+            L->err = diag_set(L->diag, FP_ERR_TREE_DEPTH, t->source, L->rec_line, c->name, s, len,
+                              "the level (级次) is out of range: expected a whole number from 0 "
+                              "to %d",
+                              MAX_LEVEL);
+            note_cell(L, col);
+            return 0;
+        }
+        if (pl) {
             L->err = diag_set(L->diag, FP_ERR_TREE_DEPTH, t->source, L->rec_line, c->name, s, len,
                               "the level (级次) must be a whole number such as 0, 1, 2");
             note_cell(L, col);
@@ -361,10 +365,77 @@ static void end_row(loader *L)
     t->nrows++;
 }
 
+typedef struct named_col {
+    const char *name;
+    size_t col;
+} named_col;
+
+static int cmp_named_col(const void *a, const void *b)
+{
+    const named_col *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->col > y->col) - (x->col < y->col);
+}
+
+/* Two columns with one header: reported for the first column whose name appeared before (as a
+ * scan left to right would), found by sorting, so 100,000 columns take no time. */
+static fp_error check_duplicate_names(loader *L)
+{
+    fp_table *t = L->t;
+    if (t->ncols < 2)
+        return FP_OK;
+    named_col *v = malloc(t->ncols * sizeof *v);
+    if (!v)
+        return nomem(L);
+    for (size_t i = 0; i < t->ncols; i++) {
+        v[i].name = t->cols[i].name;
+        v[i].col = i;
+    }
+    qsort(v, t->ncols, sizeof *v, cmp_named_col);
+    size_t first = FP_NONE, second = FP_NONE;
+    for (size_t k = 1; k < t->ncols; k++)
+        if (strcmp(v[k].name, v[k - 1].name) == 0 &&
+            (k < 2 || strcmp(v[k].name, v[k - 2].name) != 0) &&
+            (second == FP_NONE || v[k].col < second)) {
+            first = v[k - 1].col;
+            second = v[k].col;
+        }
+    free(v);
+    if (second == FP_NONE)
+        return FP_OK;
+    return diag_set(L->diag, FP_ERR_COLUMN, t->source, L->rec_line, t->cols[second].name, NULL, 0,
+                    "two columns are headed \"%s\" (columns %zu and %zu)",
+                    t->cols[second].name, first + 1, second + 1);
+}
+
+static int is_tree_header(const char *h);
+
 /* The header: CELLS[0..N) (malloc'd strings, taken over and set to NULL). */
 static fp_error set_header(loader *L, char **cells, size_t n)
 {
     fp_table *t = L->t;
+    /* Empty cells at the end of a notice's header (a copy padded to the page's width) are no
+     * columns; a canonical table keeps every column it names, even unnamed. */
+    int tree = 0;
+    for (size_t i = 0; i < n; i++)
+        tree |= is_tree_header(cells[i]);
+    if (L->opts->layout == FP_LAYOUT_NOTICE || (L->opts->layout == FP_LAYOUT_AUTO && !tree))
+        while (n > 1 && !cells[n - 1][0]) {
+            free(cells[n - 1]);
+            cells[--n] = NULL;
+        }
+    if (L->opts->layout == FP_LAYOUT_NOTICE || (L->opts->layout == FP_LAYOUT_AUTO && !tree)) {
+        size_t g = page_side_width(cells, n);
+        if (g) { /* side-by-side pages: one group's columns are the table's */
+            L->groups = n / g;
+            L->gwidth = g;
+            for (size_t i = g; i < n; i++) {
+                free(cells[i]);
+                cells[i] = NULL;
+            }
+            n = g;
+        }
+    }
     t->cols = calloc(n ? n : 1, sizeof *t->cols);
     if (!t->cols)
         return nomem(L);
@@ -382,12 +453,9 @@ static fp_error set_header(loader *L, char **cells, size_t n)
             t->cols[i].name = name;
         }
     }
-    for (size_t i = 0; i < t->ncols; i++)
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(t->cols[i].name, t->cols[j].name) == 0)
-                return diag_set(L->diag, FP_ERR_COLUMN, t->source, L->rec_line, t->cols[i].name,
-                                NULL, 0, "two columns are headed \"%s\" (columns %zu and %zu)",
-                                t->cols[i].name, j + 1, i + 1);
+    fp_error dup = check_duplicate_names(L);
+    if (dup)
+        return dup;
     L->header_done = 1;
     fp_error e = assign_header_roles(L);
     L->notice = L->opts->layout == FP_LAYOUT_NOTICE ||
@@ -406,161 +474,6 @@ static void strings_clear(char **v, size_t *n)
 
 static void pre_clear(loader *L) { strings_clear(L->pre, &L->npre); }
 
-/* ---- recognising page furniture (the notice layout) ---- */
-
-/* Length of a space (ASCII, U+3000, U+00A0) at S, or 0. */
-static size_t space_at(const char *s, size_t len)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    if (len >= 1 && (u[0] == ' ' || u[0] == '\t'))
-        return 1;
-    if (len >= 2 && u[0] == 0xC2 && u[1] == 0xA0)
-        return 2;
-    if (len >= 3 && u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80)
-        return 3;
-    return 0;
-}
-
-/* Trim spaces around S (and, when COLON, colons at its end: "总计：" is "总计"). */
-static void trim(const char **s, size_t *len, int colon)
-{
-    size_t n;
-    while (*len && (n = space_at(*s, *len)) != 0) {
-        *s += n;
-        *len -= n;
-    }
-    for (;;) {
-        const char *e = *s + *len;
-        if (*len >= 1 && (e[-1] == ' ' || e[-1] == '\t' || (colon && e[-1] == ':')))
-            *len -= 1;
-        else if (*len >= 2 && memcmp(e - 2, "\xC2\xA0", 2) == 0)
-            *len -= 2;
-        else if (*len >= 3 && (memcmp(e - 3, "\xE3\x80\x80", 3) == 0 ||
-                               (colon && memcmp(e - 3, "：", 3) == 0)))
-            *len -= 3;
-        else
-            break;
-    }
-}
-
-static int starts_with(const char *s, const char *p) { return strncmp(s, p, strlen(p)) == 0; }
-
-/* The unit named by a "单位：万元" line, or NULL. */
-static const char *unit_of_line(const char *s)
-{
-    static const char *const prefixes[] = {"单位：", "单位:", "金额单位：", "金额单位:", NULL};
-    for (const char *const *p = prefixes; *p; p++)
-        if (starts_with(s, *p)) {
-            s += strlen(*p);
-            while (*s == ' ')
-                s++;
-            return s;
-        }
-    return NULL;
-}
-
-/* A page number: "第 3 页", "第3页 共5页", "- 3 -", "— 3 —", "3 / 5". */
-static int is_page_number(const char *s)
-{
-    const char *p = s;
-    int digits = 0, dashes = 0, slash = 0;
-    if (starts_with(p, "第")) {
-        p += strlen("第");
-        while (*p == ' ')
-            p++;
-        while (*p >= '0' && *p <= '9')
-            p++, digits++;
-        while (*p == ' ')
-            p++;
-        return digits && starts_with(p, "页");
-    }
-    while (*p) {
-        if (*p >= '0' && *p <= '9')
-            digits++, p++;
-        else if (*p == ' ')
-            p++;
-        else if (*p == '-')
-            dashes++, p++;
-        else if (*p == '/')
-            slash++, p++;
-        else if (starts_with(p, "—") || starts_with(p, "－") || starts_with(p, "–"))
-            dashes++, p += 3;
-        else
-            return 0;
-    }
-    return digits && (dashes >= 2 || slash == 1);
-}
-
-static const char *rec_cell(const loader *L, size_t i) { return L->rbuf + L->roff[i]; }
-
-/* Is the line S (one cell, trimmed) page furniture: a title seen before the header, the unit
- * line, "(此页无正文)", "续表", "附件1", a note (注：…), a page number? A unit line naming
- * another unit is an error. */
-static int is_furniture_line(loader *L, const char *s)
-{
-    for (size_t i = 0; i < L->ntitles; i++)
-        if (strcmp(s, L->titles[i]) == 0)
-            return 1;
-    const char *u = unit_of_line(s);
-    if (u) {
-        if (L->t->unit && strcmp(u, L->t->unit) != 0)
-            L->err = diag_set(L->diag, FP_ERR_CSV, L->t->source, L->rec_line, NULL, s, strlen(s),
-                              "the unit changes from %s to %s here; a table has one unit",
-                              L->t->unit, u);
-        return 1;
-    }
-    return strstr(s, "此页无正文") || (strstr(s, "续表") && strlen(s) <= 24) ||
-           starts_with(s, "附件") || starts_with(s, "注：") || starts_with(s, "注:") ||
-           starts_with(s, "说明：") || is_page_number(s);
-}
-
-static int cell_is_amount(const char *s, size_t len)
-{
-    fp_amount v;
-    fp_amount_info info;
-    return len && fp_amount_parse(s, len, &v, &info) == FP_OK && !info.blank;
-}
-
-/* Is the held data record page furniture, to be dropped? */
-static int record_is_furniture(loader *L)
-{
-    const fp_table *t = L->t;
-    size_t nonempty = 0, inside = 0, first = 0, amounts = 0, in_header = 0;
-    for (size_t i = 0; i < L->nrec; i++) {
-        const char *c = rec_cell(L, i);
-        size_t len = strlen(c);
-        if (!len)
-            continue;
-        if (nonempty++ == 0)
-            first = i;
-        if (i >= t->ncols)
-            continue;
-        inside++;
-        if (cell_is_amount(c, len))
-            amounts++;
-        else if (strstr(t->cols[i].name, c))
-            in_header++; /* "拨款单位", or one line of a header split over two */
-    }
-    if (inside == 0)
-        return 1; /* only cells right of the table: a page number or a note in the margin */
-    if (amounts)
-        return 0;
-    if (in_header == inside && nonempty == inside)
-        return 1;
-    if (nonempty == 1) {
-        const char *c = rec_cell(L, first);
-        size_t len = strlen(c);
-        trim(&c, &len, 0);
-        char buf[512];
-        if (len >= sizeof buf)
-            return 0;
-        memcpy(buf, c, len);
-        buf[len] = '\0';
-        return is_furniture_line(L, buf);
-    }
-    return 0;
-}
-
 /* ---- data records ---- */
 
 /* Cell L->field of the data row being filled. */
@@ -570,7 +483,7 @@ static int data_cell(loader *L, const char *s, size_t len)
     int digits = 0;
     if (L->field < t->ncols) {
         if (L->notice && L->field == t->name_col)
-            trim(&s, &len, 1);
+            page_trim(&s, &len, 1);
         digits = store_cell(L, L->field, s, len);
     } else if (len && L->notice) {
         /* A cell right of the header: damage from copying out of a PDF. The row is kept and
@@ -592,11 +505,9 @@ static int data_cell(loader *L, const char *s, size_t len)
     return digits;
 }
 
-/* A held record (notice layout) ends: drop it as furniture, or store it as a data row. */
-static void notice_record(loader *L)
+/* The held record (notice layout) is a data row: store it. */
+void loader_store_held(loader *L)
 {
-    if (!L->rec_nonempty || record_is_furniture(L) || L->err)
-        return;
     start_row(L);
     L->field = 0;
     for (size_t i = 0; i < L->nrec && !L->err; i++) {
@@ -607,8 +518,18 @@ static void notice_record(loader *L)
         end_row(L);
 }
 
+static void notice_record(loader *L)
+{
+    if (!L->rec_nonempty || L->err)
+        return;
+    if (L->groups > 1)
+        page_side_record(L);
+    else if (!page_record_is_furniture(L) && !L->err)
+        loader_store_held(L);
+}
+
 /* Append a cell to the held record. */
-static void hold_cell(loader *L, const char *s, size_t len)
+void loader_hold_cell(loader *L, const char *s, size_t len)
 {
     if (buf_reserve((void **)&L->roff, &L->reccap, L->nrec + 1, sizeof *L->roff) ||
         buf_reserve((void **)&L->rbuf, &L->rcap, L->rlen + len + 1, 1)) {
@@ -627,7 +548,7 @@ static void pre_as_data(loader *L)
     if (L->notice) {
         L->nrec = L->rlen = 0;
         for (size_t i = 0; i < L->npre && !L->err; i++)
-            hold_cell(L, L->pre[i], strlen(L->pre[i]));
+            loader_hold_cell(L, L->pre[i], strlen(L->pre[i]));
         if (!L->err)
             notice_record(L);
         return;
@@ -669,7 +590,7 @@ static int continues_header(const loader *L)
         size_t len = strlen(L->pre[i]);
         if (!len)
             continue;
-        if (cell_is_amount(L->pre[i], len))
+        if (page_cell_is_amount(L->pre[i], len))
             return 0;
         if (i == 0 && L->opts->layout != FP_LAYOUT_NOTICE)
             return 0;
@@ -711,14 +632,83 @@ static void settle_held_header(loader *L)
     strings_clear(L->hdr, &L->nhdr);
 }
 
+/* Take the unit lines out of the record in L->pre (拨款单位 | 单位：万元 on one line, the unit
+ * at the top right of the page): they name the unit, not a column. */
+static void take_unit_cells(loader *L)
+{
+    size_t nonempty = 0;
+    for (size_t i = 0; i < L->npre; i++)
+        nonempty += L->pre[i][0] != '\0';
+    if (nonempty < 2)
+        return;
+    for (size_t i = 0; i < L->npre && !L->err; i++) {
+        const char *c = L->pre[i];
+        size_t len = strlen(c);
+        page_trim(&c, &len, 0);
+        char cell[256], u[128];
+        if (!len || len >= sizeof cell)
+            continue;
+        memcpy(cell, c, len);
+        cell[len] = '\0';
+        if (!page_unit_of_line(cell, u, sizeof u))
+            continue;
+        if (L->t->unit && strcmp(L->t->unit, u) != 0)
+            L->err = diag_set(L->diag, FP_ERR_CSV, L->t->source, L->rec_line, NULL, cell, len,
+                              "the unit changes from %s to %s here; a table has one unit",
+                              L->t->unit, u);
+        else if (!L->t->unit && !(L->t->unit = strdup(u)))
+            L->err = nomem(L);
+        L->pre[i][0] = '\0';
+    }
+}
+
+/* Is the record in L->pre text only (no amount)? */
+static int pre_is_text(const loader *L)
+{
+    for (size_t i = 0; i < L->npre; i++)
+        if (page_cell_is_amount(L->pre[i], strlen(L->pre[i])))
+            return 0;
+    return 1;
+}
+
+/* Does header H name the name column (拨款单位, 單位 …)? */
+static int is_name_header(const char *h)
+{
+    char buf[128];
+    size_t len = strlen(h);
+    if (len >= sizeof buf)
+        return 0;
+    hz_simplify(h, len, buf);
+    return is_one_of(buf, name_names);
+}
+
 /* Before the header: a record with one non-empty cell is a title or a "单位：万元" line; the
  * first with two or more is the header (held back one line in case it is split over two). */
 static void pre_record(loader *L)
 {
+    if (L->opts->layout != FP_LAYOUT_CANONICAL)
+        take_unit_cells(L);
+    if (L->err)
+        return;
     size_t nonempty = 0, first = 0;
     for (size_t i = 0; i < L->npre; i++)
         if (L->pre[i][0] && nonempty++ == 0)
             first = i;
+    if (L->have_hdr && L->hdr_word) {
+        /* after 拨款单位 alone: the header proper, with or without its first cell again */
+        L->hdr_word = 0;
+        if (nonempty >= 1 && pre_is_text(L) &&
+            (!L->pre[0][0] || strcmp(L->pre[0], L->hdr[0]) == 0)) {
+            if (!L->pre[0][0]) {
+                free(L->pre[0]);
+                L->pre[0] = L->hdr[0];
+                L->hdr[0] = NULL;
+            }
+            strings_clear(L->hdr, &L->nhdr);
+            L->have_hdr = 0;
+            nonempty = 2; /* a header now, whatever it counted */
+        }
+    }
     if (L->have_hdr) {
         if (nonempty && continues_header(L)) {
             join_header(L);
@@ -751,14 +741,26 @@ static void pre_record(loader *L)
     }
     if (nonempty == 1) {
         const char *s = L->pre[first];
-        const char *u = unit_of_line(s);
-        if (u && !L->t->unit) {
+        char u[128];
+        int is_unit = page_unit_of_line(s, u, sizeof u);
+        if (is_unit && !L->t->unit) {
             if (!(L->t->unit = strdup(u)))
                 L->err = nomem(L);
-        } else if (!u) {
+        } else if (!is_unit && first == 0 && is_name_header(s) && header_may_continue(L)) {
+            /* 拨款单位 alone (its unit line taken out): the header's first cell, the rest of
+             * the header on the next line */
+            if (buf_reserve((void **)&L->hdr, &L->hdrcap, 1, sizeof *L->hdr)) {
+                L->err = nomem(L);
+                return;
+            }
+            L->hdr[0] = L->pre[0];
+            L->pre[0] = NULL;
+            L->nhdr = 1;
+            L->have_hdr = L->hdr_word = 1;
+        } else if (!is_unit) {
             const char *c = s;
             size_t len = strlen(s);
-            trim(&c, &len, 0);
+            page_trim(&c, &len, 0);
             char *copy = malloc(len + 1);
             if (!copy || buf_reserve((void **)&L->titles, &L->titlecap, L->ntitles + 1,
                                      sizeof *L->titles)) {
@@ -860,6 +862,27 @@ int loader_cell(loader *L, size_t col, const char *s, size_t len)
     return cell_general(L, col, s, len);
 }
 
+/* A NUL byte or a byte-order mark inside a cell: text damaged or joined from two files. Read on,
+ * "3\0000" would be 3 and a name would be cut at the NUL; both are located errors instead. */
+static int bad_char(loader *L, size_t col, const char *s, size_t len)
+{
+    const char *what = NULL;
+    if (memchr(s, '\0', len))
+        what = "a NUL byte (shown as \\0): the file is damaged or not text; remove it";
+    else
+        for (size_t i = 0; i + 3 <= len && !what; i++)
+            if (memcmp(s + i, "\xEF\xBB\xBF", 3) == 0)
+                what = "a byte-order mark (U+FEFF) inside the text, as when files are joined; "
+                       "remove it";
+    if (!what)
+        return 0;
+    const char *colname = L->header_done && col < L->t->ncols ? L->t->cols[col].name : NULL;
+    L->err = diag_set(L->diag, FP_ERR_ENCODING, L->t->source, L->rec_line, colname, s, len,
+                      "column %zu holds %s", col + 1, what);
+    note_cell(L, col);
+    return 1;
+}
+
 /* loader_cell, every case. */
 static int cell_general(loader *L, size_t col, const char *s, size_t len)
 {
@@ -870,12 +893,14 @@ static int cell_general(loader *L, size_t col, const char *s, size_t len)
         loader_cell(L, L->field, "", 0);
     if (L->err)
         return 1;
+    if (len && bad_char(L, col, s, len))
+        return 1;
     if (len)
         L->rec_nonempty = 1;
     if (L->header_done && !L->notice)
         return data_cell(L, s, len);
     if (L->header_done) {
-        hold_cell(L, s, len);
+        loader_hold_cell(L, s, len);
     } else {
         char *copy = malloc(len + 1);
         if (!copy || buf_reserve((void **)&L->pre, &L->precap, L->npre + 1, sizeof *L->pre)) {
@@ -911,6 +936,8 @@ fp_error loader_finish(loader *L, fp_table **out)
         loader_row_end(L);
     if (!L->err && L->have_hdr)
         settle_held_header(L);
+    if (!L->err && L->groups > 1)
+        page_side_flush(L);
     if (!L->err && !L->header_done)
         L->err = diag_set(L->diag, FP_ERR_EMPTY, L->t->source, 0, NULL, NULL, 0,
                           "no header row: expected a row naming the columns (级次, 单位, …)");
@@ -940,6 +967,7 @@ void loader_free(loader *L)
     free(L->rbuf);
     free(L->roff);
     free(L->stack);
+    page_side_free(L);
     fp_table_free(L->t);
     free(L);
 }

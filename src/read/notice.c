@@ -23,6 +23,7 @@
 
 #include "places/gazetteer.h"
 #include "core/table_impl.h"
+#include "util/hanzi.h"
 
 /* What a row's name says about its place. */
 enum kind {
@@ -70,6 +71,7 @@ static enum kind classify(const char *name)
     buf[len] = '\0';
     if (len == 0)
         return K_OTHER;
+    hz_simplify(buf, len, buf); /* 合計, 總計, 縣, 區 read as 合计, 总计, 县, 区 */
     fp_amount v;
     fp_amount_info info;
     if (fp_amount_parse(buf, len, &v, &info) == FP_OK && !info.blank)

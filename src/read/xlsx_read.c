@@ -14,6 +14,7 @@
 #include <zip.h>
 
 #include "read/loader.h"
+#include "read/xlsx_formula.h"
 #include "read/xlsx_read.h"
 #include "util/buf.h"
 
@@ -21,6 +22,9 @@
 #define ERR_FORMAT FP_ERR_XLSX
 
 #define PART_LIMIT ((zip_uint64_t)1 << 30) /* refuse parts larger than this uncompressed */
+/* memory the shared strings may take (text and index): far above a real workbook's (a million
+ * distinct 30-byte names take 47 MB), far below what a small compressed part can expand to */
+#define SST_LIMIT ((size_t)128 << 20)
 #define DEPTH_LIMIT 200                     /* refuse XML nested deeper than this */
 #define CHUNK 65536
 #define MAX_COLS 16384L     /* XFD */
@@ -656,6 +660,14 @@ static void sst_end(xctx *c, const char *local)
     } else if (strcmp(local, "si") == 0 && S->in_si) {
         S->in_si = 0;
         size_t len = decode_escapes(S->text.s, S->text.len), off;
+        if (X->sst.len + len + 1 + (X->nsst + 1) * sizeof *X->sst_at > SST_LIMIT) {
+            fail(X, ERR_FORMAT, NULL,
+                 "%s: the shared strings would take more than %zu MB of memory (%zu strings so "
+                 "far); refused (a damaged file or a ZIP bomb)",
+                 c->part, SST_LIMIT >> 20, X->nsst);
+            stop(c);
+            return;
+        }
         if (buf_reserve((void **)&X->sst_at, &X->sstcap, X->nsst + 1, sizeof *X->sst_at) ||
             strpool_add(&X->sst, S->text.s, len, &off)) {
             nomem(X);
@@ -677,12 +689,15 @@ typedef struct sheetx {
     loader *L;         /* load into this, or NULL: only probe for a table */
     const char *sheet; /* name, for cell references */
     int found;         /* probe: a row with two or more non-empty cells */
-    int in_data, in_row, in_cell, in_is, rph, has_v, has_is;
+    xf_cells *cells;   /* formulas without cached values: collect cells into it (L NULL), or
+                        * take their evaluated values from it (L set) */
+    int uncached;      /* met a formula without a cached value (and stopped, without CELLS) */
+    int in_data, in_row, in_cell, in_is, rph, has_v, has_is, has_f;
     long row, prev_row; /* 1-based sheet rows */
     long col, next_col; /* 0-based columns */
     size_t row_nonempty;
     cell_type type;
-    tbuf v, is, num;
+    tbuf v, is, num, f;
 } sheetx;
 
 /* "Sheet!C57" for the current cell (or row, when COL < 0) into BUF. */
@@ -748,7 +763,7 @@ static void sheet_fail(sheetx *S, long col, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fail(S->c.X, ERR_FORMAT, ref, "%s: %s", ref, msg);
+    fail(S->c.X, ERR_FORMAT, ref, "%s", msg); /* the place is in the diagnostic's cell */
     stop(&S->c);
 }
 
@@ -772,6 +787,10 @@ static void sheet_start(xctx *c, const char *local, const char **attrs)
             S->rph++;
         } else if (strcmp(local, "t") == 0 && S->in_is && !S->rph) {
             c->capture = &S->is;
+        } else if (strcmp(local, "f") == 0 && !S->in_is) {
+            S->has_f = 1;
+            S->f.len = 0;
+            c->capture = &S->f;
         }
         return;
     }
@@ -818,8 +837,8 @@ static void sheet_start(xctx *c, const char *local, const char **attrs)
         S->col = col;
         S->next_col = col + 1;
         S->in_cell = 1;
-        S->has_v = S->has_is = S->in_is = S->rph = 0;
-        S->v.len = S->is.len = 0;
+        S->has_v = S->has_is = S->in_is = S->rph = S->has_f = 0;
+        S->v.len = S->is.len = S->f.len = 0;
         if (!t || strcmp(t, "n") == 0)
             S->type = T_NUMBER;
         else if (strcmp(t, "s") == 0)
@@ -847,6 +866,42 @@ static void end_cell(sheetx *S)
     xlsx *X = S->c.X;
     const char *s = "";
     size_t len = 0;
+    char value[FP_AMOUNT_BUFSIZE];
+    if (S->has_f && (!S->has_v || S->v.len == 0) && S->type != T_INLINE) {
+        /* a formula without its cached value (scripts, openpyxl): not an empty cell */
+        if (!S->cells && !S->L) {
+            S->row_nonempty++; /* probing: a cell with content */
+            return;
+        }
+        if (!S->cells) {
+            S->uncached = 1; /* the caller reads the sheet again, evaluating */
+            stop(&S->c);
+            return;
+        }
+        if (!S->L) {
+            size_t flen = decode_escapes(S->f.s ? S->f.s : "", S->f.len);
+            if (flen == 0) {
+                sheet_fail(S, S->col, "a shared formula without a stored value; fenpei cannot "
+                                      "evaluate it (open and save the workbook in Excel or "
+                                      "LibreOffice, which stores the values)");
+                return;
+            }
+            if (xf_cells_formula(S->cells, S->row, S->col, S->f.s, flen)) {
+                nomem(X);
+                stop(&S->c);
+            }
+            return;
+        }
+        fp_amount v;
+        if (!xf_cells_result(S->cells, S->row, S->col, &v))
+            return;
+        len = fp_amount_format(v, 0, value);
+        S->row_nonempty++;
+        loader_cell(S->L, (size_t)S->col, value, len);
+        if (loader_error(S->L))
+            stop(&S->c);
+        return;
+    }
     switch (S->type) {
     case T_NUMBER:
         if (S->has_v) {
@@ -912,6 +967,15 @@ static void end_cell(sheetx *S)
     if (!len)
         return; /* an empty or style-only cell: blank, like a missing one */
     S->row_nonempty++;
+    if (S->cells && !S->L) {
+        int rc = S->type == T_NUMBER ? xf_cells_number(S->cells, S->row, S->col, s, len)
+                                     : xf_cells_text(S->cells, S->row, S->col);
+        if (rc) {
+            nomem(X);
+            stop(&S->c);
+        }
+        return;
+    }
     if (S->L) {
         loader_cell(S->L, (size_t)S->col, s, len);
         if (loader_error(S->L))
@@ -925,7 +989,7 @@ static void sheet_end(xctx *c, const char *local)
     if (!S->in_data)
         return;
     if (S->in_cell) {
-        if (strcmp(local, "v") == 0 || strcmp(local, "t") == 0) {
+        if (strcmp(local, "v") == 0 || strcmp(local, "t") == 0 || strcmp(local, "f") == 0) {
             c->capture = NULL;
         } else if (strcmp(local, "rPh") == 0 && S->in_is) {
             S->rph--;
@@ -945,7 +1009,7 @@ static void sheet_end(xctx *c, const char *local)
             loader_row_end(S->L);
             if (loader_error(S->L))
                 stop(c);
-        } else if (S->row_nonempty >= 2) {
+        } else if (S->row_nonempty >= 2 && !S->cells) {
             S->found = 1;
             stop(c);
         }
@@ -954,8 +1018,11 @@ static void sheet_end(xctx *c, const char *local)
     }
 }
 
-/* Read sheet K into L, or (L NULL) tell whether it holds a row with two or more non-empty cells. */
-static int read_sheet(xlsx *X, size_t k, loader *L)
+/* Read sheet K into L, or (L NULL) tell whether it holds a row with two or more non-empty cells.
+ * CELLS: collect the cells formulas refer to into it (L NULL), or take the values of formulas
+ * without a cached value from it. *UNCACHED (may be NULL): set when such a formula stopped the
+ * reading, without CELLS. */
+static int read_sheet(xlsx *X, size_t k, loader *L, xf_cells *cells, int *uncached)
 {
     const sheet_info *si = &X->sheets[k];
     zip_int64_t idx = find_part(X, si->part);
@@ -971,10 +1038,14 @@ static int read_sheet(xlsx *X, size_t k, loader *L)
     S.c.end = sheet_end;
     S.L = L;
     S.sheet = si->name;
+    S.cells = cells;
     parse_part(X, idx, &S.c);
     free(S.v.s);
     free(S.is.s);
     free(S.num.s);
+    free(S.f.s);
+    if (uncached)
+        *uncached = S.uncached;
     return S.found;
 }
 
@@ -1043,7 +1114,7 @@ static size_t choose_sheet(xlsx *X, const fp_load_options *opts)
         for (size_t i = 0; i < X->nsheets; i++) {
             if (X->sheets[i].hidden != hidden || !X->sheets[i].worksheet)
                 continue;
-            if (read_sheet(X, i, NULL))
+            if (read_sheet(X, i, NULL, NULL, NULL))
                 return i;
             if (X->err)
                 return X->nsheets;
@@ -1064,6 +1135,7 @@ static fp_error load_zip(xlsx *X, const fp_load_options *opts, fp_table **out)
         opts = &defaults;
     }
     loader *L = NULL;
+    xf_cells *cells = NULL;
     char *book = NULL, *book_rels = NULL, *dir = NULL;
     if (!(X->chunk = malloc(CHUNK))) {
         nomem(X);
@@ -1170,12 +1242,41 @@ static fp_error load_zip(xlsx *X, const fp_load_options *opts, fp_table **out)
         goto done;
     }
     loader_set_sheet(L, si->name);
-    read_sheet(X, k, L);
+    int uncached = 0;
+    read_sheet(X, k, L, NULL, &uncached);
+    if (!X->err && uncached) {
+        /* formulas without cached values: collect the sheet's cells, evaluate them exactly,
+         * and read the sheet again with their values */
+        loader_free(L);
+        L = NULL;
+        if (!(cells = xf_cells_new())) {
+            nomem(X);
+            goto done;
+        }
+        read_sheet(X, k, NULL, cells, NULL);
+        long row = 0, col = 0;
+        char why[sizeof X->diag->message];
+        if (!X->err && xf_cells_eval(cells, &row, &col, why, sizeof why)) {
+            char letters[4], ref[sizeof X->diag->cell];
+            col_letters(col, letters);
+            snprintf(ref, sizeof ref, "%s!%s%ld", si->name, letters, row);
+            fail(X, ERR_FORMAT, ref, "%s", why);
+        }
+        if (X->err)
+            goto done;
+        if (!(L = loader_new(X->name, opts, X->diag))) {
+            nomem(X);
+            goto done;
+        }
+        loader_set_sheet(L, si->name);
+        read_sheet(X, k, L, cells, NULL);
+    }
     if (!X->err)
         X->err = loader_finish(L, out); /* also reports an error the loader met */
 
 done:
     loader_free(L);
+    xf_cells_free(cells);
     free(book);
     free(book_rels);
     free(dir);

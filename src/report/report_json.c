@@ -1,7 +1,8 @@
 /* report/report_json.c — the check report as one JSON object (schema in docs/check.md). */
 #include "fenpei/check.h"
+#include "report/json.h"
 
-static void json_string(FILE *out, const char *s)
+void json_string(FILE *out, const char *s)
 {
     fputc('"', out);
     for (; *s; s++) {
@@ -22,7 +23,7 @@ static void json_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
-static void json_amount(FILE *out, fp_amount v)
+void json_amount(FILE *out, fp_amount v)
 {
     char buf[FP_AMOUNT_BUFSIZE];
     fp_amount_format(v, 0, buf);

@@ -45,6 +45,56 @@ void strpool_free(strpool *p)
     p->len = p->cap = 0;
 }
 
+void strbuf_add(strbuf *b, const char *s, size_t len)
+{
+    if (b->oom || len > SIZE_MAX - b->len - 1 ||
+        buf_reserve((void **)&b->data, &b->cap, b->len + len + 1, 1)) {
+        b->oom = 1;
+        return;
+    }
+    if (len)
+        memcpy(b->data + b->len, s, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+}
+
+void strbuf_str(strbuf *b, const char *s) { strbuf_add(b, s, strlen(s)); }
+
+void strbuf_printf(strbuf *b, const char *fmt, ...)
+{
+    char small[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->oom = 1;
+        return;
+    }
+    if ((size_t)n < sizeof small) {
+        strbuf_add(b, small, (size_t)n);
+        return;
+    }
+    char *big = malloc((size_t)n + 1);
+    if (!big) {
+        b->oom = 1;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    strbuf_add(b, big, (size_t)n);
+    free(big);
+}
+
+void strbuf_free(strbuf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->oom = 0;
+}
+
 /* Copy at most LEN bytes of S into DST (of SIZE), cutting only at a UTF-8 character boundary. */
 static void copy_utf8(char *dst, size_t size, const char *s, size_t len)
 {
@@ -55,6 +105,47 @@ static void copy_utf8(char *dst, size_t size, const char *s, size_t len)
     }
     memcpy(dst, s, len);
     dst[len] = '\0';
+}
+
+/* As copy_utf8, showing what a reader cannot see: a NUL as \0, other control characters as
+ * \xNN, a byte-order mark or a zero-width character as <U+FEFF>. A message that quotes the
+ * offending text must show why it offends. */
+static void copy_visible(char *dst, size_t size, const char *s, size_t len)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len;) {
+        const unsigned char *u = (const unsigned char *)s + i;
+        char esc[16];
+        size_t n = 0, take = 1;
+        if (u[0] == 0) {
+            n = (size_t)snprintf(esc, sizeof esc, "\\0");
+        } else if (u[0] < 0x20 && u[0] != '\t') {
+            n = (size_t)snprintf(esc, sizeof esc, "\\x%02X", u[0]);
+        } else if (len - i >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
+            n = (size_t)snprintf(esc, sizeof esc, "<U+FEFF>");
+            take = 3;
+        } else if (len - i >= 3 && u[0] == 0xE2 && u[1] == 0x80 && u[2] >= 0x8B &&
+                   u[2] <= 0x8D) {
+            n = (size_t)snprintf(esc, sizeof esc, "<U+20%02X>", u[2] & 0x3Fu);
+            take = 3;
+        } else {
+            /* one whole UTF-8 character, copied as it is */
+            while (i + take < len && (s[i + take] & 0xC0) == 0x80)
+                take++;
+            if (o + take >= size)
+                break;
+            memcpy(dst + o, s + i, take);
+            o += take;
+            i += take;
+            continue;
+        }
+        if (o + n >= size)
+            break;
+        memcpy(dst + o, esc, n);
+        o += n;
+        i += take;
+    }
+    dst[o] = '\0';
 }
 
 fp_error diag_set(fp_diag *diag, fp_error code, const char *file, long line, const char *column,
@@ -68,9 +159,9 @@ fp_error diag_set(fp_diag *diag, fp_error code, const char *file, long line, con
     if (file)
         copy_utf8(diag->file, sizeof diag->file, file, strlen(file));
     if (column)
-        copy_utf8(diag->column, sizeof diag->column, column, strlen(column));
+        copy_visible(diag->column, sizeof diag->column, column, strlen(column));
     if (text)
-        copy_utf8(diag->text, sizeof diag->text, text, text_len);
+        copy_visible(diag->text, sizeof diag->text, text, text_len);
     va_list ap;
     va_start(ap, fmt);
     char msg[sizeof diag->message];

@@ -21,6 +21,21 @@ int strpool_add(strpool *p, const char *s, size_t len, size_t *off);
 static inline const char *strpool_get(const strpool *p, size_t off) { return p->data + off; }
 void strpool_free(strpool *p);
 
+/* A growable NUL-terminated string. A failed append sets OOM and leaves the text as it was;
+ * check OOM once at the end. Zero-initialise; free with strbuf_free. */
+typedef struct strbuf {
+    char *data; /* NULL until the first append */
+    size_t len, cap;
+    int oom;
+} strbuf;
+
+void strbuf_add(strbuf *b, const char *s, size_t len);
+void strbuf_str(strbuf *b, const char *s);
+void strbuf_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The text so far ("" before any append); owned by B. */
+static inline const char *strbuf_get(const strbuf *b) { return b->data ? b->data : ""; }
+void strbuf_free(strbuf *b);
+
 /* Fill DIAG (may be NULL) with CODE, the location, and a printf-formatted message. Returns CODE. */
 fp_error diag_set(fp_diag *diag, fp_error code, const char *file, long line, const char *column,
                   const char *text, size_t text_len, const char *fmt, ...)

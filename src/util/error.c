@@ -28,6 +28,7 @@ static const char *const messages[FP_ERROR_MAX] = {
     [FP_ERR_INFEASIBLE] = "constraints cannot be met",
     [FP_ERR_EXISTS] = "output exists",
     [FP_ERR_INTERNAL] = "internal error: result failed its own checks",
+    [FP_ERR_TEMPLATE] = "bad letter template",
     [FP_ERR_NO_CONVERGENCE] = "the fit did not converge",
 };
 
@@ -46,5 +47,5 @@ void fp_diag_clear(fp_diag *diag)
 
 const char *fp_version(void)
 {
-    return "0.1.0";
+    return FP_VERSION_STRING;
 }

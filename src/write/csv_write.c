@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "core/table_impl.h"
+#include "write/csv_write.h"
 
-/* Write one CSV cell, quoted only when it must be. 0 or -1. */
-static int put_cell(FILE *out, const char *s)
+int csv_put_cell(FILE *out, const char *s)
 {
     if (!strpbrk(s, ",\"\r\n"))
         return fputs(s, out) < 0 ? -1 : 0;
@@ -40,7 +40,7 @@ fp_error fp_table_write_csv(const fp_table *t, FILE *out, int decimals, fp_diag 
     for (size_t c = 0; c < t->ncols; c++) {
         if (c && fputc(',', out) == EOF)
             bad = 1;
-        bad |= put_cell(out, t->cols[c].name);
+        bad |= csv_put_cell(out, t->cols[c].name);
     }
     bad |= fputc('\n', out) == EOF;
     for (size_t r = 0; r < t->nrows && !bad; r++) {
@@ -51,14 +51,14 @@ fp_error fp_table_write_csv(const fp_table *t, FILE *out, int decimals, fp_diag 
                 bad = 1;
             if (col->role == FP_ROLE_LEVEL) {
                 snprintf(buf, sizeof buf, "%d", t->level_base + depth[r]);
-                bad |= put_cell(out, buf);
+                bad |= csv_put_cell(out, buf);
             } else if (col->is_amount) {
                 if (bit_get(col->blank, r))
                     continue;
                 fp_amount_format(col->values[r], decimals < 0 ? col->decimals : decimals, buf);
-                bad |= put_cell(out, buf);
+                bad |= csv_put_cell(out, buf);
             } else {
-                bad |= put_cell(out, fp_table_text(t, r, c));
+                bad |= csv_put_cell(out, fp_table_text(t, r, c));
             }
         }
         bad |= fputc('\n', out) == EOF;

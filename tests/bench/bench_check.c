@@ -1,6 +1,7 @@
 /* tests/bench/bench_check.c — load-and-check throughput on a synthetic national-scale table.
  *
  *   bench_check [ROWS [CATEGORIES]]     (default 1,000,000 rows, 10 categories)
+ *   bench_check --write FILE ROWS CATEGORIES   (only write the table, for tests/bench/speed.sh)
  *
  * Writes a deterministic 4-level table (全国 → 34 provinces → 12 prefectures each → counties)
  * to a temporary CSV, then, for 1/4, 1/2 and all of the rows, loads and checks it in a child
@@ -176,6 +177,14 @@ static void measure(const char *path, long rows)
 
 int main(int argc, char **argv)
 {
+    if (argc == 5 && strcmp(argv[1], "--write") == 0) { /* bench_check --write FILE ROWS CATS */
+        long n = atol(argv[3]);
+        int k = atoi(argv[4]);
+        if (n < 1000 || k < 1 || k > MAXCAT)
+            return 2;
+        generate(argv[2], n, k);
+        return 0;
+    }
     long rows = argc > 1 ? atol(argv[1]) : 1000000;
     int ncat = argc > 2 ? atoi(argv[2]) : 10;
     if (rows < 1000 || ncat < 1 || ncat > MAXCAT) {

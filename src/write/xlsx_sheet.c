@@ -1,0 +1,407 @@
+/* write/xlsx_sheet.c — a table as a sheet: the notice layout, and the audit's stated values. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "write/xlsx_impl.h"
+#include "core/table_impl.h"
+
+
+static int tree_column(fp_role r)
+{
+    return r == FP_ROLE_LEVEL || r == FP_ROLE_PARENT || r == FP_ROLE_CODE ||
+           r == FP_ROLE_PARENT_CODE;
+}
+
+static int cmp_col(const void *a, const void *b)
+{
+    lxw_col_t x = *(const lxw_col_t *)a, y = *(const lxw_col_t *)b;
+    return (x > y) - (x < y);
+}
+
+void xw_sheet_free(sheet *s)
+{
+    free(s->order);
+    free(s->depth);
+    free(s->srow);
+    free(s->cols);
+    free(s->scol);
+    free(s->catcols);
+    free(s->fill);
+    free(s->f.s);
+}
+
+/* Lay T out: rows in pre-order from FIRST_ROW, printed columns first, tree columns after. */
+fp_error xw_sheet_prepare(sheet *s, writer *w, const fp_table *t, const char *name)
+{
+    memset(s, 0, sizeof *s);
+    s->w = w;
+    s->t = t;
+    s->name = name;
+    s->nrows = fp_table_row_count(t);
+    s->ncols = fp_table_column_count(t);
+    if (s->nrows > LXW_ROW_MAX - FIRST_ROW || s->ncols > LXW_COL_MAX)
+        return diag_set(w->diag, FP_ERR_ARGUMENT, fp_table_source(t), 0, NULL, NULL, 0,
+                        "%zu rows and %zu columns do not fit in a worksheet (at most %u rows "
+                        "and %u columns)",
+                        s->nrows, s->ncols, LXW_ROW_MAX - FIRST_ROW, LXW_COL_MAX);
+    size_t nr = s->nrows ? s->nrows : 1, nc = s->ncols ? s->ncols : 1;
+    s->order = malloc(nr * sizeof *s->order);
+    s->depth = malloc(nr * sizeof *s->depth);
+    s->srow = malloc(nr * sizeof *s->srow);
+    s->cols = malloc(nc * sizeof *s->cols);
+    s->scol = malloc(nc * sizeof *s->scol);
+    s->ncats = fp_table_categories(t, &s->cats);
+    s->catcols = malloc((s->ncats ? s->ncats : 1) * sizeof *s->catcols);
+    if (!s->order || !s->depth || !s->srow || !s->cols || !s->scol || !s->catcols)
+        return diag_set(w->diag, FP_ERR_NOMEM, NULL, 0, NULL, NULL, 0, "out of memory");
+
+    /* pre-order without a stack: down to the first child, else on to the next sibling of the
+     * nearest ancestor that has one */
+    size_t n = 0;
+    int d = 0;
+    size_t r = fp_table_first_root(t);
+    while (r != FP_NONE && n < s->nrows) {
+        s->order[n] = r;
+        s->depth[r] = d;
+        s->srow[r] = FIRST_ROW + (lxw_row_t)n;
+        n++;
+        if (fp_table_first_child(t, r) != FP_NONE) {
+            r = fp_table_first_child(t, r);
+            d++;
+            continue;
+        }
+        while (r != FP_NONE && fp_table_next_sibling(t, r) == FP_NONE) {
+            r = fp_table_parent(t, r);
+            d--;
+        }
+        if (r != FP_NONE)
+            r = fp_table_next_sibling(t, r);
+    }
+    if (n != s->nrows)
+        return diag_set(w->diag, FP_ERR_INTERNAL, fp_table_source(t), 0, NULL, NULL, 0,
+                        "the tree reaches %zu of %zu rows", n, s->nrows);
+
+    size_t k = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t c = 0; c < s->ncols; c++)
+            if (tree_column(fp_table_column_role(t, c)) == pass) {
+                s->cols[k] = c;
+                s->scol[c] = (lxw_col_t)k;
+                k++;
+            }
+    s->nprinted = 0;
+    for (size_t c = 0; c < s->ncols; c++)
+        s->nprinted += !tree_column(fp_table_column_role(t, c));
+    s->name_col = fp_table_role_column(t, FP_ROLE_NAME);
+    s->total = fp_table_role_column(t, FP_ROLE_TOTAL);
+    s->advance = fp_table_role_column(t, FP_ROLE_ADVANCE);
+    s->batch = fp_table_role_column(t, FP_ROLE_BATCH);
+    for (size_t i = 0; i < s->ncats; i++)
+        s->catcols[i] = s->scol[s->cats[i]];
+    if (s->ncats)
+        qsort(s->catcols, s->ncats, sizeof *s->catcols, cmp_col);
+    return FP_OK;
+}
+
+/* A run of cells in one column (rows r1..r2) or one row (columns c1..c2). */
+typedef struct run {
+    lxw_row_t r1, r2;
+    lxw_col_t c1, c2;
+} run;
+
+static void put_run(sbuf *b, const run *x)
+{
+    char a[16], z[16];
+    xw_cell_name(a, x->r1, x->c1);
+    sb_str(b, a);
+    if (x->r1 != x->r2 || x->c1 != x->c2) {
+        xw_cell_name(z, x->r2, x->c2);
+        sb_add(b, ":", 1);
+        sb_str(b, z);
+    }
+}
+
+/* SUM over N runs, nested so that no call has more than MAX_ARGS arguments. */
+static void put_sum(sbuf *b, const run *runs, size_t n)
+{
+    sb_str(b, "SUM(");
+    if (n <= MAX_ARGS) {
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                sb_add(b, ",", 1);
+            put_run(b, &runs[i]);
+        }
+    } else {
+        size_t chunk = (n + MAX_ARGS - 1) / MAX_ARGS;
+        for (size_t i = 0; i < n; i += chunk) {
+            if (i)
+                sb_add(b, ",", 1);
+            put_sum(b, runs + i, n - i < chunk ? n - i : chunk);
+        }
+    }
+    sb_add(b, ")", 1);
+}
+
+/* "=SUM(…)" over the children of ROW in column COL (contiguous rows as ranges) into s->f.
+ * Returns 0, or -1 when out of memory. */
+static int children_sum(sheet *s, size_t row, size_t col, run **runs, size_t *cap)
+{
+    size_t n = 0;
+    lxw_col_t c = s->scol[col];
+    for (size_t k = fp_table_first_child(s->t, row); k != FP_NONE;
+         k = fp_table_next_sibling(s->t, k)) {
+        lxw_row_t r = s->srow[k];
+        if (n && (*runs)[n - 1].r2 + 1 == r) {
+            (*runs)[n - 1].r2 = r;
+            continue;
+        }
+        if (buf_reserve((void **)runs, cap, n + 1, sizeof **runs))
+            return -1;
+        (*runs)[n++] = (run){r, r, c, c};
+    }
+    sb_reset(&s->f);
+    sb_add(&s->f, "=", 1);
+    put_sum(&s->f, *runs, n);
+    return s->f.oom ? -1 : 0;
+}
+
+/* "=SUM(…)" over the category cells of worksheet row R into s->f. */
+static int categories_sum(sheet *s, lxw_row_t r, run **runs, size_t *cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->ncats; i++) {
+        lxw_col_t c = s->catcols[i];
+        if (n && (*runs)[n - 1].c2 + 1 == c) {
+            (*runs)[n - 1].c2 = c;
+            continue;
+        }
+        if (buf_reserve((void **)runs, cap, n + 1, sizeof **runs))
+            return -1;
+        (*runs)[n++] = (run){r, r, c, c};
+    }
+    sb_reset(&s->f);
+    sb_add(&s->f, "=", 1);
+    put_sum(&s->f, *runs, n);
+    return s->f.oom ? -1 : 0;
+}
+
+/* Fill DIAG for an amount Excel cannot hold exactly. */
+static fp_error precision_error(sheet *s, size_t row, size_t col)
+{
+    char text[FP_AMOUNT_BUFSIZE], ref[16];
+    fp_amount_format(fp_table_amount(s->t, row, col), 0, text);
+    fp_error e = diag_set(s->w->diag, FP_ERR_AMOUNT_PRECISION, fp_table_source(s->t),
+                          fp_table_row_line(s->t, row), fp_table_column_name(s->t, col), text,
+                          strlen(text),
+                          "%s has more than %d significant digits, more than an Excel number "
+                          "keeps; the workbook would not add up exactly",
+                          text, EXCEL_DIGITS);
+    if (s->w->diag) {
+        xw_cell_name(ref, s->srow[row], s->scol[col]);
+        snprintf(s->w->diag->cell, sizeof s->w->diag->cell, "%s!%s", s->name, ref);
+    }
+    return e;
+}
+
+/* Title, unit line and header; column widths; print set-up; outline; frozen header. AUDIT: the
+ * title is the summary (red when ERRORS, else green) and the unit line is the legend. */
+void xw_sheet_frame(sheet *s, const char *title, const char *unit_line, int audit,
+                        int errors)
+{
+    writer *w = s->w;
+    lxw_worksheet *ws = s->ws;
+    const fp_table *t = s->t;
+    lxw_col_t last = (lxw_col_t)(s->nprinted ? s->nprinted - 1 : 0);
+
+    lxw_format *tf = audit ? xw_format(w, F_SUMMARY, 0, 1, errors ? 2 : 0) : xw_format(w, F_TITLE, 0, 1, 0);
+    lxw_format *uf = audit ? xw_format(w, F_NOTE, 0, 0, 0) : xw_format(w, F_UNIT, 0, 0, 0);
+    if (last > 0) {
+        xw_check(w, worksheet_merge_range(ws, TITLE_ROW, 0, TITLE_ROW, last, title, tf));
+        xw_check(w, worksheet_merge_range(ws, UNIT_ROW, 0, UNIT_ROW, last, unit_line, uf));
+    } else {
+        xw_check(w, worksheet_write_string(ws, TITLE_ROW, 0, title, tf));
+        xw_check(w, worksheet_write_string(ws, UNIT_ROW, 0, unit_line, uf));
+    }
+
+    /* widths: names with their indent, numbers as written, headers wrapped on ≤ 3 lines */
+    double *width = calloc(s->ncols ? s->ncols : 1, sizeof *width);
+    if (!width) {
+        w->oom = 1;
+        return;
+    }
+    double total_width = 0;
+    for (size_t k = 0; k < s->ncols; k++) {
+        size_t c = s->cols[k];
+        double hw = (double)xw_text_width(fp_table_column_name(t, c)), cw = 0;
+        int amount = fp_table_column_is_amount(t, c);
+        for (size_t r = 0; r < s->nrows; r++) {
+            double x;
+            if (amount) {
+                char buf[FP_AMOUNT_BUFSIZE];
+                x = (double)fp_amount_format(fp_table_amount(t, r, c), w->decimals, buf);
+            } else if (c == s->name_col) {
+                int d = s->depth[r] > MAX_INDENT ? MAX_INDENT : s->depth[r];
+                x = (double)xw_text_width(fp_table_row_name(t, r)) + 2.0 * d;
+            } else {
+                x = (double)xw_text_width(fp_table_text(t, r, c));
+            }
+            if (x > cw)
+                cw = x;
+        }
+        double wd = cw + 2;
+        if (amount && wd < 9)
+            wd = 9;
+        if (hw + 2 <= 12) {
+            if (wd < hw + 2)
+                wd = hw + 2;
+        } else {
+            double h3 = hw / 3 + 3;
+            if (wd < (h3 > 12 ? h3 : 12))
+                wd = h3 > 12 ? h3 : 12;
+        }
+        if (wd > 60)
+            wd = 60;
+        width[k] = wd;
+        if (k < s->nprinted)
+            total_width += wd;
+    }
+    /* a narrow table still spans a useful width, so the title fits on its line */
+    double need = (double)xw_text_width(title) * 16.0 / 11.0 + 4;
+    if (s->nprinted && total_width < need)
+        width[0] += need - total_width;
+    unsigned lines = 1;
+    for (size_t k = 0; k < s->ncols; k++) {
+        lxw_row_col_options o = {.hidden = k >= s->nprinted, .level = 0, .collapsed = 0};
+        xw_check(w, worksheet_set_column_opt(ws, (lxw_col_t)k, (lxw_col_t)k, width[k], NULL, &o));
+        unsigned l = xw_wrapped_lines(fp_table_column_name(t, s->cols[k]), width[k]);
+        if (k < s->nprinted && l > lines)
+            lines = l;
+    }
+    free(width);
+    xw_check(w, worksheet_set_row(ws, TITLE_ROW, audit ? 22 : 30, NULL));
+    if (audit)
+        xw_check(w, worksheet_set_row(ws, UNIT_ROW, 32, NULL));
+    xw_check(w, worksheet_set_row(ws, HEADER_ROW, 15.0 * lines + 6, NULL));
+
+    lxw_format *hf = xw_format(w, F_HEADER, 0, 1, 0);
+    for (size_t k = 0; k < s->ncols; k++)
+        xw_check(w, worksheet_write_string(ws, HEADER_ROW, (lxw_col_t)k,
+                                    fp_table_column_name(t, s->cols[k]), hf));
+
+    /* frozen header (and the names), summary rows above their details */
+    lxw_col_t freeze = s->name_col != FP_NONE ? (lxw_col_t)(s->scol[s->name_col] + 1) : 0;
+    worksheet_freeze_panes(ws, FIRST_ROW, freeze);
+    worksheet_outline_settings(ws, LXW_TRUE, LXW_FALSE, LXW_TRUE, LXW_FALSE);
+
+    /* print: A4 landscape, one page wide, title to header repeated, page numbers */
+    worksheet_set_paper(ws, 9);
+    worksheet_set_landscape(ws);
+    worksheet_set_margins(ws, 0.4, 0.4, 0.6, 0.6);
+    worksheet_center_horizontally(ws);
+    worksheet_fit_to_pages(ws, 1, 0);
+    xw_check(w, worksheet_repeat_rows(ws, TITLE_ROW, HEADER_ROW));
+    xw_check(w, worksheet_set_footer(ws, "&C第 &P 页 共 &N 页"));
+    xw_check(w, worksheet_print_area(ws, TITLE_ROW, 0,
+                              (lxw_row_t)(FIRST_ROW + (s->nrows ? s->nrows : 1) - 1), last));
+}
+
+/* Write every row. FORMULAS: the notice (SUM formulas with cached values, zeros of rows
+ * without rows blank); else the audit (the stated values, fills from s->fill). */
+fp_error xw_sheet_rows(sheet *s, int formulas)
+{
+    writer *w = s->w;
+    lxw_worksheet *ws = s->ws;
+    const fp_table *t = s->t;
+    run *runs = NULL;
+    size_t runcap = 0;
+    fp_error err = FP_OK;
+    for (size_t i = 0; i < s->nrows && !err; i++) {
+        size_t row = s->order[i];
+        lxw_row_t r = s->srow[row];
+        int d = s->depth[row];
+        int sub = fp_table_first_child(t, row) != FP_NONE;
+        lxw_row_col_options o = {.hidden = 0,
+                                 .level = (uint8_t)(d > MAX_OUTLINE ? MAX_OUTLINE : d),
+                                 .collapsed = 0};
+        xw_check(w, worksheet_set_row_opt(ws, r, LXW_DEF_ROW_HEIGHT, NULL, &o));
+        for (size_t k = 0; k < s->ncols && !err; k++) {
+            size_t c = s->cols[k];
+            lxw_col_t sc = (lxw_col_t)k;
+            int fill = s->fill ? s->fill[row * s->ncols + c] : 0;
+            fp_role role = fp_table_column_role(t, c);
+            if (c == s->name_col) {
+                xw_check(w, worksheet_write_string(ws, r, sc, fp_table_row_name(t, row),
+                                            xw_format(w, F_NAME, d > MAX_INDENT ? MAX_INDENT : d, sub,
+                                                fill)));
+                continue;
+            }
+            if (role == FP_ROLE_LEVEL) {
+                xw_check(w, worksheet_write_number(ws, r, sc, (double)t->level_base + d,
+                                            xw_format(w, F_LEVEL, 0, 0, 0)));
+                continue;
+            }
+            if (!fp_table_column_is_amount(t, c)) {
+                const char *text = fp_table_text(t, row, c);
+                lxw_format *f = xw_format(w, F_TEXT, 0, sub, fill);
+                xw_check(w, text[0] ? worksheet_write_string(ws, r, sc, text, f)
+                             : worksheet_write_blank(ws, r, sc, f));
+                continue;
+            }
+            fp_amount v = fp_table_amount(t, row, c);
+            double x = 0;
+            int exact = xw_amount_to_double(v, &x) == 0;
+            if (!formulas) {
+                lxw_format *f = xw_format(w, F_NUM_SUB, 0, sub, fill);
+                if (fp_table_is_blank(t, row, c)) {
+                    xw_check(w, worksheet_write_blank(ws, r, sc, f));
+                } else if (exact) {
+                    xw_check(w, worksheet_write_number(ws, r, sc, x, f));
+                } else {
+                    char text[FP_AMOUNT_BUFSIZE];
+                    fp_amount_format(v, w->decimals, text);
+                    xw_check(w, worksheet_write_string(ws, r, sc, text, xw_format(w, F_NUM_TEXT, 0, sub, fill)));
+                }
+                continue;
+            }
+            if (!exact) {
+                err = precision_error(s, row, c);
+                break;
+            }
+            lxw_format *f = xw_format(w, sub ? F_NUM_SUB : F_NUM_LEAF, 0, sub, 0);
+            int formula = 1;
+            if (c == s->total && s->ncats) {
+                if (categories_sum(s, r, &runs, &runcap))
+                    w->oom = 1;
+            } else if (c == s->batch && s->total != FP_NONE && s->advance != FP_NONE) {
+                char a[16], b[16];
+                xw_cell_name(a, r, s->scol[s->total]);
+                xw_cell_name(b, r, s->scol[s->advance]);
+                sb_reset(&s->f);
+                sb_printf(&s->f, "=%s-%s", a, b);
+            } else if (sub) {
+                if (children_sum(s, row, c, &runs, &runcap))
+                    w->oom = 1;
+            } else {
+                formula = 0;
+            }
+            if (w->oom)
+                break;
+            /* a formula too long for Excel (thousands of scattered rows): the value alone */
+            if (formula && s->f.len <= MAX_FORMULA)
+                xw_check(w, worksheet_write_formula_num(ws, r, sc, s->f.s, f, x));
+            else if (v == 0 && !sub)
+                xw_check(w, worksheet_write_blank(ws, r, sc, f));
+            else
+                xw_check(w, worksheet_write_number(ws, r, sc, x, f));
+        }
+    }
+    free(runs);
+    return err;
+}
