@@ -135,8 +135,20 @@ def check_split(fenpei, out, table):
           f"对下分解 folders {sorted(os.listdir(split))}")
     for pref, row in prefectures.items():
         folder = os.path.join(split, pref)
-        check(sorted(os.listdir(folder)) == ["分配表.csv", "附件1 分配表.xlsx", "附件3 跟踪反馈表.xlsx"],
+        check(sorted(os.listdir(folder)) ==
+              sorted(["分配表.csv", "附件1 分配表.xlsx", "附件3 跟踪反馈表.xlsx", "通知.docx"]),
               f"{pref}: files {os.listdir(folder)}")
+        # the onward letter: cites this notice, keeps its codes and mark, states the prefecture's
+        # figures, and checks clean against its own table
+        _, onward = docx_text(os.path.join(folder, "通知.docx"))
+        batch = header.index("此次下达")
+        for want in [f"《{TITLE}》（{DOC_NUMBER}）", f"现下达{FUND}{row[batch]}万元", INCOME,
+                     EXPENSE, MARK, f"{pref}财政局", "关于转下达"]:
+            check(want in onward, f"{pref}: onward letter states «{want}»")
+        p = run([fenpei, "check", os.path.join(folder, "分配表.csv"), "--letter",
+                 os.path.join(folder, "通知.docx")])
+        check(p.returncode == 0 and "0 个错误，0 个警告" in p.stdout,
+              f"{pref}: onward letter against its table: {p.stdout[-200:]}")
         csv_path = os.path.join(folder, "分配表.csv")
         p = run([fenpei, "check", csv_path])
         check(p.returncode == 0, f"{pref}: split table fails check: {p.stdout}{p.stderr}")
@@ -291,7 +303,7 @@ def main():
         again = os.path.join(tmp, "again")
         run(package_args(fenpei, table, again, "--split"))
         files = all_files(out)
-        check(files == all_files(again) and len(files) == 3 + 3 * 14, f"rerun files {len(files)}")
+        check(files == all_files(again) and len(files) == 3 + 4 * 14, f"rerun files {len(files)}")
         same = all(filecmp.cmp(os.path.join(out, f), os.path.join(again, f), shallow=False)
                    for f in files)
         check(same, "every file byte-identical on a rerun")

@@ -582,7 +582,13 @@ Test(report, audit_workbook_comments_carry_the_cause)
     cr_assert_eq(fp_xlsx_write_audit(x.t, x.r, NULL, path, &d), FP_OK, "%s", d.message);
     char *comments = zip_member(path, "xl/comments1.xml");
     cr_assert_not_null(comments);
-    cr_assert_not_null(strstr(comments, "可能原因：笔误（一位数字错误）：第 80 行「和静县」"), "%s",
+    /* the row as the sheet numbers it (line 80 of the CSV is row 82 under the title, unit line
+     * and header), the cell and the value suggested */
+    cr_assert_not_null(strstr(comments, "可能原因：笔误（一位数字错误）：第 82 行「和静县」"), "%s",
+                       comments);
+    cr_assert_not_null(strstr(comments, "建议修改：B82：152 → 142"), "%s", comments);
+    cr_assert_not_null(strstr(comments, "<comment ref=\"B82\""), "%s", comments);
+    cr_assert_not_null(strstr(comments, "可能有误的单元格\n表中：152\n建议值：142"), "%s",
                        comments);
     free(comments);
     free(dir);

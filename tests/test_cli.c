@@ -436,7 +436,7 @@ Test(errors, no_command_prints_the_usage_on_stderr)
     th_run r = th_run_argv(argv);
     cr_assert_eq(r.status, 2);
     cr_assert_str_eq(r.out, "");
-    cr_assert_not_null(strstr(r.err, "usage: fenpei COMMAND"), "%s", r.err);
+    cr_assert(strstr(r.err, "usage: fenpei COMMAND") || strstr(r.err, "用法：fenpei 命令"), "%s", r.err);
     th_run_free(&r);
 }
 
@@ -453,7 +453,7 @@ Test(errors, unknown_command)
 
 Test(help, program_help_exits_0_and_lists_check)
 {
-    th_run r = FENPEI("--help");
+    th_run r = FENPEI("--help", "--lang", "en");
     cr_assert_eq(r.status, 0);
     cr_assert_str_eq(r.err, "");
     cr_assert_not_null(strstr(r.out, "usage: fenpei COMMAND"));
@@ -463,19 +463,33 @@ Test(help, program_help_exits_0_and_lists_check)
     th_run_free(&r);
 }
 
+Test(help, help_is_chinese_with_lang_zh)
+{
+    th_run r = FENPEI("--help", "--lang", "zh");
+    cr_assert_eq(r.status, 0);
+    cr_assert_not_null(strstr(r.out, "用法：fenpei 命令"), "%s", r.out);
+    cr_assert_not_null(strstr(r.out, "  check      核对分配表"), "%s", r.out);
+    th_run c = FENPEI("check", "--lang", "zh", "-h");
+    cr_assert_eq(c.status, 0);
+    cr_assert_not_null(strstr(c.out, "用法：fenpei check [选项] 表\n"), "%s", c.out);
+    cr_assert_not_null(strstr(c.out, "  --rule \"A = B + C\"   在每一行再核对这个线性关系"), "%s", c.out);
+    th_run_free(&r);
+    th_run_free(&c);
+}
+
 Test(help, check_help_exits_0_and_names_every_option)
 {
     static const char *const options[] = {"--rule", "--tolerance", "--format", "--lang",
                                           "--delimiter", "--encoding", "--name", "--total",
                                           "--advance", "--batch", "--categories", "--help"};
-    th_run r = FENPEI("check", "--help");
+    th_run r = FENPEI("check", "--help", "--lang", "en");
     cr_assert_eq(r.status, 0);
     cr_assert_str_eq(r.err, "");
     cr_assert_not_null(strstr(r.out, "usage: fenpei check [OPTIONS] TABLE\n"));
     for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
         cr_assert_not_null(strstr(r.out, options[i]), "no %s in the help", options[i]);
     cr_assert_not_null(strstr(r.out, "Exit status: 0"));
-    th_run s = FENPEI("check", "-h");
+    th_run s = FENPEI("check", "-h", "--lang", "en");
     cr_assert_eq(s.status, 0);
     cr_assert_str_eq(s.out, r.out, "-h prints the same help");
     th_run_free(&s);

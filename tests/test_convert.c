@@ -344,7 +344,7 @@ Test(usage, errors_exit_2)
 
 Test(usage, help)
 {
-    th_run r = FENPEI("convert", "--help");
+    th_run r = FENPEI("convert", "--help", "--lang", "en");
     cr_assert_eq(r.status, 0);
     cr_assert(strstr(r.out, "--show-tree") && strstr(r.out, "--to-unit") &&
                   strstr(r.out, "Exit status"),

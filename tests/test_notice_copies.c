@@ -321,3 +321,211 @@ Test(side_by_side, a_header_that_does_not_repeat_is_one_table)
     fp_error e = fp_table_load_memory(text, strlen(text), "x.txt", NULL, &t, &d);
     cr_assert_eq(e, FP_ERR_COLUMN, "two 单位 columns without a repeat are still an error");
 }
+
+/* ---- damaged text is read, never refused ---- */
+
+static fp_table *load_damaged(const char *text)
+{
+    fp_load_options o;
+    fp_load_options_init(&o);
+    o.read_damaged = 1;
+    fp_table *t = NULL;
+    fp_diag d;
+    fp_error e = fp_table_load_memory(text, strlen(text), "damaged.txt", &o, &t, &d);
+    cr_assert_eq(e, FP_OK, "line %ld: %s", d.line, d.message);
+    return t;
+}
+
+static const char damaged[] = "拨款单位\t项目甲\t项目乙\t全年合计\n"
+                              "合计\t30\t6\t36\n"
+                              "甲地区\t10\t2\t12\n"
+                              "子县\t4\t1\t5\n"
+                              "丑县\t6\t1\t7\n"
+                              "乙地区\t20\t4\t24\n"
+                              "寅县\t1S\t2\t12\n"  /* 10 copied as 1S */
+                              "卯县\t10\t2\t12\n";
+
+Test(damaged, a_cell_that_is_no_amount_is_read_as_blank_and_warned)
+{
+    fp_table *t = load_damaged(damaged);
+    cr_assert_eq(fp_table_row_count(t), 7);
+    size_t yin = th_row(t, "寅县");
+    cr_assert_eq(fp_table_is_blank(t, yin, 1), 1);
+    cr_assert_str_eq(fp_table_text(t, yin, 1), "1S", "the text is kept");
+    cr_assert_eq(fp_table_row_uncertain(t, yin), 1);
+    /* the other block is whole and certain */
+    cr_assert_str_eq(children(t, th_row(t, "甲地区")), "子县|丑县");
+    cr_assert_eq(fp_table_row_uncertain(t, th_row(t, "子县")), 0);
+    fp_report *r = NULL;
+    fp_diag d;
+    cr_assert_eq(fp_check(t, NULL, &r, &d), FP_OK);
+    size_t unreadable = 0, failing = 0;
+    for (size_t i = 0; i < fp_report_count(r); i++) {
+        const fp_finding *f = fp_report_finding(r, i);
+        if (f->rule == FP_RULE_UNREADABLE) {
+            unreadable++;
+            cr_assert_eq(f->row, yin);
+            cr_assert_eq(f->column, 1);
+            cr_assert_eq(f->severity, FP_SEVERITY_WARNING);
+        } else if (f->severity == FP_SEVERITY_ERROR) {
+            failing++;
+        }
+    }
+    cr_assert_eq(unreadable, 1);
+    cr_assert_geq(failing, 2, "the sums the lost 10 breaks are each reported");
+    fp_report_free(r);
+    fp_table_free(t);
+}
+
+Test(damaged, without_read_damaged_the_cell_is_a_located_error)
+{
+    fp_table *t = NULL;
+    fp_diag d;
+    cr_assert_eq(fp_table_load_memory(damaged, strlen(damaged), "damaged.txt", NULL, &t, &d),
+                 FP_ERR_AMOUNT_SYNTAX);
+    cr_assert_eq(d.line, 7);
+}
+
+Test(damaged, check_exits_1_not_2)
+{
+    char *in = th_write_tmp_text("damaged.txt", damaged);
+    th_run r = th_run_argv((const char *const[]){FENPEI_BIN, "check", in, NULL});
+    cr_assert_eq(r.status, 1, "exit %d: %s", r.status, r.err);
+    cr_assert(strstr(r.out, "无法识别 项目甲：「1S」不是金额，按空白读入，该行存疑。"), "%s", r.out);
+    th_run_free(&r);
+    free(in);
+}
+
+/* ---- label shift ---- */
+
+Test(label_shift, a_county_name_on_its_prefectures_subtotal_is_a_warning)
+{
+    fp_table *t = load_fixture("../cause/label-shift.notice.txt");
+    fp_report *r = NULL;
+    fp_diag d;
+    cr_assert_eq(fp_check(t, NULL, &r, &d), FP_OK);
+    cr_assert_eq(fp_report_errors(r), 0, "every sum closes");
+    cr_assert_eq(fp_report_warnings(r), 1);
+    const fp_finding *f = fp_report_finding(r, 0);
+    cr_assert_eq(f->rule, FP_RULE_LABEL_SHIFT);
+    cr_assert_eq(fp_table_row_line(t, f->row), 75);
+    cr_assert_str_eq(fp_table_row_name(t, f->row), "托克逊县");
+    fp_report_free(r);
+    fp_table_free(t);
+}
+
+Test(label_shift, the_report_shows_the_realignment_and_counts_it)
+{
+    th_run r = th_run_argv((const char *const[]){
+        FENPEI_BIN, "check", FENPEI_SOURCE_DIR "/tests/data/cause/label-shift.notice.txt", NULL});
+    cr_assert_eq(r.status, 0, "warnings only: exit 0");
+    cr_assert(strstr(r.out, "警告  名称错行：第 75 行之下是「巴州」的县市，它的名称却是「托克逊县」"),
+              "%s", r.out);
+    cr_assert(strstr(r.out, "重新对齐后第 75 行是「巴州」，第 76 行是「库尔勒市」"), "%s", r.out);
+    cr_assert(strstr(r.out, "共 119 行：各项平衡关系全部成立，1 个警告。"), "%s", r.out);
+    cr_assert_null(strstr(r.out, "0 个警告"));
+    cr_assert_null(strstr(r.out, "提示"), "said once, as the warning: %s", r.out);
+    th_run_free(&r);
+    r = th_run_argv((const char *const[]){FENPEI_BIN, "check", "--format", "json",
+                                          FENPEI_SOURCE_DIR "/tests/data/cause/label-shift.notice.txt",
+                                          NULL});
+    cr_assert(strstr(r.out, "\"rule\":\"label-shift\""), "%s", r.out);
+    cr_assert(strstr(r.out, "\"realign\":[{\"line\":75,\"name\":\"巴州\"},{\"line\":76,\"name\":\"库尔勒市\"}]"),
+              "%s", r.out);
+    cr_assert(strstr(r.out, "\"warnings\":1"), "%s", r.out);
+    th_run_free(&r);
+}
+
+Test(label_shift, the_bundled_table_has_none)
+{
+    fp_table *t = th_load_bundled();
+    size_t warn;
+    cr_assert_eq(errors_of(t, &warn), 0);
+    cr_assert_eq(warn, 0);
+    fp_table_free(t);
+}
+
+/* ---- real published tables (README.md cites them) ---- */
+
+Test(real, taiwan_2001_traditional_with_a_code_column_checks_clean)
+{
+    fp_table *t = load_fixture("real-tw-2001-subsidies.txt");
+    cr_assert_eq(fp_table_row_count(t), 12);
+    cr_assert_eq(fp_table_column_is_amount(t, th_col(t, "款")), 0);
+    cr_assert_eq(fp_table_role_column(t, FP_ROLE_NAME), th_col(t, "名稱"));
+    cr_assert_eq(fp_table_role_column(t, FP_ROLE_TOTAL), th_col(t, "合計"));
+    const size_t *cats;
+    cr_assert_eq(fp_table_categories(t, &cats), 4);
+    cr_assert_eq(fp_table_amount(t, 0, th_col(t, "合計")), U(170105845));
+    cr_assert_str_eq(children(t, FP_NONE), "合        計");
+    cr_assert_str_eq(children(t, 0), "行政院主管|內政部主管|國防部主管|教育部主管|經濟部主管|"
+                                     "交通部主管|農業委員會主管|勞工委員會主管|衛生署主管|"
+                                     "環境保護署主管|省市地方政府");
+    size_t warn;
+    cr_assert_eq(errors_of(t, &warn), 0);
+    cr_assert_eq(warn, 0, "the note after the table is furniture, not an empty row");
+    fp_table_free(t);
+}
+
+Test(real, taiwan_2001_with_a_swapped_digit_is_found)
+{
+    fp_table *t = load_fixture("fault-real-tw-2001-subsidies.txt");
+    fp_report *r = NULL;
+    fp_diag d;
+    cr_assert_eq(fp_check(t, NULL, &r, &d), FP_OK);
+    cr_assert_eq(fp_report_errors(r), 2);
+    size_t edu = th_row(t, "教育部主管");
+    int split = 0;
+    for (size_t i = 0; i < fp_report_count(r); i++) {
+        const fp_finding *f = fp_report_finding(r, i);
+        if (f->rule == FP_RULE_CATEGORY_SPLIT && f->row == edu)
+            split = f->difference == U(9000);
+    }
+    cr_assert(split, "教育部主管's 合計 is 9000 more than its parts");
+    fp_report_free(r);
+    fp_table_free(t);
+}
+
+Test(real, zhengan_2009_total_at_the_bottom_over_a_chance_block)
+{
+    fp_table *t = load_fixture("real-zhengan-2009-disaster-relief.txt");
+    cr_assert_eq(fp_table_row_count(t), 10);
+    size_t total = th_row(t, "合计");
+    cr_assert_str_eq(children(t, total), "杨兴乡|新州镇|安场镇|凤仪镇|乐俭乡|和溪镇|中观镇|班竹乡|格林镇");
+    cr_assert_eq(fp_table_amount(t, th_row(t, "格林镇"), 1), U(2) + U(1) / 2);
+    cr_assert_eq(errors_of(t, NULL), 0);
+    cr_assert_eq(fp_table_row_uncertain(t, total), 0);
+    fp_table_free(t);
+}
+
+Test(real, yiyang_2017_remarks_and_total_at_the_bottom)
+{
+    fp_table *t = load_fixture("real-yiyang-2017-disaster-relief.txt");
+    cr_assert_eq(fp_table_row_count(t), 4);
+    cr_assert_eq(fp_table_role_column(t, FP_ROLE_TEXT), 2);
+    cr_assert_str_eq(children(t, th_row(t, "合计")), "资阳区|赫山区|大通湖区");
+    cr_assert_eq(errors_of(t, NULL), 0);
+    fp_table_free(t);
+}
+
+Test(real, a_comma_between_thousands_does_not_make_a_tab_table_a_csv)
+{
+    fp_table *t = load_text("单位\t金额\t其他\n合计\t1,234,567\t1,000\n甲\t1,234,567\t1,000\n");
+    cr_assert_eq(fp_table_column_count(t), 3);
+    cr_assert_eq(fp_table_amount(t, 0, 1), U(1234567));
+    fp_table_free(t);
+}
+
+Test(quantity, a_total_printed_across_the_ordinal_and_name_cells_names_its_row)
+{
+    /* 合计 in a Word table's merged cell lands in the 序号 column */
+    fp_table *t = load_text("序号\t乡镇\t村数\t合计（万元）\t中央资金\t省级资金\n"
+                            "合  计\t\t9\t30\t20\t10\n"
+                            "1\t甲镇\t4\t12\t8\t4\n"
+                            "2\t乙镇\t5\t18\t12\t6\n");
+    cr_assert_str_eq(fp_table_row_name(t, 0), "合  计");
+    cr_assert_str_eq(fp_table_text(t, 0, 0), "");
+    cr_assert_str_eq(children(t, 0), "甲镇|乙镇");
+    cr_assert_eq(errors_of(t, NULL), 0);
+    fp_table_free(t);
+}

@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "helpers.h"
 
@@ -129,8 +130,8 @@ Test(package, files_letter_and_split_tables)
     fp_package *p = NULL;
     fp_diag diag;
     cr_assert_eq(fp_package_prepare(t, &o, &p, &diag), FP_OK, "%s", diag.message);
-    /* 3 files, the 对下分解 folder, and per prefecture a folder and 3 files */
-    cr_assert_eq(fp_package_file_count(p), 3 + 1 + 14 * 4);
+    /* 3 files, the 对下分解 folder, and per prefecture a folder and 4 files */
+    cr_assert_eq(fp_package_file_count(p), 3 + 1 + 14 * 5);
     cr_expect_str_eq(fp_package_file_path(p, 0), "通知.docx");
     cr_expect_str_eq(fp_package_file_path(p, 3), "对下分解");
     cr_expect(fp_package_file_is_dir(p, 4));
@@ -276,4 +277,71 @@ Test(letter, a_published_letter_names_categories_after_the_amounts)
     free(bad);
     free(text);
     fp_table_free(t);
+}
+
+/* ---- the program: refusals leave nothing behind ---- */
+
+static th_run run_package(const char *table, const char *dir, const char *extra)
+{
+    const char *argv[] = {FENPEI_BIN, "package", table, "-o", dir, "--title", "关于下达X的通知",
+                          extra, extra ? "x" : NULL, NULL};
+    if (extra && strcmp(extra, "--template") == 0)
+        argv[8] = FENPEI_SOURCE_DIR "/no/such/template.docx";
+    return th_run_argv(argv);
+}
+
+Test(package_cli, a_table_that_does_not_add_up_exits_1_and_makes_no_folder)
+{
+    char *text = th_read_file(TH_BUNDLED, NULL);
+    char *bad = th_replace_once(text, "\n3,天山区,316,", "\n3,天山区,326,");
+    char *path = th_write_tmp_text("unbalanced.csv", bad);
+    char *dir = th_tmp_dir("pkg-unbalanced");
+    rmdir(dir);
+    th_run r = run_package(path, dir, NULL);
+    cr_expect_eq(r.status, 1, "%s", r.err);
+    cr_expect_str_eq(r.out, "");
+    cr_expect(strstr(r.err, "does not add up") != NULL, "%s", r.err);
+    cr_expect_eq(access(dir, F_OK), -1, "no folder made");
+    th_run_free(&r);
+    free(dir), free(path), free(bad), free(text);
+}
+
+Test(package_cli, a_missing_template_or_a_file_for_the_folder_exits_2)
+{
+    char *dir = th_tmp_dir("pkg-missing-template");
+    rmdir(dir);
+    th_run r = run_package(TH_BUNDLED, dir, "--template");
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "no/such/template.docx") != NULL, "%s", r.err);
+    cr_expect_eq(access(dir, F_OK), -1, "no folder made");
+    th_run_free(&r);
+    char *file = th_write_tmp_text("pkg-is-a-file", "x");
+    r = run_package(TH_BUNDLED, file, NULL);
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "is not a folder") != NULL, "%s", r.err);
+    th_run_free(&r);
+    free(file), free(dir);
+}
+
+Test(package_cli, an_existing_file_stops_the_run_and_the_others_are_not_written)
+{
+    char *dir = th_tmp_dir("pkg-existing");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/附件3 跟踪反馈表.xlsx", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("mine", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/通知.docx", dir);
+    unlink(path);
+    th_run r = run_package(TH_BUNDLED, dir, NULL);
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "exists; use --force") != NULL, "%s", r.err);
+    cr_expect_eq(access(path, F_OK), -1, "通知.docx not written");
+    snprintf(path, sizeof path, "%s/附件3 跟踪反馈表.xlsx", dir);
+    char *mine = th_read_file(path, NULL);
+    cr_expect_str_eq(mine, "mine");
+    free(mine);
+    th_run_free(&r);
+    free(dir);
 }

@@ -23,6 +23,8 @@ typedef enum fp_rule_kind {
     FP_RULE_NEGATIVE,         /* a negative amount elsewhere: a warning */
     FP_RULE_EMPTY_ROW,        /* a row with no amount at all: a warning */
     FP_RULE_ROUNDING_RESIDUE, /* an identity off by no more than the tolerance: a warning */
+    FP_RULE_UNREADABLE,       /* a damaged cell read as blank (notice text): a warning */
+    FP_RULE_LABEL_SHIFT,      /* names one row away from their numbers (gazetteer): a warning */
     FP_RULE_MAX
 } fp_rule_kind;
 

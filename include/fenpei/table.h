@@ -60,6 +60,11 @@ typedef struct fp_load_options {
     fp_layout layout;                  /* how the rows form a tree; FP_LAYOUT_AUTO detects */
     const char *to_unit;               /* convert amounts to this unit (元, 万元, 亿元); NULL =
                                           keep the table's */
+    int read_damaged;                  /* notice text (no 级次; not XLSX): a cell that is no
+                                          amount ("3l6") is read as blank, its text kept and its
+                                          row uncertain, rather than refused; fp_check warns of
+                                          each (FP_RULE_UNREADABLE). For checking, not for
+                                          computing with the amounts. */
 } fp_load_options;
 
 /** Fill OPTS with the defaults (detect everything). */

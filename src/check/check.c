@@ -4,6 +4,7 @@
 
 #include "check/rule_impl.h"
 #include "core/table_impl.h"
+#include "places/gazetteer.h"
 #include "util/buf.h"
 
 typedef __int128 i128;
@@ -17,6 +18,8 @@ static const char *const rule_names[FP_RULE_MAX] = {
     [FP_RULE_NEGATIVE] = "negative-amount",
     [FP_RULE_EMPTY_ROW] = "empty-row",
     [FP_RULE_ROUNDING_RESIDUE] = "rounding-residue",
+    [FP_RULE_UNREADABLE] = "unreadable-cell",
+    [FP_RULE_LABEL_SHIFT] = "label-shift",
 };
 
 const char *fp_rule_kind_name(fp_rule_kind kind)
@@ -177,6 +180,52 @@ static int cmp_finding(const void *a, const void *b)
     return (int)x->rule - (int)y->rule;
 }
 
+/* Cells of a notice text that were no amount ("1S3", "3 16": damage from copying) were read as
+ * blank, their rows marked uncertain (see table_finish); each is a warning naming the text. */
+static void unreadable_cells(checker *C, const size_t *acols, size_t na)
+{
+    const fp_table *t = C->t;
+    for (size_t j = 0; j < na && !C->err; j++) {
+        const column *c = &t->cols[acols[j]];
+        if (!c->failed)
+            continue;
+        for (size_t k = 0; k < c->nsparse && !C->err; k++) {
+            const char *s = strpool_get(&t->pool, c->sparse[k].off);
+            fp_amount v;
+            if (fp_amount_parse(s, strlen(s), &v, NULL) != FP_OK)
+                add(C, FP_RULE_UNREADABLE, c->sparse[k].row, acols[j], FP_NONE, 0, 0,
+                    FP_SEVERITY_WARNING);
+        }
+    }
+}
+
+/* Names one row late against their numbers: row R heads a block whose first row is named as a
+ * prefecture P (巴州) and whose other rows are mostly counties of P, while R itself is named as
+ * something else (托克逊县, a county of 吐鲁番市). Every sum may close, yet the money of P would
+ * go to 托克逊县: a warning at R, the realignment shown by the report (R's numbers are P's). */
+static void label_shifts(checker *C)
+{
+    const fp_table *t = C->t;
+    for (size_t r = 0; r + 1 < t->nrows && !C->err; r++) {
+        if (fp_table_first_child(t, r) != r + 1)
+            continue;
+        int p = gz_resolve(fp_table_row_name(t, r + 1), GZ_PREFECTURE, -1);
+        if (p < 0 || gz_resolve(fp_table_row_name(t, r), GZ_PREFECTURE, -1) == p)
+            continue;
+        size_t in = 0, out = 0;
+        for (size_t c = fp_table_next_sibling(t, r + 1); c != FP_NONE;
+             c = fp_table_next_sibling(t, c)) {
+            const char *name = fp_table_row_name(t, c);
+            if (gz_resolve(name, GZ_COUNTY, p) >= 0)
+                in++;
+            else if (gz_resolve(name, GZ_COUNTY, -1) >= 0)
+                out++;
+        }
+        if (in >= 2 && in > out)
+            add(C, FP_RULE_LABEL_SHIFT, r, FP_NONE, FP_NONE, 0, 0, FP_SEVERITY_WARNING);
+    }
+}
+
 fp_error fp_check(const fp_table *t, const fp_check_options *opts, fp_report **out,
                   fp_diag *diag)
 {
@@ -274,6 +323,10 @@ fp_error fp_check(const fp_table *t, const fp_check_options *opts, fp_report **o
             if (!any && na)
                 add(&C, FP_RULE_EMPTY_ROW, row, FP_NONE, FP_NONE, 0, 0, FP_SEVERITY_WARNING);
         }
+    }
+    if (do_warn) {
+        unreadable_cells(&C, acols, na);
+        label_shifts(&C);
     }
     free(av);
     free(acols);

@@ -306,11 +306,10 @@ int cli_check_many(int noperands, char **operands, cli_load *L, fp_check_options
             goto discard;
     }
     /* the summary on stdout */
-    size_t failed = 0, with_errors = 0, warned = 0;
+    size_t failed = 0, with_errors = 0;
     for (size_t i = 0; i < n; i++) {
         failed += c[i].failure != NULL;
         with_errors += c[i].report && fp_report_errors(c[i].report);
-        warned += c[i].report && !fp_report_errors(c[i].report) && fp_report_warnings(c[i].report);
     }
     if (json) {
         fputs("{\"files\":[\n", stdout);
@@ -352,7 +351,6 @@ int cli_check_many(int noperands, char **operands, cli_load *L, fp_check_options
         else
             printf("共 %zu 个文件：%zu 个通过，%zu 个有错误，%zu 个无法读取。\n", n,
                    n - failed - with_errors, with_errors, failed);
-        (void)warned;
     }
     if (fflush(stdout) != 0) {
         cli_fail("cannot write the report");

@@ -297,7 +297,7 @@ int cmd_apportion(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (opt) {
         case 'h':
-            fputs(usage_text, stdout);
+            fputs(cli_help_text("apportion", usage_text, cli_lang_english(argc, argv)), stdout);
             return EXIT_CLEAN;
         case OPT_SEATS:
             if (parse_count("--seats", optarg, &seats))

@@ -9,15 +9,20 @@ static const char usage_text[] =
     "usage: fenpei notice TABLE -o 分配表.xlsx [OPTIONS]\n"
     "\n"
     "Write an allocation table as the attachment of a 下达 notice: merged title, 单位 line,\n"
-    "wrapped header, names indented by level, bold subtotals, SUM formulas (with their values\n"
-    "already computed) on every subtotal, year-total and 此次下达 cell, rows that fold by level,\n"
-    "frozen header, A4 landscape one page wide with the header on every page and\n"
-    "\"第 N 页 共 M 页\". The table must add up: 'fenpei check' lists what does not.\n"
+    "header wrapped in balanced lines, names indented by level, bold subtotals, SUM formulas\n"
+    "(with their values already computed) on every subtotal, year-total and 此次下达 cell, rows\n"
+    "that fold by level, frozen header, A4 landscape one page wide with the header on every\n"
+    "page, \"第 N 页 共 M 页\", and page breaks that keep each 地州 with its counties. Zeros\n"
+    "print as 0 except in the category columns of unit rows. The table must add up: 'fenpei\n"
+    "check' lists what does not.\n"
     "\n"
     "Options:\n"
     "  -o, --output FILE   the workbook to write (.xlsx)\n"
-    "  --title TEXT        the title line (default: 分配表)\n"
-    "  --unit TEXT         the unit after 单位： (default: the table's, else 万元)\n"
+    "  --title TEXT        the title line (default: the table's, else 分配表)\n"
+    "  --unit TEXT         the unit after 单位： (default: the table's, else no unit line)\n"
+    "  --attachment TEXT   a line above the title, such as 附件1\n"
+    "  --thousands         thousands separators in amounts (default when the unit is 元)\n"
+    "  --no-thousands      no thousands separators\n"
     "  --sheet NAME        the worksheet's name (default: 分配表)\n"
     "  --force             replace FILE if it exists\n" CLI_LOAD_HELP
     "  -h, --help          show this help\n"
@@ -25,7 +30,15 @@ static const char usage_text[] =
     "Exit status: 0 written, 1 the table does not add up (nothing written), 2 bad input or\n"
     "command line, or FILE exists without --force.\n";
 
-enum { OPT_TITLE = CLI_OPT_FIRST_FREE, OPT_UNIT, OPT_SHEET, OPT_FORCE };
+enum {
+    OPT_TITLE = CLI_OPT_FIRST_FREE,
+    OPT_UNIT,
+    OPT_SHEET,
+    OPT_FORCE,
+    OPT_ATTACHMENT,
+    OPT_THOUSANDS,
+    OPT_NO_THOUSANDS
+};
 
 typedef struct notice_job {
     const fp_table *t;
@@ -50,6 +63,9 @@ int cmd_notice(int argc, char **argv)
         {"unit", required_argument, NULL, OPT_UNIT},
         {"sheet", required_argument, NULL, OPT_SHEET},
         {"force", no_argument, NULL, OPT_FORCE},
+        {"attachment", required_argument, NULL, OPT_ATTACHMENT},
+        {"thousands", no_argument, NULL, OPT_THOUSANDS},
+        {"no-thousands", no_argument, NULL, OPT_NO_THOUSANDS},
         {"help", no_argument, NULL, 'h'},
         CLI_LOAD_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -83,6 +99,13 @@ int cmd_notice(int argc, char **argv)
             break;
         case OPT_FORCE:
             force = 1;
+            break;
+        case OPT_ATTACHMENT:
+            no.attachment = optarg;
+            break;
+        case OPT_THOUSANDS:
+        case OPT_NO_THOUSANDS:
+            no.thousands = opt == OPT_THOUSANDS;
             break;
         default: /* an option in longopts with no case: a bug */
             cli_fail("notice: option %d not handled", opt);

@@ -204,6 +204,17 @@ int cmd_package(int argc, char **argv)
     for (size_t i = 0; i < n; i++)
         if (!fp_package_file_is_dir(pkg, i))
             printf("  %s\n", fp_package_file_path(pkg, i));
+    /* what the letter leaves out, so that a missing option is not a silent gap */
+    const struct {
+        const char *value, *option, *what;
+    } given[] = {
+        {po.issuer, "--issuer", "发文机关"},       {po.doc_number, "--doc-number", "文号"},
+        {po.income_code, "--income-code", "收入科目"}, {po.expense_code, "--expense-code", "支出科目"},
+        {po.direct_funds, "--direct-funds", "直达资金标识"},
+    };
+    for (size_t i = 0; i < sizeof given / sizeof given[0]; i++)
+        if (!given[i].value)
+            printf("注意：未给出 %s（%s），通知中含它的段落已省略\n", given[i].option, given[i].what);
     rc = EXIT_CLEAN;
     goto done;
 discard:

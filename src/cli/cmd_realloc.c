@@ -31,6 +31,8 @@ static const char usage_text[] =
     "  --no-clawback             no row's new year total below its 已提前下达 (此次下达 ≥ 0)\n"
     "  --min COLUMN=AMOUNT       a floor for COLUMN on every row that receives it (repeatable)\n"
     "  --fix UNIT                keep UNIT and its rows unchanged (repeatable)\n"
+    "  --title TEXT              the title of 新表 in the workbook (default: the table's)\n"
+    "  --attachment TEXT         a line above that title, such as 附件1\n"
     "  --force                   replace existing output files\n" CLI_LOAD_HELP
     "  -h, --help                show this help\n"
     "\n"
@@ -46,7 +48,9 @@ enum {
     OPT_MIN,
     OPT_FIX,
     OPT_FORCE,
-    OPT_XLSX
+    OPT_XLSX,
+    OPT_TITLE,
+    OPT_ATTACHMENT
 };
 
 #define MAX_ITEMS 256
@@ -176,9 +180,18 @@ static int sha256_file(const char *path, char hex[65])
     return 0;
 }
 
+/* The last part of a path: "a/b/t.csv" → "t.csv". */
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash && slash[1] ? slash + 1 : path;
+}
+
 /* "fenpei ARGV…" as one shell command line: a word with anything but letters, digits, UTF-8
- * and _./:=,+-@% is single-quoted, so the line can be pasted back. The caller frees it. */
-static char *command_line(int argc, char **argv)
+ * and _./:=,+-@% is single-quoted, so the line can be pasted back; the NULL-terminated FILES
+ * (the input and outputs) by their names alone, not where they were on this computer. The
+ * caller frees it. */
+static char *command_line(int argc, char **argv, const char *const *files)
 {
     size_t cap = 16;
     for (int i = 0; i < argc; i++)
@@ -189,6 +202,9 @@ static char *command_line(int argc, char **argv)
     p += sprintf(p, "fenpei");
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
+        for (size_t k = 0; files[k]; k++)
+            if (strcmp(a, files[k]) == 0)
+                a = base_name(a);
         int plain = *a != '\0';
         for (const unsigned char *q = (const unsigned char *)a; *q; q++)
             if (*q < 0x80 && !strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -211,6 +227,7 @@ static char *command_line(int argc, char **argv)
 
 typedef struct whatif_job {
     const fp_table *old, *new_;
+    const fp_notice_options *opts;
     const fp_xlsx_param *params;
     size_t nparams;
 } whatif_job;
@@ -220,7 +237,7 @@ static int write_whatif(const char *tmp_path, void *p)
     whatif_job *j = p;
     fp_diag d;
     int quiet = cli_quiet(); /* libxlsxwriter's own messages would name the temporary file */
-    fp_error e = fp_xlsx_write_whatif(j->old, j->new_, NULL, j->params, j->nparams, tmp_path, &d);
+    fp_error e = fp_xlsx_write_whatif(j->old, j->new_, j->opts, j->params, j->nparams, tmp_path, &d);
     cli_loud(quiet);
     return e == FP_OK ? 0 : cli_fail_diag(&d);
 }
@@ -232,7 +249,7 @@ static int file_exists(const char *path)
 }
 
 static void summary(const fp_table *a, const fp_table *b, const fp_realloc_options *o,
-                    const char *output)
+                    const cli_staged *st, size_t nst)
 {
     char buf[FP_AMOUNT_BUFSIZE], buf2[FP_AMOUNT_BUFSIZE];
     fp_amount_format(o->unit, 0, buf);
@@ -259,20 +276,20 @@ static void summary(const fp_table *a, const fp_table *b, const fp_realloc_optio
     }
     printf("变动 %zu 行、%zu 个单元格；各项平衡关系全部成立。\n", rows, cells);
     size_t total = fp_table_role_column(a, FP_ROLE_TOTAL);
-    fp_change_stats st;
-    if (total != FP_NONE && fp_change_stats_compute(a, b, total, &st) == FP_OK && st.rows) {
+    fp_change_stats cs;
+    if (total != FP_NONE && fp_change_stats_compute(a, b, total, &cs) == FP_OK && cs.rows) {
         /* mean and deviation are statistics (GSL, doubles); the extremes are the rows' own exact
          * percentages, the same text as in --diff */
         char lo[FP_PERCENT_BUFSIZE], hi[FP_PERCENT_BUFSIZE];
-        fp_amount_percent(fp_table_amount(a, st.min_row, total),
-                          fp_table_amount(b, st.min_row, total), lo);
-        fp_amount_percent(fp_table_amount(a, st.max_row, total),
-                          fp_table_amount(b, st.max_row, total), hi);
+        fp_amount_percent(fp_table_amount(a, cs.min_row, total),
+                          fp_table_amount(b, cs.min_row, total), lo);
+        fp_amount_percent(fp_table_amount(a, cs.max_row, total),
+                          fp_table_amount(b, cs.max_row, total), hi);
         printf("末级 %zu 行的全年变动率：平均 %+.2f%%，标准差 %.2f%%，最低 %s%s（%s），最高 "
                "%s%s（%s）\n",
-               st.rows, st.mean_pct, st.sd_pct, lo[0] == '-' ? "" : "+", lo,
-               fp_table_row_name(a, st.min_row), hi[0] == '-' ? "" : "+", hi,
-               fp_table_row_name(a, st.max_row));
+               cs.rows, cs.mean_pct, cs.sd_pct, lo[0] == '-' ? "" : "+", lo,
+               fp_table_row_name(a, cs.min_row), hi[0] == '-' ? "" : "+", hi,
+               fp_table_row_name(a, cs.max_row));
     }
     size_t batch = fp_table_role_column(a, FP_ROLE_BATCH);
     if (batch != FP_NONE) {
@@ -282,7 +299,10 @@ static void summary(const fp_table *a, const fp_table *b, const fp_realloc_optio
         if (clawbacks)
             printf("注意：%zu 行的此次下达为负数（收回）；--no-clawback 可避免。\n", clawbacks);
     }
-    printf("已写入 %s\n", output);
+    printf("已写入 ");
+    for (size_t i = 0; i < nst; i++)
+        printf("%s%s", i ? "、" : "", st[i].path);
+    printf("\n");
 }
 
 int cmd_realloc(int argc, char **argv)
@@ -299,6 +319,8 @@ int cmd_realloc(int argc, char **argv)
         {"fix", required_argument, NULL, OPT_FIX},
         {"force", no_argument, NULL, OPT_FORCE},
         {"xlsx", required_argument, NULL, OPT_XLSX},
+        {"title", required_argument, NULL, OPT_TITLE},
+        {"attachment", required_argument, NULL, OPT_ATTACHMENT},
         {"help", no_argument, NULL, 'h'},
         CLI_LOAD_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -314,7 +336,12 @@ int cmd_realloc(int argc, char **argv)
     size_t ntargets = 0, nfloors = 0, nfixed = 0, nkeep = 0;
     const char *output = NULL, *diff = NULL, *xlsx = NULL;
     const char *set_text[MAX_ITEMS], *min_text[MAX_ITEMS];
-    char *cmdline = command_line(argc, argv); /* before getopt_long permutes argv */
+    char **args = malloc((size_t)(argc + 1) * sizeof *args); /* before getopt_long permutes */
+    if (args)
+        memcpy(args, argv, (size_t)(argc + 1) * sizeof *args);
+    char *cmdline = NULL;
+    fp_notice_options no;
+    fp_notice_options_init(&no);
     int force = 0, rc = EXIT_USAGE;
     fp_table *t = NULL, *result = NULL;
 
@@ -387,6 +414,12 @@ int cmd_realloc(int argc, char **argv)
         case OPT_FORCE:
             force = 1;
             break;
+        case OPT_TITLE:
+            no.title = optarg;
+            break;
+        case OPT_ATTACHMENT:
+            no.attachment = optarg;
+            break;
         default: /* an option in longopts with no case: a bug */
             cli_fail("realloc: option %d not handled", opt);
             goto done;
@@ -455,18 +488,20 @@ int cmd_realloc(int argc, char **argv)
         fp_xlsx_param params[8 + 3 * MAX_ITEMS];
         size_t np = 0;
         char digest[65], unit[FP_AMOUNT_BUFSIZE + 64];
+        const char *files[] = {input, output, diff ? diff : input, xlsx, NULL};
+        cmdline = args ? command_line(argc, args, files) : NULL;
         bad = !cmdline || sha256_file(input, digest);
         if (bad) {
             cli_fail("cannot read %s again for its digest", input);
         } else {
             fp_amount_format(ro.unit, 0, unit);
             if (fp_table_unit(t))
-                snprintf(unit + strlen(unit), 64, " %s", fp_table_unit(t));
+                snprintf(unit + strlen(unit), 64, "%s", fp_table_unit(t));
             params[np++] = (fp_xlsx_param){"命令", cmdline};
-            params[np++] = (fp_xlsx_param){"输入文件", input};
+            params[np++] = (fp_xlsx_param){"输入文件", base_name(input)};
             params[np++] = (fp_xlsx_param){"输入文件 SHA-256", digest};
             params[np++] = (fp_xlsx_param){"方法", fp_method_name(ro.method)};
-            params[np++] = (fp_xlsx_param){"单位", unit};
+            params[np++] = (fp_xlsx_param){"取整单位", unit};
             params[np++] = (fp_xlsx_param){"舍入", fp_rounding_name(ro.rounding)};
             params[np++] = (fp_xlsx_param){"不收回已下达资金", ro.no_clawback ? "是" : "否"};
             for (size_t i = 0; i < ntargets; i++)
@@ -476,7 +511,7 @@ int cmd_realloc(int argc, char **argv)
             for (size_t i = 0; i < nfixed; i++)
                 params[np++] = (fp_xlsx_param){"固定", fixed[i]};
             params[np++] = (fp_xlsx_param){"程序", "fenpei " FP_VERSION_STRING};
-            whatif_job job = {t, result, params, np};
+            whatif_job job = {t, result, &no, params, np};
             bad = cli_stage(&st[nst++], xlsx, force, write_whatif, &job);
         }
     }
@@ -486,10 +521,11 @@ int cmd_realloc(int argc, char **argv)
     }
     if (cli_publish(st, nst))
         goto done;
-    summary(t, result, &ro, output);
+    summary(t, result, &ro, st, nst);
     rc = EXIT_CLEAN;
 done:
     free(cmdline);
+    free(args);
     for (size_t i = 0; i < nkeep; i++)
         free(keep[i]);
     fp_table_free(result);

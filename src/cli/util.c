@@ -520,7 +520,7 @@ int cli_next_option(int argc, char **argv, const char *shortopts, const struct o
         if (handled)
             continue;
         if (opt == 'h') {
-            fputs(usage, stdout);
+            fputs(cli_help_text(argv[0], usage, cli_lang_english(argc, argv)), stdout);
             *rc = EXIT_CLEAN;
             return CLI_OPT_EXIT;
         }

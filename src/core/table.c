@@ -259,6 +259,27 @@ static fp_error make_text(fp_table *t, column *c)
     return FP_OK;
 }
 
+/* The cells of amount column C that are no amount ("1S3", "3 16": damage from copying a
+ * notice) read as blank, keeping their text, and their rows marked uncertain; check reports
+ * each (FP_RULE_UNREADABLE). */
+static fp_error blank_damaged(fp_table *t, column *c)
+{
+    for (size_t k = 0; k < c->nsparse; k++) {
+        const char *s = strpool_get(&t->pool, c->sparse[k].off);
+        fp_amount v;
+        if (fp_amount_parse(s, strlen(s), &v, NULL) == FP_OK)
+            continue;
+        size_t row = c->sparse[k].row;
+        c->values[row] = 0;
+        bit_set(c->blank, row, 1);
+        if (buf_reserve((void **)&t->suspect, &t->suspectcap, t->nsuspect + 1,
+                        sizeof *t->suspect))
+            return FP_ERR_NOMEM;
+        t->suspect[t->nsuspect++] = (uint32_t)row;
+    }
+    return FP_OK;
+}
+
 static int is_generated_name(const char *s) { return strncmp(s, "列", strlen("列")) == 0; }
 
 /* Hash index of a dense text column: key text → row + 1. */
@@ -551,6 +572,9 @@ fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, s
                       size_t code_col, size_t pcode_col, fp_diag *diag)
 {
     fp_error e;
+    int notice = o->layout == FP_LAYOUT_NOTICE ||
+                 (o->layout == FP_LAYOUT_AUTO && level_col == FP_NONE &&
+                  parent_col == FP_NONE && code_col == FP_NONE && pcode_col == FP_NONE);
     /* Which provisional columns hold amounts: by content, helped by the header. */
     for (size_t i = 0; i < t->ncols; i++) {
         column *c = &t->cols[i];
@@ -572,7 +596,11 @@ fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, s
             amount = 1;
         else
             amount = hinted || c->nonempty - c->failed > c->failed;
-        if (amount && c->failed) {
+        if (amount && c->failed && notice && o->read_damaged && !t->sheet) {
+            /* damaged text copied out of a notice is read, never refused */
+            if ((e = blank_damaged(t, c)) != FP_OK)
+                return diag_set(diag, e, t->source, 0, NULL, NULL, 0, "out of memory");
+        } else if (amount && c->failed) {
             const char *txt = column_sparse_text(t, c, c->first_failed);
             fp_amount v;
             fp_error pe = fp_amount_parse(txt, strlen(txt), &v, NULL);
@@ -687,9 +715,6 @@ fp_error table_finish(fp_table *t, const fp_load_options *o, size_t level_col, s
         }
     }
     /* The tree. */
-    int notice = o->layout == FP_LAYOUT_NOTICE ||
-                 (o->layout == FP_LAYOUT_AUTO && level_col == FP_NONE &&
-                  parent_col == FP_NONE && code_col == FP_NONE && pcode_col == FP_NONE);
     if (notice) {
         t->level_base = 0;
         if ((e = notice_infer(t, diag)) != FP_OK || (e = table_link(t, diag)) != FP_OK)

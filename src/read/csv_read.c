@@ -247,7 +247,18 @@ static long count_lines(const char *s, size_t len)
     return n;
 }
 
-/* Pick the delimiter that the first lines use most: ',', '\t' or ';'. */
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* Is the comma at S[I] a thousands separator (1,234 — a digit before, three after, then no
+ * digit)? A table copied with tabs between cells has many of them in its amounts. */
+static int thousands_comma(const char *s, size_t len, size_t i)
+{
+    return i > 0 && is_digit(s[i - 1]) && i + 3 < len && is_digit(s[i + 1]) &&
+           is_digit(s[i + 2]) && is_digit(s[i + 3]) && (i + 4 >= len || !is_digit(s[i + 4]));
+}
+
+/* Pick the delimiter that the first lines use most: ',', '\t' or ';' (a comma between thousands
+ * does not count). */
 static char detect_delimiter(const char *s, size_t len)
 {
     static const char cands[] = {',', '\t', ';'};
@@ -265,7 +276,7 @@ static char detect_delimiter(const char *s, size_t len)
                 count[k] = 0;
             }
             lines++;
-        } else if (!quoted)
+        } else if (!quoted && !(ch == ',' && thousands_comma(s, len, i)))
             for (int k = 0; k < 3; k++)
                 if (ch == cands[k])
                     count[k]++;

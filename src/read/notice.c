@@ -264,6 +264,78 @@ static void strict_blocks(infer *I)
     }
 }
 
+/* A total at the bottom (row J) that the top-level items before it do not add up to may still
+ * be the sum of their rows when some item is a weak block (杨兴乡 2 = four 0.5 below it by
+ * chance): scan back over the items with each weak block unfolded into its head and its rows.
+ * When a whole suffix of TOP adds up to J, its weak blocks are dissolved, its rows become J's
+ * children, and they leave TOP (*NTOP shrinks). Returns 1 then, else 0. */
+static int unfold_bottom_total(infer *I, int32_t *top, size_t *ntop, size_t j)
+{
+    fp_table *t = I->t;
+    int any_weak = 0;
+    for (size_t q = 0; q < *ntop && !any_weak; q++)
+        any_weak = I->weak[top[q]] && I->end[top[q]] >= 0;
+    if (!any_weak)
+        return 0;
+    memset(I->acc, 0, I->m * sizeof *I->acc);
+    size_t items = 0;
+    for (size_t q = *ntop; q-- > 0 && I->steps;) {
+        size_t x = (size_t)top[q];
+        if (I->kind[x] == K_GRAND)
+            return 0;
+        /* the rows of item X, last first: a weak block's rows, then its head */
+        size_t first = x, stop = x + 1;
+        if (I->weak[x] && I->end[x] >= 0) {
+            first = x + 1;
+            stop = (size_t)I->end[x];
+        }
+        size_t kids[64], nk = 0;
+        for (size_t k = first; k < stop && nk < 64; k = next_item(I, k))
+            kids[nk++] = k;
+        if (first != x && nk == 64)
+            return 0;
+        for (size_t a = nk; a-- > 0;) {
+            I->steps--;
+            if (acc_add(I, I->acc, kids[a]))
+                return 0;
+            items++;
+        }
+        if (first != x) {
+            if (acc_add(I, I->acc, x))
+                return 0;
+            items++;
+        }
+        int c = acc_cmp(I, I->acc, j);
+        if (c > 0)
+            return 0;
+        if (c != 0 || items < 2)
+            continue;
+        /* top[q …] add up to J, weak blocks unfolded */
+        int32_t h = 0;
+        for (size_t p = q; p < *ntop; p++) {
+            size_t y = (size_t)top[p];
+            if (I->weak[y] && I->end[y] >= 0) {
+                for (size_t k = y + 1; k < (size_t)I->end[y]; k = next_item(I, k)) {
+                    t->parent[k] = (int32_t)j;
+                    if (I->height[k] > h)
+                        h = I->height[k];
+                }
+                I->end[y] = -1;
+                I->closed[y] = I->weak[y] = 0;
+                I->height[y] = 0;
+            }
+            t->parent[y] = (int32_t)j;
+            if (I->height[y] > h)
+                h = I->height[y];
+        }
+        *ntop = q;
+        I->closed[j] = 1;
+        I->height[j] = h + 1;
+        return 1;
+    }
+    return 0;
+}
+
 /* Step 2: the top-level items, with totals at the bottom (总计/合计/小计 equal to the sum of
  * the items just before them) taking those items as children. Returns the count in TOP. */
 static size_t top_items(infer *I, int32_t *top)
@@ -287,6 +359,10 @@ static size_t top_items(infer *I, int32_t *top)
                 }
                 if (cmp > 0)
                     break;
+            }
+            if (!found && unfold_bottom_total(I, top, &ntop, j)) {
+                top[ntop++] = (int32_t)j;
+                continue;
             }
             if (found) {
                 int32_t h = 0;

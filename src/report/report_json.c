@@ -168,7 +168,8 @@ fp_error fp_report_write_json_explained(const fp_report *r, const fp_causes *c, 
         else
             fputs("null", out);
         fputs(",\"actual\":", out);
-        if (f->rule != FP_RULE_EMPTY_ROW)
+        if (f->rule != FP_RULE_EMPTY_ROW && f->rule != FP_RULE_UNREADABLE &&
+            f->rule != FP_RULE_LABEL_SHIFT)
             json_amount(out, f->actual);
         else
             fputs("null", out);
@@ -179,6 +180,19 @@ fp_error fp_report_write_json_explained(const fp_report *r, const fp_causes *c, 
             fputs("null", out);
         if (f->rule == FP_RULE_ROUNDING_RESIDUE)
             fprintf(out, ",\"identity\":\"%s\"", fp_rule_kind_name(f->identity));
+        if (f->rule == FP_RULE_UNREADABLE) {
+            fputs(",\"text\":", out);
+            json_string(out, fp_table_text(t, f->row, f->column));
+        }
+        if (f->rule == FP_RULE_LABEL_SHIFT) { /* the numbers of these lines belong to these names */
+            fprintf(out, ",\"realign\":[{\"line\":%ld,\"name\":", fp_table_row_line(t, f->row));
+            json_string(out, fp_table_row_name(t, f->row + 1));
+            if (f->row + 2 < fp_table_row_count(t)) {
+                fprintf(out, "},{\"line\":%ld,\"name\":", fp_table_row_line(t, f->row + 1));
+                json_string(out, fp_table_row_name(t, f->row + 2));
+            }
+            fputs("}]", out);
+        }
         if (f->identity == FP_RULE_CUSTOM && opts && f->custom < opts->custom_count) {
             fputs(",\"rule_text\":", out);
             json_string(out, fp_rule_text(opts->custom[f->custom]));

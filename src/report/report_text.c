@@ -15,7 +15,7 @@ typedef struct words {
 
 static const words zh = {
     .rule = {"列合计", "类别合计", "全年=已提前下达+此次下达", "自定义规则", "收回", "负数",
-             "空行", "尾差"},
+             "空行", "尾差", "无法识别", "名称错行"},
     .computed = {"下级之和", "各类别之和", "已提前下达+此次下达", "按规则应为"},
     .error = "错误",
     .warning = "警告",
@@ -41,7 +41,8 @@ static const words zh = {
 
 static const words en = {
     .rule = {"column-sum", "category-split", "advance-batch", "custom", "clawback",
-             "negative-amount", "empty-row", "rounding-residue"},
+             "negative-amount", "empty-row", "rounding-residue", "unreadable-cell",
+             "label-shift"},
     .computed = {"sum of rows", "sum of categories", "advance + batch", "rule requires"},
     .error = "error",
     .warning = "warning",
@@ -108,13 +109,44 @@ static void write_cause(FILE *out, const fp_report *r, const fp_causes *c, const
 }
 
 /* Causes that explain no finding (place names under the wrong parent), each under its row. */
-static void write_notes(FILE *out, const fp_causes *c, const fp_table *t, fp_lang lang)
+/* A label shift at ROW (see check.c): the realignment of its first two rows. */
+static void write_shift(FILE *out, const fp_table *t, size_t row, fp_lang lang)
+{
+    size_t n = fp_table_row_count(t);
+    const char *now = fp_table_row_name(t, row), *first = fp_table_row_name(t, row + 1);
+    const char *second = row + 2 < n ? fp_table_row_name(t, row + 2) : "";
+    long l0 = fp_table_row_line(t, row), l1 = fp_table_row_line(t, row + 1);
+    if (lang == FP_LANG_EN)
+        fprintf(out, "the rows under line %ld are counties of %s, yet it is named %s: the names "
+                     "seem one row late against their numbers; realigned, line %ld is %s and "
+                     "line %ld is %s (compare the following rows with the original)",
+                l0, first, now, l0, first, l1, second);
+    else
+        fprintf(out, "第 %ld 行之下是「%s」的县市，它的名称却是「%s」：名称似比数字晚了一行；重新对齐"
+                     "后第 %ld 行是「%s」，第 %ld 行是「%s」（其后各行请对照原件）",
+                l0, first, now, l0, first, l1, second);
+}
+
+/* Does the report hold a label-shift warning at ROW? */
+static int shift_reported(const fp_report *r, size_t row)
+{
+    for (size_t i = 0; i < fp_report_count(r); i++)
+        if (fp_report_finding(r, i)->rule == FP_RULE_LABEL_SHIFT &&
+            fp_report_finding(r, i)->row == row)
+            return 1;
+    return 0;
+}
+
+static void write_notes(FILE *out, const fp_causes *c, const fp_table *t, const fp_report *r,
+                        fp_lang lang)
 {
     int any = 0;
     for (size_t i = 0; i < fp_causes_count(c); i++) {
         const fp_cause *k = fp_causes_get(c, i);
         if (!fp_cause_is_note(c, k))
             continue;
+        if (k->kind == FP_CAUSE_LABEL_SHIFT && shift_reported(r, k->row))
+            continue; /* said by the warning already */
         if (lang == FP_LANG_EN)
             fprintf(out, "line %ld  ", fp_table_row_line(t, k->row));
         else
@@ -183,6 +215,15 @@ fp_error fp_report_write_text_explained(const fp_report *r, const fp_causes *c, 
         case FP_RULE_EMPTY_ROW:
             fputs(w->empty_row, out);
             break;
+        case FP_RULE_UNREADABLE:
+            fprintf(out, lang == FP_LANG_EN ? "\"%s\" is no amount; read as blank, the row is "
+                                              "uncertain"
+                                            : "「%s」不是金额，按空白读入，该行存疑",
+                    fp_table_text(t, f->row, f->column));
+            break;
+        case FP_RULE_LABEL_SHIFT:
+            write_shift(out, t, f->row, lang);
+            break;
         case FP_RULE_CLAWBACK:
         case FP_RULE_NEGATIVE:
             amount(out, f->actual);
@@ -209,7 +250,7 @@ fp_error fp_report_write_text_explained(const fp_report *r, const fp_causes *c, 
     free(first_of);
     if (fp_report_count(r))
         fputc('\n', out);
-    write_notes(out, c, t, lang);
+    write_notes(out, c, t, r, lang);
     size_t rows = fp_table_row_count(t), errs = fp_report_errors(r), warns = fp_report_warnings(r);
     if (lang == FP_LANG_EN && errs == 0)
         fprintf(out, "%zu row%s: every identity holds, %zu warning%s.\n", rows, rows == 1 ? "" : "s",

@@ -15,7 +15,8 @@
 /* ---- the audit workbook ---- */
 
 static const char *const rule_zh[FP_RULE_MAX] = {
-    "列合计", "类别合计", "全年=已提前下达+此次下达", "自定义规则", "收回", "负数", "空行", "尾差"};
+    "列合计", "类别合计", "全年=已提前下达+此次下达", "自定义规则", "收回", "负数", "空行", "尾差",
+    "无法识别", "名称错行"};
 static const char *const computed_zh[FP_RULE_MAX] = {"下级之和", "各类别之和",
                                                      "已提前下达+此次下达", "按规则应为"};
 
@@ -78,14 +79,78 @@ static void mark_finding(sheet *s, const fp_finding *f, const fp_check_options *
 static void describe_finding(sbuf *b, const fp_table *t, const fp_finding *f,
                              const fp_check_options *co);
 
-static void describe(sbuf *b, const fp_table *t, const fp_finding *f, const fp_check_options *co,
+/* TEXT (a cause's sentence, which counts lines of the source file: "第 10 行") with each line
+ * number that is a row of the table replaced by that row on the sheet ("第 12 行"), so that a
+ * reader of the sheet finds it. */
+static void put_sheet_text(sbuf *b, const sheet *s, const char *text)
+{
+    static const char open[] = "第 ", close[] = " 行";
+    const char *p = text;
+    for (;;) {
+        const char *hit = strstr(p, open);
+        if (!hit) {
+            sb_str(b, p);
+            return;
+        }
+        const char *d = hit + strlen(open), *e = d;
+        long line = 0;
+        while (*e >= '0' && *e <= '9' && line < 100000000)
+            line = line * 10 + (*e++ - '0');
+        size_t row = FP_NONE;
+        if (e > d && strncmp(e, close, strlen(close)) == 0)
+            for (size_t r = 0; r < s->nrows && row == FP_NONE; r++)
+                if (fp_table_row_line(s->t, r) == line)
+                    row = r;
+        sb_add(b, p, (size_t)(d - p));
+        if (row != FP_NONE) {
+            sb_printf(b, "%lu", (unsigned long)s->srow[row] + 1);
+            p = e;
+        } else {
+            p = d;
+        }
+    }
+}
+
+/* "C12：326 → 316；D12：…": the cells CAUSE would change and the values it suggests. */
+static void put_suggestion(sbuf *b, const sheet *s, const fp_cause *k)
+{
+    int first = 1;
+    for (size_t i = 0; k && i < k->ncells; i++) {
+        const fp_cause_cell *c = &k->cells[i];
+        if (c->row == FP_NONE || c->row >= s->nrows || c->column >= s->ncols)
+            continue;
+        char ref[16];
+        xw_cell_name(ref, s->srow[c->row], s->scol[c->column]);
+        sb_printf(b, "%s%s：", first ? "" : "；", ref);
+        if (c->stated_text || c->suggested_text) {
+            sb_str(b, c->stated_text ? c->stated_text : "");
+            sb_str(b, " → ");
+            sb_str(b, c->suggested_text ? c->suggested_text : "");
+        } else {
+            sb_amount(b, c->stated);
+            sb_str(b, " → ");
+            sb_amount(b, c->suggested);
+        }
+        first = 0;
+    }
+}
+
+static void describe(sbuf *b, const sheet *s, const fp_finding *f, const fp_check_options *co,
                      const fp_causes *causes, size_t i)
 {
-    describe_finding(b, t, f, co);
+    describe_finding(b, s->t, f, co);
     const fp_cause *k = fp_causes_of_finding(causes, i);
     if (k && f->severity == FP_SEVERITY_ERROR) {
         sb_str(b, "\n可能原因：");
-        sb_str(b, k->text_zh);
+        put_sheet_text(b, s, k->text_zh);
+        size_t before = b->len;
+        sb_str(b, "\n建议修改：");
+        size_t mark_len = b->len;
+        put_suggestion(b, s, k);
+        if (b->len == mark_len && !b->oom) { /* nothing to suggest: drop the label */
+            b->len = before;
+            b->s[before] = '\0';
+        }
     }
 }
 
@@ -103,6 +168,13 @@ static void describe_finding(sbuf *b, const fp_table *t, const fp_finding *f,
     switch (f->rule) {
     case FP_RULE_EMPTY_ROW:
         sb_str(b, "\n该行没有任何金额");
+        return;
+    case FP_RULE_UNREADABLE:
+        sb_printf(b, "\n「%s」不是金额，按空白读入", fp_table_text(t, f->row, f->column));
+        return;
+    case FP_RULE_LABEL_SHIFT:
+        sb_printf(b, "\n名称似比数字晚了一行：此行的数字属于「%s」",
+                  fp_table_row_name(t, f->row + 1));
         return;
     case FP_RULE_CLAWBACK:
     case FP_RULE_NEGATIVE:
@@ -133,7 +205,9 @@ static void describe_finding(sbuf *b, const fp_table *t, const fp_finding *f,
 typedef struct noted {
     lxw_row_t row;
     lxw_col_t col;
-    size_t finding;
+    size_t finding;        /* the finding reported on the cell, or FP_NONE … */
+    const fp_cause *cause; /* … the cause that names it, */
+    size_t cell;           /* and which of its cells it is */
 } noted;
 
 static int cmp_noted(const void *a, const void *b)
@@ -143,7 +217,21 @@ static int cmp_noted(const void *a, const void *b)
         return x->row < y->row ? -1 : 1;
     if (x->col != y->col)
         return x->col < y->col ? -1 : 1;
+    /* findings first (in report order), then the causes naming the cell (FP_NONE is largest) */
     return (x->finding > y->finding) - (x->finding < y->finding);
+}
+
+/* Fill every cell a cause names (a typo, a misplaced cell: the suspect) distinctly. */
+static void mark_suspects(sheet *s, const fp_causes *causes)
+{
+    for (size_t i = 0; causes && i < fp_causes_count(causes); i++) {
+        const fp_cause *k = fp_causes_get(causes, i);
+        for (size_t j = 0; j < k->ncells; j++) {
+            const fp_cause_cell *c = &k->cells[j];
+            if (c->row != FP_NONE && c->row < s->nrows && c->column < s->ncols)
+                s->fill[c->row * s->ncols + c->column] = FILL_SUSPECT;
+        }
+    }
 }
 
 /* One comment per reported cell, holding every finding reported there. */
@@ -151,8 +239,10 @@ static void audit_comments(sheet *s, const fp_report *rep, const fp_check_option
                            const fp_causes *causes)
 {
     writer *w = s->w;
-    size_t n = fp_report_count(rep);
-    noted *v = malloc((n ? n : 1) * sizeof *v);
+    size_t n = fp_report_count(rep), ncells = 0;
+    for (size_t i = 0; causes && i < fp_causes_count(causes); i++)
+        ncells += fp_causes_get(causes, i)->ncells;
+    noted *v = malloc((n + ncells ? n + ncells : 1) * sizeof *v);
     if (!v) {
         w->oom = 1;
         return;
@@ -163,7 +253,15 @@ static void audit_comments(sheet *s, const fp_report *rep, const fp_check_option
         size_t col = finding_column(s, f);
         if (f->row >= s->nrows || col == FP_NONE)
             continue;
-        v[m++] = (noted){s->srow[f->row], s->scol[col], i};
+        v[m++] = (noted){s->srow[f->row], s->scol[col], i, NULL, 0};
+    }
+    for (size_t i = 0; causes && i < fp_causes_count(causes); i++) {
+        const fp_cause *k = fp_causes_get(causes, i);
+        for (size_t j = 0; j < k->ncells; j++) {
+            const fp_cause_cell *c = &k->cells[j];
+            if (c->row != FP_NONE && c->row < s->nrows && c->column < s->ncols)
+                v[m++] = (noted){s->srow[c->row], s->scol[c->column], FP_NONE, k, j};
+        }
     }
     if (m)
         qsort(v, m, sizeof *v, cmp_noted);
@@ -176,7 +274,24 @@ static void audit_comments(sheet *s, const fp_report *rep, const fp_check_option
             if (j > i)
                 sb_str(&b, "\n\n");
             size_t before = b.len;
-            describe(&b, s->t, fp_report_finding(rep, v[j].finding), co, causes, v[j].finding);
+            if (v[j].finding != FP_NONE) {
+                describe(&b, s, fp_report_finding(rep, v[j].finding), co, causes, v[j].finding);
+            } else {
+                /* the cell a cause names: what it should hold, and why */
+                const fp_cause_cell *c = &v[j].cause->cells[v[j].cell];
+                sb_str(&b, "可能有误的单元格\n表中：");
+                if (c->stated_text || c->suggested_text)
+                    sb_str(&b, c->stated_text ? c->stated_text : "");
+                else
+                    sb_amount(&b, c->stated);
+                sb_str(&b, "\n建议值：");
+                if (c->stated_text || c->suggested_text)
+                    sb_str(&b, c->suggested_text ? c->suggested_text : "");
+                else
+                    sb_amount(&b, c->suggested);
+                sb_str(&b, "\n原因：");
+                put_sheet_text(&b, s, v[j].cause->text_zh);
+            }
             for (size_t k = before; k < b.len; k++)
                 lines += b.s[k] == '\n';
             lines += 2;
@@ -201,15 +316,17 @@ static void audit_comments(sheet *s, const fp_report *rep, const fp_check_option
 
 /* Sheet 问题清单: one row per finding with a link to its cell on the audit sheet. */
 static fp_error findings_sheet(writer *w, const sheet *s, const fp_report *rep,
-                               const fp_check_options *co)
+                               const fp_check_options *co, const fp_causes *causes)
 {
     fp_error err = FP_OK;
     lxw_worksheet *ws = xw_add_sheet(w, SHEET_FINDINGS, &err);
     if (!ws)
         return err;
-    static const char *const head[] = {"序号", "级别", "规则", "行号", "单位",   "列",
-                                       "表中", "计算值", "差额", "单元格", "说明"};
-    double widths[] = {6, 7, 14, 7, 36, 22, 10, 10, 9, 9, 28};
+    /* places are cells of the audit sheet (C12), not lines of the source file */
+    static const char *const head[] = {"序号", "级别",   "规则", "单元格", "单位", "列",
+                                       "表中", "计算值", "差额", "说明",   "可能原因",
+                                       "建议修改"};
+    double widths[] = {6, 7, 14, 9, 36, 22, 10, 10, 9, 22, 44, 18};
     enum { NHEAD = sizeof head / sizeof head[0] };
     size_t n = fp_report_count(rep);
     double widest = 0;
@@ -238,7 +355,6 @@ static fp_error findings_sheet(writer *w, const sheet *s, const fp_report *rep,
         if (f->rule == FP_RULE_ROUNDING_RESIDUE)
             sb_printf(&b, "（%s）", rule_zh[f->identity]);
         xw_check(w, worksheet_write_string(ws, r, 2, b.s, tf));
-        xw_check(w, worksheet_write_number(ws, r, 3, (double)fp_table_row_line(s->t, f->row), tf));
         sb_reset(&b);
         xw_put_path(&b, s->t, f->row);
         xw_check(w, worksheet_write_string(ws, r, 4, b.oom ? "" : b.s, tf));
@@ -246,7 +362,8 @@ static fp_error findings_sheet(writer *w, const sheet *s, const fp_report *rep,
         xw_check(w, f->column != FP_NONE
                  ? worksheet_write_string(ws, r, 5, fp_table_column_name(s->t, f->column), tf)
                  : worksheet_write_blank(ws, r, 5, tf));
-        int valued = f->rule != FP_RULE_EMPTY_ROW;
+        int valued = f->rule != FP_RULE_EMPTY_ROW && f->rule != FP_RULE_UNREADABLE &&
+                     f->rule != FP_RULE_LABEL_SHIFT;
         int computed = valued && f->rule != FP_RULE_CLAWBACK && f->rule != FP_RULE_NEGATIVE;
         fp_amount vals[3] = {f->actual, f->expected, f->difference};
         int show[3] = {valued, computed, computed};
@@ -268,11 +385,16 @@ static fp_error findings_sheet(writer *w, const sheet *s, const fp_report *rep,
         xw_cell_name(ref, s->srow[f->row], s->scol[col]);
         snprintf(url, sizeof url, "internal:'%s'!%s", s->name, ref);
         /* past Excel's limit of links per sheet the reference stays as text */
-        xw_check(w, i < MAX_LINKS ? worksheet_write_url_opt(ws, r, 9, url, lf, ref, NULL)
-                           : worksheet_write_string(ws, r, 9, ref, tf));
+        xw_check(w, i < MAX_LINKS ? worksheet_write_url_opt(ws, r, 3, url, lf, ref, NULL)
+                                  : worksheet_write_string(ws, r, 3, ref, tf));
         sb_reset(&b);
         if (f->rule == FP_RULE_EMPTY_ROW)
             sb_str(&b, "该行没有任何金额");
+        else if (f->rule == FP_RULE_UNREADABLE)
+            sb_printf(&b, "「%s」不是金额，按空白读入", fp_table_text(s->t, f->row, f->column));
+        else if (f->rule == FP_RULE_LABEL_SHIFT)
+            sb_printf(&b, "名称似比数字晚了一行：此行的数字属于「%s」",
+                      fp_table_row_name(s->t, f->row + 1));
         else if (f->rule == FP_RULE_CLAWBACK)
             sb_str(&b, "此次下达为负数，即收回已下达资金");
         else if (f->rule == FP_RULE_NEGATIVE)
@@ -287,9 +409,23 @@ static fp_error findings_sheet(writer *w, const sheet *s, const fp_report *rep,
             if (f->rule == FP_RULE_ROUNDING_RESIDUE)
                 sb_str(&b, "；在容差之内");
         }
+        xw_check(w, worksheet_write_string(ws, r, 9, b.oom ? "" : b.s, tf));
+        if (!b.oom && xw_wrapped_lines(b.s, widths[9]) > lines)
+            lines = xw_wrapped_lines(b.s, widths[9]);
+        /* the likely cause and the change it suggests: comments do not print, this does */
+        const fp_cause *k = f->severity == FP_SEVERITY_ERROR ? fp_causes_of_finding(causes, i)
+                                                             : NULL;
+        sb_reset(&b);
+        if (k)
+            put_sheet_text(&b, s, k->text_zh);
         xw_check(w, worksheet_write_string(ws, r, 10, b.oom ? "" : b.s, tf));
         if (!b.oom && xw_wrapped_lines(b.s, widths[10]) > lines)
             lines = xw_wrapped_lines(b.s, widths[10]);
+        sb_reset(&b);
+        put_suggestion(&b, s, k);
+        xw_check(w, worksheet_write_string(ws, r, 11, b.oom ? "" : b.s, tf));
+        if (!b.oom && xw_wrapped_lines(b.s, widths[11]) > lines)
+            lines = xw_wrapped_lines(b.s, widths[11]);
         if (lines > 1)
             xw_check(w, worksheet_set_row(ws, r, xw_row_height(lines), NULL));
     }
@@ -320,11 +456,15 @@ fp_error fp_xlsx_write_audit(const fp_table *t, const fp_report *report,
         return diag_set(diag, FP_ERR_ARGUMENT, NULL, 0, NULL, NULL, 0,
                         "no table, no report or no path");
     writer w;
-    fp_error err = xw_writer_open(&w, path, "审核", xw_table_decimals(t), diag);
+    fp_error err = xw_writer_open(&w, path, "审核", xw_table_decimals(t), 0, diag);
     if (err)
         return err;
+    /* the likely causes: the cells they name are marked; without memory for them, none */
+    fp_causes *causes = NULL;
+    if (fp_explain(t, report, check_opts, &causes, NULL) != FP_OK)
+        causes = NULL;
     sheet s;
-    err = xw_sheet_prepare(&s, &w, t, SHEET_AUDIT);
+    err = xw_sheet_prepare(&s, &w, t, SHEET_AUDIT, NULL);
     if (!err) {
         s.fill = calloc(s.nrows * s.ncols + 1, 1);
         if (!s.fill)
@@ -359,26 +499,23 @@ fp_error fp_xlsx_write_audit(const fp_table *t, const fp_report *report,
             first = 0;
         }
         sb_str(&legend, "。红色：错误，黄色：警告，填色的是参与不成立的平衡关系的单元格；"
-                        "带批注的单元格是报告问题之处（规则、表中值、计算值、差额）；"
-                        "全部问题见「问题清单」。");
+                        "深红加粗边框：可能原因所指、可能填错的单元格（批注中有建议值）；"
+                        "带批注的单元格是报告问题之处。批注不打印：每个问题的可能原因和建议修改"
+                        "见「问题清单」。");
         if (sum.oom || legend.oom)
             w.oom = 1;
         else
             xw_sheet_frame(&s, sum.s, legend.s, 1, errors != 0);
         free(sum.s);
         free(legend.s);
+        mark_suspects(&s, causes);
         err = xw_sheet_rows(&s, 0);
-        if (!err) {
-            /* the likely causes go into the comments; without memory for them, none */
-            fp_causes *causes = NULL;
-            if (fp_explain(t, report, check_opts, &causes, NULL) != FP_OK)
-                causes = NULL;
-            audit_comments(&s, report, check_opts, causes);
-            fp_causes_free(causes);
-        }
         if (!err)
-            err = findings_sheet(&w, &s, report, check_opts);
+            audit_comments(&s, report, check_opts, causes);
+        if (!err)
+            err = findings_sheet(&w, &s, report, check_opts, causes);
     }
     xw_sheet_free(&s);
+    fp_causes_free(causes);
     return xw_writer_close(&w, err, path);
 }

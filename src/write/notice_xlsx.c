@@ -63,28 +63,42 @@ static void notice_header(writer *w, lxw_worksheet *ws, const fp_notice_options 
     free(h.s);
 }
 
-/* A notice-layout sheet NAME of T in W. */
-fp_error xw_notice_sheet(writer *w, const fp_table *t, const fp_notice_options *opts,
-                             const char *name)
+/* The separators OPTS asks for, or by default when T is in 元. */
+static int wants_thousands(const fp_table *t, const fp_notice_options *opts, const char *unit)
+{
+    if (opts && opts->thousands >= 0)
+        return opts->thousands != 0;
+    (void)t;
+    return unit && strcmp(unit, "元") == 0;
+}
+
+static const char *unit_of(const fp_table *t, const fp_notice_options *opts)
+{
+    return opts && opts->unit ? opts->unit : fp_table_unit(t);
+}
+
+fp_error xw_notice_sheet(writer *w, const fp_table *t, const fp_table *old,
+                         const fp_notice_options *opts, const char *name)
 {
     fp_error err = FP_OK;
     sheet s;
-    err = xw_sheet_prepare(&s, w, t, name);
+    err = xw_sheet_prepare(&s, w, t, name, opts ? opts->attachment : NULL);
+    s.old = old;
+    s.comments = old != NULL;
     if (!err)
         s.ws = xw_add_sheet(w, name, &err);
     if (!err) {
-        const char *unit = opts && opts->unit ? opts->unit
-                           : fp_table_unit(t)  ? fp_table_unit(t)
-                                               : "万元";
+        /* no unit stated and none given: no unit line, rather than a guessed 万元 */
+        const char *unit = unit_of(t, opts);
         const char *title = opts && opts->title ? opts->title
-                        : fp_table_title(t)       ? fp_table_title(t)
+                            : fp_table_title(t)   ? fp_table_title(t)
                                                   : "分配表";
-        size_t n = strlen(unit) + 16;
+        size_t n = (unit ? strlen(unit) : 0) + 16;
         char *line = malloc(n);
         if (!line) {
             err = diag_set(w->diag, FP_ERR_NOMEM, NULL, 0, NULL, NULL, 0, "out of memory");
         } else {
-            snprintf(line, n, "单位：%s", unit);
+            snprintf(line, n, "%s%s", unit ? "单位：" : "", unit ? unit : "");
             xw_sheet_frame(&s, title, line, 0, 0);
             notice_header(w, s.ws, opts);
             free(line);
@@ -93,6 +107,11 @@ fp_error xw_notice_sheet(writer *w, const fp_table *t, const fp_notice_options *
     }
     xw_sheet_free(&s);
     return err;
+}
+
+void xw_notice_formats(writer *w, const fp_table *t, const fp_notice_options *opts)
+{
+    xw_number_formats(w, w->decimals, wants_thousands(t, opts, unit_of(t, opts)));
 }
 
 fp_error fp_xlsx_write_notice(const fp_table *t, const fp_notice_options *opts, const char *path,
@@ -108,8 +127,11 @@ fp_error fp_xlsx_write_notice(const fp_table *t, const fp_notice_options *opts, 
     const char *title = opts && opts->title ? opts->title
                         : fp_table_title(t)       ? fp_table_title(t)
                                                   : "分配表";
-    if ((err = xw_writer_open(&w, path, title, xw_table_decimals(t), diag)) != FP_OK)
+    /* rows are written in order and nothing returns to them: libxlsxwriter may stream them to
+     * disk (a million rows in tens of MB instead of GB) */
+    if ((err = xw_writer_open(&w, path, title, xw_table_decimals(t), 1, diag)) != FP_OK)
         return err;
-    err = xw_notice_sheet(&w, t, opts, opts && opts->sheet ? opts->sheet : "分配表");
+    xw_notice_formats(&w, t, opts);
+    err = xw_notice_sheet(&w, t, NULL, opts, opts && opts->sheet ? opts->sheet : "分配表");
     return xw_writer_close(&w, err, path);
 }

@@ -32,6 +32,7 @@ typedef struct part {
     fp_table *owned;    /* a split table */
     char *title;        /* the allocation table's title */
     char *issuer;       /* who the feedback goes back to */
+    fp_docx *letter;    /* the filled letter: the notice's, or a prefecture's onward draft */
 } part;
 
 struct fp_package {
@@ -39,7 +40,6 @@ struct fp_package {
     size_t n, cap;
     part *parts;
     size_t nparts, partcap;
-    fp_docx *letter;
     char *letter_text;
     char *doc_number;
     char *fund;
@@ -57,10 +57,10 @@ void fp_package_free(fp_package *p)
         fp_table_free(p->parts[i].owned);
         free(p->parts[i].title);
         free(p->parts[i].issuer);
+        fp_docx_free(p->parts[i].letter);
     }
     free(p->items);
     free(p->parts);
-    fp_docx_free(p->letter);
     free(p->letter_text);
     free(p->doc_number);
     free(p->fund);
@@ -116,7 +116,7 @@ static int add_part(fp_package *p, const fp_table *t, fp_table *owned, char *tit
         free(issuer);
         return -1;
     }
-    p->parts[p->nparts++] = (part){t, owned, title, issuer};
+    p->parts[p->nparts++] = (part){t, owned, title, issuer, NULL};
     return 0;
 }
 
@@ -188,7 +188,7 @@ static fp_amount column_total(const fp_table *t, size_t col)
 
 /* The letter's placeholder values. STORE keeps the strings made here. */
 typedef struct letter_values {
-    fp_docx_value v[16];
+    fp_docx_value v[24];
     size_t n;
     char *store[8];
     size_t nstore;
@@ -218,7 +218,7 @@ static void values_free(letter_values *lv)
 
 /* 主送 (the recipients' names), 分配明细 (the top groups' 此次下达) and 附件. -1 when out of memory. */
 static int make_values(letter_values *lv, const fp_table *t, const fp_package_options *o,
-                       const char *title, const char *fund)
+                       const char *title, const char *fund, const char *basis)
 {
     size_t batch = fp_table_role_column(t, FP_ROLE_BATCH);
     size_t total = fp_table_role_column(t, FP_ROLE_TOTAL);
@@ -293,7 +293,29 @@ static int make_values(letter_values *lv, const fp_table *t, const fp_package_op
     set_value(lv, "附件", att_s);
     set_value(lv, "日期", o->date ? o->date : "　　年　　月　　日");
     set_value(lv, "单位", "万元");
+    set_value(lv, "依据", basis);
     return 0;
+}
+
+/* The letter of T from the template of O, filled, into *OUT; its text into *TEXT when TEXT is not
+ * NULL. BASIS starts the body ("根据…（文号），" for an onward letter, "" for the notice's own). */
+static fp_error make_letter(const fp_table *t, const fp_package_options *o, const char *title,
+                            const char *fund, const char *basis, fp_docx **out, char **text,
+                            fp_diag *diag)
+{
+    fp_error err = o->template_path ? fp_docx_open_file(o->template_path, out, diag)
+                                    : fp_docx_open_default_letter(out, diag);
+    if (err)
+        return err;
+    letter_values lv = {0};
+    if (make_values(&lv, t, o, title, fund, basis))
+        err = diag_set(diag, FP_ERR_NOMEM, NULL, 0, NULL, NULL, 0, "out of memory");
+    if (!err)
+        err = fp_docx_fill(*out, lv.v, lv.n, NULL, diag);
+    if (!err && text)
+        err = fp_docx_text(*out, text, diag);
+    values_free(&lv);
+    return err;
 }
 
 /* The subtree of ROW as a table of its own: ROW becomes 总计 (级次 0), its rows keep their
@@ -409,8 +431,19 @@ static fp_error oom(fp_diag *diag)
 }
 
 /* The prefectures: recipients with rows under them, each cut out as its own part. */
-static fp_error add_split(fp_package *p, const fp_table *t, fp_diag *diag)
+static fp_error add_split(fp_package *p, const fp_table *t, const fp_package_options *o,
+                          const char *title, fp_diag *diag)
 {
+    /* every prefecture's onward letter cites this notice and keeps its codes and mark */
+    char *onward_title = dupf("关于转下达%s的通知", p->fund);
+    char *basis = dupf("根据%s《%s》%s%s%s，", o->issuer ? o->issuer : "", title,
+                       o->doc_number ? "（" : "", o->doc_number ? o->doc_number : "",
+                       o->doc_number ? "）" : "");
+    if (!onward_title || !basis) {
+        free(onward_title);
+        free(basis);
+        return oom(diag);
+    }
     if (add_item(p, K_DIR, strdup(SPLIT_DIR), 0))
         return oom(diag);
     size_t n = fp_package_recipients(t, NULL, 0);
@@ -444,11 +477,23 @@ static fp_error add_split(fp_package *p, const fp_table *t, fp_diag *diag)
             add_item(p, K_DIR, dupf("%s/%s", SPLIT_DIR, dir), k) ||
             add_item(p, K_CSV, dupf("%s/%s/%s", SPLIT_DIR, dir, SPLIT_CSV), k) ||
             add_item(p, K_NOTICE, dupf("%s/%s/%s", SPLIT_DIR, dir, NOTICE_FILE), k) ||
-            add_item(p, K_FEEDBACK, dupf("%s/%s/%s", SPLIT_DIR, dir, FEEDBACK_FILE), k))
+            add_item(p, K_FEEDBACK, dupf("%s/%s/%s", SPLIT_DIR, dir, FEEDBACK_FILE), k) ||
+            add_item(p, K_LETTER, dupf("%s/%s/%s", SPLIT_DIR, dir, LETTER_FILE), k))
             err = oom(diag);
         free(dir);
+        if (!err) {
+            fp_package_options onward = *o;
+            onward.issuer = p->parts[k].issuer;
+            onward.doc_number = "〔　　〕　　号"; /* the prefecture gives its own */
+            onward.to = NULL;         /* its counties */
+            onward.date = NULL;
+            err = make_letter(sub, &onward, onward_title, p->fund, basis, &p->parts[k].letter,
+                              NULL, diag);
+        }
     }
     free(rows);
+    free(onward_title);
+    free(basis);
     return err;
 }
 
@@ -491,25 +536,12 @@ fp_error fp_package_prepare(const fp_table *t, const fp_package_options *opts, f
                         "\"关于下达…的通知\")",
                         fp_table_source(t));
     }
-    letter_values lv = {0};
     if (!title || !(p->fund = fund_name(title)) ||
         (o->doc_number && !(p->doc_number = strdup(o->doc_number)))) {
         err = oom(diag);
         goto fail;
     }
-    /* the letter */
-    err = o->template_path ? fp_docx_open_file(o->template_path, &p->letter, diag)
-                           : fp_docx_open_default_letter(&p->letter, diag);
-    if (err)
-        goto fail;
-    if (make_values(&lv, t, o, title, p->fund)) {
-        err = oom(diag);
-        goto fail;
-    }
-    if ((err = fp_docx_fill(p->letter, lv.v, lv.n, NULL, diag)) != FP_OK ||
-        (err = fp_docx_text(p->letter, &p->letter_text, diag)) != FP_OK)
-        goto fail;
-    /* the attachments of the whole table */
+    /* the letter and the attachments of the whole table */
     char *table_title = dupf("%s分配表", p->fund);
     if (add_part(p, t, NULL, table_title, o->issuer ? strdup(o->issuer) : NULL) ||
         add_item(p, K_LETTER, strdup(LETTER_FILE), 0) ||
@@ -518,15 +550,16 @@ fp_error fp_package_prepare(const fp_table *t, const fp_package_options *opts, f
         err = oom(diag);
         goto fail;
     }
-    if (o->split && (err = add_split(p, t, diag)) != FP_OK)
+    if ((err = make_letter(t, o, title, p->fund, "", &p->parts[0].letter, &p->letter_text,
+                           diag)) != FP_OK)
+        goto fail;
+    if (o->split && (err = add_split(p, t, o, title, diag)) != FP_OK)
         goto fail;
     free(title);
-    values_free(&lv);
     *out = p;
     return FP_OK;
 fail:
     free(title);
-    values_free(&lv);
     fp_package_free(p);
     return err;
 }
@@ -541,7 +574,7 @@ fp_error fp_package_write_file(const fp_package *p, size_t i, const char *path, 
         return diag_set(diag, FP_ERR_ARGUMENT, NULL, 0, NULL, NULL, 0,
                         "%s is a folder, not a file", it->path);
     case K_LETTER:
-        return fp_docx_write(p->letter, path, diag);
+        return fp_docx_write(pt->letter, path, diag);
     case K_NOTICE: {
         fp_notice_options no;
         fp_notice_options_init(&no);

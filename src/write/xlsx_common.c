@@ -1,6 +1,7 @@
 /* write/xlsx_common.c — what every workbook shares: amounts as Excel numbers, formats, widths,
  * the deterministic workbook itself. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,6 +18,8 @@ void fp_notice_options_init(fp_notice_options *opts)
     opts->title = NULL;
     opts->unit = NULL;
     opts->sheet = NULL;
+    opts->attachment = NULL;
+    opts->thousands = -1;
     opts->label = NULL;
     opts->doc_number = NULL;
 }
@@ -202,11 +205,19 @@ static void set_fill(lxw_format *f, int fill)
     if (!fill)
         return;
     format_set_pattern(f, LXW_PATTERN_SOLID);
-    format_set_bg_color(f, fill == 2 ? RED_FILL : AMBER_FILL);
+    format_set_bg_color(f, fill == FILL_SUSPECT   ? SUSPECT_FILL
+                           : fill == FILL_CHANGED ? CHANGED_FILL
+                           : fill == FILL_ERROR   ? RED_FILL
+                                                  : AMBER_FILL);
+    if (fill == FILL_SUSPECT) { /* stands out from the other red cells, also in black and white */
+        format_set_bold(f);
+        format_set_border(f, LXW_BORDER_MEDIUM);
+        format_set_font_color(f, RED_TEXT);
+    }
 }
 
-/* The format of KIND with the given indent, weight and fill (0 none, 1 amber, 2 red), made
- * once per workbook. NULL only when out of memory (then w->oom is set). */
+/* The format of KIND with the given indent, weight and fill, made once per workbook. NULL only
+ * when out of memory (then w->oom is set). */
 lxw_format *xw_format(writer *w, int kind, int indent, int bold, int fill)
 {
     for (size_t i = 0; i < w->nfmts; i++) {
@@ -229,6 +240,11 @@ lxw_format *xw_format(writer *w, int kind, int indent, int bold, int fill)
     if (bold)
         format_set_bold(f);
     switch (kind) {
+    case F_ATTACHMENT:
+        format_set_font_name(f, "黑体");
+        format_set_font_size(f, 14);
+        format_set_align(f, LXW_ALIGN_LEFT);
+        break;
     case F_TITLE:
         format_set_font_size(f, 16);
         format_set_bold(f);
@@ -314,22 +330,33 @@ int xw_table_decimals(const fp_table *t)
     return d > FP_AMOUNT_DECIMALS ? FP_AMOUNT_DECIMALS : d;
 }
 
-fp_error xw_writer_open(writer *w, const char *path, const char *title, int decimals,
-                            fp_diag *diag)
+void xw_number_formats(writer *w, int decimals, int thousands)
 {
-    memset(w, 0, sizeof *w);
-    w->diag = diag;
     w->decimals = decimals;
-    char base[16] = "0";
+    w->thousands = thousands;
+    char base[24];
+    snprintf(base, sizeof base, "%s", thousands ? "#,##0" : "0");
     if (decimals > 0) {
-        memcpy(base, "0.", 2);
-        memset(base + 2, '0', (size_t)decimals);
-        base[2 + decimals] = '\0';
+        size_t n = strlen(base);
+        base[n] = '.';
+        memset(base + n + 1, '0', (size_t)decimals);
+        base[n + 1 + (size_t)decimals] = '\0';
     }
     /* leaf rows: positive;negative;zero — an empty zero section shows 0 as a blank cell */
     snprintf(w->numfmt[0], sizeof w->numfmt[0], "%s;-%s;", base, base);
     snprintf(w->numfmt[1], sizeof w->numfmt[1], "%s", base);
-    w->wb = workbook_new(path);
+}
+
+fp_error xw_writer_open(writer *w, const char *path, const char *title, int decimals, int stream,
+                        fp_diag *diag)
+{
+    memset(w, 0, sizeof *w);
+    w->diag = diag;
+    xw_number_formats(w, decimals, 0);
+    lxw_workbook_options wo;
+    memset(&wo, 0, sizeof wo);
+    wo.constant_memory = stream ? LXW_TRUE : LXW_FALSE;
+    w->wb = workbook_new_opt(path, &wo);
     if (!w->wb)
         return diag_set(diag, FP_ERR_NOMEM, NULL, 0, NULL, NULL, 0, "out of memory");
     lxw_doc_properties props;
@@ -370,9 +397,15 @@ fp_error xw_writer_close(writer *w, fp_error err, const char *path)
                         strerror(errnum));
     }
     fclose(probe);
+    /* libxlsxwriter writes the workbook's dates with gmtime(), whose answer lives in one static
+     * buffer for the whole process (ThreadSanitizer, under fenpei serve): workbooks of several
+     * threads are closed one at a time. */
+    static pthread_mutex_t close_lock = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&close_lock);
     errno = 0;
     lxw_error e = workbook_close(w->wb);
     int close_errno = errno; /* what the zip writer met, e.g. ENOSPC */
+    pthread_mutex_unlock(&close_lock);
     w->wb = NULL;
     if (e != LXW_NO_ERROR && !existed)
         unlink(path);

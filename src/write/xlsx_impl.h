@@ -16,11 +16,14 @@
  * fixed creation time the same input gives the same file. */
 #define FIXED_CREATED ((time_t)1704067200)
 
-/* The layout of a table sheet: title, unit line, header, then the rows. */
-#define TITLE_ROW 0u
-#define UNIT_ROW 1u
-#define HEADER_ROW 2u
-#define FIRST_ROW 3u
+/* Fills of a cell (xw_format's FILL): none, amber (a warning), red (an error), the cell a likely
+ * cause names (red, bold, framed), a changed cell of a what-if run (blue). */
+enum { FILL_NONE, FILL_WARNING, FILL_ERROR, FILL_SUSPECT, FILL_CHANGED };
+#define SUSPECT_FILL 0xFF7C80
+#define CHANGED_FILL 0xDDEBF7
+
+/* The height of a table sheet's rows, in points: room around 11 pt text. */
+#define ROW_POINTS 20.0
 
 #define MAX_OUTLINE 7    /* Excel's deepest row outline level */
 #define MAX_INDENT 15    /* Excel's largest cell indent */
@@ -54,6 +57,7 @@ typedef struct sbuf {
 /* ---- the workbook and its formats ---- */
 
 enum fkind {
+    F_ATTACHMENT, /* "附件1" above the title */
     F_TITLE,
     F_UNIT,
     F_HEADER,
@@ -82,6 +86,7 @@ typedef struct writer {
     lxw_error lerr; /* the first libxlsxwriter error */
     fp_diag *diag;
     int decimals;   /* of every amount in the workbook */
+    int thousands;  /* amounts with thousands separators */
     char numfmt[3][64];
     fmt_entry *fmts;
     size_t nfmts, fmtcap;
@@ -92,6 +97,8 @@ typedef struct sheet {
     writer *w;
     lxw_worksheet *ws;
     const char *name;
+    const char *attachment; /* "附件1" above the title, or NULL */
+    lxw_row_t attach_row, title_row, unit_row, header_row, first_row;
     const fp_table *t;
     size_t nrows, ncols, nprinted;
     size_t *order;     /* rows in tree pre-order */
@@ -103,7 +110,9 @@ typedef struct sheet {
     const size_t *cats;
     size_t ncats;
     lxw_col_t *catcols; /* worksheet columns of the categories, ascending */
-    uint8_t *fill;      /* audit: by row * ncols + column: 0, 1 warning, 2 error */
+    uint8_t *fill;      /* audit: by row * ncols + column: 0, 1 warning, 2 error, FILL_SUSPECT */
+    const fp_table *old; /* what-if: the table before, whose changed cells are marked */
+    int comments;        /* what-if: a comment "原 1403" on each changed cell */
     sbuf f;             /* scratch for formulas */
 } sheet;
 
@@ -131,11 +140,15 @@ void xw_check(writer *w, lxw_error e);
 /* The format of KIND (enum fkind) with the given indent, weight and fill (0 none, 1 amber,
  * 2 red), made once per workbook. NULL only when out of memory (then w->oom is set). */
 lxw_format *xw_format(writer *w, int kind, int indent, int bold, int fill);
+/* The number formats of W's amounts: DECIMALS places, with THOUSANDS separators or not. Call
+ * before the first format is made. */
+void xw_number_formats(writer *w, int decimals, int thousands);
 /* Decimals that show every amount of T exactly (at least each column's own). */
 int xw_table_decimals(const fp_table *t);
-/* Start a workbook for PATH with fixed properties (the same calls give the same bytes). */
+/* Start a workbook for PATH with fixed properties (the same calls give the same bytes).
+ * STREAM: rows are written in order and never revisited (libxlsxwriter's constant memory). */
 fp_error xw_writer_open(writer *w, const char *path, const char *title, int decimals,
-                        fp_diag *diag);
+                        int stream, fp_diag *diag);
 /* Close the workbook: write PATH when ERR is FP_OK and all went well (else only free it). */
 fp_error xw_writer_close(writer *w, fp_error err, const char *path);
 /* A worksheet named NAME, or NULL with *ERR and the diagnostic filled. */
@@ -147,9 +160,11 @@ void xw_put_path(sbuf *b, const fp_table *t, size_t row);
 double xw_path_width(const fp_table *t, size_t row);
 double xw_path_column(double widest);
 
-/* Lay T out on a sheet NAME of W: rows in pre-order from FIRST_ROW, printed columns first, tree
- * columns after. xw_sheet_free frees it, also after a failure. */
-fp_error xw_sheet_prepare(sheet *s, writer *w, const fp_table *t, const char *name);
+/* Lay T out on a sheet NAME of W: ATTACHMENT (may be NULL) above the title, the title, the unit
+ * line, the header, then the rows in pre-order; printed columns first, tree columns after.
+ * xw_sheet_free frees it, also after a failure. */
+fp_error xw_sheet_prepare(sheet *s, writer *w, const fp_table *t, const char *name,
+                          const char *attachment);
 void xw_sheet_free(sheet *s);
 /* Title, unit line and header; column widths; print set-up; outline; frozen header. AUDIT: the
  * title is the summary (red when ERRORS, else green) and the unit line is the legend. */
@@ -160,8 +175,11 @@ fp_error xw_sheet_rows(sheet *s, int formulas);
 
 /* The identities the notice's formulas stand for must hold, or its numbers would not add up. */
 fp_error xw_require_balanced(const fp_table *t, fp_diag *diag);
-/* A notice-layout sheet NAME of T in W. */
-fp_error xw_notice_sheet(writer *w, const fp_table *t, const fp_notice_options *opts,
-                         const char *name);
+/* A notice-layout sheet NAME of T in W; OLD (may be NULL): the table before a what-if run,
+ * whose changed cells are marked. OPTS may be NULL. */
+fp_error xw_notice_sheet(writer *w, const fp_table *t, const fp_table *old,
+                         const fp_notice_options *opts, const char *name);
+/* Set W's number formats for the notice of T under OPTS (thousands separators). */
+void xw_notice_formats(writer *w, const fp_table *t, const fp_notice_options *opts);
 
 #endif

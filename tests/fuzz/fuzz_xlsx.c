@@ -13,6 +13,7 @@
 #include <zip.h>
 
 #include "fenpei/fenpei.h"
+#include "fuzz_meaning.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -113,6 +114,7 @@ static void load(const void *bytes, size_t len, const char *sheet)
         if (!null && !(null = fopen("/dev/null", "w")))
             abort();
         fp_table_write_csv(t, null, -1, NULL);
+        fuzz_assert_meaning(t);
         fp_table_free(t);
     }
 }
