@@ -1524,10 +1524,19 @@ Test(cli, errors_exit_2_without_output)
         expect_refused(a, out, COL_BATCH);
     }
     {
+        /* a parent set below its set child: both named, with the gap */
         const char *a[] = {TH_BUNDLED, "--set", "总计:" COL_BASIC "=27000", "--set",
-                           "喀什地区:" COL_BASIC "=8000", "-o", out, "--diff", diff, NULL};
-        expect_refused(a, out, "总计:" COL_BASIC);
+                           "喀什地区:" COL_BASIC "=30000", "-o", out, "--diff", diff, NULL};
+        expect_refused(a, out, "--set 总计:" COL_BASIC "=27000 is below --set 喀什地区:" COL_BASIC
+                               "=30000 inside it, by 3000");
         expect_refused(a, diff, "喀什地区:" COL_BASIC);
+    }
+    {
+        /* a column set above its year total's set */
+        const char *a[] = {TH_BUNDLED, "--set", "喀什地区:" COL_TOTAL "=5000", "--set",
+                           "喀什市:" COL_BASIC "=6000", "-o", out, NULL};
+        expect_refused(a, out, "--set 喀什地区:" COL_TOTAL "=5000 is below --set 喀什市:" COL_BASIC
+                               "=6000 inside it, by 1000");
     }
     {
         /* a floor that counties outside the reallocated column do not meet (达坂城区 has 2) */
@@ -1820,4 +1829,38 @@ Test(cli, percentages_exact_in_diff_and_summary)
     free(in);
     free(out);
     free(diff);
+}
+
+/* A chain 100,000 levels deep: realloc and the CSV it writes walk the tree once (walking up from
+ * every row made this quadratic: 12 s). The result: every row of the chain moves with its one
+ * leaf. */
+Test(pathological, deep_chain)
+{
+    size_t n = 100000, cap = n * 40 + 64, len = 0;
+    char *text = malloc(cap);
+    len += (size_t)snprintf(text + len, cap - len, "级次,单位,甲,乙," COL_TOTAL "\n");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(text + len, cap - len, "%zu,U%zu,3,4,7\n", i, i);
+    fp_table *t = th_load_text(text);
+    fp_realloc_options o;
+    fp_realloc_options_init(&o);
+    fp_realloc_target tg = {"U0", "甲", 5 * SC};
+    o.targets = &tg;
+    o.target_count = 1;
+    fp_table *out = NULL;
+    fp_diag d;
+    cr_assert_eq(fp_realloc(t, &o, &out, &d), FP_OK, "%s", d.message);
+    char *buf = NULL;
+    size_t blen = 0;
+    FILE *f = open_memstream(&buf, &blen);
+    cr_assert_eq(fp_table_write_csv(out, f, -1, &d), FP_OK);
+    fclose(f);
+    char want[64];
+    snprintf(want, sizeof want, "\n%zu,U%zu,5,4,9\n", n - 1, n - 1);
+    cr_assert(strstr(buf, want), "the deepest row");
+    cr_assert(strstr(buf, "\n0,U0,5,4,9\n"));
+    free(buf);
+    free(text);
+    fp_table_free(out);
+    fp_table_free(t);
 }

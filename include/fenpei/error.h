@@ -38,6 +38,7 @@ typedef enum fp_error {
     FP_ERR_PDF,              /* a PDF is truncated or damaged */
     FP_ERR_PDF_ENCRYPTED,    /* a PDF is encrypted (needs a password) */
     FP_ERR_PDF_NO_TEXT,      /* a PDF holds no text layer (scanned pages: OCR is out of scope) */
+    FP_ERR_NO_CONVERGENCE,   /* an iterative fit did not reach its targets */
     FP_ERROR_MAX
 } fp_error;
 

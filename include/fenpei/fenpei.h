@@ -6,6 +6,7 @@
 #include "fenpei/apportion.h"
 #include "fenpei/check.h"
 #include "fenpei/docx.h"
+#include "fenpei/compare.h"
 #include "fenpei/error.h"
 #include "fenpei/letter.h"
 #include "fenpei/package.h"

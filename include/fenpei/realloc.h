@@ -79,6 +79,42 @@ typedef struct fp_change_stats {
 fp_error fp_change_stats_compute(const fp_table *old, const fp_table *new_, size_t col,
                                  fp_change_stats *out);
 
+/** One factor of the factor method (因素法): a column of the factor table and its weight as
+ *  decimal text ("0.6"); the weights of a run add up to exactly 1. */
+typedef struct fp_factor_weight {
+    const char *column;
+    const char *weight;
+} fp_factor_weight;
+
+typedef struct fp_allocate_options {
+    fp_amount total; /* the amount to allocate (a whole number of units) */
+    fp_amount base;  /* given to every leaf first (0: none); a whole number of units */
+    fp_amount unit;  /* granularity of the result; FP_AMOUNT_SCALE (1 unit) by default */
+    const fp_factor_weight *weights;
+    size_t weight_count;
+} fp_allocate_options;
+
+/** Fill OPTS with the defaults. */
+void fp_allocate_options_init(fp_allocate_options *opts);
+
+/** The factor method on FACTORS (a tree or flat table whose leaf rows carry the factor columns):
+ *  leaf i's share is Σ_k w_k·f_ki / Σ_j f_kj, in exact rationals from the decimal text; each leaf
+ *  gets the base, then its share of the rest; rounded to whole units by controlled rounding
+ *  (each leaf and each parent within one unit of its exact amount, parents exact sums, the leaves
+ *  adding up to the total). *AMOUNTS gets one amount per row of FACTORS (the caller frees it with
+ *  free()). Errors name the row and column: a missing or negative factor, weights not adding up
+ *  to 1, a factor column that sums to 0, a total below the bases. */
+fp_error fp_allocate(const fp_table *factors, const fp_allocate_options *opts, fp_amount **amounts,
+                     fp_diag *diag);
+
+/** The same allocation written into COLUMN (a category) of the allocation table TABLE, whose
+ *  leaves are matched to FACTORS' leaves by their path of names (or by a name unique in both);
+ *  its subtotals, 全年 and 此次下达 are updated and the result checked (the caller frees *OUT
+ *  with fp_table_free). A leaf of either table the other lacks is an error naming it. */
+fp_error fp_allocate_into(const fp_table *factors, const fp_allocate_options *opts,
+                          const fp_table *table, const char *column, fp_table **out,
+                          fp_diag *diag);
+
 #ifdef __cplusplus
 }
 #endif

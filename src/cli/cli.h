@@ -26,6 +26,8 @@ int serve_main(const char *host, unsigned port, size_t max_upload, size_t max_ro
                unsigned threads, unsigned timeout, unsigned request_limit);
 
 int cmd_package(int argc, char **argv);
+int cmd_allocate(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 /* Help in the users' language (cli/help_zh.c): 1 when ARGV asks for English (--lang en) or, without
  * --lang, the locale variables name an English one (LC_ALL, LC_MESSAGES, LANG = en…); Chinese

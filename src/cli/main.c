@@ -11,6 +11,8 @@ static const struct command {
 } commands[] = {
     {"check", cmd_check, "verify every identity of an allocation table"},
     {"realloc", cmd_realloc, "redistribute new totals in whole units, every identity exact"},
+    {"allocate", cmd_allocate, "split an amount by weighted factors (因素法), optionally into a table"},
+    {"compare", cmd_compare, "two tables of the same tree side by side: change, % change, ranks"},
     {"apportion", cmd_apportion, "split whole seats/units among weights (classical methods)"},
     {"convert", cmd_convert, "write a table (XLSX, notice text, CSV) as the canonical CSV"},
     {"notice", cmd_notice, "write the notice attachment as a print-ready XLSX workbook"},

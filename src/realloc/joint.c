@@ -1,9 +1,665 @@
-/* realloc/joint.c — several --set at once: the KL-closest fit, then one joint controlled rounding. */
+/* realloc/joint.c — several --set at once: the KL-closest fit, then one joint controlled rounding.
+ *
+ * The real-valued new table is the one closest to the old in Kullback–Leibler divergence among
+ * those meeting every --set exactly and every bound (--min floors on cells, --no-clawback on leaf
+ * rows; --fix rows and cells no --set covers keep their amounts). Its cells have the form
+ *     x_i = max(m_i, x0_i · exp(Σ_{sets j ∋ i} λ_j + μ_row(i))),   μ ≥ 0,
+ * and the multipliers are found by dual coordinate ascent — one set (or one bounded row) at a time
+ * scaled to its target, which is iterative proportional fitting (RAS) with bounds. With one --set
+ * this is the bounded proportional scaling of fit.c. The fitted reals (GSL vectors, doubles:
+ * weights, never money) are then put on a fine grid and rounded once, jointly, by the exact
+ * controlled rounding (round/controlled.c) with every --set pinned to its amount: every amount
+ * written comes from that integer rounding, and every sum is recomputed and checked exactly. */
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_vector.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/table_impl.h"
 #include "realloc/realloc_impl.h"
+#include "round/controlled.h"
+#include "util/buf.h"
+
+#define MAX_SWEEPS 5000
+#define GRID_BITS 30 /* the fitted reals on a grid of 2^-30 units */
+
+typedef struct jset {
+    const target *tg;
+    int has_col[256]; /* by index into C->cats: the set's columns */
+    fp_i128 avail;    /* the amount less what no variable cell holds, in micro-units */
+    size_t first, end; /* its variable cells: idx[first .. end) */
+} jset;
+
+typedef struct joint {
+    ctx *C;
+    size_t ntg;
+    jset *sets;
+    /* variable cells */
+    size_t nv;
+    size_t *vrow, *vk;   /* table row, index into C->cats */
+    gsl_vector *x0, *eta, *x; /* old value, log factor, current value (units) */
+    double *m;           /* floor (units) */
+    size_t *set_idx;     /* cells of each set */
+    /* bounded rows */
+    size_t nb;
+    size_t *b_first, *b_end, *row_idx; /* cells of each bounded row: row_idx[b_first .. b_end) */
+    size_t *b_row;
+    double *b_lo, *b_mu;
+    /* per table leaf cell: -1 not variable, else the variable index; zeroed cells */
+    long *var_of;
+    uint8_t *zeroed;
+} joint;
+
+static int in_subtree(const ctx *C, size_t top, size_t r)
+{
+    return C->pos[r] >= C->pos[top] && C->pos[r] < C->pos[top] + C->size[top];
+}
+
+/* Does set A's support contain set B's? */
+static int contains(const joint *J, const jset *a, const jset *b)
+{
+    if (!in_subtree(J->C, a->tg->row, b->tg->row))
+        return 0;
+    for (size_t k = 0; k < J->C->ncats; k++)
+        if (b->has_col[k] && !a->has_col[k])
+            return 0;
+    return 1;
+}
+
+static int disjoint(const joint *J, const jset *a, const jset *b)
+{
+    if (!in_subtree(J->C, a->tg->row, b->tg->row) && !in_subtree(J->C, b->tg->row, a->tg->row))
+        return 1;
+    for (size_t k = 0; k < J->C->ncats; k++)
+        if (a->has_col[k] && b->has_col[k])
+            return 0;
+    return 1;
+}
+
+static void fmt(fp_i128 v, char *buf) { fp_amount_format((fp_amount)v, 0, buf); }
+
+/* Targets that contradict each other, named with the gap: a set inside another asking for more
+ * (a parent below its set children, a column above its year total), the same cells asked two
+ * amounts, or sets that cover every variable cell of another without adding up to it. */
+static fp_error contradictions(joint *J)
+{
+    ctx *C = J->C;
+    char a[FP_AMOUNT_BUFSIZE], b[FP_AMOUNT_BUFSIZE], g[FP_AMOUNT_BUFSIZE];
+    for (size_t j = 0; j < J->ntg; j++)
+        for (size_t k = 0; k < J->ntg; k++) {
+            const jset *P = &J->sets[j], *Q = &J->sets[k];
+            if (j == k || !contains(J, P, Q))
+                continue;
+            int same = contains(J, Q, P);
+            if (same && (k < j || P->tg->amount == Q->tg->amount))
+                continue;
+            if (!same && Q->tg->amount <= P->tg->amount)
+                continue;
+            fp_i128 gap = (fp_i128)Q->tg->amount - P->tg->amount;
+            fmt(P->tg->amount, a);
+            fmt(Q->tg->amount, b);
+            fmt(gap < 0 ? -gap : gap, g);
+            return diag_set(C->diag, FP_ERR_CONFLICT, fp_table_source(C->t),
+                            fp_table_row_line(C->t, P->tg->row), P->tg->col_text, NULL, 0,
+                            same ? "--set %s:%s=%s and --set %s:%s=%s ask the same cells for "
+                                   "amounts %s apart"
+                                 : "--set %s:%s=%s is below --set %s:%s=%s inside it, by %s",
+                            P->tg->unit_text, P->tg->col_text, a, Q->tg->unit_text,
+                            Q->tg->col_text, b, g);
+        }
+    /* the largest sets inside each set, taken while they are disjoint */
+    for (size_t j = 0; j < J->ntg; j++) {
+        const jset *P = &J->sets[j];
+        size_t taken[64], nt = 0, cells = 0;
+        fp_i128 sum = 0, avail = 0;
+        for (size_t k = 0; k < J->ntg && nt < 64; k++) {
+            const jset *Q = &J->sets[k];
+            if (k == j || !contains(J, P, Q) || contains(J, Q, P))
+                continue;
+            int maximal = 1, free_of = 1;
+            for (size_t l = 0; l < J->ntg && maximal; l++)
+                if (l != j && l != k && contains(J, P, &J->sets[l]) &&
+                    !contains(J, &J->sets[l], P) && contains(J, &J->sets[l], Q) &&
+                    !contains(J, Q, &J->sets[l]))
+                    maximal = 0;
+            for (size_t t = 0; t < nt && free_of; t++)
+                free_of = disjoint(J, &J->sets[taken[t]], Q);
+            if (!maximal || !free_of)
+                continue;
+            taken[nt++] = k;
+            sum += Q->tg->amount;
+            avail += Q->avail;
+            cells += Q->end - Q->first;
+        }
+        if (nt < 2 && !(nt == 1 && cells == P->end - P->first))
+            continue;
+        int over = sum > P->tg->amount;
+        int under = !over && cells == P->end - P->first && avail != P->avail;
+        if (!over && !under)
+            continue;
+        char *list = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&list, &len);
+        if (!f)
+            return realloc_nomem(C);
+        for (size_t t = 0; t < nt; t++) {
+            const target *q = J->sets[taken[t]].tg;
+            fmt(q->amount, b);
+            fprintf(f, "%s--set %s:%s=%s", t ? ", " : "", q->unit_text, q->col_text, b);
+        }
+        fclose(f);
+        fmt(P->tg->amount, a);
+        fp_i128 gap = over ? sum - P->tg->amount : P->avail - avail;
+        fmt(gap < 0 ? -gap : gap, g);
+        fp_error e = diag_set(C->diag, FP_ERR_CONFLICT, fp_table_source(C->t),
+                              fp_table_row_line(C->t, P->tg->row), P->tg->col_text, NULL, 0,
+                              over ? "--set %s:%s=%s is below the sets inside it (%s), by %s"
+                                   : "--set %s:%s=%s: the sets inside it (%s) leave it nothing "
+                                     "else to change and differ from it by %s",
+                              P->tg->unit_text, P->tg->col_text, a, list ? list : "", g);
+        free(list);
+        return e;
+    }
+    return FP_OK;
+}
+
+/* Scale the cells IDX[0..n) by one common factor e^t so that Σ max(m_i, x_i e^t) = A, floors
+ * held (the active set only grows as t falls, as in fit.c): the log factor goes to *T. Returns 0
+ * on success, -1 when the floors alone exceed A, or nothing can move. */
+static int scale_to(const joint *J, const size_t *idx, size_t n, double A, double *t)
+{
+    double fixed, weight;
+    uint8_t *floored = calloc(n ? n : 1, 1);
+    if (!floored)
+        return -2;
+    for (;;) {
+        fixed = weight = 0;
+        for (size_t p = 0; p < n; p++) {
+            size_t i = idx[p];
+            if (floored[p])
+                fixed += J->m[i];
+            else
+                weight += gsl_vector_get(J->x0, i) * exp(gsl_vector_get(J->eta, i));
+        }
+        double rest = A - fixed;
+        if (weight <= 0 || rest <= 0) { /* everything at its floor, or the floors exceed A */
+            free(floored);
+            *t = 0;
+            return weight <= 0 && fabs(rest) <= 1e-12 * (A > 1 ? A : 1) ? 0 : -1;
+        }
+        double s = rest / weight;
+        int changed = 0;
+        for (size_t p = 0; p < n; p++) {
+            size_t i = idx[p];
+            if (!floored[p] && J->m[i] > 0 &&
+                gsl_vector_get(J->x0, i) * exp(gsl_vector_get(J->eta, i)) * s < J->m[i]) {
+                floored[p] = 1;
+                changed = 1;
+            }
+        }
+        if (!changed) {
+            free(floored);
+            *t = log(s);
+            return 0;
+        }
+    }
+}
+
+static void shift(joint *J, const size_t *idx, size_t n, double t)
+{
+    for (size_t p = 0; p < n; p++) {
+        size_t i = idx[p];
+        double e = gsl_vector_get(J->eta, i) + t;
+        gsl_vector_set(J->eta, i, e);
+        double y = gsl_vector_get(J->x0, i) * exp(e);
+        gsl_vector_set(J->x, i, y > J->m[i] ? y : J->m[i]);
+    }
+}
+
+static double sum_of(const joint *J, const size_t *idx, size_t n)
+{
+    double s = 0;
+    for (size_t p = 0; p < n; p++)
+        s += gsl_vector_get(J->x, idx[p]);
+    return s;
+}
+
+/* Dual coordinate ascent until every set is met and every row bound holds. */
+static fp_error fit(joint *J)
+{
+    ctx *C = J->C;
+    double u = (double)C->o->unit;
+    gsl_vector *res = gsl_vector_alloc(J->ntg + J->nb + 1);
+    if (!res)
+        return realloc_nomem(C);
+    gsl_vector_set_zero(res);
+    double worst, norm = 0;
+    size_t worst_at = 0;
+    for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
+        for (size_t j = 0; j < J->ntg; j++) {
+            jset *S = &J->sets[j];
+            double t;
+            int r = scale_to(J, J->set_idx + S->first, S->end - S->first, (double)S->avail / u, &t);
+            if (r == -2) {
+                gsl_vector_free(res);
+                return realloc_nomem(C);
+            }
+            if (r < 0) {
+                char a[FP_AMOUNT_BUFSIZE];
+                fmt(S->tg->amount, a);
+                gsl_vector_free(res);
+                return diag_set(C->diag, FP_ERR_INFEASIBLE, fp_table_source(C->t),
+                                fp_table_row_line(C->t, S->tg->row), S->tg->col_text, NULL, 0,
+                                "%s:%s = %s cannot cover the floors (--min) of the cells under it",
+                                S->tg->unit_text, S->tg->col_text, a);
+            }
+            shift(J, J->set_idx + S->first, S->end - S->first, t);
+        }
+        for (size_t b = 0; b < J->nb; b++) {
+            const size_t *idx = J->row_idx + J->b_first[b];
+            size_t n = J->b_end[b] - J->b_first[b];
+            double t;
+            int r = scale_to(J, idx, n, J->b_lo[b], &t);
+            if (r == -2) {
+                gsl_vector_free(res);
+                return realloc_nomem(C);
+            }
+            if (r < 0) /* the floors alone meet the bound: it does not bind */
+                t = -J->b_mu[b];
+            if (t < -J->b_mu[b])
+                t = -J->b_mu[b];
+            if (t != 0) {
+                J->b_mu[b] += t;
+                shift(J, idx, n, t);
+            }
+        }
+        /* residuals: each set's miss, each row bound's shortfall (units, relative to size) */
+        worst = 0;
+        for (size_t j = 0; j < J->ntg; j++) {
+            const jset *S = &J->sets[j];
+            double a = (double)S->avail / u;
+            double r = sum_of(J, J->set_idx + S->first, S->end - S->first) - a;
+            gsl_vector_set(res, j, r);
+            double rel = fabs(r) / (a > 1 ? a : 1);
+            if (rel > worst) {
+                worst = rel;
+                worst_at = j;
+            }
+        }
+        for (size_t b = 0; b < J->nb; b++) {
+            double s = sum_of(J, J->row_idx + J->b_first[b], J->b_end[b] - J->b_first[b]);
+            double r = s < J->b_lo[b] ? J->b_lo[b] - s : 0;
+            gsl_vector_set(res, J->ntg + b, r);
+            double rel = r / (J->b_lo[b] > 1 ? J->b_lo[b] : 1);
+            if (rel > worst)
+                worst = rel;
+        }
+        norm = gsl_blas_dnrm2(res);
+        if (worst <= 1e-10)
+            break;
+        if (sweep == MAX_SWEEPS - 1) {
+            gsl_vector_free(res);
+            const jset *S = &J->sets[worst_at];
+            return diag_set(C->diag, FP_ERR_NO_CONVERGENCE, fp_table_source(C->t), 0, NULL, NULL,
+                            0,
+                            "the targets could not all be met: after %d rounds of fitting the "
+                            "residual is %.6g units (largest at --set %s:%s); they may "
+                            "contradict each other or the bounds; no table was written",
+                            MAX_SWEEPS, norm, S->tg->unit_text, S->tg->col_text);
+        }
+    }
+    gsl_vector_free(res);
+    return FP_OK;
+}
+
+static void joint_free(joint *J)
+{
+    free(J->sets);
+    free(J->vrow);
+    free(J->vk);
+    if (J->x0)
+        gsl_vector_free(J->x0);
+    if (J->eta)
+        gsl_vector_free(J->eta);
+    if (J->x)
+        gsl_vector_free(J->x);
+    free(J->m);
+    free(J->set_idx);
+    free(J->b_first);
+    free(J->b_end);
+    free(J->row_idx);
+    free(J->b_row);
+    free(J->b_lo);
+    free(J->b_mu);
+    free(J->var_of);
+    free(J->zeroed);
+}
+
+/* The fitted reals rounded once, jointly, with every --set pinned; the leaves written. */
+static fp_error round_jointly(joint *J)
+{
+    ctx *C = J->C;
+    fp_amount u = C->o->unit;
+    size_t K = C->ncats;
+    fp_error e = FP_OK;
+    /* the block: every row above a variable cell, in pre-order */
+    uint8_t *in = calloc(C->n, 1);
+    size_t *local = malloc(C->n * sizeof *local), *rows = malloc(C->n * sizeof *rows);
+    size_t *parent = NULL;
+    fp_i128 *num = NULL;
+    int64_t *x = NULL, *cmin = NULL, *rmin = NULL, *cpin = NULL, *rpin = NULL;
+    if (!in || !local || !rows) {
+        e = realloc_nomem(C);
+        goto done;
+    }
+    for (size_t i = 0; i < J->nv; i++)
+        for (size_t r = J->vrow[i]; r != FP_NONE && !in[r]; r = fp_table_parent(C->t, r))
+            in[r] = 1;
+    size_t nrows = 0;
+    for (size_t p = 0; p < C->n; p++)
+        if (in[C->pre[p]]) {
+            local[C->pre[p]] = nrows;
+            rows[nrows++] = C->pre[p];
+        }
+    parent = malloc(nrows * sizeof *parent);
+    num = calloc(nrows * K, sizeof *num);
+    x = malloc(nrows * K * sizeof *x);
+    cmin = malloc(nrows * K * sizeof *cmin);
+    cpin = malloc(nrows * K * sizeof *cpin);
+    rmin = malloc(nrows * sizeof *rmin);
+    rpin = malloc(nrows * sizeof *rpin);
+    if (!parent || !num || !x || !cmin || !cpin || !rmin || !rpin) {
+        e = realloc_nomem(C);
+        goto done;
+    }
+    for (size_t i = 0; i < nrows; i++) {
+        size_t p = fp_table_parent(C->t, rows[i]);
+        parent[i] = p == FP_NONE ? FP_NONE : local[p];
+        rmin[i] = rpin[i] = INT64_MIN;
+        for (size_t k = 0; k < K; k++)
+            cmin[i * K + k] = cpin[i * K + k] = INT64_MIN;
+    }
+    const fp_i128 D = (fp_i128)1 << GRID_BITS;
+    for (size_t i = 0; i < J->nv; i++) {
+        double v = gsl_vector_get(J->x, i), fl = floor(v);
+        double frac = v - fl;
+        if (!(v >= 0) || v > 9.2e15) {
+            e = diag_set(C->diag, FP_ERR_AMOUNT_OVERFLOW, fp_table_source(C->t),
+                         fp_table_row_line(C->t, J->vrow[i]), NULL, NULL, 0,
+                         "the fitted amount of %s does not fit", fp_table_row_name(C->t, J->vrow[i]));
+            goto done;
+        }
+        fp_i128 nf = (fp_i128)llround(frac * (double)D);
+        if (frac < 1e-9 || frac > 1 - 1e-9) /* a whole number, up to the fit's precision */
+            nf = frac < 0.5 ? 0 : D;
+        num[local[J->vrow[i]] * K + J->vk[i]] = (fp_i128)fl * D + nf;
+        if (J->m[i] > 0)
+            cmin[local[J->vrow[i]] * K + J->vk[i]] = (int64_t)J->m[i];
+    }
+    for (size_t b = 0; b < J->nb; b++)
+        rmin[local[J->b_row[b]]] = (int64_t)J->b_lo[b];
+    /* pins, and how far the grid values miss them (the rounding needs less than one unit) */
+    fp_i128 miss = 0;
+    for (size_t j = 0; j < J->ntg; j++) {
+        const jset *S = &J->sets[j];
+        int64_t want = (int64_t)(S->avail / u);
+        size_t r = local[S->tg->row];
+        if (S->tg->whole)
+            rpin[r] = want;
+        else
+            for (size_t k = 0; k < K; k++)
+                if (S->has_col[k])
+                    cpin[r * K + k] = want;
+        fp_i128 got = 0;
+        for (size_t p = S->first; p < S->end; p++) {
+            size_t i = J->set_idx[p];
+            got += num[local[J->vrow[i]] * K + J->vk[i]];
+        }
+        fp_i128 d = got - (fp_i128)want * D;
+        miss += d < 0 ? -d : d;
+    }
+    if (miss >= D / 2) {
+        e = diag_set(C->diag, FP_ERR_NO_CONVERGENCE, fp_table_source(C->t), 0, NULL, NULL, 0,
+                     "the fit missed the targets by %.6g units in all, too much to round "
+                     "exactly; no table was written",
+                     (double)miss / (double)D);
+        goto done;
+    }
+    e = fp_controlled_round_pinned(nrows, parent, K, num, D, cmin, rmin, cpin, rpin, x);
+    if (e == FP_ERR_INFEASIBLE) {
+        e = diag_set(C->diag, FP_ERR_INTERNAL, NULL, 0, NULL, NULL, 0,
+                     "controlled rounding found no rounding of the fitted targets");
+        goto done;
+    }
+    if (e) {
+        e = diag_set(C->diag, e, NULL, 0, NULL, NULL, 0, "controlled rounding failed: %s",
+                     fp_strerror(e));
+        goto done;
+    }
+    for (size_t r = 0; r < C->n; r++)
+        for (size_t k = 0; k < K; k++)
+            if (J->zeroed[r * K + k])
+                fp_table_set_amount(C->t, r, C->cats[k], 0);
+    for (size_t i = 0; i < J->nv; i++) {
+        int64_t v = x[local[J->vrow[i]] * K + J->vk[i]];
+        fp_amount a;
+        if (__builtin_mul_overflow(v, u, &a)) {
+            e = diag_set(C->diag, FP_ERR_AMOUNT_OVERFLOW, fp_table_source(C->t),
+                         fp_table_row_line(C->t, J->vrow[i]), NULL, NULL, 0,
+                         "the new amount of %s does not fit", fp_table_row_name(C->t, J->vrow[i]));
+            goto done;
+        }
+        fp_table_set_amount(C->t, J->vrow[i], C->cats[J->vk[i]], a);
+    }
+done:
+    free(in);
+    free(local);
+    free(rows);
+    free(parent);
+    free(num);
+    free(x);
+    free(cmin);
+    free(rmin);
+    free(cpin);
+    free(rpin);
+    return e;
+}
 
 fp_error realloc_joint(ctx *C, const target *tg, size_t ntg)
 {
-    (void)tg;
-    (void)ntg;
-    return realloc_nomem(C);
+    joint J;
+    memset(&J, 0, sizeof J);
+    J.C = C;
+    J.ntg = ntg;
+    fp_table *t = C->t;
+    fp_amount u = C->o->unit;
+    size_t K = C->ncats;
+    fp_error e = FP_OK;
+    gsl_set_error_handler_off();
+    J.sets = calloc(ntg, sizeof *J.sets);
+    J.var_of = malloc((C->n * K + 1) * sizeof *J.var_of);
+    J.zeroed = calloc(C->n * K + 1, 1);
+    uint8_t *cand = calloc(C->n * K + 1, 1);
+    if (!J.sets || !J.var_of || !J.zeroed || !cand) {
+        free(cand);
+        joint_free(&J);
+        return realloc_nomem(C);
+    }
+    for (size_t j = 0; j < ntg; j++) {
+        J.sets[j].tg = &tg[j];
+        for (size_t k = 0; k < K; k++)
+            J.sets[j].has_col[k] = tg[j].whole || C->cats[k] == tg[j].col;
+    }
+    /* candidates: leaf cells some --set covers, not kept by --fix, not 0 (KL keeps a 0) */
+    for (size_t r = 0; r < C->n; r++) {
+        if (!is_leaf(C, r) || C->fixed[r])
+            continue;
+        for (size_t k = 0; k < K; k++) {
+            if (fp_table_amount(t, r, C->cats[k]) <= 0)
+                continue;
+            for (size_t j = 0; j < ntg && !cand[r * K + k]; j++)
+                cand[r * K + k] = J.sets[j].has_col[k] && in_subtree(C, tg[j].row, r);
+        }
+    }
+    /* what each set must spread over its candidates */
+    for (size_t j = 0; j < ntg; j++) {
+        jset *S = &J.sets[j];
+        fp_i128 fixed_sum = 0;
+        size_t top = tg[j].row;
+        for (size_t p = C->pos[top]; p < C->pos[top] + C->size[top]; p++) {
+            size_t r = C->pre[p];
+            if (!is_leaf(C, r))
+                continue;
+            for (size_t k = 0; k < K; k++)
+                if (S->has_col[k] && !cand[r * K + k])
+                    fixed_sum += fp_table_amount(t, r, C->cats[k]);
+        }
+        S->avail = (fp_i128)tg[j].amount - fixed_sum;
+        if (S->avail < 0 || S->avail % u != 0) {
+            char a[FP_AMOUNT_BUFSIZE], f[FP_AMOUNT_BUFSIZE], uu[FP_AMOUNT_BUFSIZE];
+            fmt(tg[j].amount, a);
+            fmt(fixed_sum, f);
+            fmt(u, uu);
+            e = diag_set(C->diag, S->avail < 0 ? FP_ERR_INFEASIBLE : FP_ERR_ARGUMENT,
+                         fp_table_source(t), fp_table_row_line(t, top), tg[j].col_text, NULL, 0,
+                         S->avail < 0
+                             ? "%s:%s = %s is less than the cells under it that do not change "
+                               "(kept by --fix, or 0) (%s)"
+                             : "%s:%s = %s less the cells under it that do not change (%s) is "
+                               "not a whole number of units of %s",
+                         tg[j].unit_text, tg[j].col_text, a, f, uu);
+            goto done;
+        }
+    }
+    /* a set to 0 takes its cells to 0 (no proportion brings them back) */
+    for (size_t j = 0; j < ntg; j++) {
+        if (J.sets[j].avail != 0)
+            continue;
+        size_t top = tg[j].row;
+        for (size_t p = C->pos[top]; p < C->pos[top] + C->size[top]; p++)
+            for (size_t k = 0; k < K; k++) {
+                size_t c = C->pre[p] * K + k;
+                if (J.sets[j].has_col[k] && cand[c]) {
+                    cand[c] = 0;
+                    J.zeroed[c] = 1;
+                }
+            }
+    }
+    /* the variable cells, and each set's list of them */
+    for (size_t c = 0; c < C->n * K; c++)
+        J.nv += cand[c];
+    size_t memb = 0;
+    for (size_t c = 0; c < C->n * K; c++)
+        if (cand[c])
+            for (size_t j = 0; j < ntg; j++)
+                memb += J.sets[j].has_col[c % K] && in_subtree(C, tg[j].row, c / K);
+    J.vrow = malloc((J.nv + 1) * sizeof *J.vrow);
+    J.vk = malloc((J.nv + 1) * sizeof *J.vk);
+    J.m = malloc((J.nv + 1) * sizeof *J.m);
+    J.set_idx = malloc((memb + 1) * sizeof *J.set_idx);
+    J.x0 = gsl_vector_alloc(J.nv + 1);
+    J.eta = gsl_vector_calloc(J.nv + 1);
+    J.x = gsl_vector_alloc(J.nv + 1);
+    if (!J.vrow || !J.vk || !J.m || !J.set_idx || !J.x0 || !J.eta || !J.x) {
+        e = realloc_nomem(C);
+        goto done;
+    }
+    double du = (double)u;
+    size_t nv = 0;
+    for (size_t p = 0; p < C->n; p++) { /* pre-order, so every set's cells come in table order */
+        size_t r = C->pre[p];
+        for (size_t k = 0; k < K; k++) {
+            size_t c = r * K + k;
+            J.var_of[c] = -1;
+            if (!cand[c])
+                continue;
+            J.var_of[c] = (long)nv;
+            J.vrow[nv] = r;
+            J.vk[nv] = k;
+            double v = (double)fp_table_amount(t, r, C->cats[k]) / du;
+            gsl_vector_set(J.x0, nv, v);
+            J.m[nv] = (double)(C->floor_of[C->cats[k]] / u);
+            gsl_vector_set(J.x, nv, v > J.m[nv] ? v : J.m[nv]);
+            nv++;
+        }
+    }
+    size_t at = 0;
+    for (size_t j = 0; j < ntg; j++) {
+        jset *S = &J.sets[j];
+        S->first = at;
+        size_t top = tg[j].row;
+        for (size_t p = C->pos[top]; p < C->pos[top] + C->size[top]; p++)
+            for (size_t k = 0; k < K; k++) {
+                long v = J.var_of[C->pre[p] * K + k];
+                if (v >= 0 && S->has_col[k])
+                    J.set_idx[at++] = (size_t)v;
+            }
+        S->end = at;
+        if (S->end == S->first && S->avail != 0) {
+            e = diag_set(C->diag, FP_ERR_INFEASIBLE, fp_table_source(t), fp_table_row_line(t, top),
+                         tg[j].col_text, NULL, 0,
+                         "%s:%s has nothing to scale: every free row under it is 0 (or held), "
+                         "so there is no proportion to follow",
+                         tg[j].unit_text, tg[j].col_text);
+            goto done;
+        }
+    }
+    if ((e = contradictions(&J)) != FP_OK)
+        goto done;
+    /* row bounds: no clawback (the new year total at least 已提前下达) */
+    if (C->o->no_clawback && C->advance != FP_NONE && C->total != FP_NONE) {
+        J.b_first = malloc((C->n + 1) * sizeof *J.b_first);
+        J.b_end = malloc((C->n + 1) * sizeof *J.b_end);
+        J.b_row = malloc((C->n + 1) * sizeof *J.b_row);
+        J.b_lo = malloc((C->n + 1) * sizeof *J.b_lo);
+        J.b_mu = calloc(C->n + 1, sizeof *J.b_mu);
+        J.row_idx = malloc((J.nv + 1) * sizeof *J.row_idx);
+        if (!J.b_first || !J.b_end || !J.b_row || !J.b_lo || !J.b_mu || !J.row_idx) {
+            e = realloc_nomem(C);
+            goto done;
+        }
+        size_t ri = 0;
+        for (size_t r = 0; r < C->n; r++) {
+            if (!is_leaf(C, r) || C->fixed[r])
+                continue;
+            fp_i128 keep = fp_table_amount(t, r, C->total); /* what stays: not variable, not 0ed */
+            size_t first = ri;
+            for (size_t k = 0; k < K; k++) {
+                size_t c = r * K + k;
+                if (J.var_of[c] >= 0)
+                    J.row_idx[ri++] = (size_t)J.var_of[c];
+                if (J.var_of[c] >= 0 || J.zeroed[c])
+                    keep -= fp_table_amount(t, r, C->cats[k]);
+            }
+            if (ri == first && !memchr(J.zeroed + r * K, 1, K))
+                continue; /* nothing under it changes */
+            fp_i128 need = (fp_i128)fp_table_amount(t, r, C->advance) - keep;
+            if (need <= 0) {
+                ri = first;
+                continue;
+            }
+            if (ri == first) {
+                e = diag_set(C->diag, FP_ERR_INFEASIBLE, fp_table_source(t), fp_table_row_line(t, r),
+                             NULL, fp_table_row_name(t, r), strlen(fp_table_row_name(t, r)),
+                             "%s would fall below its 已提前下达 (--no-clawback) and has nothing "
+                             "left to scale",
+                             fp_table_row_name(t, r));
+                goto done;
+            }
+            J.b_first[J.nb] = first;
+            J.b_end[J.nb] = ri;
+            J.b_row[J.nb] = r;
+            J.b_lo[J.nb] = (double)units_ceil((fp_amount)need, u);
+            J.nb++;
+        }
+    }
+    if ((e = fit(&J)) != FP_OK)
+        goto done;
+    e = round_jointly(&J);
+done:
+    free(cand);
+    joint_free(&J);
+    return e;
 }

@@ -314,13 +314,16 @@ fp_error fp_realloc(const fp_table *in, const fp_realloc_options *opts, fp_table
         }
         C.floor_of[col] = opts->floors[i].amount;
     }
+    /* Several targets with controlled rounding are solved together (joint.c); the classical
+     * methods round level by level, one target at a time, on separate cells. */
+    int joint = opts->target_count > 1 && opts->method == FP_METHOD_CONTROLLED;
     for (size_t i = 0; i < opts->target_count; i++) {
         if ((e = resolve_target(&C, &opts->targets[i], &tg[i])) != FP_OK)
             goto done;
         fp_amount a = tg[i].amount;
         if (a % opts->unit) /* the one single-value rounding: a target not in whole units */
             tg[i].amount = (fp_amount)(fp_round_div(a, opts->unit, opts->rounding) * opts->unit);
-        for (size_t j = 0; j < i; j++)
+        for (size_t j = 0; j < i && !joint; j++)
             if (overlap(&C, &tg[i], &tg[j])) {
                 e = diag_set(diag, FP_ERR_CONFLICT, fp_table_source(t), 0, NULL, NULL, 0,
                              "--set %s:%s and --set %s:%s change the same cells; give targets "
@@ -329,7 +332,12 @@ fp_error fp_realloc(const fp_table *in, const fp_realloc_options *opts, fp_table
                 goto done;
             }
     }
-    for (size_t i = 0; i < opts->target_count && !e; i++) {
+    if (joint) { /* several targets, one fit and one joint rounding */
+        e = realloc_joint(&C, tg, opts->target_count);
+        if (!e)
+            e = realloc_recompute(&C, &tg[0]);
+    }
+    for (size_t i = 0; i < opts->target_count && !e && !joint; i++) {
         e = realloc_apply(&C, &tg[i]);
         if (!e) /* the next target's bounds see this one's new totals */
             e = realloc_recompute(&C, &tg[i]);

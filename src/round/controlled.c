@@ -193,8 +193,17 @@ static void S_net_free(net *g)
 /* Set arc A to carry the exact value NUM/DEN rounded, with optional lower bound LOW (INT64_MIN
  * for none); OBJECTIVE says whether its deviation counts in the cost. */
 static fp_error S_arc_set(arc *a, uint32_t tail, uint32_t head, fp_i128 num, fp_i128 den,
-                          fp_i128 scale, int64_t low, bool objective)
+                          fp_i128 scale, int64_t low, int64_t pin, bool objective)
 {
+    if (pin != INT64_MIN) { /* a value given exactly: no choice, no cost */
+        a->tail = tail;
+        a->head = head;
+        a->base = pin;
+        a->up = 0;
+        a->free = 0;
+        a->cost = 0;
+        return low > pin ? FP_ERR_INFEASIBLE : FP_OK;
+    }
     fp_i128 fl = num / den, rem = num % den; /* num ≥ 0: truncation is floor */
     if (fl > (fp_i128)INT64_MAX - (rem > 0)) return FP_ERR_AMOUNT_OVERFLOW;
     a->tail = tail;
@@ -221,6 +230,15 @@ static bool S_add_ovf(fp_i128 *acc, fp_i128 v)
 fp_error fp_controlled_round(size_t nodes, const size_t *parent, size_t cats, const fp_i128 *num,
                              fp_i128 den, const int64_t *cell_min, const int64_t *row_min,
                              int64_t *x)
+{
+    return fp_controlled_round_pinned(nodes, parent, cats, num, den, cell_min, row_min, NULL, NULL,
+                                      x);
+}
+
+fp_error fp_controlled_round_pinned(size_t nodes, const size_t *parent, size_t cats,
+                                    const fp_i128 *num, fp_i128 den, const int64_t *cell_min,
+                                    const int64_t *row_min, const int64_t *cell_pin,
+                                    const int64_t *row_pin, int64_t *x)
 {
     if (nodes == 0) return FP_OK;
     if (!parent || den <= 0) return FP_ERR_ARGUMENT;
@@ -305,8 +323,9 @@ fp_error fp_controlled_round(size_t nodes, const size_t *parent, size_t cats, co
             uint32_t tail = p == FP_NONE ? (uint32_t)(t0 + c) : (uint32_t)(a0 + aidx[p] * cats + c);
             uint32_t head = leaf ? (uint32_t)(b0 + v) : (uint32_t)(a0 + aidx[v] * cats + c);
             int64_t low = leaf && cell_min ? cell_min[v * cats + c] : INT64_MIN;
+            int64_t pin = cell_pin ? cell_pin[v * cats + c] : INT64_MIN;
             err = S_arc_set(&g.arcs[v * cats + c], tail, head, cellnum[v * cats + c], den, scale,
-                            low, true);
+                            low, pin, true);
             if (err != FP_OK) goto done;
             if (S_add_ovf(&rownum, cellnum[v * cats + c])) {
                 err = FP_ERR_AMOUNT_OVERFLOW;
@@ -316,7 +335,7 @@ fp_error fp_controlled_round(size_t nodes, const size_t *parent, size_t cats, co
         uint32_t head = parent[v] == FP_NONE ? node_s : (uint32_t)(b0 + parent[v]);
         int64_t low = leaf && row_min ? row_min[v] : INT64_MIN;
         err = S_arc_set(&g.arcs[ncell + v], (uint32_t)(b0 + v), head, rownum, den, scale, low,
-                        true);
+                        row_pin ? row_pin[v] : INT64_MIN, true);
         if (err != FP_OK) goto done;
     }
     for (size_t c = 0; c < cats; c++) {
@@ -327,7 +346,7 @@ fp_error fp_controlled_round(size_t nodes, const size_t *parent, size_t cats, co
                 goto done;
             }
         err = S_arc_set(&g.arcs[ncell + nodes + c], node_s, (uint32_t)(t0 + c), catnum, den, scale,
-                        INT64_MIN, false);
+                        INT64_MIN, INT64_MIN, false);
         if (err != FP_OK) goto done;
     }
 

@@ -41,6 +41,7 @@ static const char *const error_zh[FP_ERROR_MAX] = {
     [FP_ERR_PDF] = "PDF 文件不完整或已损坏",
     [FP_ERR_PDF_ENCRYPTED] = "PDF 文件加了密码，读不了",
     [FP_ERR_PDF_NO_TEXT] = "PDF 只有图像、没有文字层（扫描件），本工具不做文字识别",
+    [FP_ERR_NO_CONVERGENCE] = "几项设定无法同时拟合（迭代未收敛），未写出新表",
 };
 
 const char *api_error_zh(fp_error code)

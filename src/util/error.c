@@ -33,6 +33,7 @@ static const char *const messages[FP_ERROR_MAX] = {
     [FP_ERR_PDF] = "truncated or damaged PDF",
     [FP_ERR_PDF_ENCRYPTED] = "encrypted PDF",
     [FP_ERR_PDF_NO_TEXT] = "PDF without a text layer (scanned)",
+    [FP_ERR_NO_CONVERGENCE] = "the fit did not converge",
 };
 
 const char *fp_strerror(fp_error err)

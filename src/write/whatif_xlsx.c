@@ -13,16 +13,11 @@
 
 /* ---- the what-if workbook ---- */
 
-/* Round CHANGE / |OLD| to 0.01% (halves away from zero), as a fraction: -0.0312 for -3.12%. */
+/* CHANGE / |OLD| rounded to 0.01% as a fraction (-0.0312 for -3.12%): the one exact percentage
+ * (fp_amount_percent_value), the figure --diff prints. OLD + CHANGE is the new amount. */
 static double percent(fp_amount old, fp_amount change)
 {
-    __int128 num = (__int128)change * 10000, den = old < 0 ? -(__int128)old : old;
-    __int128 a = num < 0 ? -num : num;
-    __int128 q = a / den, r = a % den;
-    if (2 * r >= den)
-        q++;
-    double bp = (double)q; /* basis points: at most ~1e22, a ratio, not money */
-    return (num < 0 ? -bp : bp) / 10000.0;
+    return fp_amount_percent_value(old, (fp_amount)((__int128)old + change));
 }
 
 /* Write amount V at (R, C) as a number, or fill DIAG when Excel cannot hold it exactly. */
