@@ -307,3 +307,29 @@ Test(pdf, realloc_and_notice_read_a_pdf)
     free(out);
     free(in);
 }
+
+/* ---- the letter of a notice PDF, read for check --letter ---- */
+
+Test(letter, a_pdf_letter_is_checked_against_the_table)
+{
+    th_run r = FENPEI("check", TH_BUNDLED, "--letter", PDF_DIR "letter-only.pdf");
+    cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+    cr_assert_not_null(strstr(r.out, "letter-only.pdf：1 处金额，1 处与表一致，0 个错误，0 个警告。"),
+                       "%s", r.out);
+    th_run_free(&r);
+    /* the whole notice: the letter's 3327万元 is found on its first page */
+    th_run j = FENPEI("check", "--format", "json", TH_BUNDLED, "--letter", PDF_DIR "reportlab.pdf");
+    cr_assert_eq(j.status, 0, "%s%s", j.out, j.err);
+    cr_assert_not_null(strstr(j.out, "\"stated\":\"3327\",\"unit\":\"总计\",\"column\":\"此次下达\","
+                                     "\"expected\":\"3327\""),
+                       "%s", j.out);
+    th_run_free(&j);
+}
+
+Test(letter, a_truncated_pdf_letter_is_a_clear_error)
+{
+    th_run r = FENPEI("check", TH_BUNDLED, "--letter", PDF_DIR "truncated.pdf");
+    cr_assert_eq(r.status, 2);
+    cr_assert_not_null(strstr(r.err, "truncated or damaged"), "%s", r.err);
+    th_run_free(&r);
+}

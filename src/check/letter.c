@@ -7,6 +7,7 @@
 
 #include "fenpei/package.h"
 #include "read/docx.h"
+#include "read/pdf.h"
 #include "util/buf.h"
 
 struct fp_letter_report {
@@ -459,11 +460,6 @@ fp_error fp_letter_check_file(const fp_table *t, const char *path, fp_letter_rep
         }
         text = b.data;
         len = b.len;
-    } else if (has_ext(path, ".pdf")) {
-        return diag_set(diag, FP_ERR_ARGUMENT, path, 0, NULL, NULL, 0,
-                        "%s: reading a letter from PDF needs the PDF reader, not in this build; "
-                        "give the letter as .docx or .txt",
-                        path);
     } else {
         FILE *f = fopen(path, "rb");
         if (!f)
@@ -488,6 +484,16 @@ fp_error fp_letter_check_file(const fp_table *t, const char *path, fp_letter_rep
             return diag_set(diag, FP_ERR_IO, path, 0, NULL, NULL, 0, "cannot read %s", path);
         }
         text[len] = '\0';
+        if (pdf_sniff(text, len)) { /* a PDF, told by its first bytes: the text of its pages */
+            char *pages = NULL;
+            size_t n = 0;
+            e = pdf_text_memory(text, len, path, &pages, &n, diag);
+            free(text);
+            if (e)
+                return e;
+            text = pages;
+            len = n;
+        }
         /* a UTF-8 byte-order mark is not text */
         if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
             memmove(text, text + 3, len - 3 + 1);

@@ -31,7 +31,7 @@ static const char usage_text[] =
     "  -o, --output FILE   where --fix writes the fixed table (canonical CSV)\n"
     "  --xlsx FILE         also write the audit workbook: the table with the cells of every\n"
     "                      failing identity filled and commented, and a sheet 问题清单\n"
-    "  --letter FILE       also compare every amount the notice's letter (.txt, .docx)\n"
+    "  --letter FILE       also compare every amount the notice's letter (.txt, .docx, .pdf)\n"
     "                      states with the table's figure it names: a different figure is\n"
     "                      an error, an amount naming no figure and equal to none a warning\n"
     "  --force             replace FILE (of -o or --xlsx) if it exists\n"

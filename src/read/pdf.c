@@ -149,6 +149,90 @@ static int has_eof_marker(const unsigned char *p, size_t len)
     return 0;
 }
 
+/* The document in the LEN bytes at DATA (not copied: they must outlive it), opened with poppler
+ * and its log messages kept off the terminal; NULL with *E set and DIAG filled when the PDF is
+ * truncated, damaged or encrypted. The caller unrefs the document and then *BYTES. */
+static PopplerDocument *open_doc(const void *data, size_t len, const char *name, GBytes **bytes,
+                                 fp_error *e, fp_diag *diag)
+{
+    static gsize silenced;
+    if (g_once_init_enter(&silenced)) { /* once, also with several threads reading */
+        g_log_set_handler("Poppler", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
+                          quiet, NULL);
+        g_once_init_leave(&silenced, 1);
+    }
+    *bytes = NULL;
+    if (!has_eof_marker(data, len)) {
+        *e = diag_set(diag, FP_ERR_PDF, name, 0, NULL, NULL, 0,
+                      "the PDF is truncated or damaged: it does not end with the %%%%EOF "
+                      "marker (was the download or copy cut short?)");
+        return NULL;
+    }
+    *bytes = g_bytes_new_static(data, len);
+    GError *err = NULL;
+    PopplerDocument *doc = poppler_document_new_from_bytes(*bytes, NULL, &err);
+    if (!doc) {
+        if (err && err->domain == POPPLER_ERROR && err->code == POPPLER_ERROR_ENCRYPTED)
+            *e = diag_set(diag, FP_ERR_PDF_ENCRYPTED, name, 0, NULL, NULL, 0,
+                          "the PDF is encrypted (it needs a password to open); save a copy "
+                          "without the password and read that");
+        else
+            *e = diag_set(diag, FP_ERR_PDF, name, 0, NULL, NULL, 0,
+                          "the PDF is damaged and cannot be opened: %s",
+                          err && err->message ? err->message : "unknown reason");
+    }
+    if (err)
+        g_error_free(err);
+    return doc;
+}
+
+fp_error pdf_text_memory(const void *data, size_t len, const char *name, char **text,
+                         size_t *textlen, fp_diag *diag)
+{
+    *text = NULL;
+    *textlen = 0;
+    fp_diag_clear(diag);
+    fp_error e = FP_OK;
+    GBytes *bytes;
+    PopplerDocument *doc = open_doc(data, len, name, &bytes, &e, diag);
+    if (!doc) {
+        if (bytes)
+            g_bytes_unref(bytes);
+        return e;
+    }
+    char *all = NULL;
+    size_t n = 0, cap = 0;
+    int pages = poppler_document_get_n_pages(doc);
+    for (int p = 0; p < pages && !e; p++) {
+        PopplerPage *page = poppler_document_get_page(doc, p);
+        if (!page)
+            continue;
+        char *t = poppler_page_get_text(page);
+        size_t tl = t ? strlen(t) : 0;
+        if (buf_reserve((void **)&all, &cap, n + tl + 2, 1))
+            e = diag_set(diag, FP_ERR_NOMEM, name, 0, NULL, NULL, 0, "out of memory");
+        else {
+            memcpy(all + n, t ? t : "", tl);
+            n += tl;
+            all[n++] = '\n';
+            all[n] = '\0';
+        }
+        g_free(t);
+        g_object_unref(page);
+    }
+    g_object_unref(doc);
+    g_bytes_unref(bytes);
+    if (!e && !all)
+        e = diag_set(diag, FP_ERR_PDF_NO_TEXT, name, 0, NULL, NULL, 0, "the PDF has no pages");
+    if (e) {
+        free(all);
+        return e;
+    }
+    *text = all;
+    *textlen = n;
+    return FP_OK;
+}
+
 fp_error pdf_load_memory(const void *data, size_t len, const char *name,
                          const fp_load_options *opts, fp_table **out, fp_diag *diag)
 {
@@ -159,33 +243,13 @@ fp_error pdf_load_memory(const void *data, size_t len, const char *name,
         fp_load_options_init(&defaults);
         opts = &defaults;
     }
-    static gsize silenced;
-    if (g_once_init_enter(&silenced)) { /* once, also with several threads reading */
-        g_log_set_handler("Poppler", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
-                          quiet, NULL);
-        g_once_init_leave(&silenced, 1);
-    }
-    if (!has_eof_marker(data, len))
-        return diag_set(diag, FP_ERR_PDF, name, 0, NULL, NULL, 0,
-                        "the PDF is truncated or damaged: it does not end with the %%%%EOF "
-                        "marker (was the download or copy cut short?)");
-    GBytes *bytes = g_bytes_new_static(data, len);
-    GError *err = NULL;
-    PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &err);
     fp_error e = FP_OK;
     lay_doc *d = NULL;
     lay_meta meta = {0};
-    if (!doc) {
-        if (err && err->domain == POPPLER_ERROR && err->code == POPPLER_ERROR_ENCRYPTED)
-            e = diag_set(diag, FP_ERR_PDF_ENCRYPTED, name, 0, NULL, NULL, 0,
-                         "the PDF is encrypted (it needs a password to open); save a copy "
-                         "without the password and read that");
-        else
-            e = diag_set(diag, FP_ERR_PDF, name, 0, NULL, NULL, 0,
-                         "the PDF is damaged and cannot be opened: %s",
-                         err && err->message ? err->message : "unknown reason");
+    GBytes *bytes;
+    PopplerDocument *doc = open_doc(data, len, name, &bytes, &e, diag);
+    if (!doc)
         goto done;
-    }
     if (!(d = lay_new())) {
         e = diag_set(diag, FP_ERR_NOMEM, name, 0, NULL, NULL, 0, "out of memory");
         goto done;
@@ -225,9 +289,8 @@ done:
     lay_free(d);
     if (doc)
         g_object_unref(doc);
-    if (err)
-        g_error_free(err);
-    g_bytes_unref(bytes);
+    if (bytes)
+        g_bytes_unref(bytes);
     return e;
 }
 

@@ -17,6 +17,11 @@ int pdf_sniff(const void *p, size_t len);
 fp_error pdf_load_memory(const void *data, size_t len, const char *name,
                          const fp_load_options *opts, fp_table **out, fp_diag *diag);
 
+/* The text of every page of the PDF in the LEN bytes at DATA, pages ended by '\n', into *TEXT
+ * (NUL-terminated, *TEXTLEN bytes; the caller frees it): for reading a notice's letter. */
+fp_error pdf_text_memory(const void *data, size_t len, const char *name, char **text,
+                         size_t *textlen, fp_diag *diag);
+
 /* As pdf_load_memory, from the stream F, of which the HEADLEN bytes at HEAD were read already. */
 fp_error pdf_load_stream(FILE *f, const void *head, size_t headlen, const char *name,
                          const fp_load_options *opts, fp_table **out, fp_diag *diag);
