@@ -101,7 +101,9 @@ static cause_rec *rec_from(const engine *E, const hyp *h)
                       : FP_NONE;
     c->c.before = h->before;
     c->c.name = h->name;
-    c->c.fixable = h->fixable;
+    /* --fix never guesses: spreading a rounding residue over rows is one choice among several
+     * (issue 16), so a residue is listed, never applied */
+    c->c.fixable = h->fixable && h->kind != FP_CAUSE_ROUNDING_RESIDUE;
     fp_cause_cell *cells = malloc((h->ncells + 1) * sizeof *cells);
     sb b = {0};
     ex_hyp_text(&b, E, h, 0);
