@@ -946,3 +946,25 @@ Test(notice, faults_of_the_notice_reader_fixtures)
         explained_free(&x);
     }
 }
+
+/* ---- size ---- */
+
+Test(size, many_rows_of_one_name_under_one_parent_are_tried_once)
+{
+    /* issue 15: 20,000 rows of one name under one parent (17 s before: every repeat was tried as
+     * the start of a label shift, each trial walking the parent's rows) */
+    size_t n = 20000;
+    char *text = malloc(n * 16 + 64);
+    cr_assert_not_null(text);
+    size_t len = (size_t)sprintf(text, "级次,单位,金额\n1,总计,%zu\n", n * 3 + 1);
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)sprintf(text + len, "2,某县,3\n");
+    explained x = explain_table(th_load_text(text), NULL);
+    cr_assert_eq(fp_report_errors(x.r), 1);
+    cr_assert_eq(fp_causes_count(x.c), 1);
+    const fp_cause *c = fp_causes_get(x.c, 0);
+    cr_assert_eq(c->kind, FP_CAUSE_AMBIGUOUS, "%s", c->text_zh);
+    cr_assert(!c->fixable);
+    explained_free(&x);
+    free(text);
+}
