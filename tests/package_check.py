@@ -160,8 +160,9 @@ def check_split(fenpei, out, table):
               f"{pref}: 总计 {b[0]} against the prefecture's row {row}")
         wb = openpyxl.load_workbook(os.path.join(folder, "附件1 分配表.xlsx"))
         ws = wb.worksheets[0]
-        check(ws.oddHeader.left.text == "附件1" and ws.oddHeader.right.text == DOC_NUMBER,
-              f"{pref}: print header {ws.oddHeader.left.text} / {ws.oddHeader.right.text}")
+        check(ws["A1"].value == "附件1" and ws.oddHeader.right.text == DOC_NUMBER,
+              f"{pref}: 附件1 line {ws['A1'].value}, print header {ws.oddHeader.right.text}")
+        check(ws["A2"].value == f"{pref}{FUND}分配表", f"{pref}: title {ws['A2'].value}")
         fb = openpyxl.load_workbook(os.path.join(folder, "附件3 跟踪反馈表.xlsx"))
         counties = {r[name].replace("其中：", ""): Decimal(r[-1]) for r in b[1:]
                     if r[level] == "1" and Decimal(r[-1])}
@@ -294,9 +295,9 @@ def main():
         check_feedback(os.path.join(out, "附件3 跟踪反馈表.xlsx"), table)
         wb = openpyxl.load_workbook(os.path.join(out, "附件1 分配表.xlsx"))
         ws = wb.worksheets[0]
-        check(ws.oddHeader.left.text == "附件1" and ws.oddHeader.right.text == DOC_NUMBER,
-              "附件1 print header")
-        check(ws["A1"].value == FUND + "分配表", f"附件1 title {ws['A1'].value}")
+        check(ws["A1"].value == "附件1" and ws.oddHeader.right.text == DOC_NUMBER,
+              "附件1 above the title, the 文号 in the print header")
+        check(ws["A2"].value == FUND + "分配表", f"附件1 title {ws['A2'].value}")
         check_split(fenpei, out, table)
 
         # the same input gives the same bytes; an existing package is not replaced

@@ -515,3 +515,17 @@ Test(real, a_comma_between_thousands_does_not_make_a_tab_table_a_csv)
     cr_assert_eq(fp_table_amount(t, 0, 1), U(1234567));
     fp_table_free(t);
 }
+
+Test(quantity, a_total_printed_across_the_ordinal_and_name_cells_names_its_row)
+{
+    /* 合计 in a Word table's merged cell lands in the 序号 column */
+    fp_table *t = load_text("序号\t乡镇\t村数\t合计（万元）\t中央资金\t省级资金\n"
+                            "合  计\t\t9\t30\t20\t10\n"
+                            "1\t甲镇\t4\t12\t8\t4\n"
+                            "2\t乙镇\t5\t18\t12\t6\n");
+    cr_assert_str_eq(fp_table_row_name(t, 0), "合  计");
+    cr_assert_str_eq(fp_table_text(t, 0, 0), "");
+    cr_assert_str_eq(children(t, 0), "甲镇|乙镇");
+    cr_assert_eq(errors_of(t, NULL), 0);
+    fp_table_free(t);
+}

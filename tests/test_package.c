@@ -263,6 +263,15 @@ Test(letter, a_published_letter_names_categories_after_the_amounts)
     cr_expect_eq(fp_letter_report_get(r, 1)->column, th_col(t, "传染病监测预警与应急指挥能力提升"));
     cr_expect_eq(fp_letter_report_get(r, 2)->column, th_col(t, "卫生监督机构能力建设"));
     fp_letter_report_free(r);
+    /* the same letter saved as .docx by LibreOffice, read by the Word reader */
+    snprintf(path, sizeof path, "%sletter.docx", dir);
+    cr_assert_eq(fp_letter_check_file(t, path, &r, &diag), FP_OK, "%s", diag.message);
+    cr_expect_eq(fp_letter_report_count(r), 3);
+    cr_expect_eq(fp_letter_report_errors(r), 0);
+    cr_expect_eq(fp_letter_report_warnings(r), 0);
+    cr_expect_eq(fp_letter_report_get(r, 1)->line, 2);
+    fp_letter_report_free(r);
+    snprintf(path, sizeof path, "%sletter.txt", dir);
     /* 45 → 54: exactly that error, with both values */
     char *text = th_read_file(path, NULL);
     char *bad = th_replace_once(text, "45万元", "54万元");

@@ -315,6 +315,59 @@ Test(whatif, refuses_tables_of_different_shapes)
 
 #define RUN(...) th_run_argv((const char *const[]){FENPEI_BIN, __VA_ARGS__, NULL})
 
+/* ---- into memory (fenpei serve) ---- */
+
+/* The buffer holds exactly the bytes of the file written to PATH. */
+static void buffer_is_file(char *data, size_t len, const char *path)
+{
+    size_t n;
+    char *file = read_workbook(path, &n);
+    cr_assert_not_null(data);
+    cr_assert_eq(len, n, "the buffer has %zu bytes, %s %zu", len, path, n);
+    cr_assert_eq(memcmp(data, file, n), 0, "the buffer and %s differ", path);
+    free(file);
+    free(data);
+}
+
+Test(buffer, each_workbook_in_memory_is_the_file_byte_for_byte)
+{
+    fp_table *t = faulty_table(), *ok = th_load_bundled(), *n = realloc_bundled(ok);
+    fp_report *r = NULL;
+    fp_diag d;
+    char *data = NULL, *a = tmp_path("buffer", "a.xlsx");
+    size_t len = 0;
+    cr_assert_eq(fp_check(t, NULL, &r, &d), FP_OK);
+    cr_assert_eq(fp_xlsx_audit_buffer(t, r, NULL, &data, &len, &d), FP_OK, "%s", d.message);
+    cr_assert_eq(fp_xlsx_write_audit(t, r, NULL, a, &d), FP_OK, "%s", d.message);
+    buffer_is_file(data, len, a);
+    cr_assert_eq(fp_xlsx_notice_buffer(ok, NULL, &data, &len, &d), FP_OK, "%s", d.message);
+    cr_assert_eq(fp_xlsx_write_notice(ok, NULL, a, &d), FP_OK, "%s", d.message);
+    buffer_is_file(data, len, a);
+    fp_xlsx_param p[] = {{"方法", "controlled"}};
+    cr_assert_eq(fp_xlsx_whatif_buffer(ok, n, NULL, p, 1, &data, &len, &d), FP_OK, "%s",
+                 d.message);
+    cr_assert_eq(fp_xlsx_write_whatif(ok, n, NULL, p, 1, a, &d), FP_OK, "%s", d.message);
+    buffer_is_file(data, len, a);
+    fp_report_free(r);
+    fp_table_free(n);
+    fp_table_free(ok);
+    fp_table_free(t);
+    free(a);
+}
+
+Test(buffer, a_refused_table_leaves_no_buffer)
+{
+    fp_table *t = faulty_table();
+    fp_diag d;
+    char *data = (char *)"untouched";
+    size_t len = 7;
+    cr_assert_eq(fp_xlsx_notice_buffer(t, NULL, &data, &len, &d), FP_ERR_ARGUMENT);
+    cr_assert_null(data);
+    cr_assert_eq(len, 0);
+    cr_assert_eq(d.code, FP_ERR_ARGUMENT);
+    fp_table_free(t);
+}
+
 Test(cli_notice, writes_refuses_to_replace_and_replaces_with_force)
 {
     char *out = tmp_path("cli", "分配表.xlsx");

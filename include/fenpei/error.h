@@ -34,6 +34,7 @@ typedef enum fp_error {
     FP_ERR_INTERNAL,         /* a result failed the library's own checks: a bug */
     FP_ERR_TEMPLATE,         /* a letter template (.docx) is malformed or names an unknown
                                 placeholder */
+    FP_ERR_DOCX,             /* a Word .docx document is malformed (ZIP, XML, parts) */
     FP_ERROR_MAX
 } fp_error;
 

@@ -9,6 +9,7 @@
 #include "fenpei/error.h"
 #include "fenpei/letter.h"
 #include "fenpei/package.h"
+#include "fenpei/perf.h"
 #include "fenpei/realloc.h"
 #include "fenpei/table.h"
 #include "fenpei/version.h"

@@ -63,6 +63,22 @@ fp_error fp_xlsx_write_whatif(const fp_table *old, const fp_table *new_,
                               const fp_notice_options *opts, const fp_xlsx_param *params,
                               size_t nparams, const char *path, fp_diag *diag);
 
+/* ---- into memory: for callers that have no file to write (the server) ---- */
+
+/** As fp_xlsx_write_notice, into a new buffer of *LEN bytes stored in *DATA (the caller frees it
+ *  with free); no file is named (an anonymous memory file holds the workbook while it is
+ *  written). On failure *DATA is NULL. */
+fp_error fp_xlsx_notice_buffer(const fp_table *t, const fp_notice_options *opts, char **data,
+                               size_t *len, fp_diag *diag);
+/** As fp_xlsx_write_audit, into a new buffer (as fp_xlsx_notice_buffer). */
+fp_error fp_xlsx_audit_buffer(const fp_table *t, const fp_report *report,
+                              const fp_check_options *check_opts, char **data, size_t *len,
+                              fp_diag *diag);
+/** As fp_xlsx_write_whatif, into a new buffer (as fp_xlsx_notice_buffer). */
+fp_error fp_xlsx_whatif_buffer(const fp_table *old, const fp_table *new_,
+                               const fp_notice_options *opts, const fp_xlsx_param *params,
+                               size_t nparams, char **data, size_t *len, fp_diag *diag);
+
 /** One checked file of a summary: its figures, or why it could not be read. */
 typedef struct fp_xlsx_summary_row {
     const char *file;    /* the file as named on the command line */

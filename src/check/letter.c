@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fenpei/docx.h"
 #include "fenpei/package.h"
+#include "read/docx.h"
 #include "util/buf.h"
 
 struct fp_letter_report {
@@ -428,13 +428,37 @@ fp_error fp_letter_check_file(const fp_table *t, const char *path, fp_letter_rep
     size_t len = 0;
     fp_error e = FP_OK;
     if (has_ext(path, ".docx")) {
-        fp_docx *d = NULL;
-        if ((e = fp_docx_open_file(path, &d, diag)) == FP_OK)
-            e = fp_docx_text(d, &text, diag);
-        fp_docx_free(d);
-        if (e)
+        /* the Word reader: paragraphs one a line, a table's rows as tab-separated lines */
+        docx *d = NULL;
+        if ((e = docx_open_file(path, &d, diag)) != FP_OK)
             return e;
-        len = strlen(text);
+        strbuf b = {0};
+        for (size_t i = 0; i < docx_block_count(d); i++) {
+            const docx_block *blk = docx_block_at(d, i);
+            if (!blk->is_table) {
+                strbuf_str(&b, blk->text);
+                strbuf_add(&b, "\n", 1);
+                continue;
+            }
+            for (size_t r = 0; r < blk->rows; r++) {
+                for (size_t c = 0; c < blk->cols; c++) {
+                    const docx_cell *cell = docx_cell_at(blk, r, c);
+                    if (c)
+                        strbuf_add(&b, "\t", 1);
+                    if (cell)
+                        strbuf_str(&b, cell->text);
+                }
+                strbuf_add(&b, "\n", 1);
+            }
+        }
+        docx_free(d);
+        strbuf_add(&b, "", 0);
+        if (b.oom) {
+            strbuf_free(&b);
+            return diag_set(diag, FP_ERR_NOMEM, NULL, 0, NULL, NULL, 0, "out of memory");
+        }
+        text = b.data;
+        len = b.len;
     } else if (has_ext(path, ".pdf")) {
         return diag_set(diag, FP_ERR_ARGUMENT, path, 0, NULL, NULL, 0,
                         "%s: reading a letter from PDF needs the PDF reader, not in this build; "

@@ -16,6 +16,15 @@ int cmd_apportion(int argc, char **argv);
 int cmd_realloc(int argc, char **argv);
 int cmd_notice(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+
+/* The web server's entry (defined by the serve front end, src/serve/serve.c, which the program
+ * links; declared here so that cli/ includes no header of another front end): listen on
+ * HOST:PORT (PORT 0: any free port) and serve until SIGTERM or SIGINT. Returns the exit
+ * status: 0 after a clean stop, 2 when it could not listen. */
+int serve_main(const char *host, unsigned port, size_t max_upload, size_t max_rows,
+               unsigned threads, unsigned timeout, unsigned request_limit);
+
 int cmd_package(int argc, char **argv);
 
 /* Help in the users' language (cli/help_zh.c): 1 when ARGV asks for English (--lang en) or, without
@@ -26,6 +35,10 @@ int cli_lang_english(int argc, char **argv);
  * Chinese text exists. */
 const char *cli_help_text(const char *command, const char *english, int en);
 const char *cli_help_summary(const char *command, const char *english, int en);
+int cmd_targets(int argc, char **argv);
+/* check on performance tables (cli/cmd_perf.c), chosen by cli_check_is_performance. */
+int cmd_check_perf(int argc, char **argv);
+int cli_check_is_performance(int argc, char **argv);
 
 /* "fenpei: MESSAGE" on stderr; returns EXIT_USAGE. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -13,6 +13,9 @@ static const char usage_text[] =
     "equals the sum of its rows in every amount column (column-sum), that each row's year total\n"
     "equals the sum of its categories (category-split) and equals 已提前下达 + 此次下达\n"
     "(advance-batch), plus any --rule.\n"
+    "A file holding performance tables (绩效目标表, 绩效自评表, 部门整体支出绩效目标表) is checked\n"
+    "by their rules instead; 'fenpei check ALLOCATION --targets FILE…' cross-checks target\n"
+    "tables with the allocation ('fenpei check --targets - --help', docs/performance.md).\n"
     "\n"
     "Options:\n"
     "  --rule \"A = B + C\"   also check this linear identity on every row (repeatable)\n"
@@ -124,6 +127,8 @@ static void list_fixes(FILE *out, const fp_causes *c, const fp_report *after, si
 
 int cmd_check(int argc, char **argv)
 {
+    if (cli_check_is_performance(argc, argv)) /* 绩效目标表, 绩效自评表: cli/cmd_perf.c */
+        return cmd_check_perf(argc, argv);
     static const struct option longopts[] = {
         {"rule", required_argument, NULL, OPT_RULE},
         {"tolerance", required_argument, NULL, OPT_TOLERANCE},

@@ -14,7 +14,9 @@ static const struct command {
     {"apportion", cmd_apportion, "split whole seats/units among weights (classical methods)"},
     {"convert", cmd_convert, "write a table (XLSX, notice text, CSV) as the canonical CSV"},
     {"notice", cmd_notice, "write the notice attachment as a print-ready XLSX workbook"},
+    {"serve", cmd_serve, "a local web page and JSON API for people who use a browser"},
     {"package", cmd_package, "write the whole 下达 package: letter, 附件1, 附件3, 对下分解"},
+    {"targets", cmd_targets, "write a target-table (绩效目标表) workbook per recipient"},
 };
 
 static void usage(FILE *out, int en)

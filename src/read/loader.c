@@ -509,6 +509,20 @@ static int data_cell(loader *L, const char *s, size_t len)
 /* The held record (notice layout) is a data row: store it. */
 void loader_store_held(loader *L)
 {
+    /* 合计 printed across the 序号 and name cells (a merged cell of a Word table) lands in the
+     * 序号 column: it names the row */
+    size_t nc = L->t->name_col;
+    if (nc != FP_NONE && nc < L->nrec && !rec_cell(L, nc)[0])
+        for (size_t i = 0; i < nc; i++) {
+            const char *c = rec_cell(L, i);
+            if (c[0] && L->t->cols[i].role == FP_ROLE_TEXT &&
+                is_number_not_money(L->t->cols[i].name) && !page_cell_is_amount(c, strlen(c))) {
+                size_t off = L->roff[i];
+                L->roff[i] = L->roff[nc];
+                L->roff[nc] = off;
+                break;
+            }
+        }
     start_row(L);
     L->field = 0;
     for (size_t i = 0; i < L->nrec && !L->err; i++) {

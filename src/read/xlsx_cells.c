@@ -147,6 +147,8 @@ typedef enum cell_type { T_NUMBER, T_SHARED, T_INLINE, T_STR, T_BOOL, T_ERROR, T
 typedef struct sheetx {
     xctx c;
     loader *L;         /* load into this, or NULL: only probe for a table */
+    const xlsx_cell_sink *sink; /* or hand every cell to this (L and CELLS NULL) */
+    size_t sheet_index;
     const char *sheet; /* name, for cell references */
     int found;         /* probe: a row with two or more non-empty cells */
     xf_cells *cells;   /* formulas without cached values: collect cells into it (L NULL), or
@@ -273,6 +275,8 @@ static void sheet_start(xctx *c, const char *local, const char **attrs)
         S->row_nonempty = 0;
         if (S->L)
             loader_row_begin(S->L, n);
+        else if (S->sink && S->sink->row_begin(S->sink->ctx, S->sheet, S->sheet_index, n))
+            xr_nomem(S->c.X), xr_stop(&S->c);
     } else if (strcmp(local, "c") == 0) {
         if (!S->in_row) {
             S->row = S->prev_row + 1;
@@ -440,6 +444,9 @@ static void end_cell(sheetx *S)
         loader_cell(S->L, (size_t)S->col, s, len);
         if (loader_error(S->L))
             xr_stop(&S->c);
+    } else if (S->sink && S->sink->cell(S->sink->ctx, (size_t)S->col, s, len)) {
+        xr_nomem(S->c.X);
+        xr_stop(&S->c);
     }
 }
 
@@ -469,6 +476,9 @@ static void sheet_end(xctx *c, const char *local)
             loader_row_end(S->L);
             if (loader_error(S->L))
                 xr_stop(c);
+        } else if (S->sink) {
+            if (S->sink->row_end(S->sink->ctx))
+                xr_nomem(c->X), xr_stop(c);
         } else if (S->row_nonempty >= 2 && !S->cells) {
             S->found = 1;
             xr_stop(c);
@@ -478,7 +488,8 @@ static void sheet_end(xctx *c, const char *local)
     }
 }
 
-int xr_read_sheet(xlsx *X, size_t k, loader *L, xf_cells *cells, int *uncached)
+static int read_sheet(xlsx *X, size_t k, loader *L, xf_cells *cells, int *uncached,
+                      const xlsx_cell_sink *sink)
 {
     const sheet_info *si = &X->sheets[k];
     zip_int64_t idx = xr_find_part(X, si->part);
@@ -493,6 +504,8 @@ int xr_read_sheet(xlsx *X, size_t k, loader *L, xf_cells *cells, int *uncached)
     S.c.start = sheet_start;
     S.c.end = sheet_end;
     S.L = L;
+    S.sink = L || cells ? NULL : sink;
+    S.sheet_index = k;
     S.sheet = si->name;
     S.cells = cells;
     xr_parse_part(X, idx, &S.c);
@@ -503,4 +516,14 @@ int xr_read_sheet(xlsx *X, size_t k, loader *L, xf_cells *cells, int *uncached)
     if (uncached)
         *uncached = S.uncached;
     return S.found;
+}
+
+int xr_read_sheet(xlsx *X, size_t k, loader *L, xf_cells *cells, int *uncached)
+{
+    return read_sheet(X, k, L, cells, uncached, NULL);
+}
+
+void xr_read_sheet_sink(xlsx *X, size_t k, const xlsx_cell_sink *sink)
+{
+    read_sheet(X, k, NULL, NULL, NULL, sink);
 }

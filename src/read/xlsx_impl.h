@@ -9,6 +9,7 @@
 #include <zip.h>
 
 #include "fenpei/table.h"
+#include "read/xlsx_read.h"
 #include "read/loader.h"
 #include "read/xlsx_formula.h"
 #include "util/buf.h"
@@ -122,5 +123,7 @@ int xr_parse_index(const char *s, size_t len, long *out);
  * without a cached value from it. *UNCACHED (may be NULL): set when such a formula stopped the
  * reading, without CELLS. (xlsx_cells.c) */
 int xr_read_sheet(xlsx *X, size_t k, loader *L, xf_cells *cells, int *uncached);
+/* Read sheet K handing every non-blank cell to SINK (performance tables). (xlsx_cells.c) */
+void xr_read_sheet_sink(xlsx *X, size_t k, const xlsx_cell_sink *sink);
 
 #endif

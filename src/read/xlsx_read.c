@@ -12,6 +12,7 @@
 #include <string.h>
 #include <zip.h>
 
+#include "read/ooxml.h"
 #include "read/xlsx_impl.h"
 #include "read/xlsx_read.h"
 
@@ -24,12 +25,6 @@
 
 /* ---- small helpers ---- */
 
-/* The local part of an expat name "namespace-URI local" (the parser separates with a space). */
-static const char *local_name(const char *name)
-{
-    const char *sp = strrchr(name, ' ');
-    return sp ? sp + 1 : name;
-}
 
 /* The value of r:id (the attribute "id" in the relationships namespace, strict or transitional). */
 static const char *attr_rid(const char **attrs)
@@ -128,7 +123,7 @@ static void on_start(void *ud, const XML_Char *name, const XML_Char **attrs)
         xr_stop(c);
         return;
     }
-    c->start(c, local_name(name), attrs);
+    c->start(c, ooxml_local_name(name), attrs);
 }
 
 static void on_end(void *ud, const XML_Char *name)
@@ -137,7 +132,7 @@ static void on_end(void *ud, const XML_Char *name)
     if (c->stopped)
         return;
     c->depth--;
-    c->end(c, local_name(name));
+    c->end(c, ooxml_local_name(name));
 }
 
 static void on_text(void *ud, const XML_Char *s, int len)
@@ -165,35 +160,13 @@ static void on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
 }
 
 /* The archive entry named PART (case-insensitive as a fallback), or -1. */
-zip_int64_t xr_find_part(xlsx *X, const char *part)
-{
-    zip_int64_t i = zip_name_locate(X->za, part, 0);
-    if (i < 0)
-        i = zip_name_locate(X->za, part, ZIP_FL_NOCASE);
-    return i;
-}
+zip_int64_t xr_find_part(xlsx *X, const char *part) { return ooxml_find_part(X->za, part); }
 
 /* Stream the part at index IDX through expat with the handlers of C. */
 void xr_parse_part(xlsx *X, zip_int64_t idx, xctx *c)
 {
-    zip_stat_t st;
-    zip_stat_init(&st);
-    if (zip_stat_index(X->za, (zip_uint64_t)idx, 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE) &&
-        st.size > PART_LIMIT) {
-        xr_fail(X, ERR_FORMAT, NULL,
-             "part %s is %llu bytes uncompressed, more than the %llu allowed; refused (a damaged "
-             "file or a ZIP bomb)",
-             c->part, (unsigned long long)st.size, (unsigned long long)PART_LIMIT);
-        return;
-    }
-    zip_file_t *f = zip_fopen_index(X->za, (zip_uint64_t)idx, 0);
-    if (!f) {
-        xr_fail(X, ERR_FORMAT, NULL, "cannot read part %s: %s", c->part, zip_strerror(X->za));
-        return;
-    }
     XML_Parser p = XML_ParserCreateNS(NULL, ' ');
     if (!p) {
-        zip_fclose(f);
         xr_nomem(X);
         return;
     }
@@ -203,35 +176,11 @@ void xr_parse_part(xlsx *X, zip_int64_t idx, xctx *c)
     XML_SetElementHandler(p, on_start, on_end);
     XML_SetCharacterDataHandler(p, on_text);
     XML_SetStartDoctypeDeclHandler(p, on_doctype);
-    zip_uint64_t total = 0;
-    for (;;) {
-        zip_int64_t n = zip_fread(f, X->chunk, CHUNK);
-        if (n < 0) {
-            xr_fail(X, ERR_FORMAT, NULL, "cannot read part %s: %s (the file is damaged)", c->part,
-                 zip_file_strerror(f));
-            break;
-        }
-        total += (zip_uint64_t)n;
-        if (total > PART_LIMIT) {
-            xr_fail(X, ERR_FORMAT, NULL,
-                 "part %s is more than %llu bytes uncompressed; refused (a damaged file or a "
-                 "ZIP bomb)",
-                 c->part, (unsigned long long)PART_LIMIT);
-            break;
-        }
-        if (XML_Parse(p, X->chunk, (int)n, n == 0) == XML_STATUS_ERROR) {
-            if (!c->stopped)
-                xr_fail(X, ERR_FORMAT, NULL, "%s line %lu, column %lu: malformed XML: %s", c->part,
-                     (unsigned long)XML_GetCurrentLineNumber(p),
-                     (unsigned long)XML_GetCurrentColumnNumber(p) + 1,
-                     XML_ErrorString(XML_GetErrorCode(p)));
-            break;
-        }
-        if (n == 0)
-            break;
-    }
+    char msg[512];
+    if (ooxml_parse_part(X->za, idx, c->part, p, X->chunk, CHUNK, PART_LIMIT, &c->stopped, msg,
+                         sizeof msg))
+        xr_fail(X, ERR_FORMAT, NULL, "%s", msg);
     XML_ParserFree(p);
-    zip_fclose(f);
 }
 
 /* ---- the relationships of a part ---- */
@@ -537,7 +486,8 @@ static size_t choose_sheet(xlsx *X, const fp_load_options *opts)
     return X->nsheets;
 }
 
-static fp_error load_zip(xlsx *X, const fp_load_options *opts, fp_table **out)
+static fp_error load_zip(xlsx *X, const fp_load_options *opts, fp_table **out,
+                         const xlsx_cell_sink *sink)
 {
     fp_load_options defaults;
     if (!opts) {
@@ -633,6 +583,12 @@ static fp_error load_zip(xlsx *X, const fp_load_options *opts, fp_table **out)
     if (X->err)
         goto done;
 
+    if (sink) { /* every worksheet, in workbook order */
+        for (size_t k = 0; k < X->nsheets && !X->err; k++)
+            if (X->sheets[k].part && X->sheets[k].worksheet)
+                xr_read_sheet_sink(X, k, sink);
+        goto done;
+    }
     size_t k = choose_sheet(X, opts);
     if (X->err)
         goto done;
@@ -691,7 +647,7 @@ done:
     free(book_rels);
     free(dir);
     free_xlsx(X);
-    if (X->err)
+    if (X->err && out)
         *out = NULL;
     return X->err;
 }
@@ -710,19 +666,32 @@ static fp_error refuse_ole(const char *name, fp_diag *diag)
                     ".xlsx (without a password) or as CSV");
 }
 
-static fp_error zip_failed(const char *name, zip_error_t *ze, fp_diag *diag)
+/* The workbook at PATH or of LEN bytes at DATA, opened; NULL with *ERR set and DIAG filled. */
+static zip_t *open_book(const char *path, const void *data, size_t len, const char *name,
+                        fp_diag *diag, fp_error *err)
 {
-    int code = zip_error_code_zip(ze);
-    fp_error e = code == ZIP_ER_MEMORY ? FP_ERR_NOMEM
-                 : code == ZIP_ER_OPEN || code == ZIP_ER_READ || code == ZIP_ER_NOENT
-                     ? FP_ERR_IO
-                     : ERR_FORMAT;
-    fp_error r = diag_set(diag, e, name, 0, NULL, NULL, 0,
-                          "cannot open as an XLSX workbook (a ZIP archive): %s%s",
-                          zip_error_strerror(ze),
-                          e == ERR_FORMAT ? "; the file is damaged or truncated" : "");
-    zip_error_fini(ze);
-    return r;
+    return ooxml_open(path, data, len, name, "an XLSX workbook", ERR_FORMAT,
+                      "; the file is damaged or truncated", diag, err);
+}
+
+/* Open the workbook (at PATH, or of LEN bytes at DATA) and load it: into *OUT with OPTS, or cell
+ * by cell into SINK. */
+static fp_error open_and_load(const char *path, const void *data, size_t len, const char *name,
+                              const fp_load_options *opts, fp_table **out,
+                              const xlsx_cell_sink *sink, fp_diag *diag)
+{
+    fp_error e = FP_OK;
+    zip_t *za = open_book(path, data, len, name, diag, &e);
+    if (!za)
+        return e;
+    xlsx X;
+    memset(&X, 0, sizeof X);
+    X.za = za;
+    X.name = name;
+    X.diag = diag;
+    e = load_zip(&X, opts, out, sink);
+    zip_discard(za);
+    return e;
 }
 
 fp_error xlsx_load_file(const char *path, const fp_load_options *opts, fp_table **out,
@@ -739,21 +708,7 @@ fp_error xlsx_load_file(const char *path, const fp_load_options *opts, fp_table 
     fclose(f);
     if (xlsx_sniff(head, got) && head[0] == 0xD0)
         return refuse_ole(path, diag);
-    int code = 0;
-    zip_t *za = zip_open(path, ZIP_RDONLY, &code);
-    if (!za) {
-        zip_error_t ze;
-        zip_error_init_with_code(&ze, code);
-        return zip_failed(path, &ze, diag);
-    }
-    xlsx X;
-    memset(&X, 0, sizeof X);
-    X.za = za;
-    X.name = path;
-    X.diag = diag;
-    fp_error e = load_zip(&X, opts, out);
-    zip_discard(za);
-    return e;
+    return open_and_load(path, NULL, 0, path, opts, out, NULL, diag);
 }
 
 fp_error xlsx_load_memory(const void *data, size_t len, const char *name,
@@ -765,23 +720,16 @@ fp_error xlsx_load_memory(const void *data, size_t len, const char *name,
         name = "(memory)";
     if (xlsx_sniff(data, len) && ((const unsigned char *)data)[0] == 0xD0)
         return refuse_ole(name, diag);
-    zip_error_t ze;
-    zip_error_init(&ze);
-    zip_source_t *src = zip_source_buffer_create(len ? data : "", len, 0, &ze);
-    if (!src)
-        return zip_failed(name, &ze, diag);
-    zip_t *za = zip_open_from_source(src, ZIP_RDONLY, &ze);
-    if (!za) {
-        zip_source_free(src);
-        return zip_failed(name, &ze, diag);
-    }
-    zip_error_fini(&ze);
-    xlsx X;
-    memset(&X, 0, sizeof X);
-    X.za = za;
-    X.name = name;
-    X.diag = diag;
-    fp_error e = load_zip(&X, opts, out);
-    zip_discard(za);
-    return e;
+    return open_and_load(NULL, data, len, name, opts, out, NULL, diag);
+}
+
+fp_error xlsx_read_cells_memory(const void *data, size_t len, const char *name,
+                                const xlsx_cell_sink *sink, fp_diag *diag)
+{
+    fp_diag_clear(diag);
+    if (!name)
+        name = "(memory)";
+    if (xlsx_sniff(data, len) && ((const unsigned char *)data)[0] == 0xD0)
+        return refuse_ole(name, diag);
+    return open_and_load(NULL, data, len, name, NULL, NULL, sink, diag);
 }

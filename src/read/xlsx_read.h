@@ -19,4 +19,18 @@ fp_error xlsx_load_file(const char *path, const fp_load_options *opts, fp_table 
 fp_error xlsx_load_memory(const void *data, size_t len, const char *name,
                           const fp_load_options *opts, fp_table **out, fp_diag *diag);
 
+/* Where xlsx_read_cells_memory hands the cells: each callback returns 0, or -1 to stop (out of
+ * memory). Blank cells are not handed on; COL is 0-based and increasing within a row. */
+typedef struct xlsx_cell_sink {
+    void *ctx;
+    int (*row_begin)(void *ctx, const char *sheet, size_t sheet_index, long row);
+    int (*cell)(void *ctx, size_t col, const char *s, size_t len);
+    int (*row_end)(void *ctx);
+} xlsx_cell_sink;
+
+/* Read every worksheet of the workbook in LEN bytes at DATA, in workbook order, into SINK
+ * (for readers of other tables than allocation tables: performance tables). */
+fp_error xlsx_read_cells_memory(const void *data, size_t len, const char *name,
+                                const xlsx_cell_sink *sink, fp_diag *diag);
+
 #endif

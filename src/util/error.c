@@ -29,6 +29,7 @@ static const char *const messages[FP_ERROR_MAX] = {
     [FP_ERR_EXISTS] = "output exists",
     [FP_ERR_INTERNAL] = "internal error: result failed its own checks",
     [FP_ERR_TEMPLATE] = "bad letter template",
+    [FP_ERR_DOCX] = "malformed Word document",
 };
 
 const char *fp_strerror(fp_error err)

@@ -579,7 +579,7 @@ fp_error fp_package_write_file(const fp_package *p, size_t i, const char *path, 
         fp_notice_options no;
         fp_notice_options_init(&no);
         no.title = pt->title;
-        no.label = "附件1";
+        no.attachment = "附件1"; /* the line above the title; the 文号 goes in the print header */
         no.doc_number = p->doc_number;
         return fp_xlsx_write_notice(pt->t, &no, path, diag);
     }

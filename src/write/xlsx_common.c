@@ -1,6 +1,7 @@
 /* write/xlsx_common.c — what every workbook shares: amounts as Excel numbers, formats, widths,
  * the deterministic workbook itself. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -396,9 +397,15 @@ fp_error xw_writer_close(writer *w, fp_error err, const char *path)
                         strerror(errnum));
     }
     fclose(probe);
+    /* libxlsxwriter writes the workbook's dates with gmtime(), whose answer lives in one static
+     * buffer for the whole process (ThreadSanitizer, under fenpei serve): workbooks of several
+     * threads are closed one at a time. */
+    static pthread_mutex_t close_lock = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&close_lock);
     errno = 0;
     lxw_error e = workbook_close(w->wb);
     int close_errno = errno; /* what the zip writer met, e.g. ENOSPC */
+    pthread_mutex_unlock(&close_lock);
     w->wb = NULL;
     if (e != LXW_NO_ERROR && !existed)
         unlink(path);

@@ -12,7 +12,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
 libdir=$(ls -d "$tmp"/prefix/lib*/ | head -1)
 for f in bin/fenpei include/fenpei/fenpei.h include/fenpei/version.h share/man/man1/fenpei.1 \
-         share/man/man3/fenpei.3 share/fenpei/allocations/xinjiang-2024-basic-public-health-batch2.csv; do
+         share/man/man3/fenpei.3 share/man/zh_CN/man1/fenpei.1 share/fenpei/allocations/xinjiang-2024-basic-public-health-batch2.csv; do
     [ -e "$tmp/prefix/$f" ] || fail "not installed: $f"
 done
 ls "$libdir"libfenpei.so.* >/dev/null || fail "no libfenpei.so.N"

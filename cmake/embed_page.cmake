@@ -1,0 +1,27 @@
+# embed_page.cmake — write the web page's files (src/serve/page/) as C arrays for fenpei serve.
+# cmake -DSRC=<page dir> -DOUT=<file.c> -P embed_page.cmake
+set(assets "index.html|/|text/html"
+           "app.js|/app.js|text/javascript"
+           "style.css|/style.css|text/css")
+set(code "/* Generated from src/serve/page/ by cmake/embed_page.cmake: do not edit. */\n")
+string(APPEND code "#include \"serve/serve.h\"\n\n")
+set(table "")
+set(i 0)
+foreach(a IN LISTS assets)
+  string(REPLACE "|" ";" parts "${a}")
+  list(GET parts 0 file)
+  list(GET parts 1 url)
+  list(GET parts 2 type)
+  file(READ "${SRC}/${file}" hex HEX)
+  string(LENGTH "${hex}" n)
+  math(EXPR len "${n} / 2")
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+  string(REGEX REPLACE "((0x..,){20})" "\\1\n" bytes "${bytes}")
+  string(APPEND code "static const unsigned char asset${i}[${len}] = {\n${bytes}\n};\n")
+  string(APPEND table "    {\"${url}\", \"${type}; charset=utf-8\", asset${i}, ${len}},\n")
+  math(EXPR i "${i} + 1")
+endforeach()
+string(APPEND code "\nconst serve_asset serve_assets[] = {\n${table}};\n")
+string(APPEND code "const size_t serve_asset_count = sizeof serve_assets / sizeof serve_assets[0];\n")
+file(WRITE "${OUT}.tmp" "${code}")
+file(RENAME "${OUT}.tmp" "${OUT}")
