@@ -179,7 +179,9 @@ struct fp_cause {
     size_t before;      /* missing or moved row: the row it goes before (FP_NONE: at the end of
                            PARENT's rows) */
     const char *name;   /* missing row: the unit's likely name (gazetteer), or NULL */
-    int fixable;        /* 1 when fp_causes_fix applies it: an unambiguous, complete change */
+    int fixable;        /* 1 when fp_causes_fix applies it: an unambiguous, complete change (never
+                           an ambiguous cause nor a rounding residue, which spreads units by a
+                           choice) */
     const char *text_zh;/* one sentence for people: what is wrong and what to change */
     const char *text_en;
     const fp_cause *const *candidates; /* FP_CAUSE_AMBIGUOUS: the explanations that fit */

@@ -96,6 +96,23 @@ static void list_fixes(FILE *out, const fp_causes *c, const fp_report *after, si
         if (k->fixable)
             fprintf(out, "  - %s\n", lang == FP_LANG_EN ? k->text_en : k->text_zh);
     }
+    for (size_t i = 0; i < fp_causes_count(c); i++) {
+        const fp_cause *k = fp_causes_get(c, i);
+        if (k->fixable || fp_cause_is_note(c, k))
+            continue;
+        const char *why_zh = k->kind == FP_CAUSE_AMBIGUOUS ? "原因不唯一"
+                             : k->kind == FP_CAUSE_ROUNDING_RESIDUE
+                                 ? "舍入尾差：分摊到哪几行是一种选择，不是唯一解释"
+                                 : "不是完整的唯一解释";
+        const char *why_en = k->kind == FP_CAUSE_AMBIGUOUS ? "more than one explanation fits"
+                             : k->kind == FP_CAUSE_ROUNDING_RESIDUE
+                                 ? "a rounding residue: which rows take the units is a choice"
+                                 : "not a complete, unique explanation";
+        if (lang == FP_LANG_EN)
+            fprintf(out, "  left alone (%s): %s\n", why_en, k->text_en);
+        else
+            fprintf(out, "  未修改（%s）：%s\n", why_zh, k->text_zh);
+    }
     size_t errs = fp_report_errors(after);
     if (lang == FP_LANG_EN && errs == 0)
         fputs("the fixed table: every identity holds.\n", out);
