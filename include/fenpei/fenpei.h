@@ -5,6 +5,8 @@
 #include "fenpei/amount.h"
 #include "fenpei/apportion.h"
 #include "fenpei/check.h"
+#include "fenpei/explain.h"
+#include "fenpei/report.h"
 #include "fenpei/docx.h"
 #include "fenpei/compare.h"
 #include "fenpei/error.h"

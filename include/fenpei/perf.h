@@ -8,6 +8,7 @@
 
 #include "fenpei/amount.h"
 #include "fenpei/check.h"
+#include "fenpei/report.h"
 #include "fenpei/error.h"
 #include "fenpei/table.h"
 

@@ -27,6 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fenpei/explain.h"
+#include "fenpei/report.h"
 #include "places/gazetteer.h"
 #include "check/rule_impl.h"
 #include "core/table_impl.h"

@@ -1,5 +1,7 @@
 /* report/report_json.c — the check report as one JSON object (schema in docs/check.md). */
 #include "fenpei/check.h"
+#include "fenpei/explain.h"
+#include "fenpei/report.h"
 #include "report/json.h"
 
 void json_string(FILE *out, const char *s)

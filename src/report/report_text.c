@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "fenpei/check.h"
+#include "fenpei/explain.h"
+#include "fenpei/report.h"
 
 typedef struct words {
     const char *rule[FP_RULE_MAX];

@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fenpei/explain.h"
+#include "fenpei/report.h"
 #include "write/xlsx_impl.h"
 #include "check/rule_impl.h"
 
