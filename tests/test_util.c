@@ -1,0 +1,87 @@
+/* tests/test_util.c — the one-of-each helpers of src/util: the string builder, … */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+
+Test(strbuf, appends_grow_and_never_truncate)
+{
+    strbuf b = {0};
+    cr_assert_str_eq(strbuf_get(&b), "");
+    strbuf_str(&b, "总计");
+    strbuf_add(&b, " / xyz", 3);
+    strbuf_printf(&b, "%d-%s", 42, "a");
+    cr_assert_str_eq(strbuf_get(&b), "总计 / 42-a");
+    cr_assert_eq(b.len, strlen("总计 / 42-a"));
+    /* a printf piece far longer than any fixed scratch buffer arrives whole */
+    char big[3000];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    strbuf_reset(&b);
+    strbuf_printf(&b, "<%s>", big);
+    cr_assert_eq(b.len, 3001);
+    cr_assert_eq(b.data[0], '<');
+    cr_assert_eq(b.data[1], 'x');
+    cr_assert_eq(b.data[2999], 'x');
+    cr_assert_eq(b.data[3000], '>');
+    cr_assert_eq(b.data[3001], '\0');
+    cr_assert_eq(b.oom, 0);
+    strbuf_free(&b);
+    cr_assert_null(b.data);
+    cr_assert_eq(b.len, 0);
+}
+
+Test(strbuf, amounts_are_exact_decimal_text)
+{
+    strbuf b = {0};
+    strbuf_amount(&b, 3327 * FP_AMOUNT_SCALE);
+    strbuf_str(&b, ",");
+    strbuf_amount(&b, -(5141 * FP_AMOUNT_SCALE + 320000));
+    strbuf_str(&b, ",");
+    strbuf_amount(&b, 1);
+    cr_assert_str_eq(strbuf_get(&b), "3327,-5141.32,0.000001");
+    strbuf_free(&b);
+}
+
+Test(strbuf, reset_keeps_memory_and_starts_afresh)
+{
+    strbuf b = {0};
+    strbuf_reset(&b); /* nothing yet: stays empty */
+    cr_assert_null(b.data);
+    strbuf_str(&b, "abc");
+    char *mem = b.data;
+    strbuf_reset(&b);
+    cr_assert_eq(b.len, 0);
+    cr_assert_eq(b.data, mem);
+    cr_assert_str_eq(strbuf_get(&b), "");
+    strbuf_str(&b, "d");
+    cr_assert_str_eq(strbuf_get(&b), "d");
+    strbuf_free(&b);
+}
+
+Test(strbuf, take_hands_the_text_on)
+{
+    strbuf b = {0};
+    char *empty = strbuf_take(&b);
+    cr_assert_str_eq(empty, "");
+    free(empty);
+    strbuf_str(&b, "第 3 行「巴州」");
+    char *s = strbuf_take(&b);
+    cr_assert_str_eq(s, "第 3 行「巴州」");
+    cr_assert_null(b.data);
+    cr_assert_eq(b.len, 0);
+    cr_assert_eq(b.cap, 0);
+    free(s);
+    /* after a failed append: NULL, and the builder is usable again */
+    strbuf_str(&b, "x");
+    b.oom = 1;
+    strbuf_str(&b, "y");
+    cr_assert_str_eq(strbuf_get(&b), "x");
+    cr_assert_null(strbuf_take(&b));
+    cr_assert_eq(b.oom, 0);
+    cr_assert_null(b.data);
+    strbuf_str(&b, "z");
+    cr_assert_str_eq(strbuf_get(&b), "z");
+    strbuf_free(&b);
+}
