@@ -1,8 +1,10 @@
-/* tests/test_util.c — the one-of-each helpers of src/util: the string builder, … */
+/* tests/test_util.c — the one-of-each helpers: the string builder, the row path, … */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/path.h"
+#include "helpers.h"
 #include "util/buf.h"
 
 Test(strbuf, appends_grow_and_never_truncate)
@@ -84,4 +86,48 @@ Test(strbuf, take_hands_the_text_on)
     strbuf_str(&b, "z");
     cr_assert_str_eq(strbuf_get(&b), "z");
     strbuf_free(&b);
+}
+
+/* ---- the row path (core/path.h) ---- */
+
+Test(row_path, names_from_the_top_down)
+{
+    fp_table *t = th_load_bundled();
+    strbuf b = {0};
+    row_path(&b, t, th_row(t, "天山区"), " / ");
+    cr_assert_str_eq(strbuf_get(&b), "总计 / 地州合计 / 乌鲁木齐市 / 天山区");
+    strbuf_reset(&b);
+    row_path(&b, t, th_row(t, "总计"), " / ");
+    cr_assert_str_eq(strbuf_get(&b), "总计");
+    strbuf_reset(&b);
+    strbuf_str(&b, "in ");
+    row_path(&b, t, th_row(t, "自治区人民医院"), "/");
+    cr_assert_str_eq(strbuf_get(&b), "in 总计/自治区本级合计/自治区人民医院");
+    strbuf_free(&b);
+    fp_table_free(t);
+}
+
+Test(row_path, a_tree_deeper_than_64_levels_ends_in_an_ellipsis)
+{
+    strbuf csv = {0};
+    strbuf_str(&csv, "级次,单位,合计\n");
+    for (int level = 0; level < 66; level++)
+        strbuf_printf(&csv, "%d,u%d,1\n", level, level);
+    fp_table *t = th_load_text(strbuf_get(&csv));
+    strbuf b = {0}, want = {0};
+    for (int level = 0; level < 64; level++)
+        strbuf_printf(&want, "%su%d", level ? " > " : "", level);
+    strbuf_str(&want, " > …");
+    row_path(&b, t, th_row(t, "u65"), " > ");
+    cr_assert_str_eq(strbuf_get(&b), strbuf_get(&want));
+    strbuf_reset(&b);
+    strbuf_reset(&want);
+    for (int level = 0; level < 64; level++)
+        strbuf_printf(&want, "%su%d", level ? " > " : "", level);
+    row_path(&b, t, th_row(t, "u63"), " > "); /* exactly 64 levels: all of them */
+    cr_assert_str_eq(strbuf_get(&b), strbuf_get(&want));
+    strbuf_free(&b);
+    strbuf_free(&want);
+    strbuf_free(&csv);
+    fp_table_free(t);
 }

@@ -358,7 +358,7 @@ static fp_error findings_sheet(writer *w, const sheet *s, const fp_report *rep,
             strbuf_printf(&b, "（%s）", rule_zh[f->identity]);
         xw_check(w, worksheet_write_string(ws, r, 2, b.data, tf));
         strbuf_reset(&b);
-        xw_put_path(&b, s->t, f->row);
+        row_path(&b, s->t, f->row, " / ");
         xw_check(w, worksheet_write_string(ws, r, 4, b.oom ? "" : b.data, tf));
         unsigned lines = b.oom ? 1 : xw_wrapped_lines(b.data, widths[4]);
         xw_check(w, f->column != FP_NONE

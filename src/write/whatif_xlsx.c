@@ -169,7 +169,7 @@ static fp_error changes_sheet(writer *w, const fp_table *a, const fp_table *b,
         double nw = (double)xw_text_width(fp_table_row_name(a, row));
         widest_name = nw > widest_name ? nw : widest_name;
         strbuf_reset(&p);
-        xw_put_path(&p, a, row);
+        row_path(&p, a, row, " / ");
         xw_check(w, worksheet_write_string(ws, r, lastc, p.oom ? "" : p.data, tf));
         double pw = xw_path_width(a, row);
         widest = pw > widest ? pw : widest;

@@ -391,21 +391,7 @@ lxw_worksheet *xw_add_sheet(writer *w, const char *name, fp_error *err)
     return ws;
 }
 
-/* "总计 / 地州合计 / 乌鲁木齐市" */
-void xw_put_path(strbuf *b, const fp_table *t, size_t row)
-{
-    size_t path[64];
-    size_t n = fp_table_path(t, row, path, 64);
-    for (size_t i = 0; i < n && i < 64; i++) {
-        if (i)
-            strbuf_str(b, " / ");
-        strbuf_str(b, fp_table_row_name(t, path[i]));
-    }
-    if (n > 64)
-        strbuf_str(b, " / …");
-}
-
-/* Display width of put_path's text for ROW. */
+/* Display width of row_path's text (" / " between the names) for ROW. */
 double xw_path_width(const fp_table *t, size_t row)
 {
     size_t path[64];

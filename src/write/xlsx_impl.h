@@ -9,6 +9,7 @@
 #include <xlsxwriter.h>
 
 #include "fenpei/xlsx.h"
+#include "core/path.h"
 #include "util/buf.h"
 
 /* 2024-01-01 00:00:00 UTC, the creation time written into every workbook. libxlsxwriter stamps
@@ -139,9 +140,8 @@ fp_error xw_writer_close(writer *w, fp_error err, const char *path);
 /* A worksheet named NAME, or NULL with *ERR and the diagnostic filled. */
 lxw_worksheet *xw_add_sheet(writer *w, const char *name, fp_error *err);
 
-/* "总计 / 地州合计 / 乌鲁木齐市" into B; its display width; a list sheet's column for paths as
- * wide as WIDEST (+2), between 20 and 60. */
-void xw_put_path(strbuf *b, const fp_table *t, size_t row);
+/* The display width of ROW's path ("总计 / 地州合计 / 乌鲁木齐市", core/path.h); a list sheet's
+ * column for paths as wide as WIDEST (+2), between 20 and 60. */
 double xw_path_width(const fp_table *t, size_t row);
 double xw_path_column(double widest);
 
