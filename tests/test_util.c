@@ -1,10 +1,12 @@
 /* tests/test_util.c — the one-of-each helpers: the string builder, the row path, … */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/path.h"
 #include "helpers.h"
+#include "report/json.h"
 #include "util/buf.h"
 
 Test(strbuf, appends_grow_and_never_truncate)
@@ -130,4 +132,60 @@ Test(row_path, a_tree_deeper_than_64_levels_ends_in_an_ellipsis)
     strbuf_free(&want);
     strbuf_free(&csv);
     fp_table_free(t);
+}
+
+/* ---- the reports' JSON writer (report/json.h) ---- */
+
+/* What WRITE printed, as a string the caller frees. */
+static char *json_of(void (*write)(FILE *out, const void *arg), const void *arg)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    cr_assert_not_null(f);
+    write(f, arg);
+    cr_assert_eq(fclose(f), 0);
+    return text;
+}
+
+static void w_string(FILE *out, const void *s) { json_string(out, s); }
+static void w_string_or_null(FILE *out, const void *s) { json_string_or_null(out, s); }
+static void w_text_or_null(FILE *out, const void *s) { json_text_or_null(out, s); }
+static void w_amount(FILE *out, const void *v) { json_amount(out, *(const fp_amount *)v); }
+static void w_amount_or_null(FILE *out, const void *v)
+{
+    json_amount_or_null(out, v != NULL, v ? *(const fp_amount *)v : 0);
+}
+
+static void expect_json(void (*write)(FILE *, const void *), const void *arg, const char *want)
+{
+    char *got = json_of(write, arg);
+    cr_assert_str_eq(got, want);
+    free(got);
+}
+
+Test(json, strings_are_escaped)
+{
+    expect_json(w_string, "巴州", "\"巴州\"");
+    expect_json(w_string, "a\"b\\c", "\"a\\\"b\\\\c\"");
+    expect_json(w_string, "1\n2\t3\r4\x01" "5\x1f", "\"1\\n2\\t3\\r4\\u00015\\u001f\"");
+    expect_json(w_string, "", "\"\"");
+}
+
+Test(json, nulls)
+{
+    expect_json(w_string_or_null, NULL, "null");
+    expect_json(w_string_or_null, "", "\"\"");
+    expect_json(w_text_or_null, "", "null");
+    expect_json(w_text_or_null, NULL, "null");
+    expect_json(w_text_or_null, "x", "\"x\"");
+}
+
+Test(json, amounts_are_exact_strings)
+{
+    fp_amount a = 5141 * FP_AMOUNT_SCALE + 320000, b = -3327 * FP_AMOUNT_SCALE;
+    expect_json(w_amount, &a, "\"5141.32\"");
+    expect_json(w_amount, &b, "\"-3327\"");
+    expect_json(w_amount_or_null, &a, "\"5141.32\"");
+    expect_json(w_amount_or_null, NULL, "null");
 }
