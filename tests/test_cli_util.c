@@ -67,3 +67,21 @@ Test(cli_number, whole_numbers_from_1_to_max)
     cr_assert_eq(cli_number("99999999999999999999999", ULONG_MAX, &n), -1);
     cr_assert_eq(n, 9);
 }
+
+Test(cli_positive_amount, above_zero_only, .init = cr_redirect_stderr)
+{
+    fp_amount v = 7;
+    cr_assert_eq(cli_positive_amount("--unit", "0.01", &v), 0);
+    cr_assert_eq(v, 10000);
+    cr_assert_eq(cli_positive_amount("--unit", "1", &v), 0);
+    cr_assert_eq(v, FP_AMOUNT_SCALE);
+    cr_assert_eq(cli_positive_amount("--unit", "0", &v), -1);
+    cr_assert_eq(cli_positive_amount("--unit", "-1", &v), -1);
+    cr_assert_eq(cli_positive_amount("--unit", "abc", &v), -1);
+    cr_assert_eq(v, FP_AMOUNT_SCALE);
+    fflush(stderr);
+    cr_assert_stderr_eq_str("fenpei: --unit: must be positive, e.g. 1 or 0.01\n"
+                            "fenpei: --unit: must be positive, e.g. 1 or 0.01\n"
+                            "fenpei: --unit: \"abc\" is not an amount (not an amount); expected e.g. "
+                            "27000 or 0.01\n");
+}

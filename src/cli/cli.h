@@ -51,6 +51,8 @@ int cli_fail_diag(const fp_diag *diag);
 int cli_same_file(const char *a, const char *b);
 /* Parse an amount given on the command line (OPTION names it in the message). 0 or -1. */
 int cli_amount(const char *option, const char *text, fp_amount *out);
+/* cli_amount for an amount that must be above 0 (a --unit). 0 or -1. */
+int cli_positive_amount(const char *option, const char *text, fp_amount *out);
 /* An output written to a temporary file in its target's folder, not yet in place. Several
  * outputs of one command are staged first and published together, so that a failure leaves
  * every target as it was. */

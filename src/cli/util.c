@@ -118,6 +118,19 @@ int cli_amount(const char *option, const char *text, fp_amount *out)
     return 0;
 }
 
+int cli_positive_amount(const char *option, const char *text, fp_amount *out)
+{
+    fp_amount v;
+    if (cli_amount(option, text, &v))
+        return -1;
+    if (v <= 0) {
+        cli_fail("%s: must be positive, e.g. 1 or 0.01", option);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 /* ---- outputs: written to a temporary file next to the target, then put in place ---- */
 
 /* The files this run reads (an output never replaces one of them) and the temporary files it
