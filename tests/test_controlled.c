@@ -68,7 +68,7 @@ static bool is_leaf(blk *b, size_t v)
 
 static fp_error run(blk *b, int64_t *x)
 {
-    return fp_controlled_round(b->nodes, b->parent, b->cats, b->num, b->den, b->cell_min,
+    return round_controlled(b->nodes, b->parent, b->cats, b->num, b->den, b->cell_min,
                                b->row_min, x);
 }
 
@@ -670,13 +670,13 @@ Test(controlled, xinjiang_column_scaled_to_27000_keeps_every_subtotal)
 
 Test(controlled, no_nodes_is_ok)
 {
-    cr_assert_eq(fp_controlled_round(0, NULL, 3, NULL, 1, NULL, NULL, NULL), FP_OK);
+    cr_assert_eq(round_controlled(0, NULL, 3, NULL, 1, NULL, NULL, NULL), FP_OK);
 }
 
 Test(controlled, no_categories_is_ok)
 {
     size_t parent[2] = {FP_NONE, 0};
-    cr_assert_eq(fp_controlled_round(2, parent, 0, NULL, 7, NULL, NULL, NULL), FP_OK);
+    cr_assert_eq(round_controlled(2, parent, 0, NULL, 7, NULL, NULL, NULL), FP_OK);
 }
 
 Test(controlled, single_leaf_tree)
@@ -685,7 +685,7 @@ Test(controlled, single_leaf_tree)
     fp_i128 num[3] = {5, 7, 6};
     int64_t x[3];
     /* 5/4, 7/4, 6/4: row 18/4 = 4.5; cells 1.25 → 1, 1.75 → 2, 1.5 → 1 or 2, row 4 or 5. */
-    cr_assert_eq(fp_controlled_round(1, parent, 3, num, 4, NULL, NULL, x), FP_OK);
+    cr_assert_eq(round_controlled(1, parent, 3, num, 4, NULL, NULL, x), FP_OK);
     cr_assert_eq(x[0], 1);
     cr_assert_eq(x[1], 2);
     cr_assert(x[2] == 1 || x[2] == 2);
@@ -697,7 +697,7 @@ Test(controlled, all_zero_targets)
     fp_i128 num[8] = {0};
     int64_t x[8];
     memset(x, 0xff, sizeof x);
-    cr_assert_eq(fp_controlled_round(4, parent, 2, num, 3, NULL, NULL, x), FP_OK);
+    cr_assert_eq(round_controlled(4, parent, 2, num, 3, NULL, NULL, x), FP_OK);
     int64_t zero[8] = {0};
     cr_assert_arr_eq(x, zero, sizeof x);
 }
@@ -707,7 +707,7 @@ Test(controlled, den_one_reproduces_the_targets)
     size_t parent[5] = {FP_NONE, 0, 0, FP_NONE, 3};
     fp_i128 num[10] = {0, 0, 3, 4, 5, 6, 0, 0, 100, 0};
     int64_t x[10];
-    cr_assert_eq(fp_controlled_round(5, parent, 2, num, 1, NULL, NULL, x), FP_OK);
+    cr_assert_eq(round_controlled(5, parent, 2, num, 1, NULL, NULL, x), FP_OK);
     int64_t expected[10] = {8, 10, 3, 4, 5, 6, 100, 0, 100, 0};
     cr_assert_arr_eq(x, expected, sizeof x);
 }
@@ -717,13 +717,13 @@ Test(controlled, invalid_arguments_are_refused)
     size_t parent[2] = {FP_NONE, 0}, bad_parent[2] = {FP_NONE, 1};
     fp_i128 num[2] = {0, 1}, neg[2] = {0, -1};
     int64_t x[2];
-    cr_assert_eq(fp_controlled_round(2, parent, 1, num, 0, NULL, NULL, x), FP_ERR_ARGUMENT);
-    cr_assert_eq(fp_controlled_round(2, parent, 1, num, -3, NULL, NULL, x), FP_ERR_ARGUMENT);
-    cr_assert_eq(fp_controlled_round(2, bad_parent, 1, num, 2, NULL, NULL, x), FP_ERR_ARGUMENT);
-    cr_assert_eq(fp_controlled_round(2, parent, 1, neg, 2, NULL, NULL, x), FP_ERR_ARGUMENT);
-    cr_assert_eq(fp_controlled_round(2, NULL, 1, num, 2, NULL, NULL, x), FP_ERR_ARGUMENT);
-    cr_assert_eq(fp_controlled_round(2, parent, 1, NULL, 2, NULL, NULL, x), FP_ERR_ARGUMENT);
-    cr_assert_eq(fp_controlled_round(2, parent, 1, num, 2, NULL, NULL, NULL), FP_ERR_ARGUMENT);
+    cr_assert_eq(round_controlled(2, parent, 1, num, 0, NULL, NULL, x), FP_ERR_ARGUMENT);
+    cr_assert_eq(round_controlled(2, parent, 1, num, -3, NULL, NULL, x), FP_ERR_ARGUMENT);
+    cr_assert_eq(round_controlled(2, bad_parent, 1, num, 2, NULL, NULL, x), FP_ERR_ARGUMENT);
+    cr_assert_eq(round_controlled(2, parent, 1, neg, 2, NULL, NULL, x), FP_ERR_ARGUMENT);
+    cr_assert_eq(round_controlled(2, NULL, 1, num, 2, NULL, NULL, x), FP_ERR_ARGUMENT);
+    cr_assert_eq(round_controlled(2, parent, 1, NULL, 2, NULL, NULL, x), FP_ERR_ARGUMENT);
+    cr_assert_eq(round_controlled(2, parent, 1, num, 2, NULL, NULL, NULL), FP_ERR_ARGUMENT);
 }
 
 Test(controlled, values_beyond_int64_overflow)
@@ -732,13 +732,13 @@ Test(controlled, values_beyond_int64_overflow)
     int64_t x[3];
     /* Each leaf fits, their sum does not. */
     fp_i128 num[3] = {0, (fp_i128)INT64_MAX - 1, (fp_i128)INT64_MAX - 1};
-    cr_assert_eq(fp_controlled_round(3, parent, 1, num, 1, NULL, NULL, x), FP_ERR_AMOUNT_OVERFLOW);
+    cr_assert_eq(round_controlled(3, parent, 1, num, 1, NULL, NULL, x), FP_ERR_AMOUNT_OVERFLOW);
     /* The 128-bit sum itself overflows. */
     fp_i128 top = (fp_i128)(((unsigned __int128)1 << 127) - 1);
     fp_i128 huge[3] = {0, top, top};
-    cr_assert_eq(fp_controlled_round(3, parent, 1, huge, 1, NULL, NULL, x), FP_ERR_AMOUNT_OVERFLOW);
+    cr_assert_eq(round_controlled(3, parent, 1, huge, 1, NULL, NULL, x), FP_ERR_AMOUNT_OVERFLOW);
     /* Fits once divided. */
     fp_i128 fine[3] = {0, top / 8, top / 8};
-    cr_assert_eq(fp_controlled_round(3, parent, 1, fine, (fp_i128)1 << 80, NULL, NULL, x), FP_OK);
+    cr_assert_eq(round_controlled(3, parent, 1, fine, (fp_i128)1 << 80, NULL, NULL, x), FP_OK);
     cr_assert_eq(x[0], x[1] + x[2]);
 }

@@ -427,7 +427,7 @@ static fp_error round_jointly(joint *J)
                      (double)miss / (double)D);
         goto done;
     }
-    e = fp_controlled_round_pinned(nrows, parent, K, num, D, cmin, rmin, cpin, rpin, x);
+    e = round_controlled_pinned(nrows, parent, K, num, D, cmin, rmin, cpin, rpin, x);
     if (e == FP_ERR_INFEASIBLE) {
         e = diag_set(C->diag, FP_ERR_INTERNAL, NULL, 0, NULL, NULL, 0,
                      "controlled rounding found no rounding of the fitted targets");

@@ -227,15 +227,15 @@ static bool S_add_ovf(fp_i128 *acc, fp_i128 v)
     return __builtin_add_overflow(*acc, v, acc);
 }
 
-fp_error fp_controlled_round(size_t nodes, const size_t *parent, size_t cats, const fp_i128 *num,
+fp_error round_controlled(size_t nodes, const size_t *parent, size_t cats, const fp_i128 *num,
                              fp_i128 den, const int64_t *cell_min, const int64_t *row_min,
                              int64_t *x)
 {
-    return fp_controlled_round_pinned(nodes, parent, cats, num, den, cell_min, row_min, NULL, NULL,
+    return round_controlled_pinned(nodes, parent, cats, num, den, cell_min, row_min, NULL, NULL,
                                       x);
 }
 
-fp_error fp_controlled_round_pinned(size_t nodes, const size_t *parent, size_t cats,
+fp_error round_controlled_pinned(size_t nodes, const size_t *parent, size_t cats,
                                     const fp_i128 *num, fp_i128 den, const int64_t *cell_min,
                                     const int64_t *row_min, const int64_t *cell_pin,
                                     const int64_t *row_pin, int64_t *x)

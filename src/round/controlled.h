@@ -28,7 +28,7 @@
  * or FP_ERR_AMOUNT_OVERFLOW when a value does not fit. */
 typedef __int128 fp_i128;
 
-fp_error fp_controlled_round(size_t nodes, const size_t *parent, size_t cats, const fp_i128 *num,
+fp_error round_controlled(size_t nodes, const size_t *parent, size_t cats, const fp_i128 *num,
                              fp_i128 den, const int64_t *cell_min, const int64_t *row_min,
                              int64_t *x);
 
@@ -39,7 +39,7 @@ fp_error fp_controlled_round(size_t nodes, const size_t *parent, size_t cats, co
  * integral solution with every other figure in {floor, ceil} of its exact value still exists
  * (Hoffman's circulation theorem: every cut's bounds are integers, and the exact flow misses
  * balance by less than one), and it is the one returned; otherwise FP_ERR_INFEASIBLE. */
-fp_error fp_controlled_round_pinned(size_t nodes, const size_t *parent, size_t cats,
+fp_error round_controlled_pinned(size_t nodes, const size_t *parent, size_t cats,
                                     const fp_i128 *num, fp_i128 den, const int64_t *cell_min,
                                     const int64_t *row_min, const int64_t *cell_pin,
                                     const int64_t *row_pin, int64_t *x);

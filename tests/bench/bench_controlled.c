@@ -1,4 +1,4 @@
-/* bench_controlled.c — times fp_controlled_round on national-scale blocks (1/4, 1/2, 1, 2×). */
+/* bench_controlled.c — times round_controlled on national-scale blocks (1/4, 1/2, 1, 2×). */
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -104,7 +104,7 @@ static double S_time(block *b)
     for (int r = 0; r < 3; r++) {
         double t0 = S_now();
         fp_error err =
-            fp_controlled_round(b->nodes, b->parent, b->cats, b->num, b->den, NULL, NULL, b->x);
+            round_controlled(b->nodes, b->parent, b->cats, b->num, b->den, NULL, NULL, b->x);
         double t = S_now() - t0;
         if (err != FP_OK) {
             fprintf(stderr, "bench_controlled: error %d\n", (int)err);
