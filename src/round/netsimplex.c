@@ -55,16 +55,22 @@ static fp_i128 S_reduced(const simplex *s, uint32_t k)
  * most violating arc of the first block that has one. */
 static bool S_price(const simplex *s, uint32_t block, uint32_t *next, uint32_t *entering)
 {
+    const uint32_t *tail = s->tail, *head = s->head;
+    const int8_t *state = s->state;
+    const fp_i128 *cost = s->cost, *pi = s->pi;
     fp_i128 best = 0;
-    uint32_t count = block, k = *next;
-    for (uint32_t seen = 0; seen < s->m; seen++) {
-        fp_i128 rc = S_reduced(s, k);
-        if (s->state[k] == AT_UPPER) rc = -rc;
-        if (s->state[k] != IN_TREE && rc < best) {
-            best = rc;
-            *entering = k;
+    uint32_t count = block, k = *next, m = s->m;
+    for (uint32_t seen = 0; seen < m; seen++) {
+        int8_t st = state[k];
+        if (st != IN_TREE) {
+            fp_i128 rc = cost[k] + pi[tail[k]] - pi[head[k]];
+            if (st == AT_UPPER) rc = -rc;
+            if (rc < best) {
+                best = rc;
+                *entering = k;
+            }
         }
-        if (++k == s->m) k = 0;
+        if (++k == m) k = 0;
         if (--count == 0) {
             if (best < 0) break;
             count = block;
