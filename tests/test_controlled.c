@@ -72,7 +72,7 @@ static bool is_leaf(blk *b, size_t v)
 static fp_error run(blk *b, int64_t *x)
 {
     return round_controlled(b->nodes, b->parent, b->cats, b->num, b->den, b->cell_min,
-                               b->row_min, x);
+                            b->row_min, x);
 }
 
 /* Exact numerators of every cell (leaves as given, internal ones summed). */
@@ -526,11 +526,13 @@ static void random_pins(blk *b, bool only_near, int64_t **cell_pin, int64_t **ro
             re += e[i];
             uint64_t r = below(40);
             if (only_near && r == 39) r = 38;
-            cp[i] = r < 36 ? INT64_MIN : (int64_t)floor_div(e[i], b->den) + (r == 36 ? 1 : r == 39 ? -1 : 0);
+            int64_t fl = (int64_t)floor_div(e[i], b->den);
+            cp[i] = r < 36 ? INT64_MIN : fl + (r == 36 ? 1 : r == 39 ? -1 : 0);
         }
         uint64_t r = below(40);
         if (only_near && r == 39) r = 38;
-        rp[v] = r < 37 ? INT64_MIN : (int64_t)floor_div(re, b->den) + (r == 38 ? 1 : r == 39 ? 2 : 0);
+        int64_t fl = (int64_t)floor_div(re, b->den);
+        rp[v] = r < 37 ? INT64_MIN : fl + (r == 38 ? 1 : r == 39 ? 2 : 0);
     }
     free(e);
     *cell_pin = cp;
@@ -565,8 +567,9 @@ static void reference_trials(int trials, uint64_t seed)
                 cr_assert_null(why, "block %d: %s", t, why);
             }
             fp_i128 c1 = cost(&b, x1), c2 = cost(&b, x2);
-            cr_assert(c1 == c2, "block %d (shape %d, %zu nodes × %zu): cost %lld/den, reference %lld/den",
-                      t, shape, b.nodes, b.cats, (long long)c1, (long long)c2);
+            cr_assert(c1 == c2,
+                      "block %d (shape %d, %zu nodes × %zu): cost %lld/den, reference %lld/den", t,
+                      shape, b.nodes, b.cats, (long long)c1, (long long)c2);
             cr_assert_eq(round_controlled_pinned(b.nodes, b.parent, b.cats, b.num, b.den,
                                                  b.cell_min, b.row_min, cell_pin, row_pin, x3),
                          FP_OK);

@@ -29,8 +29,8 @@
 typedef __int128 fp_i128;
 
 fp_error round_controlled(size_t nodes, const size_t *parent, size_t cats, const fp_i128 *num,
-                             fp_i128 den, const int64_t *cell_min, const int64_t *row_min,
-                             int64_t *x);
+                          fp_i128 den, const int64_t *cell_min, const int64_t *row_min,
+                          int64_t *x);
 
 /* The same with pinned values: CELL_PIN[node*cats+c] (any node, internal ones too) and
  * ROW_PIN[node] (its row total) force that cell or row total to the given whole number
@@ -40,8 +40,8 @@ fp_error round_controlled(size_t nodes, const size_t *parent, size_t cats, const
  * (Hoffman's circulation theorem: every cut's bounds are integers, and the exact flow misses
  * balance by less than one), and it is the one returned; otherwise FP_ERR_INFEASIBLE. */
 fp_error round_controlled_pinned(size_t nodes, const size_t *parent, size_t cats,
-                                    const fp_i128 *num, fp_i128 den, const int64_t *cell_min,
-                                    const int64_t *row_min, const int64_t *cell_pin,
-                                    const int64_t *row_pin, int64_t *x);
+                                 const fp_i128 *num, fp_i128 den, const int64_t *cell_min,
+                                 const int64_t *row_min, const int64_t *cell_pin,
+                                 const int64_t *row_pin, int64_t *x);
 
 #endif

@@ -227,18 +227,18 @@ static bool S_add_ovf(fp_i128 *acc, fp_i128 v)
     return __builtin_add_overflow(*acc, v, acc);
 }
 
-fp_error ssp_round_controlled(size_t nodes, const size_t *parent, size_t cats, const fp_i128 *num,
-                             fp_i128 den, const int64_t *cell_min, const int64_t *row_min,
-                             int64_t *x)
+fp_error ssp_round_controlled(size_t nodes, const size_t *parent, size_t cats,
+                              const fp_i128 *num, fp_i128 den, const int64_t *cell_min,
+                              const int64_t *row_min, int64_t *x)
 {
-    return ssp_round_controlled_pinned(nodes, parent, cats, num, den, cell_min, row_min, NULL, NULL,
-                                      x);
+    return ssp_round_controlled_pinned(nodes, parent, cats, num, den, cell_min, row_min, NULL,
+                                       NULL, x);
 }
 
 fp_error ssp_round_controlled_pinned(size_t nodes, const size_t *parent, size_t cats,
-                                    const fp_i128 *num, fp_i128 den, const int64_t *cell_min,
-                                    const int64_t *row_min, const int64_t *cell_pin,
-                                    const int64_t *row_pin, int64_t *x)
+                                     const fp_i128 *num, fp_i128 den, const int64_t *cell_min,
+                                     const int64_t *row_min, const int64_t *cell_pin,
+                                     const int64_t *row_pin, int64_t *x)
 {
     if (nodes == 0) return FP_OK;
     if (!parent || den <= 0) return FP_ERR_ARGUMENT;
