@@ -166,6 +166,52 @@ Test(perf_real, korla_department_is_clean)
     expect_findings(PERF_DIR "korla-department.xlsx", "");
 }
 
+Test(perf_real, gb18030_gbk_and_utf16_texts_read_like_utf8)
+{
+    /* the same real tables saved as GB18030, GBK and UTF-16 (Python's codecs): the same tables
+     * and the same findings, with the same places */
+    expect_findings(PERF_DIR "gb18030-beijing-self-evaluation.txt",
+                    "funding-sum E 5 113.81 101.81 -12.00\n"
+                    "blank-cell W 5 - - -\n"
+                    "total-score W 5 92 97 5\n");
+    expect_findings(PERF_DIR "gbk-korla-department.txt", "");
+    expect_findings(PERF_DIR "utf16-xinjiang-targets.txt", "blank-cell W 9 - - -\n"
+                                                          "blank-cell W 10 - - -\n"
+                                                          "target-weights E 19 90.0 80.0 -10.0\n");
+    cr_assert(fp_perf_file_is_performance(PERF_DIR "gb18030-beijing-self-evaluation.txt"));
+    cr_assert(fp_perf_file_is_performance(PERF_DIR "gbk-korla-department.txt"));
+    cr_assert(fp_perf_file_is_performance(PERF_DIR "utf16-xinjiang-targets.txt"));
+    fp_perf_doc *doc = load(PERF_DIR "gb18030-beijing-self-evaluation.txt");
+    cr_assert_eq(fp_perf_table_count(doc), 12);
+    const fp_perf_info *in = fp_perf_table_info(doc, 4);
+    cr_assert_str_eq(in->project, "计划生育特殊家庭扶助保障");
+    cr_assert_str_eq(in->unit, "北京市密云区卫生健康委员会(本级)");
+    fp_perf_doc_free(doc);
+    /* the program: the same report as the UTF-8 text's, line for line */
+    const char *argv[] = {FENPEI_BIN, "check", PERF_DIR "gb18030-beijing-self-evaluation.txt",
+                          NULL};
+    th_run r = th_run_argv(argv);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(strstr(r.out, "错误 [funding-sum] 表5，line 126 cell 4"), "%s", r.out);
+    cr_assert(strstr(r.out, "共 1 个错误，2 个警告"), "%s", r.out);
+    th_run_free(&r);
+}
+
+Test(perf_real, a_text_valid_in_no_encoding_names_its_line_and_byte)
+{
+    /* UTF-8 with many Chinese characters, then a byte no encoding tried accepts */
+    char *path = th_write_tmp_text("perf-bad-byte.txt", "项目支出绩效目标表\n项目名称\t基本公共卫生\n"
+                                                       "预算单位\t\xff\xfe\n");
+    fp_perf_doc *doc = fp_perf_doc_new();
+    fp_diag d;
+    cr_assert_eq(fp_perf_doc_add_file(doc, path, &d), FP_ERR_ENCODING);
+    cr_assert_eq(d.line, 3);
+    cr_assert_str_eq(d.message, "bytes not valid in UTF-8, GB18030 or UTF-16 (byte 0xFF); save "
+                                "the text as UTF-8");
+    fp_perf_doc_free(doc);
+    free(path);
+}
+
 Test(perf_real, clean_single_tables)
 {
     expect_findings(PERF_DIR "clean-target.docx", "");
