@@ -38,6 +38,14 @@ Test(pdf, libreoffice_writer_text_converts_to_the_bundled_table)
     converts_to_bundled("writer.txt");
 }
 
+/* A notice set in STSong-Light, a CID font reportlab names but never embeds: poppler needs the
+ * CMaps of poppler-data (dev.sh installs it) to know its characters. */
+Test(pdf, a_non_embedded_cjk_font_converts_to_the_bundled_table)
+{
+    converts_to_bundled("cid-stsong.pdf");
+    converts_to_bundled("cid-stsong.txt");
+}
+
 static fp_table *load(const char *name, const fp_load_options *o)
 {
     char *path = fixture(name);
@@ -70,6 +78,7 @@ static void letter_read(const char *name, int first, int last)
 }
 
 Test(pdf, reportlab_letter) { letter_read("reportlab.pdf", 2, 6); }
+Test(pdf, non_embedded_font_letter) { letter_read("cid-stsong.pdf", 2, 6); }
 Test(pdf, libreoffice_letter) { letter_read("libreoffice.pdf", 2, 5); }
 Test(pdf, writer_letter) { letter_read("writer.pdf", 2, 6); }
 Test(pdf, text_letter) { letter_read("reportlab.txt", 0, 0); }
