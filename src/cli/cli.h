@@ -132,6 +132,12 @@ enum {
     "  --table N           a PDF or its text: read its N-th table (default: the largest whose\n" \
     "                      rows add up as a tree)\n"
 
+/* The end of the long options of a command that reads a table with cli_next_option: --force,
+ * --help, the load options and the terminating entry. */
+#define CLI_SHARED_LONG_OPTIONS                                                                 \
+    {"force", no_argument, NULL, CLI_OPT_FORCE}, {"help", no_argument, NULL, 'h'},             \
+        CLI_LOAD_LONG_OPTIONS, {NULL, 0, NULL, 0}
+
 typedef struct cli_load {
     fp_load_options o;
     const char *output; /* -o, --output FILE (or DIR) of a command that takes one */

@@ -136,15 +136,12 @@ int cmd_check(int argc, char **argv)
         {"format", required_argument, NULL, OPT_FORMAT},
         {"lang", required_argument, NULL, OPT_LANG},
         {"xlsx", required_argument, NULL, OPT_XLSX},
-        {"force", no_argument, NULL, CLI_OPT_FORCE},
         {"explain", no_argument, NULL, OPT_EXPLAIN},
         {"no-explain", no_argument, NULL, OPT_NO_EXPLAIN},
         {"fix", no_argument, NULL, OPT_FIX},
         {"letter", required_argument, NULL, OPT_LETTER},
         {"output", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},
-        CLI_LOAD_LONG_OPTIONS,
-        {NULL, 0, NULL, 0},
+        CLI_SHARED_LONG_OPTIONS,
     };
     cli_load L = {0};
     fp_load_options_init(&L.o);

@@ -152,10 +152,7 @@ int cmd_compare(int argc, char **argv)
     static const struct option longopts[] = {
         {"format", required_argument, NULL, OPT_FORMAT},
         {"xlsx", required_argument, NULL, OPT_XLSX},
-        {"force", no_argument, NULL, CLI_OPT_FORCE},
-        {"help", no_argument, NULL, 'h'},
-        CLI_LOAD_LONG_OPTIONS,
-        {NULL, 0, NULL, 0},
+        CLI_SHARED_LONG_OPTIONS,
     };
     static const char *const formats[] = {"csv", "json", NULL};
     cli_load L = {0};

@@ -183,11 +183,8 @@ int cmd_convert(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
-        {"force", no_argument, NULL, CLI_OPT_FORCE},
         {"show-tree", no_argument, NULL, OPT_SHOW_TREE},
-        {"help", no_argument, NULL, 'h'},
-        CLI_LOAD_LONG_OPTIONS,
-        {NULL, 0, NULL, 0},
+        CLI_SHARED_LONG_OPTIONS,
     };
     cli_load L = {0};
     fp_load_options_init(&L.o);

@@ -61,13 +61,10 @@ int cmd_notice(int argc, char **argv)
         {"title", required_argument, NULL, OPT_TITLE},
         {"unit", required_argument, NULL, OPT_UNIT},
         {"sheet", required_argument, NULL, OPT_SHEET},
-        {"force", no_argument, NULL, CLI_OPT_FORCE},
         {"attachment", required_argument, NULL, OPT_ATTACHMENT},
         {"thousands", no_argument, NULL, OPT_THOUSANDS},
         {"no-thousands", no_argument, NULL, OPT_NO_THOUSANDS},
-        {"help", no_argument, NULL, 'h'},
-        CLI_LOAD_LONG_OPTIONS,
-        {NULL, 0, NULL, 0},
+        CLI_SHARED_LONG_OPTIONS,
     };
     cli_load L = {0};
     fp_load_options_init(&L.o);

@@ -94,10 +94,7 @@ int cmd_package(int argc, char **argv)
         {"attachment", required_argument, NULL, OPT_ATTACHMENT},
         {"template", required_argument, NULL, OPT_TEMPLATE},
         {"split", no_argument, NULL, OPT_SPLIT},
-        {"force", no_argument, NULL, CLI_OPT_FORCE},
-        {"help", no_argument, NULL, 'h'},
-        CLI_LOAD_LONG_OPTIONS,
-        {NULL, 0, NULL, 0},
+        CLI_SHARED_LONG_OPTIONS,
     };
     cli_load L = {0};
     fp_load_options_init(&L.o);

@@ -316,13 +316,10 @@ int cmd_realloc(int argc, char **argv)
         {"no-clawback", no_argument, NULL, OPT_NO_CLAWBACK},
         {"min", required_argument, NULL, OPT_MIN},
         {"fix", required_argument, NULL, OPT_FIX},
-        {"force", no_argument, NULL, CLI_OPT_FORCE},
         {"xlsx", required_argument, NULL, OPT_XLSX},
         {"title", required_argument, NULL, OPT_TITLE},
         {"attachment", required_argument, NULL, OPT_ATTACHMENT},
-        {"help", no_argument, NULL, 'h'},
-        CLI_LOAD_LONG_OPTIONS,
-        {NULL, 0, NULL, 0},
+        CLI_SHARED_LONG_OPTIONS,
     };
     cli_load L = {0};
     fp_load_options_init(&L.o);

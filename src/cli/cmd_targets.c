@@ -49,11 +49,8 @@ int cmd_targets(int argc, char **argv)
     static const struct option longopts[] = {
         {"model", required_argument, NULL, OPT_MODEL},
         {"index", required_argument, NULL, OPT_INDEX},
-        {"force", no_argument, NULL, CLI_OPT_FORCE},
         {"output", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},
-        CLI_LOAD_LONG_OPTIONS,
-        {NULL, 0, NULL, 0},
+        CLI_SHARED_LONG_OPTIONS,
     };
     cli_load L = {0};
     fp_load_options_init(&L.o);
