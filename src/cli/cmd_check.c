@@ -186,24 +186,12 @@ int cmd_check(int argc, char **argv)
             }
             break;
         case OPT_FORMAT:
-            if (strcmp(optarg, "json") == 0)
-                json = 1;
-            else if (strcmp(optarg, "text") == 0)
-                json = 0;
-            else {
-                cli_fail("--format: expected text or json, not \"%s\"", optarg);
+            if (cli_format_option(optarg, &json))
                 goto done;
-            }
             break;
         case OPT_LANG:
-            if (strcmp(optarg, "en") == 0)
-                lang = FP_LANG_EN;
-            else if (strcmp(optarg, "zh") == 0)
-                lang = FP_LANG_ZH;
-            else {
-                cli_fail("--lang: expected zh or en, not \"%s\"", optarg);
+            if (cli_lang_option(optarg, &lang))
                 goto done;
-            }
             break;
         case OPT_XLSX:
             xlsx = optarg;
