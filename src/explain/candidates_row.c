@@ -237,11 +237,17 @@ static void gen_subtotal_row(engine *E, size_t p, const i128 *G)
     for (size_t k = 0; k < E->nforms; k++)
         if (ex_form_res(E, p, k) != 0)
             return; /* a row whose own identities fail: a typo (candidates_cell.c) */
-    /* the row must stand out: when its siblings miss their rows too, the table was rounded block
-     * by block and each block's residue is its own (no row was changed) */
-    for (size_t k = fp_table_first_child(E->t, q); k != FP_NONE; k = fp_table_next_sibling(E->t, k))
-        if (k != p && ex_col_failing(E, k))
+    /* the row must stand out: when other blocks miss their rows by rounding too, the table was
+     * rounded block by block and each block's residue is its own (no row was changed) */
+    for (size_t i = 0; i < E->nf; i++) {
+        const fp_finding *f = fp_report_finding(E->r, i);
+        if (!E->fkind[i] || f->identity != FP_RULE_COLUMN_SUM || f->row == p || f->row == q)
+            continue;
+        size_t j = E->apos[f->column];
+        if (j != FP_NONE && 2 * abs128(f->difference) <=
+                                (i128)ex_child_count(E, f->row) * E->unit[j])
             return;
+    }
     delta *dv = malloc((na + 1) * sizeof *dv);
     if (!dv) {
         E->oom = 1;
