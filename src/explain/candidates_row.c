@@ -238,15 +238,19 @@ static void gen_subtotal_row(engine *E, size_t p, const i128 *G)
         if (ex_form_res(E, p, k) != 0)
             return; /* a row whose own identities fail: a typo (candidates_cell.c) */
     /* the row must stand out: when other blocks miss their rows by rounding too, the table was
-     * rounded block by block and each block's residue is its own (no row was changed) */
-    for (size_t i = 0; i < E->nf; i++) {
+     * rounded block by block and each block's residue is its own (no row was changed). The
+     * reading is kept, dearer than the residues, so that it joins the row's failures to its
+     * parent's: a missing row under P beside a residue on Q is then a partial explanation, which
+     * --fix does not apply */
+    int stands_out = 1;
+    for (size_t i = 0; i < E->nf && stands_out; i++) {
         const fp_finding *f = fp_report_finding(E->r, i);
         if (!E->fkind[i] || f->identity != FP_RULE_COLUMN_SUM || f->row == p || f->row == q)
             continue;
         size_t j = E->apos[f->column];
         if (j != FP_NONE && 2 * abs128(f->difference) <=
                                 (i128)ex_child_count(E, f->row) * E->unit[j])
-            return;
+            stands_out = 0;
     }
     delta *dv = malloc((na + 1) * sizeof *dv);
     if (!dv) {
@@ -280,7 +284,8 @@ static void gen_subtotal_row(engine *E, size_t p, const i128 *G)
     }
     hyp *h = ex_hyp_new(E, small ? FP_CAUSE_ROUNDING_RESIDUE : FP_CAUSE_TYPO,
                         small ? FP_SUBKIND_SUBTOTAL_ROW : FP_SUBKIND_NONE,
-                        COST_EVENT + COST_CELL * (int)(nd - 1));
+                        stands_out ? COST_EVENT + COST_CELL * (int)(nd - 1)
+                                   : 2 * COST_RESIDUE + COST_EVENT);
     if (!h) {
         free(cover);
         free(dv);
