@@ -34,12 +34,15 @@ typedef enum fp_cause_subkind {
     FP_SUBKIND_DUPLICATE,     /* extra row: the same unit twice */
     FP_SUBKIND_DOUBLE_COUNTED,/* extra row: a 其中 row or a subtotal counted with its parts */
     FP_SUBKIND_SWAP,          /* misplaced cell: two cells of a row exchanged */
+    FP_SUBKIND_SUBTOTAL_ROW,  /* rounding residue: put on one subtotal row, which then disagrees
+                                 with its rows and with its parent; the row's own identities hold */
     FP_SUBKIND_MAX
 } fp_cause_subkind;
 
 /** Stable names: "typo", "misplaced-cell", "missing-row", "extra-row", "label-shift",
  *  "split-row", "rounding-residue", "wrong-parent", "ambiguous"; subkinds "transposition",
- *  "digit", "sign", "blank", "duplicate", "double-counted", "swap" ("" for none). */
+ *  "digit", "sign", "blank", "duplicate", "double-counted", "swap", "subtotal-row" ("" for
+ *  none). */
 const char *fp_cause_kind_name(fp_cause_kind kind);
 const char *fp_cause_subkind_name(fp_cause_subkind subkind);
 
@@ -64,6 +67,24 @@ typedef struct fp_cause_cell {
     fp_cause_subkind subkind;/* typo cells: transposition, digit, sign, blank or none */
 } fp_cause_cell;
 
+/** Why fp_causes_fix leaves a cause alone (FP_HOLD_NONE: it applies it). */
+typedef enum fp_fix_hold {
+    FP_HOLD_NONE = 0,
+    FP_HOLD_AMBIGUOUS, /* several explanations fit equally well */
+    FP_HOLD_RESIDUE,   /* a rounding residue: which rows take the units is a choice */
+    FP_HOLD_PARTIAL,   /* a failure it is connected to is left unexplained, ambiguous or a residue:
+                          the change would rest on a choice */
+    FP_HOLD_NAME,      /* a row to insert whose name's form (full, short or former name) the table
+                          does not tell */
+    FP_HOLD_NOTE,      /* a note (no finding) that changes no cell, or a change not yet applicable */
+    FP_HOLD_MAX
+} fp_fix_hold;
+
+/** Stable names ("", "ambiguous", "residue", "partial", "name", "note") and one sentence (EN 0:
+ *  Chinese, 1: English) saying why --fix left a cause alone; static strings. */
+const char *fp_fix_hold_name(fp_fix_hold hold);
+const char *fp_fix_hold_text(fp_fix_hold hold, int en);
+
 /** One explanation. Owned by the fp_causes it came from. */
 typedef struct fp_cause fp_cause;
 struct fp_cause {
@@ -79,13 +100,14 @@ struct fp_cause {
     size_t before;      /* missing or moved row: the row it goes before (FP_NONE: at the end of
                            PARENT's rows) */
     const char *name;   /* missing row: the unit's likely name (gazetteer), or NULL */
-    int fixable;        /* 1 when fp_causes_fix applies it: an unambiguous, complete change (never
-                           an ambiguous cause nor a rounding residue, which spreads units by a
-                           choice) */
+    int fixable;        /* 1 when fp_causes_fix applies it: the unique simplest explanation of every
+                           failure it is connected to (never an ambiguous cause, a rounding residue
+                           spread over rows, nor a change beside a failure left unexplained) */
     const char *text_zh;/* one sentence for people: what is wrong and what to change */
     const char *text_en;
     const fp_cause *const *candidates; /* FP_CAUSE_AMBIGUOUS: the explanations that fit */
     size_t ncandidates;
+    fp_fix_hold hold;   /* not fixable: why fp_causes_fix leaves it alone; else FP_HOLD_NONE */
 };
 
 /** The causes found for one report. Made by fp_explain, freed by fp_causes_free. */

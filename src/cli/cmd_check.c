@@ -101,14 +101,10 @@ static void list_fixes(FILE *out, const fp_causes *c, const fp_report *after, si
         const fp_cause *k = fp_causes_get(c, i);
         if (k->fixable || fp_cause_is_note(c, k))
             continue;
-        const char *why_zh = k->kind == FP_CAUSE_AMBIGUOUS ? "原因不唯一"
-                             : k->kind == FP_CAUSE_ROUNDING_RESIDUE
-                                 ? "舍入尾差：分摊到哪几行是一种选择，不是唯一解释"
-                                 : "不是完整的唯一解释";
-        const char *why_en = k->kind == FP_CAUSE_AMBIGUOUS ? "more than one explanation fits"
-                             : k->kind == FP_CAUSE_ROUNDING_RESIDUE
-                                 ? "a rounding residue: which rows take the units is a choice"
-                                 : "not a complete, unique explanation";
+        fp_fix_hold hold = k->hold != FP_HOLD_NONE ? k->hold
+                           : k->kind == FP_CAUSE_AMBIGUOUS ? FP_HOLD_AMBIGUOUS
+                                                           : FP_HOLD_PARTIAL;
+        const char *why_zh = fp_fix_hold_text(hold, 0), *why_en = fp_fix_hold_text(hold, 1);
         if (lang == FP_LANG_EN)
             fprintf(out, "  left alone (%s): %s\n", why_en, k->text_en);
         else

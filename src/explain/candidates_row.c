@@ -103,10 +103,13 @@ static void residue_parent(engine *E, size_t p, const i128 *G, size_t nkids)
     size_t m = shape && u > 0 && d % u == 0 ? (size_t)(abs128(d) / u) : 0;
     size_t *kids = m ? malloc((nkids ? nkids : 1) * sizeof *kids) : NULL;
     size_t nk2 = 0;
+    /* only rows the failing sums involve: P's rows without rows of their own (a unit moved onto a
+     * subtotal would have to go down to one of its rows, whose sums hold) */
     if (kids)
         for (size_t x = fp_table_first_child(E->t, p); x != FP_NONE;
              x = fp_table_next_sibling(E->t, x))
-            kids[nk2++] = x;
+            if (!ex_has_children(E, x))
+                kids[nk2++] = x;
     if (kids && nk2 >= m) {
         /* the M largest rows in the lead column; among equals the earlier row */
         for (size_t a = 0; a < m; a++) {
@@ -118,7 +121,7 @@ static void residue_parent(engine *E, size_t p, const i128 *G, size_t nkids)
             memmove(kids + a + 1, kids + a, (best - a) * sizeof *kids);
             kids[a] = x;
         }
-        /* each takes one unit; a row with rows passes it down to its largest, to a leaf */
+        /* each takes one unit */
         size_t cap = m * na * 8 + 1, nd = 0;
         delta *dv = malloc(cap * sizeof *dv);
         for (size_t a = 0; dv && a < m; a++)
@@ -167,6 +170,137 @@ static void residue_parent(engine *E, size_t p, const i128 *G, size_t nkids)
 }
 
 
+/* A division's name with its last character (县, 市, 区) changed, into BUF: the former name of a
+ * county become a city or a district (沙湾县 for 沙湾市) when the gazetteer knows it as one. */
+static const char *former_form(int e, char *buf, size_t size)
+{
+    static const char *const ends[] = {"县", "市", "区"};
+    const char *name = gz_name(e);
+    size_t n = strlen(name), m = strlen("县");
+    if (n <= m || n + 1 > size)
+        return NULL;
+    for (size_t i = 0; i < 3; i++) {
+        if (strcmp(name + n - m, ends[i]) == 0)
+            continue;
+        memcpy(buf, name, n - m);
+        memcpy(buf + n - m, ends[i], m + 1);
+        if (gz_names(e, buf))
+            return buf;
+    }
+    return NULL;
+}
+
+/* The name of county E missing under P, in the form the table's other rows use: the short form
+ * (木垒县) or the official name (木垒哈萨克自治县). *SURE is 1 when nothing is left to a guess: E
+ * has one form only, or its siblings use one form throughout. A county renamed (沙湾县 → 沙湾市)
+ * is never sure: a table may keep one old name and update another (沙湾县 beside 库车市), so the
+ * current name is given and --fix leaves the row to the reader. */
+static const char *missing_name(const engine *E, size_t p, int e, int *sure)
+{
+    const char *full = gz_name(e), *shrt = gz_short_name(e);
+    char buf[128];
+    *sure = 0;
+    if (former_form(e, buf, sizeof buf))
+        return full;
+    if (strcmp(full, shrt) == 0) {
+        *sure = 1;
+        return full;
+    }
+    size_t nfull = 0, nshort = 0, sfull = 0, sshort = 0;
+    for (size_t r = 0; r < E->t->nrows; r++) {
+        size_t pr = ex_parent_of(E, r);
+        int P = pr == FP_NONE ? -1 : ex_place_parent(E, pr);
+        int x = P < 0 ? -1 : ex_county_within(E, r, P);
+        if (x < 0 || strcmp(gz_name(x), gz_short_name(x)) == 0)
+            continue;
+        const char *name = ex_name_of(E, r);
+        int isfull = strcmp(name, gz_name(x)) == 0, isshort = strcmp(name, gz_short_name(x)) == 0;
+        nfull += (size_t)isfull;
+        nshort += (size_t)isshort;
+        if (pr == p) {
+            sfull += (size_t)isfull;
+            sshort += (size_t)isshort;
+        }
+    }
+    *sure = (sfull > 0) != (sshort > 0);
+    return nfull > nshort || (sfull && !sshort) ? full : shrt;
+}
+
+/* A subtotal row changed on its own (a rounding remainder put on it): P's rows and P's parent
+ * agree, P does not agree with either, P's own identities hold. Put back, every identity holds:
+ * one row, a few cells. G: P's column residuals. */
+static void gen_subtotal_row(engine *E, size_t p, const i128 *G)
+{
+    size_t na = E->na, nd = 0, q = ex_parent_of(E, p);
+    if (q == FP_NONE || !E->colsums)
+        return;
+    for (size_t k = 0; k < E->nforms; k++)
+        if (ex_form_res(E, p, k) != 0)
+            return; /* a row whose own identities fail: a typo (candidates_cell.c) */
+    /* the row must stand out: when other blocks miss their rows by rounding too, the table was
+     * rounded block by block and each block's residue is its own (no row was changed). The
+     * reading is kept, dearer than the residues, so that it joins the row's failures to its
+     * parent's: a missing row under P beside a residue on Q is then a partial explanation, which
+     * --fix does not apply */
+    int stands_out = 1;
+    for (size_t i = 0; i < E->nf && stands_out; i++) {
+        const fp_finding *f = fp_report_finding(E->r, i);
+        if (!E->fkind[i] || f->identity != FP_RULE_COLUMN_SUM || f->row == p || f->row == q)
+            continue;
+        size_t j = E->apos[f->column];
+        if (j != FP_NONE && 2 * abs128(f->difference) <=
+                                (i128)ex_child_count(E, f->row) * E->unit[j])
+            stands_out = 0;
+    }
+    delta *dv = malloc((na + 1) * sizeof *dv);
+    if (!dv) {
+        E->oom = 1;
+        return;
+    }
+    size_t nkids = ex_child_count(E, p), ncat = 0;
+    int small = 1;
+    for (size_t j = 0; j < na; j++)
+        ncat += fp_table_column_role(E->t, E->acols[j]) == FP_ROLE_CATEGORY;
+    for (size_t j = 0; j < na; j++) {
+        if (!G[j] || !ex_in_range(E, p, j, -G[j]))
+            continue;
+        dv[nd++] = (delta){p, j, -G[j]};
+        /* each category (or, without categories, each column) within its rows' rounding */
+        if (!ncat || fp_table_column_role(E->t, E->acols[j]) == FP_ROLE_CATEGORY)
+            small &= 2 * abs128(G[j]) <= (i128)(nkids > 2 ? nkids : 2) * E->unit[j];
+    }
+    size_t *cover, ncover;
+    int v = nd >= 2 ? ex_verify(E, dv, nd, &cover, &ncover) : 0;
+    if (v < 0)
+        E->oom = 1;
+    int parent_too = 0;
+    for (size_t i = 0; v == 1 && i < ncover; i++)
+        parent_too |= fp_report_finding(E->r, cover[i])->row == q;
+    if (v == 1 && !parent_too)
+        free(cover);
+    if (v != 1 || !parent_too) {
+        free(dv);
+        return;
+    }
+    hyp *h = ex_hyp_new(E, small ? FP_CAUSE_ROUNDING_RESIDUE : FP_CAUSE_TYPO,
+                        small ? FP_SUBKIND_SUBTOTAL_ROW : FP_SUBKIND_NONE,
+                        stands_out ? COST_EVENT + COST_CELL * (int)(nd - 1)
+                                   : 2 * COST_RESIDUE + COST_EVENT);
+    if (!h) {
+        free(cover);
+        free(dv);
+        return;
+    }
+    h->cover = cover;
+    h->ncover = ncover;
+    h->row = h->row_end = p;
+    h->parent = q;
+    for (size_t i = 0; i < nd; i++)
+        ex_hyp_set(E, h, p, dv[i].j, ex_cell(E, p, dv[i].j),
+                   (fp_amount)(ex_cell(E, p, dv[i].j) + dv[i].d), FP_SUBKIND_NONE);
+    free(dv);
+}
+
 void ex_gen_parent(engine *E, size_t p, gap **gaps, size_t *ngaps, size_t *gapcap)
 {
     size_t na = E->na, nk = E->nforms;
@@ -207,6 +341,7 @@ void ex_gen_parent(engine *E, size_t p, gap **gaps, size_t *ngaps, size_t *gapca
     }
     if (small)
         residue_parent(E, p, G, nkids);
+    gen_subtotal_row(E, p, G);
     if (consistent && nk) {
         if (positive && rowlike && !small) {
             hyp *h = ex_hyp_new(E, FP_CAUSE_MISSING_ROW, FP_SUBKIND_NONE, COST_EVENT);
@@ -214,7 +349,14 @@ void ex_gen_parent(engine *E, size_t p, gap **gaps, size_t *ngaps, size_t *gapca
                 h->row = h->row_end = h->parent = p;
                 ex_cover_row(E, h, p, 0, 1);
                 int e = ex_missing_county(E, p, &h->before);
-                h->name = e >= 0 ? gz_short_name(e) : NULL;
+                if (e >= 0) {
+                    int sure = 0;
+                    h->name = missing_name(E, p, e, &sure);
+                    if (!sure) {
+                        h->fixable = 0;
+                        h->hold = FP_HOLD_NAME;
+                    }
+                }
                 for (size_t j = 0; j < na; j++)
                     if (G[j]) {
                         fp_cause_cell *c = ex_hyp_cell(E, h, FP_CELL_INSERT, FP_NONE, E->acols[j]);

@@ -44,6 +44,7 @@ enum {
     COST_EVIDENCE = 3,    /* the same, backed by names (a duplicate name, the gazetteer) */
     COST_AGAINST = 5,     /* the same, contradicted by names */
     COST_RESIDUE = 6,     /* a block of small differences */
+    COST_CELL = 1,        /* each further cell of one row's change (a subtotal row put back) */
     COST_UNEXPLAINED = 20 /* an error finding left without a cause */
 };
 
@@ -107,6 +108,7 @@ typedef struct hyp {
     int level_end;    /* label shift: the depth the last row of the run gets */
     const char *name; /* a missing row's (or a shifted run's lost) name: static or the table's */
     int fixable;
+    fp_fix_hold hold; /* not fixable: why (FP_HOLD_NONE: by its kind) */
     int dead;         /* a duplicate of an earlier hypothesis */
 } hyp;
 

@@ -25,7 +25,47 @@ static const char *const subkind_names[FP_SUBKIND_MAX] = {
     [FP_SUBKIND_DUPLICATE] = "duplicate",
     [FP_SUBKIND_DOUBLE_COUNTED] = "double-counted",
     [FP_SUBKIND_SWAP] = "swap",
+    [FP_SUBKIND_SUBTOTAL_ROW] = "subtotal-row",
 };
+
+static const char *const hold_names[FP_HOLD_MAX] = {
+    [FP_HOLD_NONE] = "",
+    [FP_HOLD_AMBIGUOUS] = "ambiguous",
+    [FP_HOLD_RESIDUE] = "residue",
+    [FP_HOLD_PARTIAL] = "partial",
+    [FP_HOLD_NAME] = "name",
+    [FP_HOLD_NOTE] = "note",
+};
+
+static const char *const hold_zh[FP_HOLD_MAX] = {
+    [FP_HOLD_NONE] = "",
+    [FP_HOLD_AMBIGUOUS] = "原因不唯一",
+    [FP_HOLD_RESIDUE] = "舍入尾差：分摊到哪几行是一种选择，不是唯一解释",
+    [FP_HOLD_PARTIAL] = "与之相连的其他错误没有唯一解释，只改这一处是一种猜测",
+    [FP_HOLD_NAME] = "要补的行名称写法（全称、简称或旧称）表中无从判断",
+    [FP_HOLD_NOTE] = "提示，不改动数字",
+};
+
+static const char *const hold_en[FP_HOLD_MAX] = {
+    [FP_HOLD_NONE] = "",
+    [FP_HOLD_AMBIGUOUS] = "more than one explanation fits",
+    [FP_HOLD_RESIDUE] = "a rounding residue: which rows take the units is a choice",
+    [FP_HOLD_PARTIAL] = "a failure it is connected to has no unique explanation: changing this alone "
+                        "would be a guess",
+    [FP_HOLD_NAME] = "the table does not tell which form of the row's name (full, short or former) "
+                     "to write",
+    [FP_HOLD_NOTE] = "a note: no amount to change",
+};
+
+const char *fp_fix_hold_name(fp_fix_hold hold)
+{
+    return (unsigned)hold < FP_HOLD_MAX ? hold_names[hold] : "?";
+}
+
+const char *fp_fix_hold_text(fp_fix_hold hold, int en)
+{
+    return (unsigned)hold < FP_HOLD_MAX ? (en ? hold_en : hold_zh)[hold] : "?";
+}
 
 const char *fp_cause_kind_name(fp_cause_kind kind)
 {
@@ -102,8 +142,14 @@ static cause_rec *rec_from(const engine *E, const hyp *h)
     c->c.before = h->before;
     c->c.name = h->name;
     /* --fix never guesses: spreading a rounding residue over rows is one choice among several
-     * (issue 16), so a residue is listed, never applied */
-    c->c.fixable = h->fixable && h->kind != FP_CAUSE_ROUNDING_RESIDUE;
+     * (issue 16), so a residue is listed, never applied — but a remainder put on one subtotal row
+     * is put back (one row, the unique reading) */
+    int spread = h->kind == FP_CAUSE_ROUNDING_RESIDUE && h->sub != FP_SUBKIND_SUBTOTAL_ROW;
+    c->c.fixable = h->fixable && !spread;
+    c->c.hold = c->c.fixable ? FP_HOLD_NONE
+                : h->hold     ? h->hold
+                : spread      ? FP_HOLD_RESIDUE
+                              : FP_HOLD_PARTIAL;
     fp_cause_cell *cells = malloc((h->ncells + 1) * sizeof *cells);
     sb b = {0};
     ex_hyp_text(&b, E, h, 0);
@@ -213,6 +259,7 @@ static cause_rec *rec_ambiguous(const engine *E, fp_causes *out, const amb_group
     }
     c->cand = cand;
     c->c.kind = FP_CAUSE_AMBIGUOUS;
+    c->c.hold = FP_HOLD_AMBIGUOUS;
     c->c.row = c->c.row_end = FP_NONE;
     c->c.parent = c->c.before = FP_NONE;
     c->c.cells = calloc(1, sizeof(fp_cause_cell));
@@ -237,6 +284,7 @@ static cause_rec *rec_ambiguous(const engine *E, fp_causes *out, const amb_group
             return NULL;
         }
         k->c.fixable = 0;
+        k->c.hold = FP_HOLD_AMBIGUOUS;
         cand[c->c.ncandidates++] = &k->c;
         if (c->c.row == FP_NONE || k->c.row < c->c.row)
             c->c.row = k->c.row;
@@ -494,11 +542,39 @@ static int build(engine *E, fp_causes *C, const decision *dec, size_t ndec,
     }
     for (size_t i = 0; i < E->nh; i++)
         made[i] = FP_NONE;
+    /* --fix never guesses: a change is applied only when every failing identity connected to it
+     * (through any explanation that was considered) has one explanation that is applied too */
+    size_t *up = malloc((E->nf + 1) * sizeof *up);
+    unsigned char *held = calloc(E->nf + 1, 1);
+    if (!up || !held) {
+        free(up);
+        free(held);
+        rc = -1;
+        goto end;
+    }
+    for (size_t i = 0; i < E->nf; i++)
+        up[i] = i;
+    for (size_t x = 0; x < E->nh; x++)
+        for (size_t c = 1; !E->h[x].dead && c < E->h[x].ncover; c++)
+            ex_uf_union(up, E->h[x].cover[0], E->h[x].cover[c]);
+    for (size_t i = 0; i < ndec; i++) {
+        const decision *d = &dec[i];
+        const hyp *h = d->n == 1 ? &E->h[d->h] : NULL;
+        if (E->fkind[d->finding] == 1 &&
+            (!h || !h->fixable ||
+             (h->kind == FP_CAUSE_ROUNDING_RESIDUE && h->sub != FP_SUBKIND_SUBTOTAL_ROW)))
+            held[ex_uf_find(up, d->finding)] = 1;
+    }
     for (size_t i = 0; i < ndec && !rc; i++) {
         const decision *d = &dec[i];
         if (d->n == 1 && made[d->h] == FP_NONE && E->fkind[d->finding] == 1) {
             made[d->h] = C->n;
             rc = ex_push_rec(&C->list, &C->n, &C->cap, rec_from(E, &E->h[d->h]));
+            cause_rec *k = rc ? NULL : C->list[C->n - 1];
+            if (k && k->c.fixable && held[ex_uf_find(up, d->finding)]) {
+                k->c.fixable = 0;
+                k->c.hold = FP_HOLD_PARTIAL;
+            }
         } else if (d->n == 2 && d->group != FP_NONE && !done[d->group]) {
             done[d->group] = 1;
             size_t nc = 0;
@@ -510,6 +586,8 @@ static int build(engine *E, fp_causes *C, const decision *dec, size_t ndec,
                               rec_ambiguous(E, C, &groups[d->group], cover, nc));
         }
     }
+    free(up);
+    free(held);
 end:
     free(made);
     free(done);
@@ -590,6 +668,8 @@ fp_error fp_explain(const fp_table *t, const fp_report *r, const fp_check_option
         qsort(C->list, C->n, sizeof *C->list, cmp_rec);
     for (size_t i = 0; i < C->n; i++) {
         C->list[i]->index = i;
+        if (!C->list[i]->c.fixable && C->list[i]->c.hold == FP_HOLD_NONE)
+            C->list[i]->c.hold = C->list[i]->note ? FP_HOLD_NOTE : FP_HOLD_PARTIAL;
         for (size_t k = 0; k < C->list[i]->ncover; k++)
             C->of[C->list[i]->cover[k]] = i;
     }

@@ -247,8 +247,57 @@ static void text_split(sb *b, const engine *E, const hyp *h, int en)
     }
 }
 
+/* The rows whose rounding made a block's residue: P's rows, the first few by name. */
+static void put_rounded_rows(sb *b, const engine *E, size_t p, int en)
+{
+    const lang_words *w = en ? &W_EN : &W_ZH;
+    size_t i = 0;
+    ex_sb_str(b, en ? " (" : "（");
+    for (size_t k = fp_table_first_child(E->t, p); k != FP_NONE;
+         k = fp_table_next_sibling(E->t, k), i++) {
+        if (i == 6) {
+            ex_sb_str(b, w->ellipsis);
+            break;
+        }
+        if (i)
+            ex_sb_str(b, w->list_sep);
+        ex_sb_str(b, ex_name_of(E, k));
+    }
+    ex_sb_str(b, en ? ")" : "）");
+}
+
+/* A rounding remainder put on one subtotal row: the row's cells back to the sums of its rows. */
+static void text_subtotal_row(sb *b, const engine *E, const hyp *h, int en)
+{
+    ex_sb_str(b, en ? "rounding residue put on a subtotal row: " : "尾差记在了小计行上：");
+    put_row(b, E, h->row, en);
+    ex_sb_str(b, en ? " balances in itself but agrees neither with the sum of its rows nor with "
+                    : "本身平衡，但与其各行之和、与上级");
+    if (en) {
+        put_row(b, E, h->parent, en);
+        ex_sb_str(b, "; put back: ");
+    } else {
+        ex_sb_printf(b, "「%s」都不符；改回：", ex_name_of(E, h->parent));
+    }
+    for (size_t i = 0; i < h->ncells; i++) {
+        const fp_cause_cell *c = &h->cells[i];
+        if (i)
+            ex_sb_str(b, en ? ", " : "、");
+        ex_sb_str(b, fp_table_column_name(E->t, c->column));
+        ex_sb_str(b, " ");
+        ex_sb_amount(b, c->stated);
+        ex_sb_str(b, en ? " → " : "→");
+        ex_sb_amount(b, c->suggested);
+    }
+    ex_sb_str(b, en ? "; then every identity holds." : "；改回后各项平衡关系全部成立。");
+}
+
 static void text_residue(sb *b, const engine *E, const hyp *h, int en)
 {
+    if (h->sub == FP_SUBKIND_SUBTOTAL_ROW) {
+        text_subtotal_row(b, E, h, en);
+        return;
+    }
     const fp_finding *f = fp_report_finding(E->r, h->cover[0]);
     if (h->parent != FP_NONE) {
         size_t n = ex_child_count(E, h->parent);
@@ -257,10 +306,11 @@ static void text_residue(sb *b, const engine *E, const hyp *h, int en)
         ex_sb_str(b, en ? " and the sum of its rows differ by " : "与其各行之和相差 ");
         ex_sb_amount(b, f->difference);
         if (en)
-            ex_sb_printf(b, ", no more than half a unit for each of its %zu rounded parts: each part "
-                         "was rounded on its own", n);
+            ex_sb_printf(b, ", no more than half a unit for each of its %zu rounded parts: each of "
+                         "its rows was rounded on its own", n);
         else
-            ex_sb_printf(b, "，不超过 %zu 个舍入项各半个单位，应是各项分别四舍五入所致", n);
+            ex_sb_printf(b, "，不超过 %zu 个舍入项各半个单位，应是其各行分别四舍五入所致", n);
+        put_rounded_rows(b, E, h->parent, en);
     } else {
         ex_sb_str(b, en ? "rounding residue: " : "尾差：");
         put_row(b, E, h->row, en);
@@ -278,7 +328,9 @@ static void text_residue(sb *b, const engine *E, const hyp *h, int en)
         if (c->change != FP_CELL_SET)
             continue;
         if (last == FP_NONE)
-            ex_sb_str(b, en ? "; put the residue on the largest rows: " : "；可把尾差调到最大的项上：");
+            ex_sb_str(b, en ? "; if it must go, the largest of those rows could take it (a choice, not "
+                            "applied by --fix): "
+                         : "；如需消除，可把尾差调到其中最大的项上（这是一种选择，--fix 不会自动修改）：");
         if (c->row != last) {
             if (last != FP_NONE)
                 ex_sb_str(b, en ? "; " : "；");

@@ -99,6 +99,12 @@ static void json_cause(FILE *out, const fp_causes *c, const fp_cause *k, const f
     fputs(",\"en\":", out);
     json_string(out, k->text_en);
     fprintf(out, "},\"fixable\":%s", k->fixable ? "true" : "false");
+    if (!k->fixable && k->hold != FP_HOLD_NONE) { /* why --fix leaves it alone */
+        fprintf(out, ",\"fix_held\":\"%s\",\"fix_held_text\":", fp_fix_hold_name(k->hold));
+        json_string(out, fp_fix_hold_text(k->hold, 0));
+        fputs(",\"fix_held_text_en\":", out);
+        json_string(out, fp_fix_hold_text(k->hold, 1));
+    }
     if (k->kind == FP_CAUSE_AMBIGUOUS) {
         fputs(",\"candidates\":[", out);
         for (size_t i = 0; i < k->ncandidates; i++) {
