@@ -3,6 +3,7 @@
 
 #include "fenpei/check.h"
 #include "fenpei/table.h"
+#include "check/shift.h"
 #include "places/gazetteer.h"
 
 /* Rows a run may span, and the rows looked at from its start (the run and the rows under it). */
@@ -179,12 +180,14 @@ static int inversions(trial *T)
     return inv;
 }
 
-/* The lost name in the form the table's other rows use: a short form when they write divisions
- * that have one by it (博州, 木垒县), the official name when they write them in full. NULL
- * when the division has a former name and the table does not show which era it names by. */
-static const char *lost_form(const fp_table *t, int e)
+/* The lost name (division E) in the form the table's other rows use: a short form when they
+ * write divisions of E's level that have one by it (博州, 木垒县), else the official name. For a
+ * division renamed in year Y, the former name when the table names a division renamed in Y or
+ * earlier by its former name, the present one when it names one renamed in Y or later by its
+ * present name; NULL (cannot be told) when the table shows neither. */
+const char *ck_lost_form(const fp_table *t, int e)
 {
-    int short_used = 0, full_used = 0, former_used = 0, current_used = 0;
+    int short_used = 0, full_used = 0, older = 0, newer = 0, year = gz_renamed_year(e);
     for (size_t r = 0; r < fp_table_row_count(t); r++) {
         const char *nm = fp_table_row_name(t, r);
         if (!*nm)
@@ -193,11 +196,12 @@ static const char *lost_form(const fp_table *t, int e)
         if (x < 0 || x == e)
             continue;
         const char *former = gz_former_name(x);
-        if (former) {
-            if (gz_names(x, nm) && strcmp(gz_name(x), nm) != 0 && strcmp(former, nm) == 0)
-                former_used++;
+        int y = gz_renamed_year(x);
+        if (former && y && year) {
+            if (strcmp(gz_name(x), nm) != 0 && gz_names(x, nm) && strcmp(former, nm) == 0)
+                older |= y <= year; /* named before X's renaming, so before E's */
             else
-                current_used++;
+                newer |= y >= year; /* named after X's renaming, so after E's */
         }
         if (strcmp(gz_short_name(x), gz_name(x)) != 0 && gz_level(x) == gz_level(e)) {
             if (strcmp(nm, gz_name(x)) == 0)
@@ -206,13 +210,10 @@ static const char *lost_form(const fp_table *t, int e)
                 short_used++;
         }
     }
-    const char *former = gz_former_name(e);
-    if (former) {
-        if (former_used && !current_used)
-            return former;
-        if (current_used && !former_used)
-            return gz_name(e);
-        return NULL;
+    if (gz_former_name(e)) {
+        if (older == newer)
+            return NULL;
+        return older ? gz_former_name(e) : gz_name(e);
     }
     return short_used > full_used ? gz_short_name(e) : gz_name(e);
 }
@@ -273,7 +274,7 @@ int fp_label_shift_at(const fp_table *t, size_t a, fp_label_shift *out)
     out->last = best_b;
     out->last_alt = alt_b;
     out->ambiguous = alt_b != FP_NONE;
-    out->lost = best_lost >= 0 ? lost_form(t, best_lost) : NULL;
+    out->lost = best_lost >= 0 ? ck_lost_form(t, best_lost) : NULL;
     out->lost_division = best_lost >= 0 ? gz_name(best_lost) : NULL;
     return 1;
 }

@@ -1,4 +1,5 @@
 /* explain/candidates_shift.c — label shifts (names one row late) as hypotheses and as notes, and counties under the wrong prefecture. */
+#include "check/shift.h"
 #include "explain/cause_impl.h"
 
 /* ---- label shift: names (with their levels) one row late against the numbers ---- */
@@ -158,7 +159,7 @@ static int shift_score(const engine *E, const shift *s, const size_t *npar, size
         }
         if (cands == 1) {
             ent[i] = found;
-            *lost = gz_short_name(found);
+            *lost = ck_lost_form(E->t, found);
         }
     }
     for (size_t i = 0; i < np; i++) {
@@ -166,7 +167,7 @@ static int shift_score(const engine *E, const shift *s, const size_t *npar, size
             continue;
         score += 2;
         for (size_t x = i + 1; x < np; x++)
-            if (ent[x] >= 0 && npar[x] == npar[i] && gz_code(ent[x]) < gz_code(ent[i]))
+            if (ent[x] >= 0 && npar[x] == npar[i] && gz_listing_code(ent[x]) < gz_listing_code(ent[i]))
                 score--;
     }
     free(ent);
@@ -248,6 +249,7 @@ static void gen_shift_at(engine *E, const int *D, size_t a)
         h->row_end = f->s.b;
         h->level_end = f->s.L;
         h->name = f->lost;
+        h->fixable = f->lost != NULL; /* a lost name that cannot be told is never guessed */
         h->parent = f->Q;
         if (f->Q != FP_NONE)
             ex_cover_row(E, h, f->Q, 0, 1);

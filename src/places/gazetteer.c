@@ -138,13 +138,25 @@ const char *gz_former_name(int e)
  * tables of other provinces need. */
 #define LISTED_LAST 99
 static const struct {
-    int32_t code, listed;
+    int32_t code, listed, year; /* YEAR: when the division was created or renamed */
 } listing[] = {
-    {652702, LISTED_LAST}, /* 阿拉山口市, created 2012 */
-    {652902, 652923},      /* 库车市, until 2019 库车县 652923 */
-    {654004, LISTED_LAST}, /* 霍尔果斯市, created 2014 */
-    {654203, 654223},      /* 沙湾市, until 2021 沙湾县 654223 */
+    {650400, 650400, 2015},      /* 吐鲁番市, until 2015 吐鲁番地区 */
+    {650500, 650500, 2016},      /* 哈密市, until 2016 哈密地区 */
+    {652702, LISTED_LAST, 2012}, /* 阿拉山口市, created */
+    {652902, 652923, 2019},      /* 库车市, until 2019 库车县 652923 */
+    {654004, LISTED_LAST, 2014}, /* 霍尔果斯市, created */
+    {654203, 654223, 2021},      /* 沙湾市, until 2021 沙湾县 654223 */
 };
+
+int gz_renamed_year(int e)
+{
+    if (!valid(e) || !gz_former_name(e))
+        return 0;
+    for (size_t i = 0; i < sizeof listing / sizeof *listing; i++)
+        if (listing[i].code == gz_entries[e].code)
+            return listing[i].year;
+    return 0;
+}
 
 long gz_listing_code(int e)
 {

@@ -43,4 +43,7 @@ const char *gz_former_name(int e);
  * created recently, listed after its siblings (阿拉山口市). */
 long gz_listing_code(int e);
 
+/* The year entry E took its name when it has a former name and the year is known, else 0. */
+int gz_renamed_year(int e);
+
 #endif
