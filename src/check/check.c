@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "check/rule_impl.h"
+#include "check/shift.h"
 #include "core/table_impl.h"
 #include "places/gazetteer.h"
 #include "util/buf.h"
@@ -200,7 +201,9 @@ static void unreadable_cells(checker *C, const size_t *acols, size_t na)
 }
 
 /* Names one row late against their numbers (fp_label_shift_at): a warning at the first row of
- * each run, where the sums around the run hold (where they fail, the causes explain them). */
+ * each run, where the sums around the run hold (where they fail, the causes explain them). Each
+ * start costs up to a few milliseconds: the first SHIFT_STARTS_MAX are tried. */
+#define SHIFT_STARTS_MAX 64
 static void label_shifts(checker *C)
 {
     const fp_table *t = C->t;
@@ -213,8 +216,12 @@ static void label_shifts(checker *C)
     for (size_t i = 0; i < C->r->n; i++)
         if (C->r->f[i].severity == FP_SEVERITY_ERROR && C->r->f[i].row < n)
             bad[C->r->f[i].row] = 1;
-    for (size_t r = 1; r + 1 < n && !C->err; r++) {
+    size_t tried = 0;
+    for (size_t r = 1; r + 1 < n && !C->err && tried < SHIFT_STARTS_MAX; r++) {
         fp_label_shift s;
+        if (!ck_shift_start(t, r))
+            continue;
+        tried++;
         if (!fp_label_shift_at(t, r, &s))
             continue;
         int failing = 0;

@@ -1,4 +1,6 @@
 /* check/shift.c — names one row late against their numbers (label shifts): where a run starts, where it ends, the name it lost. */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fenpei/check.h"
@@ -7,8 +9,12 @@
 #include "places/gazetteer.h"
 
 /* Rows a run may span, and the rows looked at from its start (the run and the rows under it). */
-#define RUN_MAX 96
+#define RUN_MAX 64
 #define REGION (2 * RUN_MAX)
+/* Names resolved in the gazetteer, remembered for one start (a power of two). */
+#define CACHE 2048
+/* Divisions of one division looked at for a lost name (a province has up to ~200 counties). */
+#define KIDS_MAX 256
 
 enum { FIT = 2, MISFIT = -2 };
 
@@ -19,7 +25,31 @@ typedef struct trial {
     size_t b;      /* the run's last row, or FP_NONE: the names as stated */
     int lost;      /* the division whose name the run lost (row b), or -1 */
     int div[REGION]; /* the division each row of the region names (-1: none), -2: not yet known */
+    struct {
+        const char *nm; /* a name of the table (its pool keeps it), NULL: free */
+        int key, e;     /* key: within * 4 + level; e: gz_resolve's answer */
+    } cache[CACHE];
 } trial;
+
+/* gz_resolve(NM, LEVEL, WITHIN), remembered: the same names are looked up for every end tried. */
+static int resolve(trial *T, const char *nm, int level, int within)
+{
+    int key = within * 4 + level;
+    size_t h = (size_t)(((uintptr_t)nm >> 2) ^ ((uintptr_t)(unsigned)key * 2654435761u));
+    for (size_t i = 0; i < 8; i++) {
+        size_t slot = (h + i) & (CACHE - 1);
+        if (T->cache[slot].nm == nm && T->cache[slot].key == key)
+            return T->cache[slot].e;
+        if (!T->cache[slot].nm) {
+            int e = gz_resolve(nm, level, within);
+            T->cache[slot].nm = nm;
+            T->cache[slot].key = key;
+            T->cache[slot].e = e;
+            return e;
+        }
+    }
+    return gz_resolve(nm, level, within);
+}
 
 static int starts_with(const char *s, const char *prefix)
 {
@@ -50,7 +80,7 @@ static int div_of(trial *T, size_t k)
     } else {
         const char *nm = name_at(T, k);
         int P = div_of(T, fp_table_parent(T->t, k));
-        e = P >= 0 ? gz_resolve(nm, 0, P) : gz_resolve(nm, 0, -1);
+        e = resolve(T, nm, 0, P >= 0 ? P : -1);
         if (e == P || e < 0)
             e = -1;
     }
@@ -68,23 +98,11 @@ static int province_under(trial *T, size_t p)
         if (T->b != FP_NONE && c == T->b)
             continue;
         const char *nm = name_at(T, c);
-        int e = nm ? gz_resolve(nm, GZ_PREFECTURE, -1) : -1;
+        int e = nm ? resolve(T, nm, GZ_PREFECTURE, -1) : -1;
         if (e >= 0)
             return gz_parent(e);
     }
     return -1;
-}
-
-/* Does some row under P other than row B name division E (realigned)? */
-static int named_under(trial *T, size_t p, size_t b, int e)
-{
-    size_t c = p == FP_NONE ? fp_table_first_root(T->t) : fp_table_first_child(T->t, p);
-    for (; c != FP_NONE; c = fp_table_next_sibling(T->t, c)) {
-        const char *nm = c == b ? NULL : name_at(T, c);
-        if (nm && *nm && gz_names(e, nm))
-            return 1;
-    }
-    return 0;
 }
 
 /* The one division under the parent of row B that no other row there names: the lost name.
@@ -101,13 +119,33 @@ static int lost_division(trial *T, size_t b)
         if (P < 0)
             return -1;
     }
-    int found = -1;
-    for (int c = 0; c < gz_count(); c++) {
-        if (gz_parent(c) != P || (level && gz_level(c) != level) || named_under(T, p, b, c))
+    /* the divisions of P, and which of them the other rows under p name */
+    int kids[KIDS_MAX], count = 0, found = -1;
+    unsigned char named[KIDS_MAX] = {0};
+    for (int c = 0; c < gz_count(); c++)
+        if (gz_parent(c) == P && (!level || gz_level(c) == level)) {
+            if (count == KIDS_MAX)
+                return -1;
+            kids[count++] = c;
+        }
+    size_t x = p == FP_NONE ? fp_table_first_root(T->t) : fp_table_first_child(T->t, p);
+    for (size_t seen = 0; x != FP_NONE; x = fp_table_next_sibling(T->t, x)) {
+        if (++seen > 4 * KIDS_MAX)
+            return -1; /* far more rows than divisions: not a list of P's divisions */
+        const char *nm = x == b ? NULL : name_at(T, x);
+        if (!nm || !*nm)
+            continue;
+        int e = resolve(T, nm, level, P);
+        for (int i = 0; i < count && e >= 0; i++)
+            if (kids[i] == e)
+                named[i] = 1;
+    }
+    for (int i = 0; i < count; i++) {
+        if (named[i])
             continue;
         if (found >= 0)
             return -1;
-        found = c;
+        found = kids[i];
     }
     return found;
 }
@@ -146,12 +184,12 @@ static int fit_of(trial *T)
         if (P >= 0) {
             if (e >= 0 && gz_parent(e) == P)
                 score += FIT;
-            else if (gz_resolve(nm, 0, -1) != GZ_NONE)
+            else if (resolve(T, nm, 0, -1) != GZ_NONE)
                 score += MISFIT;
         } else if (fp_table_first_child(T->t, k) != FP_NONE) {
-            if (gz_resolve(nm, GZ_PREFECTURE, -1) >= 0)
+            if (resolve(T, nm, GZ_PREFECTURE, -1) >= 0)
                 score += FIT;
-            else if (gz_resolve(nm, GZ_COUNTY, -1) >= 0)
+            else if (resolve(T, nm, GZ_COUNTY, -1) >= 0)
                 score += MISFIT;
         }
     }
@@ -188,6 +226,10 @@ static int inversions(trial *T)
 const char *ck_lost_form(const fp_table *t, int e)
 {
     int short_used = 0, full_used = 0, older = 0, newer = 0, year = gz_renamed_year(e);
+    /* per division: 0 not yet looked at, 1 without a short form, 2 with one */
+    unsigned char *has_short = calloc((size_t)gz_count(), 1);
+    if (!has_short)
+        return NULL;
     for (size_t r = 0; r < fp_table_row_count(t); r++) {
         const char *nm = fp_table_row_name(t, r);
         if (!*nm)
@@ -195,21 +237,25 @@ const char *ck_lost_form(const fp_table *t, int e)
         int x = gz_resolve(nm, 0, -1);
         if (x < 0 || x == e)
             continue;
-        const char *former = gz_former_name(x);
         int y = gz_renamed_year(x);
-        if (former && y && year) {
-            if (strcmp(gz_name(x), nm) != 0 && gz_names(x, nm) && strcmp(former, nm) == 0)
+        if (y && year) {
+            if (strcmp(gz_former_name(x), nm) == 0)
                 older |= y <= year; /* named before X's renaming, so before E's */
             else
                 newer |= y >= year; /* named after X's renaming, so after E's */
         }
-        if (strcmp(gz_short_name(x), gz_name(x)) != 0 && gz_level(x) == gz_level(e)) {
+        if (gz_level(x) != gz_level(e))
+            continue;
+        if (!has_short[x])
+            has_short[x] = strcmp(gz_short_name(x), gz_name(x)) != 0 ? 2 : 1;
+        if (has_short[x] == 2) {
             if (strcmp(nm, gz_name(x)) == 0)
                 full_used++;
             else
                 short_used++;
         }
     }
+    free(has_short);
     if (gz_former_name(e)) {
         if (older == newer)
             return NULL;
@@ -218,10 +264,9 @@ const char *ck_lost_form(const fp_table *t, int e)
     return short_used > full_used ? gz_short_name(e) : gz_name(e);
 }
 
-int fp_label_shift_at(const fp_table *t, size_t a, fp_label_shift *out)
+int ck_shift_start(const fp_table *t, size_t a)
 {
     size_t n = fp_table_row_count(t);
-    memset(out, 0, sizeof *out);
     if (a == 0 || a + 1 >= n)
         return 0;
     const char *nm = fp_table_row_name(t, a), *above = fp_table_row_name(t, a - 1);
@@ -230,6 +275,19 @@ int fp_label_shift_at(const fp_table *t, size_t a, fp_label_shift *out)
     if (*nm ? strcmp(nm, above) != 0 : !*above)
         return 0;
     if (*nm && a >= 2 && strcmp(nm, fp_table_row_name(t, a - 2)) == 0)
+        return 0;
+    /* and among names the gazetteer knows: a table of towns or of bodies is not judged */
+    for (size_t k = a + 1; k < n && k <= a + 4; k++)
+        if (gz_resolve(fp_table_row_name(t, k), 0, -1) != GZ_NONE)
+            return 1;
+    return 0;
+}
+
+int fp_label_shift_at(const fp_table *t, size_t a, fp_label_shift *out)
+{
+    size_t n = fp_table_row_count(t);
+    memset(out, 0, sizeof *out);
+    if (!ck_shift_start(t, a))
         return 0;
     static const trial zero;
     trial T = zero;

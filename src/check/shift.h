@@ -8,4 +8,8 @@
  * or NULL when that cannot be told (a renamed division, the table showing no era). */
 const char *ck_lost_form(const fp_table *t, int e);
 
+/* 1 when row A may start a label shift: it has no name or the name of the row above, and the
+ * rows after it name divisions the gazetteer knows. */
+int ck_shift_start(const fp_table *t, size_t a);
+
 #endif

@@ -150,11 +150,11 @@ static const struct {
 
 int gz_renamed_year(int e)
 {
-    if (!valid(e) || !gz_former_name(e))
+    if (!valid(e))
         return 0;
     for (size_t i = 0; i < sizeof listing / sizeof *listing; i++)
         if (listing[i].code == gz_entries[e].code)
-            return listing[i].year;
+            return gz_former_name(e) ? listing[i].year : 0;
     return 0;
 }
 
