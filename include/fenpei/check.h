@@ -88,6 +88,25 @@ typedef struct fp_report fp_report;
 fp_error fp_check(const fp_table *t, const fp_check_options *opts, fp_report **out,
                   fp_diag *diag);
 
+/** A run of names one row late against their numbers: rows FIRST … LAST-1 carry the names of
+ *  rows FIRST+1 … LAST (the first row of the run has no name, or the name of the row above it),
+ *  and the name of row LAST was lost. */
+typedef struct fp_label_shift {
+    size_t first, last;
+    const char *lost;          /* row LAST's name (gazetteer), in the form the table's other
+                                  rows use (博州, 木垒县, a former name); NULL when it cannot be
+                                  told: no division, or several, or a former name in doubt */
+    const char *lost_division; /* the official name of the division lost, or NULL */
+    int ambiguous;             /* another end of the run fits as well (LAST_ALT) */
+    size_t last_alt;           /* FP_NONE unless ambiguous */
+} fp_label_shift;
+
+/** The label shift that starts at ROW of T, where fp_check puts its FP_RULE_LABEL_SHIFT warning
+ *  (the one detection the report and the causes use): 1 with *OUT filled when the names from
+ *  ROW on fit their places in the tree (by the gazetteer) clearly better realigned, 0 when not.
+ *  The end is the one whose names fit best and keep the code order of the rows best. */
+int fp_label_shift_at(const fp_table *t, size_t row, fp_label_shift *out);
+
 size_t fp_report_count(const fp_report *r);
 const fp_finding *fp_report_finding(const fp_report *r, size_t i);
 size_t fp_report_errors(const fp_report *r);

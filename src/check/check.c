@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "check/rule_impl.h"
+#include "check/shift.h"
 #include "core/table_impl.h"
 #include "places/gazetteer.h"
 #include "util/buf.h"
@@ -199,31 +200,40 @@ static void unreadable_cells(checker *C, const size_t *acols, size_t na)
     }
 }
 
-/* Names one row late against their numbers: row R heads a block whose first row is named as a
- * prefecture P (巴州) and whose other rows are mostly counties of P, while R itself is named as
- * something else (托克逊县, a county of 吐鲁番市). Every sum may close, yet the money of P would
- * go to 托克逊县: a warning at R, the realignment shown by the report (R's numbers are P's). */
+/* Names one row late against their numbers (fp_label_shift_at): a warning at the first row of
+ * each run, where the sums around the run hold (where they fail, the causes explain them). Each
+ * start costs up to a few milliseconds: the first SHIFT_STARTS_MAX are tried. */
+#define SHIFT_STARTS_MAX 64
 static void label_shifts(checker *C)
 {
     const fp_table *t = C->t;
-    for (size_t r = 0; r + 1 < t->nrows && !C->err; r++) {
-        if (fp_table_first_child(t, r) != r + 1)
-            continue;
-        int p = gz_resolve(fp_table_row_name(t, r + 1), GZ_PREFECTURE, -1);
-        if (p < 0 || gz_resolve(fp_table_row_name(t, r), GZ_PREFECTURE, -1) == p)
-            continue;
-        size_t in = 0, out = 0;
-        for (size_t c = fp_table_next_sibling(t, r + 1); c != FP_NONE;
-             c = fp_table_next_sibling(t, c)) {
-            const char *name = fp_table_row_name(t, c);
-            if (gz_resolve(name, GZ_COUNTY, p) >= 0)
-                in++;
-            else if (gz_resolve(name, GZ_COUNTY, -1) >= 0)
-                out++;
-        }
-        if (in >= 2 && in > out)
-            add(C, FP_RULE_LABEL_SHIFT, r, FP_NONE, FP_NONE, 0, 0, FP_SEVERITY_WARNING);
+    size_t n = t->nrows;
+    unsigned char *bad = calloc(n ? n : 1, 1);
+    if (!bad) {
+        C->err = diag_set(C->diag, FP_ERR_NOMEM, NULL, 0, NULL, NULL, 0, "out of memory");
+        return;
     }
+    for (size_t i = 0; i < C->r->n; i++)
+        if (C->r->f[i].severity == FP_SEVERITY_ERROR && C->r->f[i].row < n)
+            bad[C->r->f[i].row] = 1;
+    size_t tried = 0;
+    for (size_t r = 1; r + 1 < n && !C->err && tried < SHIFT_STARTS_MAX; r++) {
+        fp_label_shift s;
+        if (!ck_shift_start(t, r))
+            continue;
+        tried++;
+        if (!fp_label_shift_at(t, r, &s))
+            continue;
+        int failing = 0;
+        for (size_t k = s.first; k <= s.last && !failing; k++)
+            for (size_t x = k; x != FP_NONE && !failing; x = fp_table_parent(t, x))
+                failing = bad[x];
+        if (failing)
+            continue;
+        add(C, FP_RULE_LABEL_SHIFT, r, FP_NONE, FP_NONE, 0, 0, FP_SEVERITY_WARNING);
+        r = s.last;
+    }
+    free(bad);
 }
 
 fp_error fp_check(const fp_table *t, const fp_check_options *opts, fp_report **out,

@@ -1,4 +1,5 @@
 /* explain/candidates_shift.c — label shifts (names one row late) as hypotheses and as notes, and counties under the wrong prefecture. */
+#include "check/shift.h"
 #include "explain/cause_impl.h"
 
 /* ---- label shift: names (with their levels) one row late against the numbers ---- */
@@ -158,7 +159,7 @@ static int shift_score(const engine *E, const shift *s, const size_t *npar, size
         }
         if (cands == 1) {
             ent[i] = found;
-            *lost = gz_short_name(found);
+            *lost = ck_lost_form(E->t, found);
         }
     }
     for (size_t i = 0; i < np; i++) {
@@ -166,7 +167,7 @@ static int shift_score(const engine *E, const shift *s, const size_t *npar, size
             continue;
         score += 2;
         for (size_t x = i + 1; x < np; x++)
-            if (ent[x] >= 0 && npar[x] == npar[i] && gz_code(ent[x]) < gz_code(ent[i]))
+            if (ent[x] >= 0 && npar[x] == npar[i] && gz_listing_code(ent[x]) < gz_listing_code(ent[i]))
                 score--;
     }
     free(ent);
@@ -248,6 +249,7 @@ static void gen_shift_at(engine *E, const int *D, size_t a)
         h->row_end = f->s.b;
         h->level_end = f->s.L;
         h->name = f->lost;
+        h->fixable = f->lost != NULL; /* a lost name that cannot be told is never guessed */
         h->parent = f->Q;
         if (f->Q != FP_NONE)
             ex_cover_row(E, h, f->Q, 0, 1);
@@ -314,104 +316,107 @@ void ex_gen_shifts(engine *E)
     free(D);
 }
 
-/* Names one row late while every sum holds (the notice layout rebuilds the tree from the
- * sums, so only the names are off): from a row repeating the name above, realign the names up to
- * the row whose name was lost when the gazetteer then fits them clearly better — a cause without
- * findings. */
+/* The sentence of a shifted run found by fp_label_shift_at: the run, each row's own name, the
+ * lost one, or why the run is not realigned. */
+static void shift_note_text(sb *b, const fp_table *t, const fp_label_shift *s, int en)
+{
+    long la = fp_table_row_line(t, s->first), lb = fp_table_row_line(t, s->last);
+    if (en)
+        ex_sb_printf(b, "label shift: on lines %ld–%ld the names are one row late against the "
+                        "numbers: ", la, lb);
+    else
+        ex_sb_printf(b, "名称错行：第 %ld–%ld 行的单位名称比数字晚了一行：", la, lb);
+    for (size_t k = s->first; k < s->last; k++) {
+        if (k > s->first)
+            ex_sb_str(b, en ? ", " : "，");
+        const char *nm = fp_table_row_name(t, k + 1);
+        if (en)
+            ex_sb_printf(b, "line %ld is %s", fp_table_row_line(t, k), nm);
+        else
+            ex_sb_printf(b, "第 %ld 行是「%s」", fp_table_row_line(t, k), nm);
+    }
+    const char *div = s->lost_division;
+    if (en) {
+        ex_sb_printf(b, "; the name of line %ld is lost", lb);
+        if (s->lost)
+            ex_sb_printf(b, ": %s, the one division there no row names", s->lost);
+        else if (div)
+            ex_sb_printf(b, ": %s, but whether the table names it so or by its former name "
+                            "cannot be told", div);
+    } else {
+        ex_sb_printf(b, "，第 %ld 行的名称缺失", lb);
+        if (s->lost)
+            ex_sb_printf(b, "，应是「%s」（该处唯一没有哪一行提到的区划）", s->lost);
+        else if (div)
+            ex_sb_printf(b, "，应是「%s」，但原表用今名还是旧名无法判定", div);
+    }
+    if (s->ambiguous) {
+        long lc = fp_table_row_line(t, s->last_alt);
+        if (en)
+            ex_sb_printf(b, "; yet the run may as well end on line %ld: not realigned.", lc);
+        else
+            ex_sb_printf(b, "；但错行也可能止于第 %ld 行，无法判定，未自动修正。", lc);
+    } else if (!s->lost) {
+        ex_sb_str(b, en ? "; not realigned." : "；未自动修正。");
+    } else {
+        ex_sb_str(b, en ? "; realigned, every name sits under its division, in code order."
+                        : "；重新对齐后各单位都在其所属区划之下，并按区划代码排列。");
+    }
+}
+
+/* Names one row late while every sum holds (the notice layout rebuilds the tree from the sums,
+ * so only the names are off): the runs fp_check warned of (fp_label_shift_at, one detection),
+ * as causes without findings. A run is fixable when its end and its lost name are certain. */
 int ex_shift_notes(const fp_table *t, const fp_report *r, fp_causes *C)
 {
-    engine E0;
-    memset(&E0, 0, sizeof E0);
-    E0.t = t;
-    E0.r = r;
-    E0.nf = fp_report_count(r);
-    size_t n = t->nrows, np = SHIFT_WINDOW + 8;
-    if (t->name_col == FP_NONE || n < 3)
-        return 0;
-    size_t *npar = malloc(np * sizeof *npar);
-    if (!npar)
-        return -1;
-    for (size_t a = 1; a + 1 < n; a++) {
-        const char *nm = fp_table_row_name(t, a);
-        if (!*nm || strcmp(nm, fp_table_row_name(t, a - 1)) != 0)
+    for (size_t i = 0; i < fp_report_count(r); i++) {
+        const fp_finding *f = fp_report_finding(r, i);
+        fp_label_shift s;
+        if (f->rule != FP_RULE_LABEL_SHIFT || !fp_label_shift_at(t, f->row, &s))
             continue;
-        if (a >= 2 && strcmp(nm, fp_table_row_name(t, a - 2)) == 0)
-            continue; /* tried at the run's first repeat (see ex_gen_shifts) */
         int covered = 0;
-        for (size_t i = 0; i < C->n && !covered; i++)
-            covered = C->list[i]->c.kind == FP_CAUSE_LABEL_SHIFT && C->list[i]->c.row <= a &&
-                      C->list[i]->c.row_end >= a;
+        for (size_t x = 0; x < C->n && !covered; x++)
+            covered = C->list[x]->c.kind == FP_CAUSE_LABEL_SHIFT && C->list[x]->c.row <= s.first &&
+                      C->list[x]->c.row_end >= s.first;
         if (covered)
             continue;
-        size_t keep = a + np <= n ? np : n - a;
-        for (size_t i = 0; i < keep; i++)
-            npar[i] = t->parent[a + i] < 0 ? FP_NONE : (size_t)t->parent[a + i];
-        const char *lost;
-        shift none = {a, a, -1};
-        int base = shift_score(&E0, &none, npar, keep, &lost), best = base, ties = 0;
-        shift win = none;
-        const char *win_lost = NULL;
-        for (size_t b = a + 1; b < a + keep && b < n; b++) {
-            shift s = {a, b, 0};
-            int sc = shift_score(&E0, &s, npar, keep, &lost);
-            if (sc > best) {
-                best = sc;
-                win = s;
-                win_lost = lost;
-                ties = 0;
-            } else if (sc == best && win.L >= 0) {
-                ties++;
-            }
-        }
-        if (win.L < 0 || ties || best < base + 4)
-            continue;
+        int fixable = !s.ambiguous && s.lost;
+        /* rows whose names are certain: all of the run, or (ambiguous) those before either end */
+        size_t end = s.ambiguous ? (s.last_alt < s.last ? s.last_alt : s.last) : s.last + 1;
+        size_t ncells = end - s.first;
         cause_rec *c = calloc(1, sizeof *c);
-        fp_cause_cell *cells = calloc(win.b - win.a + 1, sizeof *cells);
+        fp_cause_cell *cells = calloc(ncells ? ncells : 1, sizeof *cells);
         if (!c || !cells) {
             free(c);
             free(cells);
-            free(npar);
             return -1;
         }
-        for (size_t k = win.a; k <= win.b; k++) {
-            fp_cause_cell *x = &cells[k - win.a];
+        for (size_t k = s.first; k < end; k++) {
+            fp_cause_cell *x = &cells[k - s.first];
             x->change = FP_CELL_RENAME;
             x->row = k;
             x->column = t->name_col;
             x->stated_text = fp_table_row_name(t, k);
-            x->suggested_text = k < win.b ? fp_table_row_name(t, k + 1) : win_lost;
+            x->suggested_text = k < s.last ? fp_table_row_name(t, k + 1) : s.lost;
             x->level = fp_table_depth(t, k);
         }
-        hyp h;
-        memset(&h, 0, sizeof h);
-        h.kind = FP_CAUSE_LABEL_SHIFT;
-        h.level_end = -1;
-        h.row = win.a;
-        h.row_end = win.b;
-        h.name = win_lost;
-        h.cells = cells;
-        h.ncells = win.b - win.a + 1;
         sb zh = {0}, en = {0};
-        ex_text_shift(&zh, &E0, &h, 0);
-        ex_text_shift(&en, &E0, &h, 1);
+        shift_note_text(&zh, t, &s, 0);
+        shift_note_text(&en, t, &s, 1);
         c->note = 1;
         c->c.kind = FP_CAUSE_LABEL_SHIFT;
-        c->c.row = win.a;
-        c->c.row_end = win.b;
+        c->c.row = s.first;
+        c->c.row_end = s.last;
         c->c.parent = c->c.before = FP_NONE;
-        c->c.name = win_lost;
-        c->c.fixable = 1;
+        c->c.name = s.lost;
+        c->c.fixable = fixable;
         c->c.cells = cells;
-        c->c.ncells = h.ncells;
+        c->c.ncells = ncells;
         c->c.text_zh = ex_sb_take(&zh);
         c->c.text_en = ex_sb_take(&en);
-        if (!c->c.text_zh || !c->c.text_en || ex_push_rec(&C->list, &C->n, &C->cap, c)) {
-            free(npar);
+        if (!c->c.text_zh || !c->c.text_en || ex_push_rec(&C->list, &C->n, &C->cap, c))
             return -1;
-        }
-        a = win.b;
     }
-    free(npar);
     return 0;
 }
 

@@ -122,3 +122,50 @@ const char *gz_short_name(int e)
             best = gz_text + gz_keys[i].text;
     return best ? best : gz_name(e);
 }
+
+const char *gz_former_name(int e)
+{
+    for (size_t i = 0; i < GZ_KEYS; i++)
+        if (gz_keys[i].entry == e && gz_keys[i].is_short == 2)
+            return gz_text + gz_keys[i].text;
+    return NULL;
+}
+
+/* Where tables list a division among its siblings when that is not by its code: a county renamed
+ * into a city keeps the place of the county (its former code); a city created after the order of
+ * most tables was set comes after its siblings (LISTED_LAST). Xinjiang's changes since 2010, from
+ * the Ministry of Civil Affairs' yearly lists of changes to county-level divisions; extend as
+ * tables of other provinces need. */
+#define LISTED_LAST 99
+static const struct {
+    int32_t code, listed, year; /* YEAR: when the division was created or renamed */
+} listing[] = {
+    {650400, 650400, 2015},      /* 吐鲁番市, until 2015 吐鲁番地区 */
+    {650500, 650500, 2016},      /* 哈密市, until 2016 哈密地区 */
+    {652702, LISTED_LAST, 2012}, /* 阿拉山口市, created */
+    {652902, 652923, 2019},      /* 库车市, until 2019 库车县 652923 */
+    {654004, LISTED_LAST, 2014}, /* 霍尔果斯市, created */
+    {654203, 654223, 2021},      /* 沙湾市, until 2021 沙湾县 654223 */
+};
+
+int gz_renamed_year(int e)
+{
+    if (!valid(e))
+        return 0;
+    for (size_t i = 0; i < sizeof listing / sizeof *listing; i++)
+        if (listing[i].code == gz_entries[e].code)
+            return gz_former_name(e) ? listing[i].year : 0;
+    return 0;
+}
+
+long gz_listing_code(int e)
+{
+    if (!valid(e))
+        return -1;
+    long code = gz_entries[e].code;
+    for (size_t i = 0; i < sizeof listing / sizeof *listing; i++)
+        if (listing[i].code == code)
+            return listing[i].listed == LISTED_LAST ? code / 100 * 100 + LISTED_LAST
+                                                    : (long)listing[i].listed;
+    return code;
+}

@@ -35,4 +35,15 @@ const char *gz_short_name(int e);
 /* 1 when NAME (as in gz_resolve) is entry E's official name or one of its short forms. */
 int gz_names(int e, const char *name);
 
+/* Entry E's former name (库车县 for 库车市), or NULL when it has none. */
+const char *gz_former_name(int e);
+
+/* The code by which tables order entry E among its siblings: its code, except for a county
+ * renamed into a city, listed where the county was (库车市 as 库车县 652923), and for a city
+ * created recently, listed after its siblings (阿拉山口市). */
+long gz_listing_code(int e);
+
+/* The year entry E took its name when it has a former name and the year is known, else 0. */
+int gz_renamed_year(int e);
+
 #endif

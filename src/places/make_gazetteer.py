@@ -33,6 +33,8 @@ SHORT = {"652700": ["博州"], "652800": ["巴州"], "653000": ["克州"], "6540
 FORMER = {
     "654203": ["沙湾县"],      # 沙湾县 became 沙湾市 in 2021
     "652902": ["库车县"],      # 库车县 became 库车市 in 2019
+    "650400": ["吐鲁番地区"],  # 吐鲁番地区 became 吐鲁番市 in 2015
+    "650500": ["哈密地区"],    # 哈密地区 became 哈密市 in 2016
 }
 
 # Placeholders of the statistical code list that are not divisions: their counties belong to

@@ -189,14 +189,23 @@ fp_error fp_report_write_json_explained(const fp_report *r, const fp_causes *c, 
             fputs(",\"text\":", out);
             json_string(out, fp_table_text(t, f->row, f->column));
         }
-        if (f->rule == FP_RULE_LABEL_SHIFT) { /* the numbers of these lines belong to these names */
-            fprintf(out, ",\"realign\":[{\"line\":%ld,\"name\":", fp_table_row_line(t, f->row));
-            json_string(out, fp_table_row_name(t, f->row + 1));
-            if (f->row + 2 < fp_table_row_count(t)) {
-                fprintf(out, "},{\"line\":%ld,\"name\":", fp_table_row_line(t, f->row + 1));
-                json_string(out, fp_table_row_name(t, f->row + 2));
+        fp_label_shift sh;
+        if (f->rule == FP_RULE_LABEL_SHIFT && fp_label_shift_at(t, f->row, &sh)) {
+            /* the numbers of these lines belong to these names (null: lost, not told) */
+            fputs(",\"realign\":[", out);
+            for (size_t k = sh.first; k <= sh.last; k++) {
+                fprintf(out, "%s{\"line\":%ld,\"name\":", k == sh.first ? "" : ",",
+                        fp_table_row_line(t, k));
+                const char *nm = k < sh.last ? fp_table_row_name(t, k + 1) : sh.lost;
+                if (nm)
+                    json_string(out, nm);
+                else
+                    fputs("null", out);
+                fputc('}', out);
             }
-            fputs("}]", out);
+            fprintf(out, "],\"ambiguous\":%s", sh.ambiguous ? "true" : "false");
+            if (sh.ambiguous)
+                fprintf(out, ",\"or_last_line\":%ld", fp_table_row_line(t, sh.last_alt));
         }
         if (f->identity == FP_RULE_CUSTOM && opts && f->custom < opts->custom_count) {
             fputs(",\"rule_text\":", out);

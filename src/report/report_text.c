@@ -111,22 +111,38 @@ static void write_cause(FILE *out, const fp_report *r, const fp_causes *c, const
 }
 
 /* Causes that explain no finding (place names under the wrong parent), each under its row. */
-/* A label shift at ROW (see check.c): the realignment of its first two rows. */
+/* A label shift starting at ROW (fp_label_shift_at): the run, each row's own name, the lost one. */
 static void write_shift(FILE *out, const fp_table *t, size_t row, fp_lang lang)
 {
-    size_t n = fp_table_row_count(t);
-    const char *now = fp_table_row_name(t, row), *first = fp_table_row_name(t, row + 1);
-    const char *second = row + 2 < n ? fp_table_row_name(t, row + 2) : "";
-    long l0 = fp_table_row_line(t, row), l1 = fp_table_row_line(t, row + 1);
-    if (lang == FP_LANG_EN)
-        fprintf(out, "the rows under line %ld are counties of %s, yet it is named %s: the names "
-                     "seem one row late against their numbers; realigned, line %ld is %s and "
-                     "line %ld is %s (compare the following rows with the original)",
-                l0, first, now, l0, first, l1, second);
+    fp_label_shift s;
+    int eng = lang == FP_LANG_EN;
+    if (!fp_label_shift_at(t, row, &s)) { /* cannot happen: the warning comes from it */
+        fputs(eng ? "the names seem one row late against the numbers" : "名称似比数字晚了一行", out);
+        return;
+    }
+    if (eng)
+        fprintf(out, "on lines %ld–%ld the names are one row late against the numbers: ",
+                fp_table_row_line(t, s.first), fp_table_row_line(t, s.last));
     else
-        fprintf(out, "第 %ld 行之下是「%s」的县市，它的名称却是「%s」：名称似比数字晚了一行；重新对齐"
-                     "后第 %ld 行是「%s」，第 %ld 行是「%s」（其后各行请对照原件）",
-                l0, first, now, l0, first, l1, second);
+        fprintf(out, "第 %ld–%ld 行的单位名称比数字晚了一行：", fp_table_row_line(t, s.first),
+                fp_table_row_line(t, s.last));
+    for (size_t k = s.first; k < s.last; k++)
+        fprintf(out, eng ? "%sline %ld is %s" : "%s第 %ld 行是「%s」",
+                k == s.first ? "" : (eng ? ", " : "，"), fp_table_row_line(t, k),
+                fp_table_row_name(t, k + 1));
+    long lb = fp_table_row_line(t, s.last);
+    if (s.lost)
+        fprintf(out, eng ? ", line %ld is %s (its name was lost; the gazetteer's)"
+                        : "，第 %ld 行是「%s」（名称缺失，据区划名录）", lb, s.lost);
+    else if (s.lost_division)
+        fprintf(out, eng ? ", line %ld lost its name (%s, or its former name)"
+                        : "，第 %ld 行名称缺失（「%s」或其旧名）", lb, s.lost_division);
+    else
+        fprintf(out, eng ? ", line %ld lost its name" : "，第 %ld 行名称缺失", lb);
+    if (s.ambiguous)
+        fprintf(out, eng ? "; or the run ends on line %ld: which cannot be told"
+                        : "；错行也可能止于第 %ld 行，无法判定",
+                fp_table_row_line(t, s.last_alt));
 }
 
 /* Does the report hold a label-shift warning at ROW? */
