@@ -207,10 +207,13 @@ static void label_shifts(checker *C)
 {
     const fp_table *t = C->t;
     for (size_t r = 0; r + 1 < t->nrows && !C->err; r++) {
-        if (fp_table_first_child(t, r) != r + 1)
+        /* R + 1 can be R's first child only if R is its parent; the child links (two arrays
+         * as long as the table) are built only for a row that gets past the names */
+        if (t->parent[r + 1] != (int32_t)r)
             continue;
         int p = gz_resolve(fp_table_row_name(t, r + 1), GZ_PREFECTURE, -1);
-        if (p < 0 || gz_resolve(fp_table_row_name(t, r), GZ_PREFECTURE, -1) == p)
+        if (p < 0 || gz_resolve(fp_table_row_name(t, r), GZ_PREFECTURE, -1) == p ||
+            fp_table_first_child(t, r) != r + 1)
             continue;
         size_t in = 0, out = 0;
         for (size_t c = fp_table_next_sibling(t, r + 1); c != FP_NONE;

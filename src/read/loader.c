@@ -140,10 +140,14 @@ static int grow_rows_to(fp_table *t, size_t cap, size_t sure)
             if (buf_resize_big((void **)&c->values, used * sizeof *c->values,
                                cap * sizeof *c->values, sure * sizeof *c->values))
                 return -1;
-            uint8_t *b = realloc(c->blank, (cap + 7) / 8);
+            /* calloc, not realloc + memset: fresh zero pages cost nothing until a blank
+             * cell is written (a table without blanks never touches them) */
+            uint8_t *b = calloc((cap + 7) / 8, 1);
             if (!b)
                 return -1;
-            memset(b + (t->rowcap + 7) / 8, 0, (cap + 7) / 8 - (t->rowcap + 7) / 8);
+            if (t->rowcap)
+                memcpy(b, c->blank, (t->rowcap + 7) / 8);
+            free(c->blank);
             c->blank = b;
         }
     }
