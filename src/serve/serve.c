@@ -28,7 +28,8 @@ static struct {
     __typeof__(MHD_add_response_header) *add_response_header;
     __typeof__(MHD_create_post_processor) *create_post_processor;
     __typeof__(MHD_create_response_from_buffer) *create_response_from_buffer;
-    __typeof__(MHD_create_response_from_buffer_with_free_callback) *create_response_from_buffer_with_free_callback;
+    __typeof__(MHD_create_response_from_buffer_with_free_callback)
+        *create_response_from_buffer_with_free_callback;
     __typeof__(MHD_destroy_post_processor) *destroy_post_processor;
     __typeof__(MHD_destroy_response) *destroy_response;
     __typeof__(MHD_get_daemon_info) *get_daemon_info;
@@ -65,7 +66,8 @@ static int load_mhd(void)
     return sym(lib, "MHD_add_response_header", &M.add_response_header) ||
         sym(lib, "MHD_create_post_processor", &M.create_post_processor) ||
         sym(lib, "MHD_create_response_from_buffer", &M.create_response_from_buffer) ||
-        sym(lib, "MHD_create_response_from_buffer_with_free_callback", &M.create_response_from_buffer_with_free_callback) ||
+        sym(lib, "MHD_create_response_from_buffer_with_free_callback",
+            &M.create_response_from_buffer_with_free_callback) ||
         sym(lib, "MHD_destroy_post_processor", &M.destroy_post_processor) ||
         sym(lib, "MHD_destroy_response", &M.destroy_response) ||
         sym(lib, "MHD_get_daemon_info", &M.get_daemon_info) ||
