@@ -1283,3 +1283,47 @@ Test(fastpath, a_table_bigger_or_smaller_than_its_first_chunk_suggests_is_read_w
         free(slow);
     }
 }
+
+/* Amounts of 1 to 13 digits, with a decimal point, a sign or a letter after 1 to 8 of them, in
+ * the middle of a line (read eight bytes at a time) and at its end (byte by byte): the same table
+ * as libcsv's. */
+Test(fastpath, amounts_of_every_length_read_eight_digits_at_a_time_are_exact)
+{
+    size_t cap = 1 << 16, len = 0;
+    char *slow = malloc(cap);
+    len += (size_t)snprintf(slow + len, cap - len, "\"级次\",单位,甲,乙,丙,合计\n0,总计,,,,\n");
+    const char *digits = "1234567890123";
+    for (int n = 1; n <= 13; n++)
+        for (int k = 0; k <= n; k++) {
+            if (k && n - k > 6)
+                continue; /* at most 6 decimals */
+            char a[32], b[32];
+            snprintf(a, sizeof a, "%.*s", n, digits + (13 - n));
+            /* B: the same digits with a point after K of them (none when K == N) */
+            snprintf(b, sizeof b, "%.*s%s%.*s", k ? k : n, digits + (13 - n), k && k < n ? "." : "",
+                     k && k < n ? n - k : 0, digits + (13 - n) + k);
+            len += (size_t)snprintf(slow + len, cap - len, "1,县%d_%d,%s,%s,-%s,%s\n", n, k, a, b, a,
+                                    a);
+        }
+    len += (size_t)snprintf(slow + len, cap - len,
+                            "1,零,0,00,012345678,0\n1,空, , 12345678 ,12345678 ,1\n");
+    cr_assert_lt(len, cap);
+    size_t skip = strlen("\"级次\"") - strlen("级次");
+    char *fast = malloc(len);
+    memcpy(fast, "级次", strlen("级次"));
+    memcpy(fast + strlen("级次"), slow + strlen("\"级次\""), len - strlen("\"级次\""));
+    fp_table *a = load_bytes(fast, len - skip, NULL), *b = load_bytes(slow, len, NULL);
+    same_tables(a, b);
+    size_t r;
+    cr_assert_eq(fp_table_find_row(a, "县12_0", &r), 1);
+    cr_assert_eq(fp_table_amount(a, r, 2), INT64_C(234567890123) * FP_AMOUNT_SCALE);
+    cr_assert_eq(fp_table_find_row(a, "县13_9", &r), 1);
+    cr_assert_eq(fp_table_amount(a, r, 3), INT64_C(1234567890123) * FP_AMOUNT_SCALE / 10000);
+    cr_assert_eq(fp_table_find_row(a, "县8_8", &r), 1);
+    cr_assert_eq(fp_table_amount(a, r, 2), INT64_C(67890123) * FP_AMOUNT_SCALE);
+    cr_assert_eq(fp_table_amount(a, r, 4), -INT64_C(67890123) * FP_AMOUNT_SCALE);
+    fp_table_free(a);
+    fp_table_free(b);
+    free(fast);
+    free(slow);
+}
