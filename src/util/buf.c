@@ -25,7 +25,10 @@ int buf_resize_big(void **ptr, size_t used, size_t bytes, size_t sure)
 #ifdef MADV_HUGEPAGE
     if (sure > bytes)
         sure = bytes;
-    (void)madvise(p, sure / HUGE_PAGE * HUGE_PAGE, MADV_HUGEPAGE); /* advice: may be refused */
+    size_t h = sure / HUGE_PAGE * HUGE_PAGE;
+    (void)madvise(p, h, MADV_HUGEPAGE); /* advice: may be refused */
+    /* the rest in small pages even where every big block gets huge ones (THP "always") */
+    (void)madvise((char *)p + h, bytes - h, MADV_NOHUGEPAGE);
 #endif
     if (used)
         memcpy(p, *ptr, used);

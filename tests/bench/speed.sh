@@ -19,7 +19,7 @@ f_best="" f_mem="" p_best="" p_mem=""
 run() { # CPU seconds and peak KB of one run of a command
     /usr/bin/time -f "%U %S %M" -o "$tmp/t" "$@" >/dev/null
     read -r u s m <"$tmp/t"
-    echo "$(echo "$u + $s" | bc) $m"
+    printf '%.2f %s\n' "$(echo "$u + $s" | bc)" "$m"
 }
 for i in $(seq "$runs"); do
     read -r cpu mem < <(run "$build"/fenpei check "$tmp/big.csv")
