@@ -7,7 +7,8 @@ cd "$(dirname "$0")"
 
 PACKAGES=(build-essential cmake pkg-config libgsl-dev libcsv-dev libxlsxwriter-dev
           libcriterion-dev libzip-dev libexpat1-dev nettle-dev libpoppler-glib-dev
-          libmicrohttpd-dev poppler-utils curl python3-openpyxl python3-docx chromium)
+          libmicrohttpd-dev poppler-utils poppler-data curl python3-openpyxl python3-docx
+          chromium)
 TABLE=allocations/xinjiang-2024-basic-public-health-batch2.csv
 JOBS=$(nproc 2>/dev/null || echo 2)
 

@@ -204,3 +204,70 @@ void th_run_free(th_run *r)
     free(r->err);
     r->out = r->err = NULL;
 }
+
+th_run th_fenpei(const char *const *args)
+{
+    const char *argv[16] = {FENPEI_BIN};
+    size_t n = 1;
+    for (; args[n - 1]; n++) {
+        cr_assert_lt(n, 15);
+        argv[n] = args[n - 1];
+    }
+    argv[n] = NULL;
+    return th_run_argv(argv);
+}
+
+char *th_path(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 1;
+    char *p = malloc(n);
+    cr_assert_not_null(p);
+    snprintf(p, n, "%s%s", dir, name);
+    return p;
+}
+
+char *th_out_path(const char *name)
+{
+    char *p = th_write_tmp_text(name, "");
+    unlink(p);
+    return p;
+}
+
+void th_same_file(const char *path, const char *want)
+{
+    size_t n, m;
+    char *got = th_read_file(path, &n), *exp = th_read_file(want, &m);
+    cr_assert_not_null(got, "%s was not written", path);
+    cr_assert_not_null(exp);
+    cr_assert_eq(n, m, "%s: %zu bytes, %s: %zu", path, n, want, m);
+    cr_assert(memcmp(got, exp, n) == 0, "%s differs from %s", path, want);
+    free(got);
+    free(exp);
+}
+
+void th_converts_to(const char *in, const char *out_name, const char *want)
+{
+    char *out = th_out_path(out_name);
+    th_run r = TH_FENPEI("convert", in, "-o", out);
+    cr_assert_eq(r.status, 0, "%s: exit %d: %s", in, r.status, r.err);
+    cr_assert_str_eq(r.err, "");
+    cr_assert_str_eq(r.out, "");
+    th_same_file(out, want);
+    th_run_free(&r);
+    free(out);
+}
+
+const char *th_children(const fp_table *t, size_t row)
+{
+    static char buf[16384];
+    size_t len = 0;
+    buf[0] = '\0';
+    size_t c = row == FP_NONE ? fp_table_first_root(t) : fp_table_first_child(t, row);
+    for (; c != FP_NONE; c = fp_table_next_sibling(t, c)) {
+        int w = snprintf(buf + len, sizeof buf - len, "%s%s", len ? "|" : "",
+                         fp_table_row_name(t, c));
+        cr_assert(w >= 0 && (size_t)w < sizeof buf - len, "th_children: too many children");
+        len += (size_t)w;
+    }
+    return buf;
+}

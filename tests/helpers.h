@@ -38,6 +38,10 @@ size_t th_row(const fp_table *t, const char *name);
 /* The column headed NAME, failing the test when there is none. */
 size_t th_col(const fp_table *t, const char *name);
 
+/* Names of the children of ROW (FP_NONE: the top-level rows), joined by '|', in a static buffer
+ * (the next call overwrites it); fails the running test when they do not fit. */
+const char *th_children(const fp_table *t, size_t row);
+
 /* What a program run produced. */
 typedef struct th_run {
     int status;   /* exit status, or 128 + signal number when killed by a signal */
@@ -52,5 +56,19 @@ typedef struct th_run {
  * test when the program cannot be started. Free the result with th_run_free. */
 th_run th_run_argv(const char *const *argv);
 void th_run_free(th_run *r);
+
+/* Run the fenpei program built with the tests on the NULL-terminated ARGS (at most 14). */
+th_run th_fenpei(const char *const *args);
+#define TH_FENPEI(...) th_fenpei((const char *const[]){__VA_ARGS__, NULL})
+
+/* DIR NAME as one path (DIR ends in '/'); the caller frees it. */
+char *th_path(const char *dir, const char *name);
+/* A fresh path FENPEI_TEST_TMP/NAME (any file there removed); the caller frees it. */
+char *th_out_path(const char *name);
+/* Fail the running test unless file PATH holds exactly the bytes of file WANT. */
+void th_same_file(const char *path, const char *want);
+/* `fenpei convert IN -o FENPEI_TEST_TMP/OUT_NAME` succeeds silently and writes exactly the bytes
+ * of file WANT. */
+void th_converts_to(const char *in, const char *out_name, const char *want);
 
 #endif

@@ -459,6 +459,18 @@ def pdftotext(pdf, txt):
     subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", pdf, txt], check=True)
 
 
+def cid_pdf(columns, rows):
+    """The notice set in STSong-Light, one of the Adobe CID fonts every PDF viewer must supply:
+    reportlab writes its name and its widths, never its glyphs (a non-embedded font, as many
+    notices made by older office suites are). poppler maps its character codes to Unicode only
+    with the CMaps of poppler-data."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    reportlab_pdf(os.path.join(OUT, "cid-stsong.pdf"), "STSong-Light", columns, rows)
+    pdftotext(os.path.join(OUT, "cid-stsong.pdf"), os.path.join(OUT, "cid-stsong.txt"))
+
+
 def main():
     import sys
     os.makedirs(OUT, exist_ok=True)
@@ -469,6 +481,9 @@ def main():
             pdftotext(os.path.join(OUT, "yiyang.pdf"), os.path.join(OUT, "yiyang.txt"))
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+        return
+    if sys.argv[1:] == ["cid"]:  # only the PDF with a non-embedded CJK font
+        cid_pdf(*read_bundled())
         return
     columns, rows = read_bundled()
     tmp = tempfile.mkdtemp(prefix="fenpei-pdf-")

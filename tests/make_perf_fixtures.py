@@ -225,6 +225,17 @@ def main():
     # the 19 target tables with 塔城地区's 年度预算总额 898 → 899 (cross-check)
     write_docx(replace_in(xj, 17, "年度预算总额：898", "年度预算总额：899"),
                f"{D}/fault-cross-budget.docx")
+    # the real texts in the other encodings Chinese offices save text in (Python's codecs, not
+    # the iconv fenpei reads them with): GB18030, GBK, UTF-16 with its byte-order mark
+    for src, dst, enc in (
+            ("beijing-miyun-2024-self-evaluation.txt", "gb18030-beijing-self-evaluation.txt",
+             "gb18030"),
+            ("korla-2021-department-targets.txt", "gbk-korla-department.txt", "gbk"),
+            ("xinjiang-2024-basic-public-health-targets.txt", "utf16-xinjiang-targets.txt",
+             "utf-16")):
+        if wanted(f"{D}/{dst}"):
+            with open(f"{D}/{dst}", "wb") as f:
+                f.write("\n".join(read(src)).encode(enc))
     # the same documents saved again by another producer (LibreOffice, not in dev.sh: run
     # by hand when it is installed)
     if shutil.which("soffice") and wanted(f"{D}/lo-xinjiang-targets.docx"):

@@ -13,17 +13,9 @@
 #define WEIGHTS "常住人口=0.6,管理人数=0.3,绩效得分=0.1"
 #define SC FP_AMOUNT_SCALE
 
-static char *tmp_path(const char *name)
-{
-    char *p = malloc(strlen(FENPEI_TEST_TMP) + strlen(name) + 2);
-    sprintf(p, "%s/%s", FENPEI_TEST_TMP, name);
-    remove(p);
-    return p;
-}
-
 Test(allocate, hand_computed_example_to_the_unit)
 {
-    char *out = tmp_path("alloc-hand.csv");
+    char *out = th_out_path("alloc-hand.csv");
     const char *argv[] = {FENPEI_BIN, "allocate", DATA "hand.csv", "--total", "1000", "--base",
                           "50", "--weights", WEIGHTS, "-o", out, NULL};
     th_run r = th_run_argv(argv);
@@ -104,7 +96,7 @@ static void refused(const char *factors_text, const char *weights, const char *i
                     const char *needle)
 {
     char *in = th_write_tmp_text("alloc-in.csv", factors_text);
-    char *out = tmp_path("alloc-refused.csv");
+    char *out = th_out_path("alloc-refused.csv");
     const char *argv[16];
     size_t n = 0;
     argv[n++] = FENPEI_BIN;

@@ -610,24 +610,14 @@ Test(report, audit_workbook_comments_carry_the_cause)
 
 /* ---- the command line ---- */
 
-static th_run fenpei(const char *const *args)
-{
-    const char *argv[16] = {FENPEI_BIN};
-    size_t n = 1;
-    for (; args[n - 1]; n++)
-        argv[n] = args[n - 1];
-    argv[n] = NULL;
-    return th_run_argv(argv);
-}
-#define FENPEI(...) fenpei((const char *const[]){__VA_ARGS__, NULL})
 
 Test(cli, causes_by_default_and_no_explain)
 {
-    th_run r = FENPEI("check", CAUSE_DIR "typo-digit.csv");
+    th_run r = TH_FENPEI("check", CAUSE_DIR "typo-digit.csv");
     cr_assert_eq(r.status, 1);
     cr_assert_not_null(strstr(r.out, "可能原因："));
     th_run_free(&r);
-    r = FENPEI("check", "--no-explain", CAUSE_DIR "typo-digit.csv");
+    r = TH_FENPEI("check", "--no-explain", CAUSE_DIR "typo-digit.csv");
     cr_assert_eq(r.status, 1);
     cr_assert_null(strstr(r.out, "可能原因"));
     th_run_free(&r);
@@ -644,19 +634,19 @@ Test(cli, fix_writes_a_table_that_passes_check)
         snprintf(in, sizeof in, CAUSE_DIR "%s", faults[i]);
         snprintf(out, sizeof out, "%s/fixed-%s", dir, faults[i]);
         remove(out);
-        th_run r = FENPEI("check", "--fix", "-o", out, in);
+        th_run r = TH_FENPEI("check", "--fix", "-o", out, in);
         cr_assert_eq(r.status, 0, "%s: status %d, stderr %s", faults[i], r.status, r.err);
         cr_assert_not_null(strstr(r.out, "修正："), "%s", r.out);
         cr_assert_not_null(strstr(r.out, "修正后的表：各项平衡关系全部成立。\n"), "%s", r.out);
         th_run_free(&r);
-        r = FENPEI("check", out);
+        r = TH_FENPEI("check", out);
         cr_assert_eq(r.status, 0, "%s fixed: %s", faults[i], r.out);
         th_run_free(&r);
         /* an existing output needs --force */
-        r = FENPEI("check", "--fix", "-o", out, in);
+        r = TH_FENPEI("check", "--fix", "-o", out, in);
         cr_assert_eq(r.status, 2);
         th_run_free(&r);
-        r = FENPEI("check", "--fix", "--force", "-o", out, in);
+        r = TH_FENPEI("check", "--fix", "--force", "-o", out, in);
         cr_assert_eq(r.status, 0);
         th_run_free(&r);
     }
@@ -670,13 +660,13 @@ Test(cli, fix_leaves_a_rounding_residue_alone_and_says_why)
     char out[1024];
     snprintf(out, sizeof out, "%s/fixed.csv", dir);
     remove(out);
-    th_run r = FENPEI("check", "--fix", "-o", out, CAUSE_DIR "rounding-residue.csv");
+    th_run r = TH_FENPEI("check", "--fix", "-o", out, CAUSE_DIR "rounding-residue.csv");
     cr_assert_eq(r.status, 1, "%s", r.err);
     cr_assert_not_null(strstr(r.out, "修正：0 处修改"), "%s", r.out);
     cr_assert_not_null(strstr(r.out, "  未修改（舍入尾差：分摊到哪几行是一种选择，不是唯一解释）："),
                        "%s", r.out);
     th_run_free(&r);
-    r = FENPEI("check", "--lang", "en", "--fix", "--force", "-o", out,
+    r = TH_FENPEI("check", "--lang", "en", "--fix", "--force", "-o", out,
                CAUSE_DIR "rounding-residue.csv");
     cr_assert_not_null(strstr(r.out, "  left alone (a rounding residue: which rows take the units "
                                      "is a choice): "), "%s", r.out);
@@ -690,7 +680,7 @@ Test(cli, fix_of_the_bundled_table_changes_nothing)
     char out[1024];
     snprintf(out, sizeof out, "%s/same.csv", dir);
     remove(out);
-    th_run r = FENPEI("check", "--fix", "-o", out, TH_BUNDLED);
+    th_run r = TH_FENPEI("check", "--fix", "-o", out, TH_BUNDLED);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert_not_null(strstr(r.out, "修正：0 处修改"), "%s", r.out);
     th_run_free(&r);
@@ -709,7 +699,7 @@ Test(cli, ambiguous_faults_are_left_and_exit_1)
     char out[1024];
     snprintf(out, sizeof out, "%s/still.csv", dir);
     remove(out);
-    th_run r = FENPEI("check", "--fix", "--lang", "en", "-o", out, CAUSE_DIR "ambiguous-twins.csv");
+    th_run r = TH_FENPEI("check", "--fix", "--lang", "en", "-o", out, CAUSE_DIR "ambiguous-twins.csv");
     cr_assert_eq(r.status, 1);
     cr_assert_not_null(strstr(r.out, "fixed: 0 changes written to"), "%s", r.out);
     cr_assert_not_null(strstr(r.out, "the fixed table still has 4 errors"), "%s", r.out);
@@ -719,15 +709,15 @@ Test(cli, ambiguous_faults_are_left_and_exit_1)
 
 Test(cli, fix_and_output_go_together)
 {
-    th_run r = FENPEI("check", "--fix", CAUSE_DIR "typo-digit.csv");
+    th_run r = TH_FENPEI("check", "--fix", CAUSE_DIR "typo-digit.csv");
     cr_assert_eq(r.status, 2);
     cr_assert_str_eq(r.out, "");
     cr_assert_str_eq(r.err, "fenpei: check: --fix needs -o FILE for the fixed table\n");
     th_run_free(&r);
-    r = FENPEI("check", "-o", "x.csv", CAUSE_DIR "typo-digit.csv");
+    r = TH_FENPEI("check", "-o", "x.csv", CAUSE_DIR "typo-digit.csv");
     cr_assert_eq(r.status, 2);
     th_run_free(&r);
-    r = FENPEI("check", "--fix", "-o", CAUSE_DIR "typo-digit.csv", CAUSE_DIR "typo-digit.csv");
+    r = TH_FENPEI("check", "--fix", "-o", CAUSE_DIR "typo-digit.csv", CAUSE_DIR "typo-digit.csv");
     cr_assert_eq(r.status, 2);
     cr_assert_not_null(strstr(r.err, "would replace the input"));
     th_run_free(&r);
@@ -739,7 +729,7 @@ Test(cli, json_with_fix_lists_the_changes_on_stderr)
     char out[1024];
     snprintf(out, sizeof out, "%s/fixed.csv", dir);
     remove(out);
-    th_run r = FENPEI("check", "--format", "json", "--fix", "-o", out, CAUSE_DIR "typo-digit.csv");
+    th_run r = TH_FENPEI("check", "--format", "json", "--fix", "-o", out, CAUSE_DIR "typo-digit.csv");
     cr_assert_eq(r.status, 0);
     cr_assert_eq(r.out[0], '{');
     cr_assert_not_null(strstr(r.out, "\"cause\":{"));

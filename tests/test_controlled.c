@@ -1,5 +1,7 @@
 /* test_controlled.c — controlled rounding: brute force on small trees, properties and an
- * independent optimality certificate on large blocks, bounds, the Xinjiang example, edges. */
+ * independent optimality certificate on large blocks, the same least cost as the reference
+ * solver (successive shortest paths, tests/ref) on random medium blocks, bounds, pins, the
+ * Xinjiang example, edges. */
 
 #include <criterion/criterion.h>
 #include <stdbool.h>
@@ -7,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ref/controlled_ssp.h"
 #include "round/controlled.h"
 
 /* ---- helpers ---------------------------------------------------------------------------- */
@@ -68,8 +71,8 @@ static bool is_leaf(blk *b, size_t v)
 
 static fp_error run(blk *b, int64_t *x)
 {
-    return fp_controlled_round(b->nodes, b->parent, b->cats, b->num, b->den, b->cell_min,
-                               b->row_min, x);
+    return round_controlled(b->nodes, b->parent, b->cats, b->num, b->den, b->cell_min,
+                            b->row_min, x);
 }
 
 /* Exact numerators of every cell (leaves as given, internal ones summed). */
@@ -453,6 +456,146 @@ Test(controlled, large_blocks_meet_every_property_and_are_optimal)
     }
 }
 
+/* ---- 3. the same least cost as the reference solver ------------------------------------ */
+
+/* A random medium block of one of several shapes: a random forest, one parent over many leaves
+ * (the flat fan of a national table), a chain with leaves hanging off it, or 4 levels. */
+static blk random_shaped(int shape, size_t leaves, size_t cats, uint64_t max_den)
+{
+    size_t cap = 2 * leaves + 8, n = 0;
+    size_t *parent = malloc(cap * sizeof *parent);
+    cr_assert(parent);
+    if (shape == 0) { /* random forest */
+        parent[n++] = FP_NONE;
+        while (n < leaves) {
+            size_t v = n;
+            parent[n++] = below(30) == 0 ? FP_NONE : v - 1 - below(v < 8 ? v : 8);
+        }
+    } else if (shape == 1) { /* flat fan */
+        parent[n++] = FP_NONE;
+        for (size_t i = 0; i < leaves; i++) parent[n++] = 0;
+    } else if (shape == 2) { /* a chain, each link with a few leaves */
+        size_t link = FP_NONE;
+        for (size_t i = 0; i < leaves;) {
+            size_t v = n;
+            parent[n++] = link;
+            link = v;
+            for (size_t j = 1 + below(4); j > 0 && i < leaves; j--, i++) parent[n++] = link;
+        }
+    } else { /* 1 → 3 → 9 → leaves */
+        parent[n++] = FP_NONE;
+        for (size_t p = 0; p < 3; p++) {
+            size_t pv = n;
+            parent[n++] = 0;
+            for (size_t d = 0; d < 3; d++) {
+                size_t dv = n;
+                parent[n++] = pv;
+                for (size_t i = 0; i < leaves / 9; i++) parent[n++] = dv;
+            }
+        }
+    }
+    blk b = blk_new(n, cats);
+    memcpy(b.parent, parent, n * sizeof *parent);
+    free(parent);
+    b.den = (fp_i128)(1 + below(max_den));
+    for (size_t i = 0; i < n * cats; i++) {
+        uint64_t r = below(10);
+        if (r == 0)
+            b.num[i] = 0;
+        else if (r == 1)
+            b.num[i] = b.den * (fp_i128)below(1000); /* whole */
+        else if (r == 2)
+            b.num[i] = b.den * (fp_i128)below(50) + b.den / 2; /* a half when den is even */
+        else
+            b.num[i] = (fp_i128)below(100000) * b.den + (fp_i128)(rng() % (uint64_t)b.den);
+    }
+    return b;
+}
+
+/* Pins on some cells (any node) and row totals: mostly floor or ceiling of the exact value,
+ * sometimes one more or less (which may leave no rounding at all). */
+static void random_pins(blk *b, bool only_near, int64_t **cell_pin, int64_t **row_pin)
+{
+    fp_i128 *e = exact_cells(b);
+    int64_t *cp = malloc(b->nodes * b->cats * sizeof *cp), *rp = malloc(b->nodes * sizeof *rp);
+    cr_assert(cp && rp);
+    for (size_t v = 0; v < b->nodes; v++) {
+        fp_i128 re = 0;
+        for (size_t c = 0; c < b->cats; c++) {
+            size_t i = v * b->cats + c;
+            re += e[i];
+            uint64_t r = below(40);
+            if (only_near && r == 39) r = 38;
+            int64_t fl = (int64_t)floor_div(e[i], b->den);
+            cp[i] = r < 36 ? INT64_MIN : fl + (r == 36 ? 1 : r == 39 ? -1 : 0);
+        }
+        uint64_t r = below(40);
+        if (only_near && r == 39) r = 38;
+        int64_t fl = (int64_t)floor_div(re, b->den);
+        rp[v] = r < 37 ? INT64_MIN : fl + (r == 38 ? 1 : r == 39 ? 2 : 0);
+    }
+    free(e);
+    *cell_pin = cp;
+    *row_pin = rp;
+}
+
+static void reference_trials(int trials, uint64_t seed)
+{
+    rng_state = seed;
+    int compared = 0, infeasible = 0;
+    for (int t = 0; t < trials; t++) {
+        int shape = t % 4;
+        size_t leaves = 20 + below(shape == 1 ? 400 : 200), cats = 1 + below(t % 5 == 0 ? 40 : 12);
+        uint64_t max_den = t % 3 == 0 ? 12 : t % 3 == 1 ? 1000000 : 1000000000000000ULL;
+        blk b = random_shaped(shape, leaves, cats, max_den);
+        int64_t *cell_pin = NULL, *row_pin = NULL;
+        if (t % 6 == 2) random_bounds(&b);
+        if (t % 6 == 4) random_pins(&b, t % 12 == 4, &cell_pin, &row_pin);
+        size_t nc = b.nodes * b.cats;
+        int64_t *x1 = calloc(nc, sizeof *x1), *x2 = calloc(nc, sizeof *x2),
+                *x3 = calloc(nc, sizeof *x3);
+        cr_assert(x1 && x2 && x3);
+        fp_error e1 = round_controlled_pinned(b.nodes, b.parent, b.cats, b.num, b.den, b.cell_min,
+                                              b.row_min, cell_pin, row_pin, x1);
+        fp_error e2 = ssp_round_controlled_pinned(b.nodes, b.parent, b.cats, b.num, b.den,
+                                                  b.cell_min, b.row_min, cell_pin, row_pin, x2);
+        cr_assert_eq(e1, e2, "block %d (shape %d, %zu nodes × %zu): error %d, reference %d", t,
+                     shape, b.nodes, b.cats, (int)e1, (int)e2);
+        if (e1 == FP_OK) {
+            if (!cell_pin) {
+                const char *why = violation(&b, x1);
+                cr_assert_null(why, "block %d: %s", t, why);
+            }
+            fp_i128 c1 = cost(&b, x1), c2 = cost(&b, x2);
+            cr_assert(c1 == c2,
+                      "block %d (shape %d, %zu nodes × %zu): cost %lld/den, reference %lld/den", t,
+                      shape, b.nodes, b.cats, (long long)c1, (long long)c2);
+            cr_assert_eq(round_controlled_pinned(b.nodes, b.parent, b.cats, b.num, b.den,
+                                                 b.cell_min, b.row_min, cell_pin, row_pin, x3),
+                         FP_OK);
+            cr_assert_arr_eq(x1, x3, nc * sizeof *x1, "block %d: two runs differ", t);
+            compared++;
+        } else {
+            cr_assert_eq(e1, FP_ERR_INFEASIBLE, "block %d: error %d", t, (int)e1);
+            infeasible++;
+        }
+        free(x1);
+        free(x2);
+        free(x3);
+        free(cell_pin);
+        free(row_pin);
+        blk_free(&b);
+    }
+    cr_log_info("reference: %d compared, %d infeasible in both", compared, infeasible);
+    cr_assert(compared > trials / 2 && infeasible > 0, "compared %d, infeasible %d", compared,
+              infeasible);
+}
+
+Test(controlled, same_least_cost_as_the_reference_solver)
+{
+    reference_trials(1000, 11);
+}
+
 Test(controlled, whole_targets_are_reproduced_exactly)
 {
     rng_state = 4;
@@ -670,13 +813,13 @@ Test(controlled, xinjiang_column_scaled_to_27000_keeps_every_subtotal)
 
 Test(controlled, no_nodes_is_ok)
 {
-    cr_assert_eq(fp_controlled_round(0, NULL, 3, NULL, 1, NULL, NULL, NULL), FP_OK);
+    cr_assert_eq(round_controlled(0, NULL, 3, NULL, 1, NULL, NULL, NULL), FP_OK);
 }
 
 Test(controlled, no_categories_is_ok)
 {
     size_t parent[2] = {FP_NONE, 0};
-    cr_assert_eq(fp_controlled_round(2, parent, 0, NULL, 7, NULL, NULL, NULL), FP_OK);
+    cr_assert_eq(round_controlled(2, parent, 0, NULL, 7, NULL, NULL, NULL), FP_OK);
 }
 
 Test(controlled, single_leaf_tree)
@@ -685,7 +828,7 @@ Test(controlled, single_leaf_tree)
     fp_i128 num[3] = {5, 7, 6};
     int64_t x[3];
     /* 5/4, 7/4, 6/4: row 18/4 = 4.5; cells 1.25 → 1, 1.75 → 2, 1.5 → 1 or 2, row 4 or 5. */
-    cr_assert_eq(fp_controlled_round(1, parent, 3, num, 4, NULL, NULL, x), FP_OK);
+    cr_assert_eq(round_controlled(1, parent, 3, num, 4, NULL, NULL, x), FP_OK);
     cr_assert_eq(x[0], 1);
     cr_assert_eq(x[1], 2);
     cr_assert(x[2] == 1 || x[2] == 2);
@@ -697,7 +840,7 @@ Test(controlled, all_zero_targets)
     fp_i128 num[8] = {0};
     int64_t x[8];
     memset(x, 0xff, sizeof x);
-    cr_assert_eq(fp_controlled_round(4, parent, 2, num, 3, NULL, NULL, x), FP_OK);
+    cr_assert_eq(round_controlled(4, parent, 2, num, 3, NULL, NULL, x), FP_OK);
     int64_t zero[8] = {0};
     cr_assert_arr_eq(x, zero, sizeof x);
 }
@@ -707,7 +850,7 @@ Test(controlled, den_one_reproduces_the_targets)
     size_t parent[5] = {FP_NONE, 0, 0, FP_NONE, 3};
     fp_i128 num[10] = {0, 0, 3, 4, 5, 6, 0, 0, 100, 0};
     int64_t x[10];
-    cr_assert_eq(fp_controlled_round(5, parent, 2, num, 1, NULL, NULL, x), FP_OK);
+    cr_assert_eq(round_controlled(5, parent, 2, num, 1, NULL, NULL, x), FP_OK);
     int64_t expected[10] = {8, 10, 3, 4, 5, 6, 100, 0, 100, 0};
     cr_assert_arr_eq(x, expected, sizeof x);
 }
@@ -717,13 +860,13 @@ Test(controlled, invalid_arguments_are_refused)
     size_t parent[2] = {FP_NONE, 0}, bad_parent[2] = {FP_NONE, 1};
     fp_i128 num[2] = {0, 1}, neg[2] = {0, -1};
     int64_t x[2];
-    cr_assert_eq(fp_controlled_round(2, parent, 1, num, 0, NULL, NULL, x), FP_ERR_ARGUMENT);
-    cr_assert_eq(fp_controlled_round(2, parent, 1, num, -3, NULL, NULL, x), FP_ERR_ARGUMENT);
-    cr_assert_eq(fp_controlled_round(2, bad_parent, 1, num, 2, NULL, NULL, x), FP_ERR_ARGUMENT);
-    cr_assert_eq(fp_controlled_round(2, parent, 1, neg, 2, NULL, NULL, x), FP_ERR_ARGUMENT);
-    cr_assert_eq(fp_controlled_round(2, NULL, 1, num, 2, NULL, NULL, x), FP_ERR_ARGUMENT);
-    cr_assert_eq(fp_controlled_round(2, parent, 1, NULL, 2, NULL, NULL, x), FP_ERR_ARGUMENT);
-    cr_assert_eq(fp_controlled_round(2, parent, 1, num, 2, NULL, NULL, NULL), FP_ERR_ARGUMENT);
+    cr_assert_eq(round_controlled(2, parent, 1, num, 0, NULL, NULL, x), FP_ERR_ARGUMENT);
+    cr_assert_eq(round_controlled(2, parent, 1, num, -3, NULL, NULL, x), FP_ERR_ARGUMENT);
+    cr_assert_eq(round_controlled(2, bad_parent, 1, num, 2, NULL, NULL, x), FP_ERR_ARGUMENT);
+    cr_assert_eq(round_controlled(2, parent, 1, neg, 2, NULL, NULL, x), FP_ERR_ARGUMENT);
+    cr_assert_eq(round_controlled(2, NULL, 1, num, 2, NULL, NULL, x), FP_ERR_ARGUMENT);
+    cr_assert_eq(round_controlled(2, parent, 1, NULL, 2, NULL, NULL, x), FP_ERR_ARGUMENT);
+    cr_assert_eq(round_controlled(2, parent, 1, num, 2, NULL, NULL, NULL), FP_ERR_ARGUMENT);
 }
 
 Test(controlled, values_beyond_int64_overflow)
@@ -732,13 +875,13 @@ Test(controlled, values_beyond_int64_overflow)
     int64_t x[3];
     /* Each leaf fits, their sum does not. */
     fp_i128 num[3] = {0, (fp_i128)INT64_MAX - 1, (fp_i128)INT64_MAX - 1};
-    cr_assert_eq(fp_controlled_round(3, parent, 1, num, 1, NULL, NULL, x), FP_ERR_AMOUNT_OVERFLOW);
+    cr_assert_eq(round_controlled(3, parent, 1, num, 1, NULL, NULL, x), FP_ERR_AMOUNT_OVERFLOW);
     /* The 128-bit sum itself overflows. */
     fp_i128 top = (fp_i128)(((unsigned __int128)1 << 127) - 1);
     fp_i128 huge[3] = {0, top, top};
-    cr_assert_eq(fp_controlled_round(3, parent, 1, huge, 1, NULL, NULL, x), FP_ERR_AMOUNT_OVERFLOW);
+    cr_assert_eq(round_controlled(3, parent, 1, huge, 1, NULL, NULL, x), FP_ERR_AMOUNT_OVERFLOW);
     /* Fits once divided. */
     fp_i128 fine[3] = {0, top / 8, top / 8};
-    cr_assert_eq(fp_controlled_round(3, parent, 1, fine, (fp_i128)1 << 80, NULL, NULL, x), FP_OK);
+    cr_assert_eq(round_controlled(3, parent, 1, fine, (fp_i128)1 << 80, NULL, NULL, x), FP_OK);
     cr_assert_eq(x[0], x[1] + x[2]);
 }

@@ -10,48 +10,8 @@
 
 #define NOTICE_DIR FENPEI_SOURCE_DIR "/tests/data/notice/"
 
-/* Run fenpei with up to 14 arguments. */
-static th_run fenpei(const char *const *args)
-{
-    const char *argv[16] = {FENPEI_BIN};
-    size_t n = 1;
-    for (; args[n - 1]; n++) {
-        cr_assert_lt(n, 15);
-        argv[n] = args[n - 1];
-    }
-    argv[n] = NULL;
-    return th_run_argv(argv);
-}
-#define FENPEI(...) fenpei((const char *const[]){__VA_ARGS__, NULL})
 
-/* A fresh path under the test folder (any file there removed). The caller frees it. */
-static char *out_path(const char *name)
-{
-    char *p = th_write_tmp_text(name, "");
-    unlink(p);
-    return p;
-}
-
-static char *fixture(const char *name)
-{
-    size_t n = strlen(NOTICE_DIR) + strlen(name) + 1;
-    char *p = malloc(n);
-    snprintf(p, n, "%s%s", NOTICE_DIR, name);
-    return p;
-}
-
-/* File PATH holds exactly the bytes of file WANT. */
-static void same_file(const char *path, const char *want)
-{
-    size_t n, m;
-    char *got = th_read_file(path, &n), *exp = th_read_file(want, &m);
-    cr_assert_not_null(got, "%s was not written", path);
-    cr_assert_not_null(exp);
-    cr_assert_eq(n, m, "%s: %zu bytes, %s: %zu", path, n, want, m);
-    cr_assert(memcmp(got, exp, n) == 0, "%s differs from %s", path, want);
-    free(got);
-    free(exp);
-}
+static char *fixture(const char *name) { return th_path(NOTICE_DIR, name); }
 
 /* Convert notice fixture NAME and compare with the bundled canonical CSV, byte for byte. */
 static void converts_to_bundled(const char *name)
@@ -59,14 +19,7 @@ static void converts_to_bundled(const char *name)
     char *in = fixture(name);
     char out_name[256];
     snprintf(out_name, sizeof out_name, "convert-%s.csv", name);
-    char *out = out_path(out_name);
-    th_run r = FENPEI("convert", in, "-o", out);
-    cr_assert_eq(r.status, 0, "%s: exit %d: %s", name, r.status, r.err);
-    cr_assert_str_eq(r.err, "");
-    cr_assert_str_eq(r.out, "");
-    same_file(out, TH_BUNDLED);
-    th_run_free(&r);
-    free(out);
+    th_converts_to(in, out_name, TH_BUNDLED);
     free(in);
 }
 
@@ -91,7 +44,7 @@ Test(notice, unit_top_right_and_a_padded_reworded_later_header)
 static void checks_clean(const char *name)
 {
     char *in = fixture(name);
-    th_run r = FENPEI("check", in);
+    th_run r = TH_FENPEI("check", in);
     cr_assert_eq(r.status, 0, "%s: exit %d: %s%s", name, r.status, r.out, r.err);
     cr_assert(strstr(r.out, "共 119 行：各项平衡关系全部成立，0 个警告。"), "%s", r.out);
     th_run_free(&r);
@@ -103,10 +56,10 @@ Test(notice, check_of_unit_top_right_is_clean) { checks_clean("unit-top-right.tx
 
 Test(canonical, the_bundled_table_converts_to_itself)
 {
-    char *out = out_path("convert-bundled.csv");
-    th_run r = FENPEI("convert", TH_BUNDLED, "-o", out);
+    char *out = th_out_path("convert-bundled.csv");
+    th_run r = TH_FENPEI("convert", TH_BUNDLED, "-o", out);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    same_file(out, TH_BUNDLED);
+    th_same_file(out, TH_BUNDLED);
     th_run_free(&r);
     free(out);
 }
@@ -116,8 +69,8 @@ Test(canonical, blanks_become_0_and_tree_columns_become_levels)
     char *in = th_write_tmp_text("convert-parent.csv", "单位,上级,甲,合计,备注\n"
                                                        "A县,总计,1,1,\"x,y\"\n"
                                                        "总计,,1,,\n");
-    char *out = out_path("convert-parent-out.csv");
-    th_run r = FENPEI("convert", in, "-o", out);
+    char *out = th_out_path("convert-parent-out.csv");
+    th_run r = TH_FENPEI("convert", in, "-o", out);
     cr_assert_eq(r.status, 0, "%s", r.err);
     char *got = th_read_file(out, NULL);
     cr_assert_str_eq(got, "级次,单位,甲,合计,备注\r\n0,总计,1,0,\r\n1,A县,1,1,\"x,y\"\r\n");
@@ -134,7 +87,7 @@ static void shows_tree(const char *name, const char *tree, int status)
     char *in = fixture(name), *want = fixture(tree);
     char *exp = th_read_file(want, NULL);
     cr_assert_not_null(exp);
-    th_run r = FENPEI("convert", "--show-tree", in);
+    th_run r = TH_FENPEI("convert", "--show-tree", in);
     cr_assert_eq(r.status, status, "%s: exit %d: %s", name, r.status, r.err);
     cr_assert_str_eq(r.out, exp, "%s: the tree differs from %s", name, tree);
     free(exp);
@@ -161,11 +114,11 @@ Test(show_tree, with_output_too)
 {
     char *in = fixture("plain.txt"), *want = fixture("tree.txt");
     char *exp = th_read_file(want, NULL);
-    char *out = out_path("convert-tree-and-output.csv");
-    th_run r = FENPEI("convert", in, "--show-tree", "-o", out);
+    char *out = th_out_path("convert-tree-and-output.csv");
+    th_run r = TH_FENPEI("convert", in, "--show-tree", "-o", out);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert_str_eq(r.out, exp);
-    same_file(out, TH_BUNDLED);
+    th_same_file(out, TH_BUNDLED);
     th_run_free(&r);
     free(out);
     free(exp);
@@ -178,8 +131,8 @@ Test(show_tree, with_output_too)
 Test(faults, uncertain_rows_are_named_and_the_table_still_written)
 {
     char *in = fixture("fault-lost-row.txt");
-    char *out = out_path("convert-lost-row.csv");
-    th_run r = FENPEI("convert", in, "-o", out);
+    char *out = th_out_path("convert-lost-row.csv");
+    th_run r = TH_FENPEI("convert", in, "-o", out);
     cr_assert_eq(r.status, 1, "%s", r.err);
     cr_assert(strstr(r.err, "warning") && strstr(r.err, "9 rows") && strstr(r.err, "巴州"),
               "%s", r.err);
@@ -196,7 +149,7 @@ Test(faults, uncertain_rows_are_named_and_the_table_still_written)
 static void check_reports(const char *name, const char *where)
 {
     char *in = fixture(name);
-    th_run r = FENPEI("check", in);
+    th_run r = TH_FENPEI("check", in);
     cr_assert_eq(r.status, 1, "%s: %s", name, r.err);
     cr_assert(strstr(r.out, where), "%s: no finding at %s:\n%s", name, where, r.out);
     th_run_free(&r);
@@ -213,7 +166,7 @@ Test(faults, check_reports_the_broken_blocks)
 Test(faults, check_of_a_good_notice_is_clean)
 {
     char *in = fixture("split-header.txt");
-    th_run r = FENPEI("check", in);
+    th_run r = TH_FENPEI("check", in);
     cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
     th_run_free(&r);
     free(in);
@@ -224,8 +177,8 @@ Test(faults, check_of_a_good_notice_is_clean)
 Test(units, to_yuan_and_back)
 {
     char *in = fixture("pages.txt");
-    char *yuan = out_path("convert-yuan.csv"), *back = out_path("convert-back.csv");
-    th_run r = FENPEI("convert", in, "--to-unit", "元", "-o", yuan);
+    char *yuan = th_out_path("convert-yuan.csv"), *back = th_out_path("convert-back.csv");
+    th_run r = TH_FENPEI("convert", in, "--to-unit", "元", "-o", yuan);
     cr_assert_eq(r.status, 0, "%s", r.err);
     char *got = th_read_file(yuan, NULL);
     cr_assert(strncmp(got, "单位：元\r\n级次,单位,", strlen("单位：元\r\n级次,单位,")) == 0, "%s", got);
@@ -233,7 +186,7 @@ Test(units, to_yuan_and_back)
                           "292600000,259330000,33270000\r\n"),
               "%s", got);
     th_run_free(&r);
-    r = FENPEI("convert", yuan, "--to-unit", "万元", "-o", back);
+    r = TH_FENPEI("convert", yuan, "--to-unit", "万元", "-o", back);
     cr_assert_eq(r.status, 0, "%s", r.err);
     char *twice = th_read_file(back, NULL), *bundled = th_read_file(TH_BUNDLED, NULL);
     const char *unit_line = "单位：万元\r\n";
@@ -250,8 +203,8 @@ Test(units, to_yuan_and_back)
 
 Test(units, a_table_without_a_unit_line_is_refused)
 {
-    char *out = out_path("convert-no-unit.csv");
-    th_run r = FENPEI("convert", TH_BUNDLED, "--to-unit", "元", "-o", out);
+    char *out = th_out_path("convert-no-unit.csv");
+    th_run r = TH_FENPEI("convert", TH_BUNDLED, "--to-unit", "元", "-o", out);
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "单位：万元"), "asks for the unit: %s", r.err);
     cr_assert_eq(access(out, F_OK), -1, "nothing written");
@@ -262,8 +215,8 @@ Test(units, a_table_without_a_unit_line_is_refused)
 Test(units, losing_digits_is_refused_naming_the_cell)
 {
     char *in = th_write_tmp_text("convert-yuan-in.txt", "单位：元\n单位\t甲\nA\t100\nB\t0.5\n");
-    char *out = out_path("convert-yiyuan.csv");
-    th_run r = FENPEI("convert", in, "--to-unit", "亿元", "-o", out);
+    char *out = th_out_path("convert-yiyuan.csv");
+    th_run r = TH_FENPEI("convert", in, "--to-unit", "亿元", "-o", out);
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, ":4:") && strstr(r.err, "甲") && strstr(r.err, "0.5") &&
                   strstr(r.err, "亿元"),
@@ -277,7 +230,7 @@ Test(units, losing_digits_is_refused_naming_the_cell)
 Test(units, unknown_unit)
 {
     char *in = fixture("plain.txt");
-    th_run r = FENPEI("convert", in, "--to-unit", "美元", "--show-tree");
+    th_run r = TH_FENPEI("convert", in, "--to-unit", "美元", "--show-tree");
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "美元") && strstr(r.err, "万元"), "%s", r.err);
     th_run_free(&r);
@@ -290,16 +243,16 @@ Test(output, an_existing_file_is_kept_without_force)
 {
     char *in = fixture("plain.txt");
     char *out = th_write_tmp_text("convert-exists.csv", "keep me\n");
-    th_run r = FENPEI("convert", in, "-o", out);
+    th_run r = TH_FENPEI("convert", in, "-o", out);
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "--force"), "%s", r.err);
     char *got = th_read_file(out, NULL);
     cr_assert_str_eq(got, "keep me\n");
     free(got);
     th_run_free(&r);
-    r = FENPEI("convert", in, "-o", out, "--force");
+    r = TH_FENPEI("convert", in, "-o", out, "--force");
     cr_assert_eq(r.status, 0, "%s", r.err);
-    same_file(out, TH_BUNDLED);
+    th_same_file(out, TH_BUNDLED);
     th_run_free(&r);
     free(out);
     free(in);
@@ -308,7 +261,7 @@ Test(output, an_existing_file_is_kept_without_force)
 Test(output, unwritable_folder)
 {
     char *in = fixture("plain.txt");
-    th_run r = FENPEI("convert", in, "-o", "/nonexistent-folder/out.csv");
+    th_run r = TH_FENPEI("convert", in, "-o", "/nonexistent-folder/out.csv");
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "/nonexistent-folder/out.csv"), "%s", r.err);
     th_run_free(&r);
@@ -318,7 +271,7 @@ Test(output, unwritable_folder)
 Test(usage, needs_an_output_or_the_tree)
 {
     char *in = fixture("plain.txt");
-    th_run r = FENPEI("convert", in);
+    th_run r = TH_FENPEI("convert", in);
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "-o") && strstr(r.err, "--show-tree"), "%s", r.err);
     th_run_free(&r);
@@ -327,24 +280,24 @@ Test(usage, needs_an_output_or_the_tree)
 
 Test(usage, errors_exit_2)
 {
-    th_run r = FENPEI("convert", "--show-tree");
+    th_run r = TH_FENPEI("convert", "--show-tree");
     cr_assert_eq(r.status, 2);
     th_run_free(&r);
-    r = FENPEI("convert", "/nonexistent.txt", "--show-tree");
+    r = TH_FENPEI("convert", "/nonexistent.txt", "--show-tree");
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "/nonexistent.txt"), "%s", r.err);
     th_run_free(&r);
-    r = FENPEI("convert", "--layout", "sideways", TH_BUNDLED, "--show-tree");
+    r = TH_FENPEI("convert", "--layout", "sideways", TH_BUNDLED, "--show-tree");
     cr_assert_eq(r.status, 2);
     th_run_free(&r);
-    r = FENPEI("convert", "--bogus", TH_BUNDLED);
+    r = TH_FENPEI("convert", "--bogus", TH_BUNDLED);
     cr_assert_eq(r.status, 2);
     th_run_free(&r);
 }
 
 Test(usage, help)
 {
-    th_run r = FENPEI("convert", "--help", "--lang", "en");
+    th_run r = TH_FENPEI("convert", "--help", "--lang", "en");
     cr_assert_eq(r.status, 0);
     cr_assert(strstr(r.out, "--show-tree") && strstr(r.out, "--to-unit") &&
                   strstr(r.out, "Exit status"),

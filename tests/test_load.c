@@ -58,20 +58,6 @@ static char *convert(const char *text, const char *to, size_t *len)
     return out;
 }
 
-/* Names of the children of ROW (or the top-level rows for FP_NONE), joined by '|'. */
-static char *children(const fp_table *t, size_t row)
-{
-    static char buf[4096];
-    buf[0] = '\0';
-    size_t c = row == FP_NONE ? fp_table_first_root(t) : fp_table_first_child(t, row);
-    for (; c != FP_NONE; c = fp_table_next_sibling(t, c)) {
-        if (buf[0])
-            strcat(buf, "|");
-        strcat(buf, fp_table_row_name(t, c));
-    }
-    return buf;
-}
-
 /* Every cell of table T as text ("" blank), a row per line: to compare two loads. */
 static char *dump(const fp_table *t)
 {
@@ -176,11 +162,11 @@ Test(bundled, tree_has_one_root_with_two_children)
 {
     fp_table *t = th_load_bundled();
     cr_assert_eq(fp_table_first_root(t), 0);
-    cr_assert_str_eq(children(t, FP_NONE), "总计");
-    cr_assert_str_eq(children(t, 0), "自治区本级合计|地州合计");
-    cr_assert_str_eq(children(t, 1), "自治区卫生健康委|自治区人民医院|自治区第一济困医院|"
+    cr_assert_str_eq(th_children(t, FP_NONE), "总计");
+    cr_assert_str_eq(th_children(t, 0), "自治区本级合计|地州合计");
+    cr_assert_str_eq(th_children(t, 1), "自治区卫生健康委|自治区人民医院|自治区第一济困医院|"
                                      "自治区第二济困医院");
-    cr_assert_str_eq(children(t, 6), "乌鲁木齐市|伊犁州|塔城地区|阿勒泰地区|克拉玛依市|博州|"
+    cr_assert_str_eq(th_children(t, 6), "乌鲁木齐市|伊犁州|塔城地区|阿勒泰地区|克拉玛依市|博州|"
                                      "昌吉州|哈密市|吐鲁番市|巴州|阿克苏地区|克州|喀什地区|和田地区");
     cr_assert_eq(fp_table_parent(t, 0), FP_NONE);
     cr_assert_eq(fp_table_parent(t, 1), 0);
@@ -196,7 +182,7 @@ Test(bundled, qizhong_row_is_a_child_of_bozhou)
     cr_assert_eq(yy, 50);
     cr_assert_eq(fp_table_parent(t, yy), bz);
     cr_assert_eq(fp_table_first_child(t, bz), yy);
-    cr_assert_str_eq(children(t, bz), "其中：博州人民医院|博乐市|精河县|温泉县|阿拉山口市");
+    cr_assert_str_eq(th_children(t, bz), "其中：博州人民医院|博乐市|精河县|温泉县|阿拉山口市");
     cr_assert_eq(fp_table_first_child(t, yy), FP_NONE);
     size_t ks = th_row(t, "喀什地区");
     cr_assert_eq(fp_table_parent(t, th_row(t, "其中：喀什地区第一人民医院")), ks);
@@ -295,7 +281,7 @@ Test(encoding, utf8_with_bom)
     cr_assert_str_eq(fp_table_column_name(t, 0), "级次", "the BOM is not part of the header");
     cr_assert_eq(fp_table_column_role(t, 0), FP_ROLE_LEVEL);
     cr_assert_eq(fp_table_row_count(t), 3);
-    cr_assert_str_eq(children(t, 0), "A|B");
+    cr_assert_str_eq(th_children(t, 0), "A|B");
     fp_table_free(t);
 }
 
@@ -344,7 +330,7 @@ Test(encoding, gb18030_fixture_file)
     cr_assert_str_eq(fp_table_row_name(t, 0), "总计");
     cr_assert_str_eq(fp_table_column_name(t, 3), "中医药健康管理服务项目");
     cr_assert_str_eq(fp_table_row_name(t, 2), "其中：博州人民医院");
-    cr_assert_str_eq(children(t, 1), "其中：博州人民医院|博乐市");
+    cr_assert_str_eq(th_children(t, 1), "其中：博州人民医院|博乐市");
     cr_assert_eq(fp_table_amount(t, 2, fp_table_role_column(t, FP_ROLE_TOTAL)), U(30));
     cr_assert_eq(fp_table_row_line(t, 2), 6);
     cr_assert_eq(fp_table_row_line(t, 3), 7);
@@ -367,7 +353,7 @@ Test(encoding, utf16le_with_bom_and_tabs_and_crlf)
     cr_assert_str_eq(fp_table_column_name(t, 0), "级次");
     cr_assert_str_eq(fp_table_row_name(t, 2), "喀什地区");
     cr_assert_eq(fp_table_amount(t, 2, 4), U(4));
-    cr_assert_str_eq(children(t, 0), "乌鲁木齐市|喀什地区");
+    cr_assert_str_eq(th_children(t, 0), "乌鲁木齐市|喀什地区");
     cr_assert_eq(fp_table_row_line(t, 2), 4);
     fp_table_free(t);
     free(body);
@@ -383,7 +369,7 @@ Test(encoding, utf16be_with_bom)
     memcpy(data + 2, body, len);
     fp_table *t = load_bytes(data, len + 2, NULL);
     cr_assert_str_eq(fp_table_column_name(t, 0), "级次");
-    cr_assert_str_eq(children(t, 0), "A|B");
+    cr_assert_str_eq(th_children(t, 0), "A|B");
     fp_table_free(t);
     free(body);
     free(data);
@@ -511,8 +497,8 @@ Test(tree, parent_names_out_of_file_order_give_the_same_tree)
     cr_assert_eq(root, 2);
     cr_assert_eq(fp_table_first_root(t), root);
     cr_assert_eq(fp_table_next_sibling(t, root), FP_NONE);
-    cr_assert_str_eq(children(t, root), "乌鲁木齐市|自治区本级");
-    cr_assert_str_eq(children(t, wlmq), "天山区|米东区");
+    cr_assert_str_eq(th_children(t, root), "乌鲁木齐市|自治区本级");
+    cr_assert_str_eq(th_children(t, wlmq), "天山区|米东区");
     cr_assert_eq(fp_table_parent(t, th_row(t, "天山区")), wlmq);
     cr_assert_eq(fp_table_depth(t, th_row(t, "天山区")), 2);
     cr_assert_eq(fp_table_depth(t, th_row(t, "自治区本级")), 1);
@@ -536,7 +522,7 @@ Test(tree, parent_names_in_order_equal_the_level_tree)
         cr_assert_str_eq(pa == FP_NONE ? "" : fp_table_row_name(a, pa),
                          pb == FP_NONE ? "" : fp_table_row_name(b, pb), "%s", names[i]);
     }
-    cr_assert_str_eq(children(b, th_row(b, "乌鲁木齐市")), "米东区|天山区", "file order");
+    cr_assert_str_eq(th_children(b, th_row(b, "乌鲁木齐市")), "米东区|天山区", "file order");
     fp_table_free(a);
     fp_table_free(b);
 }
@@ -553,8 +539,8 @@ Test(tree, codes_and_parent_codes)
     cr_assert_eq(fp_table_column_role(t, 1), FP_ROLE_PARENT_CODE);
     cr_assert_eq(fp_table_column_role(t, 2), FP_ROLE_NAME);
     cr_assert_eq(fp_table_column_is_amount(t, 0), 0, "codes are not amounts");
-    cr_assert_str_eq(children(t, FP_NONE), "新疆|兵团");
-    cr_assert_str_eq(children(t, th_row(t, "乌鲁木齐市")), "天山区|米东区");
+    cr_assert_str_eq(th_children(t, FP_NONE), "新疆|兵团");
+    cr_assert_str_eq(th_children(t, th_row(t, "乌鲁木齐市")), "天山区|米东区");
     cr_assert_eq(fp_table_parent(t, th_row(t, "乌鲁木齐市")), th_row(t, "新疆"));
     cr_assert_str_eq(fp_table_text(t, 4, 0), "0066", "a code keeps its leading zeros");
     fp_table_free(t);
@@ -569,7 +555,7 @@ Test(tree, several_top_level_rows_by_level)
                                "1,和田地区,2,2\n"
                                "2,和田市,2,2\n");
     cr_assert_eq(fp_table_first_root(t), 0);
-    cr_assert_str_eq(children(t, FP_NONE), "乌鲁木齐市|喀什地区|和田地区");
+    cr_assert_str_eq(th_children(t, FP_NONE), "乌鲁木齐市|喀什地区|和田地区");
     cr_assert_eq(fp_table_depth(t, 0), 0, "depths count from the first row's level");
     cr_assert_eq(fp_table_depth(t, 4), 1);
     cr_assert_eq(fp_table_parent(t, 4), 3);
@@ -589,7 +575,7 @@ Test(tree, several_top_level_rows_by_parent)
 {
     fp_table *t = th_load_text("单位,上级,甲,合计\nA,,1,1\nA1,A,1,1\nB,,2,2\n");
     cr_assert_eq(fp_table_first_root(t), 0);
-    cr_assert_str_eq(children(t, FP_NONE), "A|B");
+    cr_assert_str_eq(th_children(t, FP_NONE), "A|B");
     fp_table_free(t);
 }
 
@@ -600,7 +586,7 @@ Test(tree, a_canonical_table_without_tree_columns_is_flat)
     fp_load_options_init(&o);
     o.layout = FP_LAYOUT_CANONICAL;
     fp_table *t = load_bytes(text, strlen(text), &o);
-    cr_assert_str_eq(children(t, FP_NONE), "A|B|C");
+    cr_assert_str_eq(th_children(t, FP_NONE), "A|B|C");
     cr_assert_eq(fp_table_depth(t, 2), 0);
     fp_table_free(t);
 }
@@ -1025,7 +1011,7 @@ Test(clone, of_a_reordered_parent_table_with_texts_and_unit)
     cr_assert_str_eq(dt, dc);
     cr_assert_str_eq(fp_table_unit(c), "万元");
     cr_assert_eq(fp_table_first_root(c), 1);
-    cr_assert_str_eq(children(c, 1), "B");
+    cr_assert_str_eq(th_children(c, 1), "B");
     free(dt);
     free(dc);
     fp_table_free(t);
@@ -1111,7 +1097,7 @@ Test(encoding, utf16le_bom_is_dropped_when_the_encoding_is_given)
     fp_table *t = load_bytes(data, len + 2, &o);
     cr_assert_str_eq(fp_table_column_name(t, 0), "级次", "no U+FEFF before the first header");
     cr_assert_eq(fp_table_column_role(t, 0), FP_ROLE_LEVEL);
-    cr_assert_str_eq(children(t, 0), "A|B");
+    cr_assert_str_eq(th_children(t, 0), "A|B");
     fp_table_free(t);
     free(body);
     free(data);
@@ -1131,7 +1117,7 @@ Test(encoding, gb18030_bom_is_dropped_detected_or_given)
         fp_table *t = load_bytes(gb, len, &o);
         cr_assert_str_eq(fp_table_column_name(t, 0), "级次");
         cr_assert_eq(fp_table_column_role(t, 0), FP_ROLE_LEVEL);
-        cr_assert_str_eq(children(t, 0), "乌鲁木齐市|喀什地区第一人民医院");
+        cr_assert_str_eq(th_children(t, 0), "乌鲁木齐市|喀什地区第一人民医院");
         fp_table_free(t);
     }
     free(gb);

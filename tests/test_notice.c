@@ -55,20 +55,6 @@ static const char *parent_name(const fp_table *t, size_t r)
     return p == FP_NONE ? "" : fp_table_row_name(t, p);
 }
 
-/* Names of the children of ROW (FP_NONE: the top-level rows), joined by '|'. */
-static char *children(const fp_table *t, size_t row)
-{
-    static char buf[4096];
-    buf[0] = '\0';
-    size_t c = row == FP_NONE ? fp_table_first_root(t) : fp_table_first_child(t, row);
-    for (; c != FP_NONE; c = fp_table_next_sibling(t, c)) {
-        if (buf[0])
-            strcat(buf, "|");
-        strcat(buf, fp_table_row_name(t, c));
-    }
-    return buf;
-}
-
 static int is_one_of(const char *s, const char *const *names, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -129,7 +115,7 @@ static void expect_bundled(const char *fixture)
     cr_assert_eq(fp_table_role_column(t, FP_ROLE_BATCH), th_col(t, "此次下达"));
     const size_t *cats;
     cr_assert_eq(fp_table_categories(t, &cats), 6);
-    cr_assert_str_eq(children(t, FP_NONE), "总计");
+    cr_assert_str_eq(th_children(t, FP_NONE), "总计");
     like_bundled(t, NULL, 0, NULL, 0);
     fp_table_free(t);
 }
@@ -149,7 +135,7 @@ Test(good, total_at_the_bottom_is_the_root_after_its_rows)
     size_t total = th_row(t, "总计");
     cr_assert_eq(total, fp_table_row_count(t) - 1, "the file order is kept");
     cr_assert_eq(fp_table_first_root(t), total);
-    cr_assert_str_eq(children(t, total), "自治区本级合计|地州合计");
+    cr_assert_str_eq(th_children(t, total), "自治区本级合计|地州合计");
     fp_table_free(t);
 }
 
@@ -235,9 +221,9 @@ Test(furniture, titles_units_headers_page_numbers_and_notes_are_dropped)
 {
     fp_table *t = th_load_text(furniture);
     cr_assert_eq(fp_table_row_count(t), 4);
-    cr_assert_str_eq(children(t, FP_NONE), "总计");
-    cr_assert_str_eq(children(t, th_row(t, "总计")), "甲地区");
-    cr_assert_str_eq(children(t, th_row(t, "甲地区")), "A县|B县", "B县 is trimmed");
+    cr_assert_str_eq(th_children(t, FP_NONE), "总计");
+    cr_assert_str_eq(th_children(t, th_row(t, "总计")), "甲地区");
+    cr_assert_str_eq(th_children(t, th_row(t, "甲地区")), "A县|B县", "B县 is trimmed");
     cr_assert_eq(fp_table_row_line(t, th_row(t, "B县")), 15);
     for (size_t r = 0; r < 4; r++)
         cr_assert_eq(fp_table_row_uncertain(t, r), 0);
@@ -265,7 +251,7 @@ Test(furniture, header_split_over_two_lines_is_joined)
     cr_assert_str_eq(fp_table_column_name(t, 2), "全年应拨付资金合计");
     cr_assert_eq(fp_table_role_column(t, FP_ROLE_TOTAL), 2);
     cr_assert_eq(fp_table_row_count(t), 4);
-    cr_assert_str_eq(children(t, th_row(t, "合计")), "A县|B县|C县", "a row of zeros stays in");
+    cr_assert_str_eq(th_children(t, th_row(t, "合计")), "A县|B县|C县", "a row of zeros stays in");
     fp_table_free(t);
 }
 
@@ -278,7 +264,7 @@ Test(furniture, header_continued_in_its_first_column_only_with_layout_notice)
     cr_assert_str_eq(fp_table_column_name(t, 0), "拨款单位");
     cr_assert_str_eq(fp_table_column_name(t, 1), "甲类");
     cr_assert_str_eq(fp_table_column_name(t, 2), "合计");
-    cr_assert_str_eq(children(t, th_row(t, "总计")), "A县|B县");
+    cr_assert_str_eq(th_children(t, th_row(t, "总计")), "A县|B县");
     fp_table_free(t);
 }
 
@@ -296,7 +282,7 @@ Test(furniture, cells_right_of_the_header_mark_the_row_uncertain)
     cr_assert_eq(fp_table_row_count(t), 3);
     cr_assert_eq(fp_table_row_uncertain(t, th_row(t, "A县")), 1);
     cr_assert_eq(fp_table_row_uncertain(t, th_row(t, "B县")), 0);
-    cr_assert_str_eq(children(t, th_row(t, "总计")), "A县|B县");
+    cr_assert_str_eq(th_children(t, th_row(t, "总计")), "A县|B县");
     fp_table_free(t);
 }
 
@@ -305,8 +291,8 @@ Test(furniture, cells_right_of_the_header_mark_the_row_uncertain)
 Test(tree, spaced_total_at_the_bottom_takes_the_rows_above)
 {
     fp_table *t = th_load_text("单位\t甲\nA县\t1\nB县\t2\n合　计\t3\n");
-    cr_assert_str_eq(children(t, FP_NONE), "合　计");
-    cr_assert_str_eq(children(t, th_row(t, "合　计")), "A县|B县");
+    cr_assert_str_eq(th_children(t, FP_NONE), "合　计");
+    cr_assert_str_eq(th_children(t, th_row(t, "合　计")), "A县|B县");
     fp_table_free(t);
 }
 
@@ -316,23 +302,23 @@ Test(tree, subtotals_at_the_bottom_of_each_group)
                                "A1县\t1\t1\nA2县\t2\t0\n甲市小计\t3\t1\n"
                                "B1县\t4\t0\nB2县\t5\t2\n乙市小计\t9\t2\n"
                                "合计\t12\t3\n");
-    cr_assert_str_eq(children(t, FP_NONE), "合计");
-    cr_assert_str_eq(children(t, th_row(t, "合计")), "甲市小计|乙市小计");
-    cr_assert_str_eq(children(t, th_row(t, "乙市小计")), "B1县|B2县");
+    cr_assert_str_eq(th_children(t, FP_NONE), "合计");
+    cr_assert_str_eq(th_children(t, th_row(t, "合计")), "甲市小计|乙市小计");
+    cr_assert_str_eq(th_children(t, th_row(t, "乙市小计")), "B1县|B2县");
     fp_table_free(t);
 }
 
 Test(tree, a_flat_list_whose_sums_meet_by_chance_stays_flat)
 {
     fp_table *t = th_load_text("单位,金额\nA,5\nB,2\nC,3\nD,1\n");
-    cr_assert_str_eq(children(t, FP_NONE), "A|B|C|D");
+    cr_assert_str_eq(th_children(t, FP_NONE), "A|B|C|D");
     fp_table_free(t);
 }
 
 Test(tree, a_total_takes_rows_that_met_by_chance_as_its_own)
 {
     fp_table *t = th_load_text("单位,金额\n合计,11\nA,5\nB,2\nC,3\nD,1\n");
-    cr_assert_str_eq(children(t, th_row(t, "合计")), "A|B|C|D");
+    cr_assert_str_eq(th_children(t, th_row(t, "合计")), "A|B|C|D");
     for (size_t r = 0; r < fp_table_row_count(t); r++)
         cr_assert_eq(fp_table_row_uncertain(t, r), 0);
     fp_table_free(t);
@@ -341,7 +327,7 @@ Test(tree, a_total_takes_rows_that_met_by_chance_as_its_own)
 Test(tree, a_total_that_does_not_close_is_uncertain_with_its_rows)
 {
     fp_table *t = th_load_text("单位,金额\n合计,12\nA县,5\nB县,2\n");
-    cr_assert_str_eq(children(t, th_row(t, "合计")), "A县|B县");
+    cr_assert_str_eq(th_children(t, th_row(t, "合计")), "A县|B县");
     for (size_t r = 0; r < fp_table_row_count(t); r++)
         cr_assert_eq(fp_table_row_uncertain(t, r), 1, "%s", fp_table_row_name(t, r));
     fp_table_free(t);
@@ -351,8 +337,8 @@ Test(tree, a_region_with_one_county)
 {
     fp_table *t = th_load_text("单位\t甲\t乙\n总计\t5\t3\n甲地区\t2\t1\n甲县\t2\t1\n乙地区\t3\t2\n"
                                "乙县\t1\t1\n丙县\t2\t1\n");
-    cr_assert_str_eq(children(t, th_row(t, "总计")), "甲地区|乙地区");
-    cr_assert_str_eq(children(t, th_row(t, "甲地区")), "甲县");
+    cr_assert_str_eq(th_children(t, th_row(t, "总计")), "甲地区|乙地区");
+    cr_assert_str_eq(th_children(t, th_row(t, "甲地区")), "甲县");
     fp_table_free(t);
 }
 
@@ -486,9 +472,9 @@ Test(faults, a_prefecture_city_after_a_broken_prefecture_is_not_its_county)
                                "总计\t20\t8\n地州合计\t20\t8\n"
                                "阿勒泰地区\t9\t4\n阿勒泰市\t5\t2\n布尔津县\t3\t1\n"
                                "克拉玛依市\t11\t4\n克拉玛依区\t7\t3\n独山子区\t3\t2\n");
-    cr_assert_str_eq(children(t, th_row(t, "地州合计")), "阿勒泰地区|克拉玛依市");
-    cr_assert_str_eq(children(t, th_row(t, "阿勒泰地区")), "阿勒泰市|布尔津县");
-    cr_assert_str_eq(children(t, th_row(t, "克拉玛依市")), "克拉玛依区|独山子区");
+    cr_assert_str_eq(th_children(t, th_row(t, "地州合计")), "阿勒泰地区|克拉玛依市");
+    cr_assert_str_eq(th_children(t, th_row(t, "阿勒泰地区")), "阿勒泰市|布尔津县");
+    cr_assert_str_eq(th_children(t, th_row(t, "克拉玛依市")), "克拉玛依区|独山子区");
     cr_assert_eq(fp_table_row_uncertain(t, th_row(t, "克拉玛依市")), 1);
     fp_table_free(t);
     /* a county-level city of the open prefecture stays under it (奎屯市 in 伊犁州) */
@@ -496,8 +482,8 @@ Test(faults, a_prefecture_city_after_a_broken_prefecture_is_not_its_county)
                      "总计\t20\t8\n地州合计\t20\t8\n"
                      "伊犁州\t9\t4\n伊宁县\t6\t2\n奎屯市\t3\t1\n察布查尔县\t1\t1\n"
                      "塔城地区\t11\t4\n塔城市\t7\t3\n额敏县\t3\t2\n");
-    cr_assert_str_eq(children(t, th_row(t, "伊犁州")), "伊宁县|奎屯市|察布查尔县");
-    cr_assert_str_eq(children(t, th_row(t, "地州合计")), "伊犁州|塔城地区");
+    cr_assert_str_eq(th_children(t, th_row(t, "伊犁州")), "伊宁县|奎屯市|察布查尔县");
+    cr_assert_str_eq(th_children(t, th_row(t, "地州合计")), "伊犁州|塔城地区");
     fp_table_free(t);
 }
 

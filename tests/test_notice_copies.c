@@ -31,20 +31,6 @@ static fp_table *load_fixture(const char *name)
     return t;
 }
 
-/* Names of the children of ROW (FP_NONE: the top-level rows), joined by '|'. */
-static char *children(const fp_table *t, size_t row)
-{
-    static char buf[8192];
-    buf[0] = '\0';
-    size_t c = row == FP_NONE ? fp_table_first_root(t) : fp_table_first_child(t, row);
-    for (; c != FP_NONE; c = fp_table_next_sibling(t, c)) {
-        if (buf[0])
-            strcat(buf, "|");
-        strcat(buf, fp_table_row_name(t, c));
-    }
-    return buf;
-}
-
 /* Check T; returns the number of errors, warnings to *WARN. */
 static size_t errors_of(const fp_table *t, size_t *warn)
 {
@@ -74,8 +60,8 @@ static fp_table *two_pages(const char *between)
 static void is_the_two_page_table(fp_table *t)
 {
     cr_assert_eq(fp_table_row_count(t), 3, "%zu rows", fp_table_row_count(t));
-    cr_assert_str_eq(children(t, FP_NONE), "合计");
-    cr_assert_str_eq(children(t, 0), "甲县|乙县");
+    cr_assert_str_eq(th_children(t, FP_NONE), "合计");
+    cr_assert_str_eq(th_children(t, 0), "甲县|乙县");
     cr_assert_eq(errors_of(t, NULL), 0);
     fp_table_free(t);
 }
@@ -175,8 +161,8 @@ Test(traditional, the_bundled_table_reads_as_a_tree)
     fp_table *t = load_fixture("traditional.txt");
     cr_assert_eq(fp_table_row_count(t), 119);
     cr_assert_str_eq(fp_table_unit(t), "万元");
-    cr_assert_str_eq(children(t, FP_NONE), "總計");
-    cr_assert_str_eq(children(t, th_row(t, "總計")), "自治區本級合計|地州合計");
+    cr_assert_str_eq(th_children(t, FP_NONE), "總計");
+    cr_assert_str_eq(th_children(t, th_row(t, "總計")), "自治區本級合計|地州合計");
     cr_assert_eq(fp_table_role_column(t, FP_ROLE_TOTAL), th_col(t, "全年應撥付資金合計"));
     cr_assert_eq(fp_table_role_column(t, FP_ROLE_ADVANCE), th_col(t, "已提前下達"));
     cr_assert_eq(fp_table_role_column(t, FP_ROLE_BATCH), th_col(t, "此次下達"));
@@ -200,7 +186,7 @@ Test(traditional, words_that_matter)
     cr_assert_eq(fp_table_role_column(t, FP_ROLE_NAME), 0);
     cr_assert_eq(fp_table_role_column(t, FP_ROLE_TOTAL), 2);
     cr_assert_eq(fp_table_role_column(t, FP_ROLE_CATEGORY), 1);
-    cr_assert_str_eq(children(t, 0), "甲縣|乙區");
+    cr_assert_str_eq(th_children(t, 0), "甲縣|乙區");
     fp_table_free(t);
 }
 
@@ -220,7 +206,7 @@ Test(quantity, towns_with_village_counts_check_clean)
     cr_assert_eq(fp_table_categories(t, &cats), 3);
     cr_assert_eq(cats[0], th_col(t, "中央资金"));
     cr_assert_eq(fp_table_first_root(t), th_row(t, "合  计"));
-    cr_assert_str_eq(children(t, th_row(t, "合  计")), "城关镇|东关镇|西河乡|南山乡|北塬镇|红星乡|"
+    cr_assert_str_eq(th_children(t, th_row(t, "合  计")), "城关镇|东关镇|西河乡|南山乡|北塬镇|红星乡|"
                                                      "黄河镇|石门乡|青龙镇|柳树乡|马家镇|高庄乡");
     size_t warn;
     cr_assert_eq(errors_of(t, &warn), 0);
@@ -280,8 +266,8 @@ Test(side_by_side, three_pairs_over_two_pages_read_column_major)
     cr_assert_eq(fp_table_column_count(t), 2);
     cr_assert_eq(fp_table_row_count(t), 26);
     cr_assert_str_eq(fp_table_unit(t), "万元");
-    cr_assert_str_eq(children(t, FP_NONE), "合计");
-    cr_assert_str_eq(children(t, 0),
+    cr_assert_str_eq(th_children(t, FP_NONE), "合计");
+    cr_assert_str_eq(th_children(t, 0),
                      "东胜区|达拉特旗|准格尔旗|鄂托克旗|临河区|五原县|磴口县|杭锦后旗|集宁区|"
                      "乌拉特前旗|乌拉特中旗|乌拉特后旗|海勃湾区|海南区|"
                      "鄂托克前旗|杭锦旗|乌审旗|伊金霍洛旗|康巴什区|卓资县|化德县|商都县|兴和县|"
@@ -298,7 +284,7 @@ Test(side_by_side, quantity_and_amount_pairs)
     fp_table *t = load_fixture("side-by-side-counts.txt");
     cr_assert_eq(fp_table_column_count(t), 3);
     cr_assert_eq(fp_table_column_is_quantity(t, 1), 1);
-    cr_assert_str_eq(children(t, 0), "甲县|乙县|丙县|丁县");
+    cr_assert_str_eq(th_children(t, 0), "甲县|乙县|丙县|丁县");
     cr_assert_eq(errors_of(t, NULL), 0);
     fp_table_free(t);
 }
@@ -307,8 +293,8 @@ Test(side_by_side, a_fault_in_the_second_group_is_found)
 {
     fp_table *t = load_text("单位\t金额\t单位\t金额\n合计\t60\t丙县\t25\n甲县\t10\t丁县\t4\n"
                             "乙县\t20\t\t\n");
-    cr_assert_str_eq(children(t, FP_NONE), "合计");
-    cr_assert_str_eq(children(t, 0), "甲县|乙县|丙县|丁县");
+    cr_assert_str_eq(th_children(t, FP_NONE), "合计");
+    cr_assert_str_eq(th_children(t, 0), "甲县|乙县|丙县|丁县");
     cr_assert_eq(errors_of(t, NULL), 1);
     fp_table_free(t);
 }
@@ -354,7 +340,7 @@ Test(damaged, a_cell_that_is_no_amount_is_read_as_blank_and_warned)
     cr_assert_str_eq(fp_table_text(t, yin, 1), "1S", "the text is kept");
     cr_assert_eq(fp_table_row_uncertain(t, yin), 1);
     /* the other block is whole and certain */
-    cr_assert_str_eq(children(t, th_row(t, "甲地区")), "子县|丑县");
+    cr_assert_str_eq(th_children(t, th_row(t, "甲地区")), "子县|丑县");
     cr_assert_eq(fp_table_row_uncertain(t, th_row(t, "子县")), 0);
     fp_report *r = NULL;
     fp_diag d;
@@ -457,8 +443,8 @@ Test(real, taiwan_2001_traditional_with_a_code_column_checks_clean)
     const size_t *cats;
     cr_assert_eq(fp_table_categories(t, &cats), 4);
     cr_assert_eq(fp_table_amount(t, 0, th_col(t, "合計")), U(170105845));
-    cr_assert_str_eq(children(t, FP_NONE), "合        計");
-    cr_assert_str_eq(children(t, 0), "行政院主管|內政部主管|國防部主管|教育部主管|經濟部主管|"
+    cr_assert_str_eq(th_children(t, FP_NONE), "合        計");
+    cr_assert_str_eq(th_children(t, 0), "行政院主管|內政部主管|國防部主管|教育部主管|經濟部主管|"
                                      "交通部主管|農業委員會主管|勞工委員會主管|衛生署主管|"
                                      "環境保護署主管|省市地方政府");
     size_t warn;
@@ -491,7 +477,7 @@ Test(real, zhengan_2009_total_at_the_bottom_over_a_chance_block)
     fp_table *t = load_fixture("real-zhengan-2009-disaster-relief.txt");
     cr_assert_eq(fp_table_row_count(t), 10);
     size_t total = th_row(t, "合计");
-    cr_assert_str_eq(children(t, total), "杨兴乡|新州镇|安场镇|凤仪镇|乐俭乡|和溪镇|中观镇|班竹乡|格林镇");
+    cr_assert_str_eq(th_children(t, total), "杨兴乡|新州镇|安场镇|凤仪镇|乐俭乡|和溪镇|中观镇|班竹乡|格林镇");
     cr_assert_eq(fp_table_amount(t, th_row(t, "格林镇"), 1), U(2) + U(1) / 2);
     cr_assert_eq(errors_of(t, NULL), 0);
     cr_assert_eq(fp_table_row_uncertain(t, total), 0);
@@ -503,7 +489,7 @@ Test(real, yiyang_2017_remarks_and_total_at_the_bottom)
     fp_table *t = load_fixture("real-yiyang-2017-disaster-relief.txt");
     cr_assert_eq(fp_table_row_count(t), 4);
     cr_assert_eq(fp_table_role_column(t, FP_ROLE_TEXT), 2);
-    cr_assert_str_eq(children(t, th_row(t, "合计")), "资阳区|赫山区|大通湖区");
+    cr_assert_str_eq(th_children(t, th_row(t, "合计")), "资阳区|赫山区|大通湖区");
     cr_assert_eq(errors_of(t, NULL), 0);
     fp_table_free(t);
 }
@@ -525,7 +511,7 @@ Test(quantity, a_total_printed_across_the_ordinal_and_name_cells_names_its_row)
                             "2\t乙镇\t5\t18\t12\t6\n");
     cr_assert_str_eq(fp_table_row_name(t, 0), "合  计");
     cr_assert_str_eq(fp_table_text(t, 0, 0), "");
-    cr_assert_str_eq(children(t, 0), "甲镇|乙镇");
+    cr_assert_str_eq(th_children(t, 0), "甲镇|乙镇");
     cr_assert_eq(errors_of(t, NULL), 0);
     fp_table_free(t);
 }

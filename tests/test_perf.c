@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "helpers.h"
 
@@ -163,6 +164,52 @@ Test(perf_real, korla_department_is_clean)
     expect_findings(KL_TXT, "");
     expect_findings(PERF_DIR "korla-department.docx", "");
     expect_findings(PERF_DIR "korla-department.xlsx", "");
+}
+
+Test(perf_real, gb18030_gbk_and_utf16_texts_read_like_utf8)
+{
+    /* the same real tables saved as GB18030, GBK and UTF-16 (Python's codecs): the same tables
+     * and the same findings, with the same places */
+    expect_findings(PERF_DIR "gb18030-beijing-self-evaluation.txt",
+                    "funding-sum E 5 113.81 101.81 -12.00\n"
+                    "blank-cell W 5 - - -\n"
+                    "total-score W 5 92 97 5\n");
+    expect_findings(PERF_DIR "gbk-korla-department.txt", "");
+    expect_findings(PERF_DIR "utf16-xinjiang-targets.txt", "blank-cell W 9 - - -\n"
+                                                          "blank-cell W 10 - - -\n"
+                                                          "target-weights E 19 90.0 80.0 -10.0\n");
+    cr_assert(fp_perf_file_is_performance(PERF_DIR "gb18030-beijing-self-evaluation.txt"));
+    cr_assert(fp_perf_file_is_performance(PERF_DIR "gbk-korla-department.txt"));
+    cr_assert(fp_perf_file_is_performance(PERF_DIR "utf16-xinjiang-targets.txt"));
+    fp_perf_doc *doc = load(PERF_DIR "gb18030-beijing-self-evaluation.txt");
+    cr_assert_eq(fp_perf_table_count(doc), 12);
+    const fp_perf_info *in = fp_perf_table_info(doc, 4);
+    cr_assert_str_eq(in->project, "计划生育特殊家庭扶助保障");
+    cr_assert_str_eq(in->unit, "北京市密云区卫生健康委员会(本级)");
+    fp_perf_doc_free(doc);
+    /* the program: the same report as the UTF-8 text's, line for line */
+    const char *argv[] = {FENPEI_BIN, "check", PERF_DIR "gb18030-beijing-self-evaluation.txt",
+                          NULL};
+    th_run r = th_run_argv(argv);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(strstr(r.out, "错误 [funding-sum] 表5，line 126 cell 4"), "%s", r.out);
+    cr_assert(strstr(r.out, "共 1 个错误，2 个警告"), "%s", r.out);
+    th_run_free(&r);
+}
+
+Test(perf_real, a_text_valid_in_no_encoding_names_its_line_and_byte)
+{
+    /* UTF-8 with many Chinese characters, then a byte no encoding tried accepts */
+    char *path = th_write_tmp_text("perf-bad-byte.txt", "项目支出绩效目标表\n项目名称\t基本公共卫生\n"
+                                                       "预算单位\t\xff\xfe\n");
+    fp_perf_doc *doc = fp_perf_doc_new();
+    fp_diag d;
+    cr_assert_eq(fp_perf_doc_add_file(doc, path, &d), FP_ERR_ENCODING);
+    cr_assert_eq(d.line, 3);
+    cr_assert_str_eq(d.message, "bytes not valid in UTF-8, GB18030 or UTF-16 (byte 0xFF); save "
+                                "the text as UTF-8");
+    fp_perf_doc_free(doc);
+    free(path);
 }
 
 Test(perf_real, clean_single_tables)
@@ -372,6 +419,80 @@ Test(perf_cli, check_reports_in_text_and_json)
     cr_assert(strstr(r.out, "\"expected\":\"113.81\",\"actual\":\"101.81\",\"difference\":\"-12.00\""),
               "%s", r.out);
     th_run_free(&r);
+}
+
+/* Copy the file FROM to the folder DIR under the name NAME. */
+static void copy_to(const char *from, const char *dir, const char *name)
+{
+    size_t len;
+    char *data = th_read_file(from, &len);
+    cr_assert_not_null(data, "cannot read %s", from);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f, "cannot create %s", path);
+    cr_assert_eq(fwrite(data, 1, len, f), len);
+    cr_assert_eq(fclose(f), 0);
+    free(data);
+}
+
+Test(perf_cli, a_folder_checks_performance_files_by_their_rules_in_the_same_summary)
+{
+    char *top = th_tmp_dir("perf-folder");
+    char *dir = th_tmp_dir("perf-folder/d");
+    copy_to(TH_BUNDLED, dir, "alloc.csv");
+    copy_to(BJ_TXT, dir, "bj.txt");
+    copy_to(PERF_DIR "clean-target.docx", dir, "target.docx");
+    copy_to(PERF_DIR "fault-target-weights.docx", dir, "weights.docx");
+    copy_to(PERF_DIR "fault-self-score.xlsx", dir, "score.xlsx");
+    /* a Word file that holds no performance table (the notice's letter) is not a table */
+    copy_to(FENPEI_SOURCE_DIR "/tests/data/package/fuling-2024/letter.docx", dir, "letter.docx");
+    cr_assert_eq(chdir(top), 0);
+    const char *argv[] = {FENPEI_BIN, "check", "d", NULL};
+    th_run r = th_run_argv(argv);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert_str_eq(r.err, "");
+    cr_assert_str_eq(r.out, "文件                   行数   错误   警告\n"
+                            "d/alloc.csv             119      0      0\n"
+                            "d/bj.txt                  -      1      2   绩效表 12 张\n"
+                            "d/score.xlsx              -      1      0   绩效表 1 张\n"
+                            "d/target.docx             -      0      0   绩效表 1 张\n"
+                            "d/weights.docx            -      1      0   绩效表 1 张\n"
+                            "共 5 个文件：2 个通过，3 个有错误，0 个无法读取。\n");
+    th_run_free(&r);
+    /* JSON: each performance file is its performance report with its name */
+    const char *js[] = {FENPEI_BIN, "check", "--format", "json", "d", NULL};
+    r = th_run_argv(js);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(strstr(r.out, "{\"file\":\"d/weights.docx\",\"kind\":\"performance\",\"tables\":["),
+              "%s", r.out);
+    cr_assert(strstr(r.out, "\"rule\":\"budget-score\",\"severity\":\"error\",\"table\":1,"), "%s",
+              r.out);
+    cr_assert(strstr(r.out, "\"where\":\"Sheet1!J8\",\"expected\":\"9.2\",\"actual\":\"9.3\""), "%s",
+              r.out);
+    cr_assert(strstr(r.out, "\"summary\":{\"files\":5,\"clean\":2,\"with_errors\":3,"
+                            "\"unreadable\":0}}\n"),
+              "%s", r.out);
+    th_run_free(&r);
+    /* files named on the command line: an allocation table beside a performance file */
+    const char *two[] = {FENPEI_BIN, "check", "--lang", "en", "d/target.docx", "d/alloc.csv", NULL};
+    r = th_run_argv(two);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.out, "file                   rows errors warnings\n"
+                            "d/target.docx             -      0      0   performance tables: 1\n"
+                            "d/alloc.csv             119      0      0\n"
+                            "2 files: 2 pass, 0 with errors, 0 cannot be read.\n");
+    th_run_free(&r);
+    /* the summary workbook links an audit workbook per file, performance files included */
+    const char *wb[] = {FENPEI_BIN, "check", "d", "--xlsx", "sum.xlsx", "--force", NULL};
+    r = th_run_argv(wb);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    th_run_free(&r);
+    fp_perf_doc *doc = load("sum-审核/002-bj.txt.xlsx");
+    cr_assert_eq(fp_perf_table_count(doc), 12);
+    fp_perf_doc_free(doc);
+    free(dir);
+    free(top);
 }
 
 Test(perf_cli, cross_check_with_targets)

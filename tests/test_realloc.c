@@ -1442,16 +1442,6 @@ Test(no_clawback, zero_weight_rows_are_held_at_their_advance)
 /* ------------------------------------------------------------------------------------------ */
 /* through the program                                                                         */
 
-static char *tmp_path(const char *name)
-{
-    size_t n = strlen(FENPEI_TEST_TMP) + strlen(name) + 2;
-    char *p = malloc(n);
-    cr_assert_not_null(p);
-    snprintf(p, n, "%s/%s", FENPEI_TEST_TMP, name);
-    unlink(p);
-    return p;
-}
-
 static int exists(const char *path)
 {
     struct stat st;
@@ -1460,7 +1450,7 @@ static int exists(const char *path)
 
 Test(cli, basic_public_health_27000_bytes_and_diff)
 {
-    char *out = tmp_path("realloc-27000.csv"), *diff = tmp_path("realloc-27000-diff.csv");
+    char *out = th_out_path("realloc-27000.csv"), *diff = th_out_path("realloc-27000-diff.csv");
     const char *argv[] = {FENPEI_BIN, "realloc", TH_BUNDLED, "--set", "总计:" COL_BASIC "=27000",
                           "-o", out, "--diff", diff, NULL};
     th_run r = th_run_argv(argv);
@@ -1506,7 +1496,7 @@ static void expect_refused(const char *const *args, const char *out, const char 
 
 Test(cli, errors_exit_2_without_output)
 {
-    char *out = tmp_path("refused.csv"), *diff = tmp_path("refused-diff.csv");
+    char *out = th_out_path("refused.csv"), *diff = th_out_path("refused-diff.csv");
     {
         const char *a[] = {TH_BUNDLED, "--set", "不存在县:" COL_BASIC "=10", "-o", out, NULL};
         expect_refused(a, out, "不存在县");
@@ -1594,7 +1584,7 @@ Test(cli, ambiguous_name)
                                  "2,城区,10,2,12,10,2\n"
                                  "1,乙市,20,4,24,20,4\n"
                                  "2,城区,20,4,24,20,4\n");
-    char *out = tmp_path("ambiguous-out.csv");
+    char *out = th_out_path("ambiguous-out.csv");
     const char *a[] = {in, "--set", "城区:类别1=12", "-o", out, NULL};
     expect_refused(a, out, "城区");
     /* the path it suggests resolves */
@@ -1626,7 +1616,7 @@ Test(cli, diff_is_valid_csv_with_commas_in_names)
                                  "0,总计,30,6,36,30,6\n"
                                  "1,\"甲市,城区\",10,2,12,10,2\n"
                                  "1,乙市,20,4,24,20,4\n");
-    char *out = tmp_path("comma-out.csv"), *diff = tmp_path("comma-diff.csv");
+    char *out = th_out_path("comma-out.csv"), *diff = th_out_path("comma-diff.csv");
     const char *argv[] = {FENPEI_BIN, "realloc", in, "--set", "总计:类别1=33", "-o", out,
                           "--diff", diff, NULL};
     th_run r = th_run_argv(argv);
@@ -1652,7 +1642,7 @@ Test(cli, diff_is_valid_csv_with_commas_in_names)
 
 Test(cli, existing_output_and_input_are_never_overwritten)
 {
-    char *out = tmp_path("exists.csv"), *diff = tmp_path("exists-diff.csv");
+    char *out = th_out_path("exists.csv"), *diff = th_out_path("exists-diff.csv");
     char *keep = th_write_tmp_text("exists.csv", "do not touch\n");
     const char *a[] = {FENPEI_BIN, "realloc", TH_BUNDLED, "--set", "总计:" COL_BASIC "=27000",
                        "-o", out, NULL};
@@ -1665,7 +1655,7 @@ Test(cli, existing_output_and_input_are_never_overwritten)
     th_run_free(&r);
 
     /* an existing --diff file: neither file is written */
-    char *other = tmp_path("exists-new.csv");
+    char *other = th_out_path("exists-new.csv");
     char *dkeep = th_write_tmp_text("exists-diff.csv", "diff kept\n");
     const char *b[] = {FENPEI_BIN, "realloc", TH_BUNDLED, "--set", "总计:" COL_BASIC "=27000",
                        "-o", other, "--diff", diff, NULL};
@@ -1811,7 +1801,7 @@ Test(cli, percentages_exact_in_diff_and_summary)
                                              "0,总计,0.000002\n"
                                              "1,甲,0.000001\n"
                                              "1,乙,0.000001\n");
-    char *out = tmp_path("tiny-out.csv"), *diff = tmp_path("tiny-diff.csv");
+    char *out = th_out_path("tiny-out.csv"), *diff = th_out_path("tiny-diff.csv");
     const char *argv[] = {FENPEI_BIN, "realloc", in,      "--set", "甲:" COL_TOTAL "=10000000000",
                           "--unit",   "0.000001", "-o",   out,     "--diff",
                           diff,       NULL};

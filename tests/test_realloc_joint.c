@@ -467,13 +467,55 @@ Test(contradiction, same_cells_two_amounts)
     cr_assert(strstr(d.message, "ask the same cells for amounts 1 apart"), "%s", d.message);
 }
 
-/* Not nested, so no structural check sees it: A's year total is all 甲, and 总计:甲 leaves less
- * than that. The fit says it does not converge, with its residual, and writes nothing. */
-Test(contradiction, a_fit_that_cannot_converge_says_so)
+/* Crossing, not nested: A's year total is all 甲 (A's 乙 is 0 and stays 0), so A:全年 asks 15 of
+ * cells that all lie under 总计:甲, which leaves them at most 10 (B's 甲 has no floor). */
+Test(contradiction, crossing_sets_one_inside_the_others_cells)
 {
     fp_realloc_target tg[2] = {{"总计", "甲", 10 * SC}, {"A", COL_TOTAL, 15 * SC}};
     fp_diag d;
-    cr_assert_eq(run2(SMALL, tg, 2, &d), FP_ERR_NO_CONVERGENCE);
+    cr_assert_eq(run2(SMALL, tg, 2, &d), FP_ERR_CONFLICT);
+    cr_assert_str_eq(d.message, "--set A:" COL_TOTAL "=15 and --set 总计:甲=10 cannot both hold: "
+                                "every cell the first can change is under the second, which "
+                                "leaves them at most 10, short by 5");
+    cr_assert_eq(d.line, 3);
+}
+
+/* The same with a floor: --min 甲=3 keeps B's 甲 at 3 or more, so 总计:甲=17 leaves A's 甲 at
+ * most 14 against the 15 A:全年 asks. */
+Test(contradiction, crossing_sets_count_the_floors_of_the_other_cells)
+{
+    fp_table *t = th_load_text(SMALL);
+    fp_realloc_options o;
+    fp_realloc_options_init(&o);
+    fp_realloc_target tg[2] = {{"总计", "甲", 17 * SC}, {"A", COL_TOTAL, 15 * SC}};
+    fp_realloc_floor fl = {"甲", 3 * SC};
+    o.targets = tg;
+    o.target_count = 2;
+    o.floors = &fl;
+    o.floor_count = 1;
+    fp_table *out = NULL;
+    fp_diag d;
+    cr_assert_eq(fp_realloc(t, &o, &out, &d), FP_ERR_CONFLICT);
+    cr_assert_null(out);
+    cr_assert(strstr(d.message, "which leaves them at most 14, short by 1"), "%s", d.message);
+    /* without the floor the same targets hold: A 甲 = 15, B 甲 = 2 */
+    o.floor_count = 0;
+    cr_assert_eq(fp_realloc(t, &o, &out, &d), FP_OK, "%s", d.message);
+    cr_assert_eq(units(out, 1, 2), 15);
+    cr_assert_eq(units(out, 2, 2), 2);
+    fp_table_free(out);
+    fp_table_free(t);
+}
+
+/* Three sets that cannot all hold though no two of them contradict: A:全年 makes A's 甲 15, B:甲
+ * is 2, and 总计:甲 = 16 is one short of both. No structural rule sees it; the fit says it does
+ * not converge, with its residual, and writes nothing. */
+Test(contradiction, a_fit_that_cannot_converge_says_so)
+{
+    fp_realloc_target tg[3] = {
+        {"总计", "甲", 16 * SC}, {"A", COL_TOTAL, 15 * SC}, {"B", "甲", 2 * SC}};
+    fp_diag d;
+    cr_assert_eq(run2(SMALL, tg, 3, &d), FP_ERR_NO_CONVERGENCE, "%s", d.message);
     cr_assert(strstr(d.message, "the residual is"), "%s", d.message);
     cr_assert(strstr(d.message, "no table was written"), "%s", d.message);
 }

@@ -46,8 +46,9 @@ typedef struct fp_perf_info {
 /** A new empty document (NULL when out of memory); free with fp_perf_doc_free. */
 fp_perf_doc *fp_perf_doc_new(void);
 
-/** Read every performance table of the file PATH (Word .docx, XLSX, or UTF-8 text with tab-
- *  separated cells, told apart by content) and append them to DOC. FP_ERR_EMPTY (and DIAG)
+/** Read every performance table of the file PATH (Word .docx, XLSX, or text with tab-separated
+ *  cells in UTF-8, GB18030/GBK or UTF-16 with a byte-order mark, told apart by content) and
+ *  append them to DOC. FP_ERR_ENCODING (DIAG: line, byte) for a text valid in none. FP_ERR_EMPTY (and DIAG)
  *  when the file holds none; other codes when it cannot be read. */
 fp_error fp_perf_doc_add_file(fp_perf_doc *doc, const char *path, fp_diag *diag);
 

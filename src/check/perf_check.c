@@ -33,8 +33,8 @@ static fp_i128 round_at(fp_i128 num, fp_i128 den, int d, int truncate)
 {
     fp_i128 n = num * pow10i(d);
     if (truncate)
-        return n >= 0 ? fp_floor_div(n, den) : -fp_floor_div(-n, den);
-    return fp_round_div(n, den, FP_ROUND_NEAREST);
+        return n >= 0 ? rat_floor_div(n, den) : -rat_floor_div(-n, den);
+    return rat_round_div(n, den, FP_ROUND_NEAREST);
 }
 
 /* A printed figure as a count of 10^-D units (D ≤ its decimals is not required: D ≥ them). */

@@ -25,11 +25,12 @@ int cli_letter_load(const fp_table *t, const char *letter, fp_letter_report **ou
 
 /* ---- several files ---- */
 
-/* A file a folder holds that may be a table: .csv, .tsv, .txt, .xlsx (not hidden, not a
- * workbook's lock file). */
+/* A file a folder holds that may be a table: .csv, .tsv, .txt, .xlsx, .pdf, .docx (not hidden, not a
+ * workbook's lock file); a .docx is taken only when it holds performance tables (a folder
+ * often holds the notice's letter too). */
 static int table_like(const char *name)
 {
-    static const char *const exts[] = {".csv", ".tsv", ".txt", ".xlsx"};
+    static const char *const exts[] = {".csv", ".tsv", ".txt", ".xlsx", ".pdf", ".docx"};
     if (name[0] == '.' || strncmp(name, "~$", 2) == 0)
         return 0;
     size_t n = strlen(name);
@@ -109,8 +110,11 @@ static int expand(int n, char **operands, char ***files, size_t *nfiles)
             }
             snprintf(path, len, "%s%s%s", operands[i],
                      operands[i][strlen(operands[i]) - 1] == '/' ? "" : "/", e->d_name);
-            int is_dir = cli_is_dir(path);
-            int rc = is_dir ? 0 : push_str(files, nfiles, &cap, path);
+            size_t plen = strlen(path);
+            int skip = cli_is_dir(path) ||
+                       (plen > 5 && strcasecmp(path + plen - 5, ".docx") == 0 &&
+                        !fp_perf_file_is_performance(path));
+            int rc = skip ? 0 : push_str(files, nfiles, &cap, path);
             free(path);
             if (rc) {
                 closedir(dir);
@@ -127,6 +131,8 @@ typedef struct checked {
     const char *file;
     fp_table *t;
     fp_report *report;
+    fp_perf_doc *perf;          /* a file of performance tables: its tables … */
+    fp_perf_report *perf_report;/* … and their findings (t and report are then NULL) */
     char *failure; /* why it could not be read or checked */
     char *audit;   /* its audit workbook, relative to the summary's folder */
 } checked;
@@ -154,6 +160,10 @@ static int write_audit(const char *tmp_path, void *p)
 {
     audit_job *j = p;
     fp_diag d;
+    if (j->c->perf)
+        return fp_perf_write_audit_xlsx(j->c->perf, j->c->perf_report, tmp_path, &d) == FP_OK
+                   ? 0
+                   : cli_fail_diag(&d);
     return fp_xlsx_write_audit(j->c->t, j->c->report, j->co, tmp_path, &d) == FP_OK
                ? 0
                : cli_fail_diag(&d);
@@ -203,6 +213,63 @@ static const char *base_name(const char *path)
     return s ? s + 1 : path;
 }
 
+/* Rows (tables of a performance file), errors and warnings of a checked file. */
+static size_t c_rows(const checked *c)
+{
+    return c->perf ? fp_perf_table_count(c->perf) : fp_table_row_count(c->t);
+}
+
+static size_t c_errors(const checked *c)
+{
+    if (c->perf_report)
+        return fp_perf_report_errors(c->perf_report);
+    return c->report ? fp_report_errors(c->report) : 0;
+}
+
+static size_t c_warnings(const checked *c)
+{
+    if (c->perf_report) {
+        size_t w = 0;
+        for (size_t i = 0; i < fp_perf_report_count(c->perf_report); i++)
+            w += fp_perf_report_get(c->perf_report, i)->severity == FP_SEVERITY_WARNING;
+        return w;
+    }
+    return c->report ? fp_report_warnings(c->report) : 0;
+}
+
+/* Read and check the performance tables of C->file by their rules. */
+static fp_error check_perf(checked *c, fp_diag *d)
+{
+    if (!(c->perf = fp_perf_doc_new()))
+        return FP_ERR_NOMEM;
+    fp_error e = fp_perf_doc_add_file(c->perf, c->file, d);
+    if (e == FP_OK)
+        e = fp_perf_check(c->perf, &c->perf_report, d);
+    return e;
+}
+
+/* The JSON object of a performance file in the list: {"file": …, then the performance report's
+ * own members (kind "performance", tables, findings, errors, warnings)}. */
+static int perf_json(const checked *c, FILE *out)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem)
+        return -1;
+    fp_error e = fp_perf_report_write_json(c->perf_report, c->perf, mem);
+    if (fclose(mem) != 0 || e != FP_OK || len < 2 || text[0] != '{') {
+        free(text);
+        return -1;
+    }
+    fputs("{\"file\":", out);
+    json_str(out, c->file);
+    fputc(',', out);
+    fwrite(text + 1, 1, len - 1, out);
+    free(text);
+    return 0;
+}
+
 int cli_check_many(int noperands, char **operands, cli_load *L, fp_check_options *co,
                    const char *const *rules_text, size_t nrules, int json, fp_lang lang,
                    const char *xlsx, int force)
@@ -220,7 +287,8 @@ int cli_check_many(int noperands, char **operands, cli_load *L, fp_check_options
         goto done;
     rc = EXIT_USAGE;
     if (!n) {
-        cli_fail("check: no table files (.csv, .tsv, .txt, .xlsx) found");
+        cli_fail("check: no table files (.csv, .tsv, .txt, .xlsx, .pdf, or .docx of "
+                 "performance tables) found");
         goto done;
     }
     c = calloc(n, sizeof *c);
@@ -239,6 +307,24 @@ int cli_check_many(int noperands, char **operands, cli_load *L, fp_check_options
         }
         fp_diag d;
         fp_rule *rules[64] = {0};
+        if (fp_perf_file_is_performance(files[i])) { /* 绩效目标表, 绩效自评表: their own rules */
+            fp_error e = check_perf(&c[i], &d);
+            if (e == FP_ERR_NOMEM) {
+                cli_fail("out of memory");
+                goto done;
+            }
+            if (e != FP_OK) {
+                if (!(c[i].failure = diag_text(&d))) {
+                    cli_fail("out of memory");
+                    goto done;
+                }
+                fp_perf_report_free(c[i].perf_report);
+                c[i].perf_report = NULL;
+                fp_perf_doc_free(c[i].perf);
+                c[i].perf = NULL;
+            }
+            continue;
+        }
         fp_error e = fp_table_load_file(files[i], &L->o, &c[i].t, &d);
         for (size_t k = 0; e == FP_OK && k < nrules; k++)
             e = fp_rule_parse(c[i].t, rules_text[k], &rules[k], &d);
@@ -292,9 +378,9 @@ int cli_check_many(int noperands, char **operands, cli_load *L, fp_check_options
         }
         for (size_t i = 0; i < n; i++) {
             rows[i].file = c[i].file;
-            rows[i].rows = c[i].t && !c[i].failure ? fp_table_row_count(c[i].t) : 0;
-            rows[i].errors = c[i].report ? fp_report_errors(c[i].report) : 0;
-            rows[i].warnings = c[i].report ? fp_report_warnings(c[i].report) : 0;
+            rows[i].rows = c[i].failure ? 0 : c_rows(&c[i]);
+            rows[i].errors = c_errors(&c[i]);
+            rows[i].warnings = c_warnings(&c[i]);
             rows[i].failure = c[i].failure;
             /* links are relative to the summary's folder */
             const char *slash = strrchr(xlsx, '/');
@@ -309,7 +395,7 @@ int cli_check_many(int noperands, char **operands, cli_load *L, fp_check_options
     size_t failed = 0, with_errors = 0;
     for (size_t i = 0; i < n; i++) {
         failed += c[i].failure != NULL;
-        with_errors += c[i].report && fp_report_errors(c[i].report);
+        with_errors += c_errors(&c[i]) > 0;
     }
     if (json) {
         fputs("{\"files\":[\n", stdout);
@@ -322,6 +408,11 @@ int cli_check_many(int noperands, char **operands, cli_load *L, fp_check_options
                 fputs(",\"rows\":null,\"errors\":null,\"warnings\":null,\"failure\":", stdout);
                 json_str(stdout, c[i].failure);
                 fputs(",\"findings\":[]}", stdout);
+            } else if (c[i].perf) {
+                if (perf_json(&c[i], stdout)) {
+                    cli_fail("cannot write the report");
+                    goto discard;
+                }
             } else {
                 fp_report_write_json(c[i].report, c[i].t, co, stdout);
             }
@@ -341,6 +432,9 @@ int cli_check_many(int noperands, char **operands, cli_load *L, fp_check_options
             put_padded(c[i].file, width);
             if (c[i].failure)
                 printf("   %s%s\n", en ? "cannot be read: " : "无法读取：", c[i].failure);
+            else if (c[i].perf)
+                printf(" %6s %6zu %6zu   %s%zu%s\n", "-", c_errors(&c[i]), c_warnings(&c[i]),
+                       en ? "performance tables: " : "绩效表 ", c_rows(&c[i]), en ? "" : " 张");
             else
                 printf(" %6zu %6zu %6zu\n", fp_table_row_count(c[i].t),
                        fp_report_errors(c[i].report), fp_report_warnings(c[i].report));
@@ -375,6 +469,8 @@ done:
         for (size_t i = 0; i < n; i++) {
             fp_table_free(c[i].t);
             fp_report_free(c[i].report);
+            fp_perf_report_free(c[i].perf_report);
+            fp_perf_doc_free(c[i].perf);
             free(c[i].failure);
             free(c[i].audit);
         }

@@ -51,6 +51,8 @@ int cli_fail_diag(const fp_diag *diag);
 int cli_same_file(const char *a, const char *b);
 /* Parse an amount given on the command line (OPTION names it in the message). 0 or -1. */
 int cli_amount(const char *option, const char *text, fp_amount *out);
+/* cli_amount for an amount that must be above 0 (a --unit). 0 or -1. */
+int cli_positive_amount(const char *option, const char *text, fp_amount *out);
 /* An output written to a temporary file in its target's folder, not yet in place. Several
  * outputs of one command are staged first and published together, so that a failure leaves
  * every target as it was. */
@@ -137,6 +139,16 @@ typedef struct cli_load {
     size_t nbufs;
 } cli_load;
 
+/* ARG as one of the NULL-terminated NAMES (the values OPTION takes): its index, or -1 after
+ * printing "OPTION: expected A, B or C, not "ARG"". */
+int cli_choice(const char *option, const char *arg, const char *const *names);
+/* --format text|json: *JSON 0 or 1. 0, or -1 after a message. */
+int cli_format_option(const char *arg, int *json);
+/* --lang zh|en into *LANG. 0, or -1 after a message. */
+int cli_lang_option(const char *arg, fp_lang *lang);
+/* ARG as a whole number from 1 to MAX (digits only) into *OUT. 0, or -1 without a message (the
+ * caller says what it expected). */
+int cli_number(const char *arg, unsigned long max, unsigned long *out);
 /* Handle a shared option: 1 handled, 0 not one of them, -1 bad (message printed). */
 int cli_load_option(cli_load *L, int opt, const char *arg);
 /* The next option of a command that reads a table (call with optind = 0 first): the shared

@@ -147,12 +147,8 @@ int cmd_allocate(int argc, char **argv)
                 goto done;
             break;
         case OPT_UNIT:
-            if (cli_amount("--unit", optarg, &ao.unit))
+            if (cli_positive_amount("--unit", optarg, &ao.unit))
                 goto done;
-            if (ao.unit <= 0) {
-                cli_fail("--unit: must be positive, e.g. 1 or 0.01");
-                goto done;
-            }
             break;
         case OPT_WEIGHTS:
             free(keep);

@@ -36,8 +36,10 @@ static const char usage_text[] =
     "                      an error, an amount naming no figure and equal to none a warning\n"
     "  --force             replace FILE (of -o or --xlsx) if it exists\n"
     "\n"
-    "Several files, or a folder (its .csv, .tsv, .txt and .xlsx files), are checked each and\n"
-    "summarised one line per file (rows, errors, warnings; --format json: {files: […]});\n"
+    "Several files, or a folder (its .csv, .tsv, .txt, .xlsx and .pdf files, and its .docx\n"
+    "files of performance tables), are checked each and summarised one line per file (rows,\n"
+    "errors, warnings; --format json: {files: […]}); a file of performance tables is checked\n"
+    "by their rules, its line giving the number of tables instead of rows;\n"
     "--xlsx FILE then writes a summary workbook linking to an audit workbook per table.\n"
     "A file that cannot be read is reported and the others are still checked.\n"
     "\n" CLI_LOAD_HELP
@@ -184,24 +186,12 @@ int cmd_check(int argc, char **argv)
             }
             break;
         case OPT_FORMAT:
-            if (strcmp(optarg, "json") == 0)
-                json = 1;
-            else if (strcmp(optarg, "text") == 0)
-                json = 0;
-            else {
-                cli_fail("--format: expected text or json, not \"%s\"", optarg);
+            if (cli_format_option(optarg, &json))
                 goto done;
-            }
             break;
         case OPT_LANG:
-            if (strcmp(optarg, "en") == 0)
-                lang = FP_LANG_EN;
-            else if (strcmp(optarg, "zh") == 0)
-                lang = FP_LANG_ZH;
-            else {
-                cli_fail("--lang: expected zh or en, not \"%s\"", optarg);
+            if (cli_lang_option(optarg, &lang))
                 goto done;
-            }
             break;
         case OPT_XLSX:
             xlsx = optarg;

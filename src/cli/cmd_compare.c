@@ -157,6 +157,7 @@ int cmd_compare(int argc, char **argv)
         CLI_LOAD_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
+    static const char *const formats[] = {"csv", "json", NULL};
     cli_load L = {0};
     fp_load_options_init(&L.o);
     const char *xlsx = NULL;
@@ -170,14 +171,8 @@ int cmd_compare(int argc, char **argv)
         case CLI_OPT_EXIT:
             goto done;
         case OPT_FORMAT:
-            if (strcmp(optarg, "json") == 0)
-                json = 1;
-            else if (strcmp(optarg, "csv") == 0)
-                json = 0;
-            else {
-                cli_fail("--format: expected csv or json, not \"%s\"", optarg);
+            if ((json = cli_choice("--format", optarg, formats)) < 0)
                 goto done;
-            }
             break;
         case OPT_XLSX:
             xlsx = optarg;

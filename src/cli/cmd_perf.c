@@ -33,8 +33,9 @@ static const char usage_text[] =
 
 enum { OPT_FORMAT = CLI_OPT_FIRST_FREE, OPT_LANG, OPT_XLSX, OPT_FORCE, OPT_TARGETS };
 
-/* 1 when the command line of check is about performance tables: --targets, or an operand that
- * holds one. */
+/* 1 when the command line of check is about performance tables: --targets, or operands that
+ * all hold them (a folder, or performance files beside allocation tables, are checked one by
+ * one with one summary: cli/check_more.c). */
 int cli_check_is_performance(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
@@ -43,19 +44,21 @@ int cli_check_is_performance(int argc, char **argv)
         if (strcmp(argv[i], "--") == 0)
             break;
     }
+    int perf = 0;
     for (int i = 1; i < argc; i++) {
         struct stat st;
-        if (argv[i][0] == '-' || stat(argv[i], &st) != 0 || !S_ISREG(st.st_mode))
+        if (argv[i][0] == '-' || stat(argv[i], &st) != 0)
             continue;
         /* skip option values */
         if (i > 1 && argv[i - 1][0] == '-' && argv[i - 1][1] == '-' && !strchr(argv[i - 1], '=') &&
             strcmp(argv[i - 1], "--force") != 0 && strcmp(argv[i - 1], "--fix") != 0 &&
             strcmp(argv[i - 1], "--no-explain") != 0 && strcmp(argv[i - 1], "--explain") != 0)
             continue;
-        if (fp_perf_file_is_performance(argv[i]))
-            return 1;
+        if (!S_ISREG(st.st_mode) || !fp_perf_file_is_performance(argv[i]))
+            return 0;
+        perf = 1;
     }
-    return 0;
+    return perf;
 }
 
 typedef struct audit_job {
@@ -105,24 +108,12 @@ int cmd_check_perf(int argc, char **argv)
             rc = EXIT_CLEAN;
             goto done;
         case OPT_FORMAT:
-            if (strcmp(optarg, "json") == 0)
-                json = 1;
-            else if (strcmp(optarg, "text") == 0)
-                json = 0;
-            else {
-                cli_fail("--format: expected text or json, not \"%s\"", optarg);
+            if (cli_format_option(optarg, &json))
                 goto done;
-            }
             break;
         case OPT_LANG:
-            if (strcmp(optarg, "en") == 0)
-                lang = FP_LANG_EN;
-            else if (strcmp(optarg, "zh") == 0)
-                lang = FP_LANG_ZH;
-            else {
-                cli_fail("--lang: expected zh or en, not \"%s\"", optarg);
+            if (cli_lang_option(optarg, &lang))
                 goto done;
-            }
             break;
         case OPT_XLSX:
             xlsx = optarg;

@@ -394,12 +394,8 @@ int cmd_realloc(int argc, char **argv)
             }
             break;
         case OPT_UNIT:
-            if (cli_amount("--unit", optarg, &ro.unit))
+            if (cli_positive_amount("--unit", optarg, &ro.unit))
                 goto done;
-            if (ro.unit <= 0) {
-                cli_fail("--unit: must be positive, e.g. 1 or 0.01");
-                goto done;
-            }
             break;
         case OPT_ROUNDING:
             if (fp_rounding_parse(optarg, &ro.rounding) != FP_OK) {

@@ -110,15 +110,15 @@ int cmd_serve(int argc, char **argv)
     opterr = 0;
     int opt;
     while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        char *end;
         unsigned long n;
+        fp_lang lang; /* only checked: it chooses the language of the help */
         switch (opt) {
         case 'h':
             fputs(cli_help_text("serve", usage_text, cli_lang_english(argc, argv)), stdout);
             return EXIT_CLEAN;
         case OPT_LANG:
-            if (strcmp(optarg, "zh") != 0 && strcmp(optarg, "en") != 0)
-                return cli_fail("--lang: expected zh or en, not \"%s\"", optarg);
+            if (cli_lang_option(optarg, &lang))
+                return EXIT_USAGE;
             break;
         case OPT_LISTEN:
             if (parse_listen(optarg, host, sizeof host, &cfg.host, &cfg.port))
@@ -132,19 +132,14 @@ int cmd_serve(int argc, char **argv)
                                 optarg);
             break;
         case OPT_MAX_ROWS:
-            errno = 0;
-            n = strtoul(optarg, &end, 10);
-            if (!*optarg || *end || errno || n == 0 || n > 100000000 || *optarg == '-')
+            if (cli_number(optarg, 100000000, &n))
                 return cli_fail("--max-rows: expected a number from 1 to 100000000, not \"%s\"",
                                 optarg);
             cfg.max_rows = n;
             break;
         case OPT_THREADS:
         case OPT_TIMEOUT:
-            errno = 0;
-            n = strtoul(optarg, &end, 10);
-            if (!*optarg || *end || errno || n == 0 || n > (opt == OPT_THREADS ? 256 : 3600) ||
-                *optarg == '-')
+            if (cli_number(optarg, opt == OPT_THREADS ? 256 : 3600, &n))
                 return cli_fail("%s: expected a number from 1 to %d, not \"%s\"",
                                 opt == OPT_THREADS ? "--threads" : "--timeout",
                                 opt == OPT_THREADS ? 256 : 3600, optarg);

@@ -51,8 +51,9 @@ static const help_zh helps[] = {
      "                      不一致为错误，找不到对应数字的金额为警告\n"
      "  --force             FILE（-o 或 --xlsx）已存在时覆盖\n"
      "\n"
-     "多个文件或一个文件夹（其中的 .csv、.tsv、.txt、.xlsx、.pdf、.docx）逐个核对，每个文件一行汇总\n"
-     "（行数、错误、警告；--format json 为 {files: […]}）；此时 --xlsx FILE 写一份汇总工作簿，\n"
+     "多个文件或一个文件夹（其中的 .csv、.tsv、.txt、.xlsx、.pdf，及含绩效表的 .docx）逐个核对，\n"
+     "每个文件一行汇总（行数、错误、警告；绩效表文件按绩效表规则核对，行数处为“-”并注明绩效表张数；\n"
+     "--format json 为 {files: […]}）；此时 --xlsx FILE 写一份汇总工作簿，\n"
      "链接到每张表的审核工作簿。读不了的文件在汇总中报告，其余照常核对。\n"
      "\n" LOAD_HELP_ZH
      "  -h, --help          显示本帮助\n"

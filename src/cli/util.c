@@ -118,6 +118,19 @@ int cli_amount(const char *option, const char *text, fp_amount *out)
     return 0;
 }
 
+int cli_positive_amount(const char *option, const char *text, fp_amount *out)
+{
+    fp_amount v;
+    if (cli_amount(option, text, &v))
+        return -1;
+    if (v <= 0) {
+        cli_fail("%s: must be positive, e.g. 1 or 0.01", option);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 /* ---- outputs: written to a temporary file next to the target, then put in place ---- */
 
 /* The files this run reads (an output never replaces one of them) and the temporary files it
@@ -430,6 +443,56 @@ void cli_loud(int saved)
     close(saved);
 }
 
+int cli_choice(const char *option, const char *arg, const char *const *names)
+{
+    size_t n = 0;
+    for (; names[n]; n++)
+        if (strcmp(arg, names[n]) == 0)
+            return (int)n;
+    char expected[256] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < n && len < sizeof expected; i++) {
+        int w = snprintf(expected + len, sizeof expected - len, "%s%s",
+                         i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
+        if (w < 0)
+            break;
+        len += (size_t)w;
+    }
+    cli_fail("%s: expected %s, not \"%s\"", option, expected, arg);
+    return -1;
+}
+
+int cli_format_option(const char *arg, int *json)
+{
+    static const char *const names[] = {"text", "json", NULL};
+    int i = cli_choice("--format", arg, names);
+    if (i < 0)
+        return -1;
+    *json = i;
+    return 0;
+}
+
+int cli_lang_option(const char *arg, fp_lang *lang)
+{
+    static const char *const names[] = {"zh", "en", NULL};
+    int i = cli_choice("--lang", arg, names);
+    if (i < 0)
+        return -1;
+    *lang = i ? FP_LANG_EN : FP_LANG_ZH;
+    return 0;
+}
+
+int cli_number(const char *arg, unsigned long max, unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(arg, &end, 10);
+    if (!*arg || *end || errno || n == 0 || n > max || arg[0] == '-')
+        return -1;
+    *out = n;
+    return 0;
+}
+
 int cli_load_option(cli_load *L, int opt, const char *arg)
 {
     switch (opt) {
@@ -463,24 +526,21 @@ int cli_load_option(cli_load *L, int opt, const char *arg)
         L->o.to_unit = arg;
         return 1;
     case CLI_OPT_TABLE: {
-        char *end;
-        errno = 0;
-        unsigned long n = strtoul(arg, &end, 10);
-        if (!*arg || *end || errno || n == 0 || n > 100000 || arg[0] == '-')
+        unsigned long n;
+        if (cli_number(arg, 100000, &n))
             return cli_fail("--table: expected a table number (1, 2, …), not \"%s\"", arg), -1;
         L->o.table = (size_t)n;
         return 1;
     }
-    case CLI_OPT_LAYOUT:
-        if (strcmp(arg, "auto") == 0)
-            L->o.layout = FP_LAYOUT_AUTO;
-        else if (strcmp(arg, "canonical") == 0)
-            L->o.layout = FP_LAYOUT_CANONICAL;
-        else if (strcmp(arg, "notice") == 0)
-            L->o.layout = FP_LAYOUT_NOTICE;
-        else
-            return cli_fail("--layout: expected auto, canonical or notice, not \"%s\"", arg), -1;
+    case CLI_OPT_LAYOUT: {
+        static const char *const names[] = {"auto", "canonical", "notice", NULL};
+        static const fp_layout layouts[] = {FP_LAYOUT_AUTO, FP_LAYOUT_CANONICAL, FP_LAYOUT_NOTICE};
+        int i = cli_choice("--layout", arg, names);
+        if (i < 0)
+            return -1;
+        L->o.layout = layouts[i];
         return 1;
+    }
     case CLI_OPT_CATEGORIES: {
         /* a comma-separated list (ASCII or full-width comma); may be given several times */
         char *copy = strdup(arg);

@@ -482,6 +482,9 @@ static fp_error set_header(loader *L, char **cells, size_t n)
             t->cols[i].name = name;
         }
     }
+    if (header_name_columns(L, L->opts->layout == FP_LAYOUT_NOTICE ||
+                                   (L->opts->layout == FP_LAYOUT_AUTO && !tree)))
+        return nomem(L);
     fp_error dup = check_duplicate_names(L);
     if (dup)
         return dup;
@@ -643,29 +646,11 @@ static int continues_header(const loader *L)
     return right;
 }
 
-/* Join the record in L->pre to the held header, column by column. */
+/* Join the record in L->pre to the held header, column by column (group headers: header.c). */
 static void join_header(loader *L)
 {
-    if (buf_reserve((void **)&L->hdr, &L->hdrcap, L->npre, sizeof *L->hdr)) {
+    if (header_join(&L->hdr, &L->nhdr, &L->hdrcap, L->pre, L->npre))
         L->err = nomem(L);
-        return;
-    }
-    for (size_t i = 0; i < L->npre; i++) {
-        if (i >= L->nhdr) {
-            L->hdr[i] = L->pre[i];
-            L->pre[i] = NULL;
-            L->nhdr = i + 1;
-            continue;
-        }
-        size_t a = strlen(L->hdr[i]), b = strlen(L->pre[i]);
-        char *j = realloc(L->hdr[i], a + b + 1);
-        if (!j) {
-            L->err = nomem(L);
-            return;
-        }
-        memcpy(j + a, L->pre[i], b + 1);
-        L->hdr[i] = j;
-    }
 }
 
 static void settle_held_header(loader *L)

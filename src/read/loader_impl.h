@@ -65,6 +65,17 @@ void loader_store_held(loader *L);
 /* Append a cell to the held record. */
 void loader_hold_cell(loader *L, const char *s, size_t len);
 
+/* ---- header.c: a header over several lines ---- */
+
+/* Join the next header line PRE (NPRE cells; cells moved are set to NULL) to the held header
+ * *HDR (*NHDR cells, capacity *CAP), column by column; a held cell with empty cells right of it
+ * and text under each of them is a group header over those sub-columns. -1 when out of memory. */
+int header_join(char ***hdr, size_t *nhdr, size_t *cap, char **pre, size_t npre);
+/* Name the header's columns in L->t: a group's sub-column by its own name when no other column
+ * has it, else "group/sub"; with BY_PLACE (a notice's header), an amount's or count's name that
+ * repeats is "name#2", "name#3" … . -1 when out of memory. */
+int header_name_columns(loader *L, int by_place);
+
 /* ---- page.c: the page furniture of notice text ---- */
 
 /* Trim spaces around *S (and, when COLON, colons at its end: "总计：" is "总计"). */

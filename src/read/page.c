@@ -134,7 +134,8 @@ static int is_furniture_line(loader *L, const char *s)
     hz_simplify(s, len, buf); /* 續表, 第3頁, 此頁無正文 */
     return strstr(buf, "此页无正文") || (strstr(buf, "续表") && len <= 24) ||
            starts_with(buf, "附件") || starts_with(buf, "注：") || starts_with(buf, "注:") ||
-           starts_with(buf, "说明：") || is_page_number(buf);
+           starts_with(buf, "说明：") || starts_with(buf, "备注：") || starts_with(buf, "备注:") ||
+           is_page_number(buf);
 }
 
 /* Does the cell C read as the header H of its column: a part of it (a header split over

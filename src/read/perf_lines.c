@@ -10,6 +10,7 @@
 #include "read/perf_lines.h"
 #include "read/xlsx_read.h"
 #include "util/buf.h"
+#include "util/textenc.h"
 
 #define FILE_LIMIT (64L << 20) /* refuse files larger than this */
 
@@ -283,8 +284,24 @@ fp_error perf_file_lines(const char *path, lines *L, fp_diag *diag)
         e = xlsx_perf_lines(data, len, path, L, diag);
     } else {
         L->source = PERF_SRC_TEXT;
-        if ((e = text_lines(data, len, L)) != FP_OK)
+        /* UTF-8, GB18030/GBK or UTF-16 with a byte-order mark, as the allocation tables */
+        char *text = NULL;
+        size_t textlen = 0, bad_at = 0;
+        textenc_status ts = text_to_utf8(data, len, 0, &text, &textlen, NULL, &bad_at);
+        if (ts == TEXTENC_NOMEM) {
+            e = diag_set(diag, FP_ERR_NOMEM, path, 0, NULL, NULL, 0, "out of memory");
+        } else if (ts == TEXTENC_INVALID) {
+            long line = 1;
+            for (size_t i = 0; i < bad_at && i < len; i++)
+                line += data[i] == '\n';
+            e = diag_set(diag, FP_ERR_ENCODING, path, line, NULL, NULL, 0,
+                         "bytes not valid in UTF-8, GB18030 or UTF-16 (byte 0x%02X); save the "
+                         "text as UTF-8",
+                         bad_at < len ? (unsigned char)data[bad_at] : 0);
+        } else if ((e = text_lines(text, textlen, L)) != FP_OK) {
             diag_set(diag, e, path, 0, NULL, NULL, 0, "out of memory");
+        }
+        free(text);
     }
     free(data);
     return e;
@@ -302,9 +319,14 @@ int perf_file_may_hold_tables(const char *path)
     char *head = malloc(TITLE_WINDOW);
     size_t len = head ? fread(head, 1, TITLE_WINDOW, f) : 0;
     fclose(f);
-    int maybe = head && (docx_sniff_zip(head, len) || xlsx_sniff(head, len) ||
-                         memmem(head, len, "绩效目标表", strlen("绩效目标表")) ||
-                         memmem(head, len, "绩效自评表", strlen("绩效自评表")));
+    int maybe = head && (docx_sniff_zip(head, len) || xlsx_sniff(head, len));
+    char *text = NULL; /* the head in UTF-8 (a GB18030 or UTF-16 text's too) */
+    size_t textlen = 0;
+    if (head && !maybe &&
+        text_to_utf8(head, len, len == TITLE_WINDOW, &text, &textlen, NULL, NULL) == TEXTENC_OK)
+        maybe = memmem(text, textlen, "绩效目标表", strlen("绩效目标表")) ||
+                memmem(text, textlen, "绩效自评表", strlen("绩效自评表"));
+    free(text);
     free(head);
     return maybe;
 }

@@ -197,7 +197,7 @@ static fp_error round_tree(const fp_table *T, const fp_i128 *num_of_row, fp_i128
         parent[k] = p == FP_NONE ? FP_NONE : local[p];
         num[k] = num_of_row[r];
     }
-    e = fp_controlled_round(n, parent, 1, num, den, NULL, NULL, y);
+    e = round_controlled(n, parent, 1, num, den, NULL, NULL, y);
     if (e) {
         e = diag_set(diag, e == FP_ERR_INFEASIBLE ? FP_ERR_INTERNAL : e, NULL, 0, NULL, NULL, 0,
                      "controlled rounding failed: %s", fp_strerror(e));

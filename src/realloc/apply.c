@@ -36,7 +36,7 @@ static fp_error controlled(solver *S, size_t *rows, size_t nrows, int64_t *leaf_
     fp_i128 den;
     int exact = realloc_block_targets(S, rows, nrows, parent, num, &den);
     if (exact) {
-        e = fp_controlled_round(nrows, parent, K, num, den, NULL, NULL, x);
+        e = round_controlled(nrows, parent, K, num, den, NULL, NULL, x);
         exact = e != FP_ERR_AMOUNT_OVERFLOW;
     }
     if (!exact) {
@@ -65,7 +65,7 @@ static fp_error controlled(solver *S, size_t *rows, size_t nrows, int64_t *leaf_
             }
             li++;
         }
-        e = fp_controlled_round(nrows, parent, K, num, den, NULL, NULL, x);
+        e = round_controlled(nrows, parent, K, num, den, NULL, NULL, x);
     }
     if (e == FP_OK) {
         size_t li = 0;

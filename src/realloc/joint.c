@@ -82,7 +82,8 @@ static void fmt(fp_i128 v, char *buf) { fp_amount_format((fp_amount)v, 0, buf); 
 
 /* Targets that contradict each other, named with the gap: a set inside another asking for more
  * (a parent below its set children, a column above its year total), the same cells asked two
- * amounts, or sets that cover every variable cell of another without adding up to it. */
+ * amounts, sets that cover every variable cell of another without adding up to it, or crossing
+ * sets where one's cells all lie in the other and ask more than it leaves them. */
 static fp_error contradictions(joint *J)
 {
     ctx *C = J->C;
@@ -162,6 +163,48 @@ static fp_error contradictions(joint *J)
         free(list);
         return e;
     }
+    /* crossing sets: every cell P can change is also one Q can change (a unit's year total and
+     * its parent's column, say). Those shared cells must add up to what P asks of them, and Q
+     * leaves them at most its own amount less the floors of its other cells. */
+    for (size_t j = 0; j < J->ntg; j++)
+        for (size_t k = 0; k < J->ntg; k++) {
+            const jset *P = &J->sets[j], *Q = &J->sets[k];
+            if (j == k || P->end == P->first || contains(J, P, Q) || contains(J, Q, P))
+                continue;
+            size_t i = P->first, l = Q->first;
+            fp_i128 rest = 0; /* floors of Q's cells outside P */
+            while (i < P->end && l < Q->end) {
+                size_t a_ = J->set_idx[i], b_ = J->set_idx[l];
+                if (a_ == b_) {
+                    i++;
+                    l++;
+                } else if (b_ < a_) {
+                    rest += C->floor_of[C->cats[J->vk[b_]]];
+                    l++;
+                } else {
+                    break; /* a cell of P that Q lacks */
+                }
+            }
+            if (i < P->end)
+                continue;
+            for (; l < Q->end; l++)
+                rest += C->floor_of[C->cats[J->vk[J->set_idx[l]]]];
+            fp_i128 room = Q->avail - rest;
+            if (P->avail <= room)
+                continue;
+            fmt(P->tg->amount, a);
+            fmt(Q->tg->amount, b);
+            char r[FP_AMOUNT_BUFSIZE];
+            fmt(room, r);
+            fmt(P->avail - room, g);
+            return diag_set(C->diag, FP_ERR_CONFLICT, fp_table_source(C->t),
+                            fp_table_row_line(C->t, P->tg->row), P->tg->col_text, NULL, 0,
+                            "--set %s:%s=%s and --set %s:%s=%s cannot both hold: every cell the "
+                            "first can change is under the second, which leaves them at most %s, "
+                            "short by %s",
+                            P->tg->unit_text, P->tg->col_text, a, Q->tg->unit_text,
+                            Q->tg->col_text, b, r, g);
+        }
     return FP_OK;
 }
 
@@ -427,7 +470,7 @@ static fp_error round_jointly(joint *J)
                      (double)miss / (double)D);
         goto done;
     }
-    e = fp_controlled_round_pinned(nrows, parent, K, num, D, cmin, rmin, cpin, rpin, x);
+    e = round_controlled_pinned(nrows, parent, K, num, D, cmin, rmin, cpin, rpin, x);
     if (e == FP_ERR_INFEASIBLE) {
         e = diag_set(C->diag, FP_ERR_INTERNAL, NULL, 0, NULL, NULL, 0,
                      "controlled rounding found no rounding of the fitted targets");

@@ -322,7 +322,7 @@ fp_error fp_realloc(const fp_table *in, const fp_realloc_options *opts, fp_table
             goto done;
         fp_amount a = tg[i].amount;
         if (a % opts->unit) /* the one single-value rounding: a target not in whole units */
-            tg[i].amount = (fp_amount)(fp_round_div(a, opts->unit, opts->rounding) * opts->unit);
+            tg[i].amount = (fp_amount)(rat_round_div(a, opts->unit, opts->rounding) * opts->unit);
         for (size_t j = 0; j < i && !joint; j++)
             if (overlap(&C, &tg[i], &tg[j])) {
                 e = diag_set(diag, FP_ERR_CONFLICT, fp_table_source(t), 0, NULL, NULL, 0,

@@ -37,7 +37,7 @@ static inline int is_leaf(const ctx *C, size_t r) { return C->size[r] == 1; }
 /* ceil(a / u) in whole units (u > 0). */
 static inline int64_t units_ceil(fp_amount a, fp_amount u)
 {
-    return (int64_t)-fp_floor_div(-(fp_i128)a, u);
+    return (int64_t)-rat_floor_div(-(fp_i128)a, u);
 }
 
 /* A leaf of the region, with what the solver needs. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "fenpei/perf.h"
+#include "report/json.h"
 
 static const char *kind_zh(fp_perf_kind k)
 {
@@ -65,35 +66,6 @@ fp_error fp_perf_report_write_text(const fp_perf_report *r, const fp_perf_doc *d
     return ferror(out) ? FP_ERR_IO : FP_OK;
 }
 
-static void json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", out);
-        else if (c == '\t')
-            fputs("\\t", out);
-        else if (c == '\r')
-            fputs("\\r", out);
-        else if (c < 0x20)
-            fprintf(out, "\\u%04x", c);
-        else
-            fputc(c, out);
-    }
-    fputc('"', out);
-}
-
-static void json_string_or_null(FILE *out, const char *s)
-{
-    if (s && *s)
-        json_string(out, s);
-    else
-        fputs("null", out);
-}
-
 fp_error fp_perf_report_write_json(const fp_perf_report *r, const fp_perf_doc *doc, FILE *out)
 {
     fputs("{\"kind\":\"performance\",\"tables\":[", out);
@@ -109,15 +81,9 @@ fp_error fp_perf_report_write_json(const fp_perf_report *r, const fp_perf_doc *d
         fputs(",\"unit\":", out);
         json_string(out, t->unit);
         fputs(",\"year\":", out);
-        json_string_or_null(out, t->year);
+        json_text_or_null(out, t->year);
         fputs(",\"budget\":", out);
-        if (t->has_budget) {
-            char a[FP_AMOUNT_BUFSIZE];
-            fp_amount_format(t->budget, 0, a);
-            json_string(out, a);
-        } else {
-            fputs("null", out);
-        }
+        json_amount_or_null(out, t->has_budget, t->budget);
         fputc('}', out);
     }
     fputs("],\"findings\":[", out);
@@ -134,17 +100,17 @@ fp_error fp_perf_report_write_json(const fp_perf_report *r, const fp_perf_doc *d
         else
             fputs("null", out);
         fputs(",\"project\":", out);
-        json_string_or_null(out, t ? t->project : NULL);
+        json_text_or_null(out, t ? t->project : NULL);
         fputs(",\"unit\":", out);
-        json_string_or_null(out, t ? t->unit : f->where);
+        json_text_or_null(out, t ? t->unit : f->where);
         fputs(",\"where\":", out);
         json_string(out, f->where);
         fputs(",\"expected\":", out);
-        json_string_or_null(out, f->expected);
+        json_text_or_null(out, f->expected);
         fputs(",\"actual\":", out);
-        json_string_or_null(out, f->actual);
+        json_text_or_null(out, f->actual);
         fputs(",\"difference\":", out);
-        json_string_or_null(out, f->difference);
+        json_text_or_null(out, f->difference);
         fputs(",\"message\":", out);
         json_string(out, f->message_en);
         fputs(",\"message_zh\":", out);

@@ -5,6 +5,8 @@
 #include "fenpei/check.h"
 #include "fenpei/explain.h"
 #include "fenpei/report.h"
+#include "core/path.h"
+#include "util/buf.h"
 
 typedef struct words {
     const char *rule[FP_RULE_MAX];
@@ -77,12 +79,10 @@ static void amount(FILE *out, fp_amount v)
 
 static void write_path(FILE *out, const fp_table *t, size_t row)
 {
-    size_t path[64];
-    size_t n = fp_table_path(t, row, path, 64);
-    for (size_t i = 0; i < n && i < 64; i++)
-        fprintf(out, "%s%s", i ? " / " : "", fp_table_row_name(t, path[i]));
-    if (n > 64) /* a pathologically deep tree: the top 64 levels tell where it is */
-        fputs(" / …", out);
+    strbuf b = {0};
+    row_path(&b, t, row, " / ");
+    fputs(strbuf_get(&b), out);
+    strbuf_free(&b);
 }
 
 /* The cause line under finding I: the whole sentence under the first error it explains

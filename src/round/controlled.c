@@ -1,8 +1,9 @@
 /* round/controlled.c — controlled rounding (Cox 1987) of a tree × categories block, solved
- * exactly as an integral min-cost circulation by successive shortest paths (see
+ * exactly as an integral min-cost circulation by the network simplex (round/netsimplex.c; see
  * docs/controlled-rounding.md for the network and the reasons behind each choice). */
 
 #include "round/controlled.h"
+#include "round/netsimplex.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -29,187 +30,31 @@ typedef struct arc {
     int64_t base;  /* value when up = 0 */
     uint32_t tail; /* network node the value leaves */
     uint32_t head; /* network node the value enters */
-    uint8_t up;    /* the current extra unit */
     uint8_t free;  /* 1 when up may change */
 } arc;
 
-typedef struct heap_item {
-    fp_i128 key;
-    uint32_t seq;  /* push order: among equal distances, first reached first (breadth-first) */
-    uint32_t node;
-} heap_item;
-
-typedef struct net {
-    size_t n;          /* network nodes */
-    size_t m;          /* arcs */
-    arc *arcs;
-    int64_t *excess;   /* inflow - outflow at each node, at the current values */
-    uint32_t *adj_at;  /* CSR: free arcs at node v are adj[adj_at[v] .. adj_at[v+1]) */
-    uint32_t *adj;
-    fp_i128 *pot;      /* potentials: every residual arc has cost + pot[u] - pot[w] >= 0 */
-    fp_i128 *dist;
-    uint32_t *pred;    /* arc by which a node was reached in the current search */
-    uint32_t *reached; /* search stamp when dist is valid */
-    uint32_t *settled; /* search stamp when dist is final */
-    uint32_t *done;    /* nodes settled in the current search, in order */
-    heap_item *heap;
-    uint32_t heap_seq;
-    size_t heap_len;
-    size_t heap_cap;
-} net;
-
-/* Costs stay exact while den ≤ 2^80; a path has fewer than 2^32 arcs, so every distance and
- * potential stays below 2^113, far inside fp_i128. Above 2^80 all costs are divided by one
- * common factor: the objective is then exact to about 2^-80 of a unit. */
+/* Costs stay exact while den ≤ 2^80 (and so below the solver's limit for any block that fits
+ * in memory); above, all costs are divided by one common factor: the objective is then exact to
+ * about 2^-80 of a unit. */
 #define COST_LIMIT ((fp_i128)1 << 80)
-/* A potential beyond this means something unforeseen: refuse rather than overflow. */
-#define POT_LIMIT ((fp_i128)1 << 120)
-
-static bool S_item_less(const heap_item *a, const heap_item *b)
-{
-    /* Ties on distance go breadth-first, which keeps a search on a plateau of equal costs (all
-     * fractions one half, say) near its source. The order depends on the input alone. */
-    return a->key < b->key || (a->key == b->key && a->seq < b->seq);
-}
-
-static bool S_heap_push(net *g, fp_i128 key, uint32_t node)
-{
-    if (g->heap_len == g->heap_cap) {
-        size_t cap = g->heap_cap ? 2 * g->heap_cap : 64;
-        heap_item *h = realloc(g->heap, cap * sizeof *h);
-        if (!h) return false;
-        g->heap = h;
-        g->heap_cap = cap;
-    }
-    size_t i = g->heap_len++;
-    heap_item it = {key, g->heap_seq++, node};
-    while (i > 0) {
-        size_t p = (i - 1) / 2;
-        if (!S_item_less(&it, &g->heap[p])) break;
-        g->heap[i] = g->heap[p];
-        i = p;
-    }
-    g->heap[i] = it;
-    return true;
-}
-
-static heap_item S_heap_pop(net *g)
-{
-    heap_item top = g->heap[0];
-    heap_item last = g->heap[--g->heap_len];
-    size_t n = g->heap_len, i = 0;
-    for (;;) {
-        size_t l = 2 * i + 1;
-        if (l >= n) break;
-        size_t c = (l + 1 < n && S_item_less(&g->heap[l + 1], &g->heap[l])) ? l + 1 : l;
-        if (!S_item_less(&g->heap[c], &last)) break;
-        g->heap[i] = g->heap[c];
-        i = c;
-    }
-    if (n > 0) g->heap[i] = last;
-    return top;
-}
-
-/* Move one unit of excess from S_NODE to the nearest node with a deficit, along a path of least
- * reduced cost (Dijkstra, stopped at the first deficit settled), then update the potentials of
- * the settled nodes so that every residual arc keeps a non-negative reduced cost. */
-static fp_error S_augment(net *g, uint32_t s, uint32_t stamp)
-{
-    size_t ndone = 0;
-    uint32_t t = UINT32_MAX;
-    fp_i128 far = 0;
-
-    g->heap_len = 0;
-    g->heap_seq = 0;
-    g->dist[s] = 0;
-    g->reached[s] = stamp;
-    if (!S_heap_push(g, 0, s)) return FP_ERR_NOMEM;
-    while (g->heap_len > 0) {
-        heap_item it = S_heap_pop(g);
-        uint32_t u = it.node;
-        if (g->settled[u] == stamp || it.key != g->dist[u]) continue;
-        g->settled[u] = stamp;
-        g->done[ndone++] = u;
-        if (g->excess[u] < 0) {
-            t = u;
-            far = it.key;
-            break;
-        }
-        for (uint32_t k = g->adj_at[u]; k < g->adj_at[u + 1]; k++) {
-            const arc *a = &g->arcs[g->adj[k]];
-            uint32_t w;
-            fp_i128 rc;
-            if (a->tail == u && !a->up) {
-                w = a->head;
-                rc = a->cost + g->pot[u] - g->pot[w];
-            } else if (a->head == u && a->up) {
-                w = a->tail;
-                rc = -a->cost + g->pot[u] - g->pot[w];
-            } else {
-                continue;
-            }
-            if (g->settled[w] == stamp) continue;
-            fp_i128 d = it.key + rc;
-            if (g->reached[w] != stamp || d < g->dist[w]) {
-                g->reached[w] = stamp;
-                g->dist[w] = d;
-                g->pred[w] = g->adj[k];
-                if (!S_heap_push(g, d, w)) return FP_ERR_NOMEM;
-            }
-        }
-    }
-    if (t == UINT32_MAX) return FP_ERR_INFEASIBLE; /* no residual path: the bounds cut it off */
-
-    for (uint32_t v = t; v != s;) {
-        arc *a = &g->arcs[g->pred[v]];
-        a->up = (uint8_t)!a->up;
-        v = (a->head == v) ? a->tail : a->head;
-    }
-    g->excess[s]--;
-    g->excess[t]++;
-    for (size_t i = 0; i < ndone; i++) {
-        uint32_t u = g->done[i];
-        g->pot[u] += g->dist[u] - far;
-        if (g->pot[u] > POT_LIMIT || g->pot[u] < -POT_LIMIT) return FP_ERR_AMOUNT_OVERFLOW;
-    }
-    return FP_OK;
-}
-
-static void S_net_free(net *g)
-{
-    free(g->arcs);
-    free(g->excess);
-    free(g->adj_at);
-    free(g->adj);
-    free(g->pot);
-    free(g->dist);
-    free(g->pred);
-    free(g->reached);
-    free(g->settled);
-    free(g->done);
-    free(g->heap);
-}
 
 /* Set arc A to carry the exact value NUM/DEN rounded, with optional lower bound LOW (INT64_MIN
- * for none); OBJECTIVE says whether its deviation counts in the cost. */
+ * for none) or a PIN (its value, INT64_MIN for none); OBJECTIVE says whether its deviation
+ * counts in the cost. */
 static fp_error S_arc_set(arc *a, uint32_t tail, uint32_t head, fp_i128 num, fp_i128 den,
                           fp_i128 scale, int64_t low, int64_t pin, bool objective)
 {
+    a->tail = tail;
+    a->head = head;
     if (pin != INT64_MIN) { /* a value given exactly: no choice, no cost */
-        a->tail = tail;
-        a->head = head;
         a->base = pin;
-        a->up = 0;
         a->free = 0;
         a->cost = 0;
         return low > pin ? FP_ERR_INFEASIBLE : FP_OK;
     }
     fp_i128 fl = num / den, rem = num % den; /* num ≥ 0: truncation is floor */
     if (fl > (fp_i128)INT64_MAX - (rem > 0)) return FP_ERR_AMOUNT_OVERFLOW;
-    a->tail = tail;
-    a->head = head;
     a->base = (int64_t)fl;
-    a->up = 0;
     a->free = rem > 0;
     a->cost = objective && rem > 0 ? (den - rem - rem) / scale : 0;
     if (low > a->base) {
@@ -218,7 +63,6 @@ static fp_error S_arc_set(arc *a, uint32_t tail, uint32_t head, fp_i128 num, fp_
         a->free = 0;
         a->cost = 0;
     }
-    if (a->free && a->cost < 0) a->up = 1; /* start from nearest rounding: no negative arc */
     return FP_OK;
 }
 
@@ -227,18 +71,41 @@ static bool S_add_ovf(fp_i128 *acc, fp_i128 v)
     return __builtin_add_overflow(*acc, v, acc);
 }
 
-fp_error fp_controlled_round(size_t nodes, const size_t *parent, size_t cats, const fp_i128 *num,
-                             fp_i128 den, const int64_t *cell_min, const int64_t *row_min,
-                             int64_t *x)
+fp_error round_controlled(size_t nodes, const size_t *parent, size_t cats, const fp_i128 *num,
+                          fp_i128 den, const int64_t *cell_min, const int64_t *row_min,
+                          int64_t *x)
 {
-    return fp_controlled_round_pinned(nodes, parent, cats, num, den, cell_min, row_min, NULL, NULL,
-                                      x);
+    return round_controlled_pinned(nodes, parent, cats, num, den, cell_min, row_min, NULL, NULL,
+                                   x);
 }
 
-fp_error fp_controlled_round_pinned(size_t nodes, const size_t *parent, size_t cats,
-                                    const fp_i128 *num, fp_i128 den, const int64_t *cell_min,
-                                    const int64_t *row_min, const int64_t *cell_pin,
-                                    const int64_t *row_pin, int64_t *x)
+/* The free arcs as a min-cost flow problem: each may carry 0 or 1 extra unit, and each node
+ * must send out what the base values leave it in excess. */
+typedef struct flow_problem {
+    uint32_t *tail;
+    uint32_t *head;
+    int64_t *cap;
+    fp_i128 *cost;
+    int64_t *supply;
+    int64_t *flow;
+    uint32_t *arc; /* the network arc of each free arc */
+} flow_problem;
+
+static void S_problem_free(flow_problem *f)
+{
+    free(f->tail);
+    free(f->head);
+    free(f->cap);
+    free(f->cost);
+    free(f->supply);
+    free(f->flow);
+    free(f->arc);
+}
+
+fp_error round_controlled_pinned(size_t nodes, const size_t *parent, size_t cats,
+                                 const fp_i128 *num, fp_i128 den, const int64_t *cell_min,
+                                 const int64_t *row_min, const int64_t *cell_pin,
+                                 const int64_t *row_pin, int64_t *x)
 {
     if (nodes == 0) return FP_OK;
     if (!parent || den <= 0) return FP_ERR_ARGUMENT;
@@ -250,8 +117,10 @@ fp_error fp_controlled_round_pinned(size_t nodes, const size_t *parent, size_t c
 
     size_t ncell = nodes * cats;
     fp_error err = FP_ERR_NOMEM;
-    net g;
-    memset(&g, 0, sizeof g);
+    arc *arcs = NULL;
+    int64_t *value = NULL;
+    flow_problem f;
+    memset(&f, 0, sizeof f);
     fp_i128 *cellnum = malloc(ncell * sizeof *cellnum);
     size_t *aidx = malloc(nodes * sizeof *aidx); /* internal node's A block, or FP_NONE (leaf) */
     if (!cellnum || !aidx) goto done;
@@ -283,14 +152,14 @@ fp_error fp_controlled_round_pinned(size_t nodes, const size_t *parent, size_t c
             if (S_add_ovf(&cellnum[parent[v] * cats + c], cellnum[v * cats + c])) goto done;
     }
 
-    /* Network sizes; indices are 32-bit to keep the search arrays small. */
+    /* Network sizes; indices are 32-bit to keep the solver's arrays small. */
     if (internal > (SIZE_MAX - 1 - cats - nodes) / cats) {
         err = FP_ERR_NOMEM;
         goto done;
     }
-    g.n = 1 + cats + nodes + internal * cats;
-    g.m = ncell + nodes + cats;
-    if (g.n >= UINT32_MAX || g.m >= UINT32_MAX / 2) {
+    size_t gn = 1 + cats + nodes + internal * cats;
+    size_t gm = ncell + nodes + cats;
+    if (gn >= UINT32_MAX / 4 || gm >= UINT32_MAX / 4) {
         err = FP_ERR_NOMEM;
         goto done;
     }
@@ -301,18 +170,8 @@ fp_error fp_controlled_round_pinned(size_t nodes, const size_t *parent, size_t c
     fp_i128 scale = den <= COST_LIMIT ? 1 : den / COST_LIMIT + 1;
 
     err = FP_ERR_NOMEM;
-    g.arcs = malloc(g.m * sizeof *g.arcs);
-    g.excess = calloc(g.n, sizeof *g.excess);
-    g.adj_at = calloc(g.n + 1, sizeof *g.adj_at);
-    g.pot = calloc(g.n, sizeof *g.pot);
-    g.dist = malloc(g.n * sizeof *g.dist);
-    g.pred = malloc(g.n * sizeof *g.pred);
-    g.reached = calloc(g.n, sizeof *g.reached);
-    g.settled = calloc(g.n, sizeof *g.settled);
-    g.done = malloc(g.n * sizeof *g.done);
-    if (!g.arcs || !g.excess || !g.adj_at || !g.pot || !g.dist || !g.pred || !g.reached ||
-        !g.settled || !g.done)
-        goto done;
+    arcs = malloc(gm * sizeof *arcs);
+    if (!arcs) goto done;
 
     /* Arcs: cell (v,c) is arc v*cats+c, row v is arc ncell+v, category c is ncell+nodes+c. */
     for (size_t v = 0; v < nodes; v++) {
@@ -324,7 +183,7 @@ fp_error fp_controlled_round_pinned(size_t nodes, const size_t *parent, size_t c
             uint32_t head = leaf ? (uint32_t)(b0 + v) : (uint32_t)(a0 + aidx[v] * cats + c);
             int64_t low = leaf && cell_min ? cell_min[v * cats + c] : INT64_MIN;
             int64_t pin = cell_pin ? cell_pin[v * cats + c] : INT64_MIN;
-            err = S_arc_set(&g.arcs[v * cats + c], tail, head, cellnum[v * cats + c], den, scale,
+            err = S_arc_set(&arcs[v * cats + c], tail, head, cellnum[v * cats + c], den, scale,
                             low, pin, true);
             if (err != FP_OK) goto done;
             if (S_add_ovf(&rownum, cellnum[v * cats + c])) {
@@ -334,7 +193,7 @@ fp_error fp_controlled_round_pinned(size_t nodes, const size_t *parent, size_t c
         }
         uint32_t head = parent[v] == FP_NONE ? node_s : (uint32_t)(b0 + parent[v]);
         int64_t low = leaf && row_min ? row_min[v] : INT64_MIN;
-        err = S_arc_set(&g.arcs[ncell + v], (uint32_t)(b0 + v), head, rownum, den, scale, low,
+        err = S_arc_set(&arcs[ncell + v], (uint32_t)(b0 + v), head, rownum, den, scale, low,
                         row_pin ? row_pin[v] : INT64_MIN, true);
         if (err != FP_OK) goto done;
     }
@@ -345,95 +204,92 @@ fp_error fp_controlled_round_pinned(size_t nodes, const size_t *parent, size_t c
                 err = FP_ERR_AMOUNT_OVERFLOW;
                 goto done;
             }
-        err = S_arc_set(&g.arcs[ncell + nodes + c], node_s, (uint32_t)(t0 + c), catnum, den, scale,
+        err = S_arc_set(&arcs[ncell + nodes + c], node_s, (uint32_t)(t0 + c), catnum, den, scale,
                         INT64_MIN, INT64_MIN, false);
         if (err != FP_OK) goto done;
     }
 
-    /* Excess at the starting values. The exact values balance, so each excess is less than the
-     * node's degree in magnitude; summed in 128 bits because the bases themselves may be large. */
-    {
-        fp_i128 *ex = calloc(g.n, sizeof *ex);
-        if (!ex) {
-            err = FP_ERR_NOMEM;
-            goto done;
-        }
-        for (size_t k = 0; k < g.m; k++) {
-            const arc *a = &g.arcs[k];
-            fp_i128 val = (fp_i128)a->base + a->up;
-            ex[a->head] += val;
-            ex[a->tail] -= val;
-        }
-        for (size_t v = 0; v < g.n; v++) g.excess[v] = (int64_t)ex[v];
-        free(ex);
-    }
-
-    /* A free arc of cost 0 (fraction exactly one half) may take either value without breaking
-     * optimality at zero potentials: raise it when that moves a unit from an excess straight to
-     * a deficit. Tables of halves would otherwise cost one search per half. */
-    for (size_t k = 0; k < g.m; k++) {
-        arc *a = &g.arcs[k];
-        if (a->free && a->cost == 0 && !a->up && g.excess[a->tail] > 0 && g.excess[a->head] < 0) {
-            a->up = 1;
-            g.excess[a->tail]--;
-            g.excess[a->head]++;
-        }
-    }
-
-    /* Adjacency of free arcs, in arc order. */
+    /* The free arcs and what the base values leave unbalanced. The exact values balance, so
+     * without pins each excess is less than the node's degree in magnitude; with pins an excess
+     * the free arcs cannot absorb makes the problem infeasible. Summed in 128 bits because the
+     * bases themselves may be large. */
+    err = FP_ERR_NOMEM;
     size_t nfree = 0;
-    for (size_t k = 0; k < g.m; k++)
-        if (g.arcs[k].free) {
-            g.adj_at[g.arcs[k].tail + 1]++;
-            g.adj_at[g.arcs[k].head + 1]++;
-            nfree++;
-        }
-    for (size_t v = 0; v < g.n; v++) g.adj_at[v + 1] += g.adj_at[v];
-    g.adj = malloc((2 * nfree + 1) * sizeof *g.adj);
-    if (!g.adj) {
-        err = FP_ERR_NOMEM;
+    for (size_t k = 0; k < gm; k++) nfree += arcs[k].free;
+    f.tail = malloc((nfree + 1) * sizeof *f.tail);
+    f.head = malloc((nfree + 1) * sizeof *f.head);
+    f.cap = malloc((nfree + 1) * sizeof *f.cap);
+    f.cost = malloc((nfree + 1) * sizeof *f.cost);
+    f.flow = malloc((nfree + 1) * sizeof *f.flow);
+    f.arc = malloc((nfree + 1) * sizeof *f.arc);
+    f.supply = malloc(gn * sizeof *f.supply);
+    fp_i128 *excess = calloc(gn, sizeof *excess);
+    if (!f.tail || !f.head || !f.cap || !f.cost || !f.flow || !f.arc || !f.supply || !excess) {
+        free(excess);
         goto done;
     }
-    {
-        uint32_t *fill = g.reached; /* borrowed as a cursor; reset below */
-        for (size_t v = 0; v < g.n; v++) fill[v] = g.adj_at[v];
-        for (size_t k = 0; k < g.m; k++)
-            if (g.arcs[k].free) {
-                g.adj[fill[g.arcs[k].tail]++] = (uint32_t)k;
-                g.adj[fill[g.arcs[k].head]++] = (uint32_t)k;
-            }
-        memset(g.reached, 0, g.n * sizeof *g.reached);
-    }
-
-    /* Successive shortest paths. Starting from nearest rounding, every residual arc has a
-     * non-negative cost, so zero potentials are valid; each augmentation keeps the flow optimal
-     * for the excesses it has, and the last one leaves a balanced, optimal circulation. */
-    uint32_t stamp = 0;
-    for (size_t v = 0; v < g.n; v++) {
-        while (g.excess[v] > 0) {
-            err = S_augment(&g, (uint32_t)v, ++stamp);
-            if (err != FP_OK) goto done;
+    size_t j = 0;
+    for (size_t k = 0; k < gm; k++) {
+        const arc *a = &arcs[k];
+        excess[a->head] += a->base;
+        excess[a->tail] -= a->base;
+        if (a->free) {
+            f.tail[j] = a->tail;
+            f.head[j] = a->head;
+            f.cap[j] = 1;
+            f.cost[j] = a->cost;
+            f.arc[j] = (uint32_t)k;
+            j++;
         }
     }
-
-    /* Own check: every node balanced (so every sum holds), every bound met. */
-    err = FP_ERR_INTERNAL;
-    memset(g.excess, 0, g.n * sizeof *g.excess);
-    for (size_t k = 0; k < g.m; k++) {
-        const arc *a = &g.arcs[k];
-        int64_t val = a->base + a->up; /* base + free ≤ INT64_MAX was checked */
-        if (a->up && !a->free) goto done;
-        /* Flow conservation, checked modulo 2^64 (the values balance exactly, or a bug shows). */
-        g.excess[a->head] = (int64_t)((uint64_t)g.excess[a->head] + (uint64_t)val);
-        g.excess[a->tail] = (int64_t)((uint64_t)g.excess[a->tail] - (uint64_t)val);
+    err = FP_ERR_INFEASIBLE;
+    for (size_t v = 0; v < gn; v++) {
+        if (excess[v] > (fp_i128)gm || excess[v] < -(fp_i128)gm) { /* pins far off */
+            free(excess);
+            goto done;
+        }
+        f.supply[v] = (int64_t)excess[v];
     }
-    for (size_t v = 0; v < g.n; v++)
-        if (g.excess[v] != 0) goto done;
+    free(excess);
 
-    for (size_t k = 0; k < ncell; k++) x[k] = g.arcs[k].base + g.arcs[k].up;
+    err = netsimplex_solve(gn, nfree, f.tail, f.head, f.cap, f.cost, f.supply, f.flow);
+    if (err != FP_OK) goto done;
+
+    /* Own check: every node balanced (so every sum holds). */
+    err = FP_ERR_NOMEM;
+    value = malloc(gm * sizeof *value);
+    int64_t *bal = calloc(gn, sizeof *bal);
+    if (!value || !bal) {
+        free(bal);
+        goto done;
+    }
+    for (size_t k = 0; k < gm; k++) value[k] = arcs[k].base;
+    err = FP_ERR_INTERNAL;
+    for (size_t i = 0; i < nfree; i++) {
+        if (f.flow[i] < 0 || f.flow[i] > 1) {
+            free(bal);
+            goto done;
+        }
+        value[f.arc[i]] += f.flow[i]; /* base + free ≤ INT64_MAX was checked */
+    }
+    for (size_t k = 0; k < gm; k++) {
+        /* Flow conservation, checked modulo 2^64 (the values balance exactly, or a bug shows). */
+        bal[arcs[k].head] = (int64_t)((uint64_t)bal[arcs[k].head] + (uint64_t)value[k]);
+        bal[arcs[k].tail] = (int64_t)((uint64_t)bal[arcs[k].tail] - (uint64_t)value[k]);
+    }
+    for (size_t v = 0; v < gn; v++)
+        if (bal[v] != 0) {
+            free(bal);
+            goto done;
+        }
+    free(bal);
+
+    for (size_t k = 0; k < ncell; k++) x[k] = value[k];
     err = FP_OK;
 done:
-    S_net_free(&g);
+    S_problem_free(&f);
+    free(arcs);
+    free(value);
     free(cellnum);
     free(aidx);
     return err;

@@ -28,9 +28,9 @@
  * or FP_ERR_AMOUNT_OVERFLOW when a value does not fit. */
 typedef __int128 fp_i128;
 
-fp_error fp_controlled_round(size_t nodes, const size_t *parent, size_t cats, const fp_i128 *num,
-                             fp_i128 den, const int64_t *cell_min, const int64_t *row_min,
-                             int64_t *x);
+fp_error round_controlled(size_t nodes, const size_t *parent, size_t cats, const fp_i128 *num,
+                          fp_i128 den, const int64_t *cell_min, const int64_t *row_min,
+                          int64_t *x);
 
 /* The same with pinned values: CELL_PIN[node*cats+c] (any node, internal ones too) and
  * ROW_PIN[node] (its row total) force that cell or row total to the given whole number
@@ -39,9 +39,9 @@ fp_error fp_controlled_round(size_t nodes, const size_t *parent, size_t cats, co
  * integral solution with every other figure in {floor, ceil} of its exact value still exists
  * (Hoffman's circulation theorem: every cut's bounds are integers, and the exact flow misses
  * balance by less than one), and it is the one returned; otherwise FP_ERR_INFEASIBLE. */
-fp_error fp_controlled_round_pinned(size_t nodes, const size_t *parent, size_t cats,
-                                    const fp_i128 *num, fp_i128 den, const int64_t *cell_min,
-                                    const int64_t *row_min, const int64_t *cell_pin,
-                                    const int64_t *row_pin, int64_t *x);
+fp_error round_controlled_pinned(size_t nodes, const size_t *parent, size_t cats,
+                                 const fp_i128 *num, fp_i128 den, const int64_t *cell_min,
+                                 const int64_t *row_min, const int64_t *cell_pin,
+                                 const int64_t *row_pin, int64_t *x);
 
 #endif

@@ -282,6 +282,36 @@ static void write_rows(FILE *out, const fp_table *t, const fp_table *old)
     fputc(']', out);
 }
 
+/* The next field named NAME with a value, from field *I on (*I moves past it), or NULL. */
+static const serve_field *next_field(const serve_form *form, const char *name, size_t *i)
+{
+    while (*i < form->count) {
+        const serve_field *x = &form->fields[(*i)++];
+        if (x->len && strcmp(x->name, name) == 0)
+            return x;
+    }
+    return NULL;
+}
+
+/* A workbook of LEN bytes at DATA (malloc'd; REPLY takes it) as the answer, named FILENAME. */
+static void reply_xlsx(serve_reply *reply, char *data, size_t len, const char *filename)
+{
+    reply->status = 200;
+    reply->body = data;
+    reply->len = len;
+    reply->type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    snprintf(reply->filename, sizeof reply->filename, "%s", filename);
+}
+
+/* A stream into *TEXT for an answer, or NULL after answering "out of memory". */
+static FILE *reply_stream(char **text, size_t *len, serve_reply *reply, int lang_en)
+{
+    FILE *f = open_memstream(text, len);
+    if (!f)
+        nomem(reply, lang_en);
+    return f;
+}
+
 /* Close the stream and hand its text to REPLY as JSON (or TYPE). */
 static void finish_stream(FILE *f, char **text, size_t *len, serve_reply *reply,
                           const char *type, int lang_en)
@@ -312,10 +342,8 @@ void api_check(const serve_form *form, serve_format format, int with_table, int 
     fp_check_options_init(&co);
     fp_diag d;
     fp_diag_clear(&d);
-    for (size_t i = 0; i < form->count; i++) {
-        const serve_field *x = &form->fields[i];
-        if (strcmp(x->name, "rule") != 0 || x->len == 0)
-            continue;
+    const serve_field *x;
+    for (size_t i = 0; (x = next_field(form, "rule", &i)) != NULL;) {
         if (nrules == MAX_RULES) {
             api_error(reply, 400, "规则最多 64 条。", "at most 64 rules.", lang_en);
             goto done;
@@ -339,20 +367,14 @@ void api_check(const serve_form *form, serve_format format, int with_table, int 
             diag_error(reply, 400, "无法生成审核工作簿", &d, lang_en);
             goto done;
         }
-        reply->status = 200;
-        reply->body = data;
-        reply->len = len;
-        reply->type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-        snprintf(reply->filename, sizeof reply->filename, "audit.xlsx");
+        reply_xlsx(reply, data, len, "audit.xlsx");
         goto done;
     }
     char *text = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f) {
-        nomem(reply, lang_en);
+    FILE *f = reply_stream(&text, &len, reply, lang_en);
+    if (!f)
         goto done;
-    }
     fp_report_write_json_explained(report, causes, t, &co, f);
     if (with_table && fclose(f) == 0) {
         /* the same object, with the table added for the page: {…,"table":{columns, rows}} */
@@ -410,19 +432,15 @@ static int parse_set(char *s, fp_realloc_target *t)
                : -1;
 }
 
-/* Percentage change, exact to 0.01% (halves away from zero), or null when OLD is 0. */
-static void json_percent(FILE *out, fp_amount old, fp_amount change)
+/* The percentage change from OLD to NEW_ (fp_amount_percent: exact to 0.01%), or null when OLD
+ * is 0. */
+static void json_percent(FILE *out, fp_amount old, fp_amount new_)
 {
-    if (old == 0) {
+    char pct[FP_PERCENT_BUFSIZE];
+    if (fp_amount_percent(old, new_, pct))
+        json_str(out, pct);
+    else
         fputs("null", out);
-        return;
-    }
-    __int128 num = (__int128)change * 10000, den = old < 0 ? -(__int128)old : old;
-    __int128 q = (num < 0 ? -num : num) / den, r = (num < 0 ? -num : num) % den;
-    if (2 * r >= den)
-        q++;
-    long long v = (long long)q;
-    fprintf(out, "\"%s%lld.%02lld%%\"", num < 0 && v ? "-" : "", v / 100, v % 100);
 }
 
 static void write_realloc_json(FILE *out, const fp_table *a, const fp_table *b,
@@ -506,7 +524,7 @@ static void write_realloc_json(FILE *out, const fp_table *a, const fp_table *b,
             fputs(",\"change\":", out);
             json_amount(out, n - o, 0);
             fputs(",\"percent\":", out);
-            json_percent(out, o, n - o);
+            json_percent(out, o, n);
             fputc('}', out);
         }
     fputs("]}\n", out);
@@ -561,10 +579,8 @@ void api_realloc(const serve_form *form, serve_format format, int lang_en, serve
         return;
     fp_realloc_options ro;
     fp_realloc_options_init(&ro);
-    for (size_t i = 0; i < form->count; i++) {
-        const serve_field *x = &form->fields[i];
-        if (strcmp(x->name, "set") != 0 || x->len == 0)
-            continue;
+    const serve_field *x;
+    for (size_t i = 0; (x = next_field(form, "set", &i)) != NULL;) {
         if (nsets == MAX_SETS) {
             api_error(reply, 400, "设定最多 256 项。", "at most 256 set fields.", lang_en);
             goto done;
@@ -650,20 +666,14 @@ void api_realloc(const serve_form *form, serve_format format, int lang_en, serve
             diag_error(reply, 400, "无法生成测算工作簿", &d, lang_en);
             goto done;
         }
-        reply->status = 200;
-        reply->body = data;
-        reply->len = len;
-        reply->type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-        snprintf(reply->filename, sizeof reply->filename, "whatif.xlsx");
+        reply_xlsx(reply, data, len, "whatif.xlsx");
         goto done;
     }
     char *text = NULL;
     size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f) {
-        nomem(reply, lang_en);
+    FILE *f = reply_stream(&text, &len, reply, lang_en);
+    if (!f)
         goto done;
-    }
     if (format == SERVE_CSV) {
         fp_table_write_csv(result, f, -1, &d);
         finish_stream(f, &text, &len, reply, "text/csv; charset=utf-8", lang_en);
@@ -717,11 +727,7 @@ void api_notice(const serve_form *form, int lang_en, serve_reply *reply)
         diag_error(reply, 400, "无法生成下达文件", &d, lang_en);
         goto done;
     }
-    reply->status = 200;
-    reply->body = data;
-    reply->len = len;
-    reply->type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    snprintf(reply->filename, sizeof reply->filename, "notice.xlsx");
+    reply_xlsx(reply, data, len, "notice.xlsx");
 done:
     fp_report_free(report);
     fp_table_free(t);

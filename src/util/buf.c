@@ -118,6 +118,30 @@ void strbuf_printf(strbuf *b, const char *fmt, ...)
     free(big);
 }
 
+void strbuf_amount(strbuf *b, fp_amount v)
+{
+    char buf[FP_AMOUNT_BUFSIZE];
+    strbuf_add(b, buf, fp_amount_format(v, 0, buf));
+}
+
+void strbuf_reset(strbuf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+char *strbuf_take(strbuf *b)
+{
+    char *s = b->oom ? NULL : b->data ? b->data : strdup("");
+    if (b->oom)
+        free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+    b->oom = 0;
+    return s;
+}
+
 void strbuf_free(strbuf *b)
 {
     free(b->data);

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "fenpei/amount.h"
 #include "fenpei/error.h"
 
 /* Grow *PTR (of *CAP elements of SIZE bytes) to hold at least NEED elements. 0 or -1. */
@@ -29,8 +30,9 @@ int strpool_add(strpool *p, const char *s, size_t len, size_t *off);
 static inline const char *strpool_get(const strpool *p, size_t off) { return p->data + off; }
 void strpool_free(strpool *p);
 
-/* A growable NUL-terminated string. A failed append sets OOM and leaves the text as it was;
- * check OOM once at the end. Zero-initialise; free with strbuf_free. */
+/* The one string builder: a growable NUL-terminated string that never truncates. A failed
+ * append sets OOM and leaves the text as it was; check OOM once at the end. Zero-initialise;
+ * free with strbuf_free (or hand the text on with strbuf_take). */
 typedef struct strbuf {
     char *data; /* NULL until the first append */
     size_t len, cap;
@@ -40,6 +42,13 @@ typedef struct strbuf {
 void strbuf_add(strbuf *b, const char *s, size_t len);
 void strbuf_str(strbuf *b, const char *s);
 void strbuf_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* An amount as its exact decimal text ("3327", "-5141.32"). */
+void strbuf_amount(strbuf *b, fp_amount v);
+/* Empty the text, keeping the memory (and OOM) for the next one. */
+void strbuf_reset(strbuf *b);
+/* The text as a string of its own (malloc'd; "" when nothing was appended), or NULL after a
+ * failed append; either way B is empty and zeroed afterwards. */
+char *strbuf_take(strbuf *b);
 /* The text so far ("" before any append); owned by B. */
 static inline const char *strbuf_get(const strbuf *b) { return b->data ? b->data : ""; }
 void strbuf_free(strbuf *b);

@@ -78,20 +78,20 @@ static void mark_finding(sheet *s, const fp_finding *f, const fp_check_options *
 }
 
 /* One finding as comment text: rule, stated, computed, difference, and its likely cause. */
-static void describe_finding(sbuf *b, const fp_table *t, const fp_finding *f,
+static void describe_finding(strbuf *b, const fp_table *t, const fp_finding *f,
                              const fp_check_options *co);
 
 /* TEXT (a cause's sentence, which counts lines of the source file: "第 10 行") with each line
  * number that is a row of the table replaced by that row on the sheet ("第 12 行"), so that a
  * reader of the sheet finds it. */
-static void put_sheet_text(sbuf *b, const sheet *s, const char *text)
+static void put_sheet_text(strbuf *b, const sheet *s, const char *text)
 {
     static const char open[] = "第 ", close[] = " 行";
     const char *p = text;
     for (;;) {
         const char *hit = strstr(p, open);
         if (!hit) {
-            sb_str(b, p);
+            strbuf_str(b, p);
             return;
         }
         const char *d = hit + strlen(open), *e = d;
@@ -103,9 +103,9 @@ static void put_sheet_text(sbuf *b, const sheet *s, const char *text)
             for (size_t r = 0; r < s->nrows && row == FP_NONE; r++)
                 if (fp_table_row_line(s->t, r) == line)
                     row = r;
-        sb_add(b, p, (size_t)(d - p));
+        strbuf_add(b, p, (size_t)(d - p));
         if (row != FP_NONE) {
-            sb_printf(b, "%lu", (unsigned long)s->srow[row] + 1);
+            strbuf_printf(b, "%lu", (unsigned long)s->srow[row] + 1);
             p = e;
         } else {
             p = d;
@@ -114,7 +114,7 @@ static void put_sheet_text(sbuf *b, const sheet *s, const char *text)
 }
 
 /* "C12：326 → 316；D12：…": the cells CAUSE would change and the values it suggests. */
-static void put_suggestion(sbuf *b, const sheet *s, const fp_cause *k)
+static void put_suggestion(strbuf *b, const sheet *s, const fp_cause *k)
 {
     int first = 1;
     for (size_t i = 0; k && i < k->ncells; i++) {
@@ -123,85 +123,85 @@ static void put_suggestion(sbuf *b, const sheet *s, const fp_cause *k)
             continue;
         char ref[16];
         xw_cell_name(ref, s->srow[c->row], s->scol[c->column]);
-        sb_printf(b, "%s%s：", first ? "" : "；", ref);
+        strbuf_printf(b, "%s%s：", first ? "" : "；", ref);
         if (c->stated_text || c->suggested_text) {
-            sb_str(b, c->stated_text ? c->stated_text : "");
-            sb_str(b, " → ");
-            sb_str(b, c->suggested_text ? c->suggested_text : "");
+            strbuf_str(b, c->stated_text ? c->stated_text : "");
+            strbuf_str(b, " → ");
+            strbuf_str(b, c->suggested_text ? c->suggested_text : "");
         } else {
-            sb_amount(b, c->stated);
-            sb_str(b, " → ");
-            sb_amount(b, c->suggested);
+            strbuf_amount(b, c->stated);
+            strbuf_str(b, " → ");
+            strbuf_amount(b, c->suggested);
         }
         first = 0;
     }
 }
 
-static void describe(sbuf *b, const sheet *s, const fp_finding *f, const fp_check_options *co,
+static void describe(strbuf *b, const sheet *s, const fp_finding *f, const fp_check_options *co,
                      const fp_causes *causes, size_t i)
 {
     describe_finding(b, s->t, f, co);
     const fp_cause *k = fp_causes_of_finding(causes, i);
     if (k && f->severity == FP_SEVERITY_ERROR) {
-        sb_str(b, "\n可能原因：");
+        strbuf_str(b, "\n可能原因：");
         put_sheet_text(b, s, k->text_zh);
         size_t before = b->len;
-        sb_str(b, "\n建议修改：");
+        strbuf_str(b, "\n建议修改：");
         size_t mark_len = b->len;
         put_suggestion(b, s, k);
         if (b->len == mark_len && !b->oom) { /* nothing to suggest: drop the label */
             b->len = before;
-            b->s[before] = '\0';
+            b->data[before] = '\0';
         }
     }
 }
 
-static void describe_finding(sbuf *b, const fp_table *t, const fp_finding *f,
+static void describe_finding(strbuf *b, const fp_table *t, const fp_finding *f,
                              const fp_check_options *co)
 {
-    sb_str(b, f->severity == FP_SEVERITY_ERROR ? "错误：" : "警告：");
-    sb_str(b, rule_zh[f->rule]);
+    strbuf_str(b, f->severity == FP_SEVERITY_ERROR ? "错误：" : "警告：");
+    strbuf_str(b, rule_zh[f->rule]);
     if (f->rule == FP_RULE_ROUNDING_RESIDUE)
-        sb_printf(b, "（%s）", rule_zh[f->identity]);
+        strbuf_printf(b, "（%s）", rule_zh[f->identity]);
     if (f->column != FP_NONE) {
-        sb_str(b, " ");
-        sb_str(b, fp_table_column_name(t, f->column));
+        strbuf_str(b, " ");
+        strbuf_str(b, fp_table_column_name(t, f->column));
     }
     switch (f->rule) {
     case FP_RULE_EMPTY_ROW:
-        sb_str(b, "\n该行没有任何金额");
+        strbuf_str(b, "\n该行没有任何金额");
         return;
     case FP_RULE_UNREADABLE:
-        sb_printf(b, "\n「%s」不是金额，按空白读入", fp_table_text(t, f->row, f->column));
+        strbuf_printf(b, "\n「%s」不是金额，按空白读入", fp_table_text(t, f->row, f->column));
         return;
     case FP_RULE_LABEL_SHIFT:
-        sb_printf(b, "\n名称似比数字晚了一行：此行的数字属于「%s」",
+        strbuf_printf(b, "\n名称似比数字晚了一行：此行的数字属于「%s」",
                   fp_table_row_name(t, f->row + 1));
         return;
     case FP_RULE_CLAWBACK:
     case FP_RULE_NEGATIVE:
-        sb_str(b, "\n表中：");
-        sb_amount(b, f->actual);
-        sb_str(b, f->rule == FP_RULE_CLAWBACK ? "\n此次下达为负数，即收回已下达资金"
+        strbuf_str(b, "\n表中：");
+        strbuf_amount(b, f->actual);
+        strbuf_str(b, f->rule == FP_RULE_CLAWBACK ? "\n此次下达为负数，即收回已下达资金"
                                                : "\n金额为负数");
         return;
     default:
         break;
     }
     if (f->identity == FP_RULE_CUSTOM && co && f->custom < co->custom_count) {
-        sb_str(b, "\n规则：");
-        sb_str(b, fp_rule_text(co->custom[f->custom]));
+        strbuf_str(b, "\n规则：");
+        strbuf_str(b, fp_rule_text(co->custom[f->custom]));
     }
-    sb_str(b, "\n表中：");
-    sb_amount(b, f->actual);
-    sb_printf(b, "\n%s：", computed_zh[f->identity < FP_RULE_CLAWBACK ? f->identity : 0]);
-    sb_amount(b, f->expected);
-    sb_str(b, "\n相差：");
+    strbuf_str(b, "\n表中：");
+    strbuf_amount(b, f->actual);
+    strbuf_printf(b, "\n%s：", computed_zh[f->identity < FP_RULE_CLAWBACK ? f->identity : 0]);
+    strbuf_amount(b, f->expected);
+    strbuf_str(b, "\n相差：");
     if (f->difference > 0)
-        sb_add(b, "+", 1);
-    sb_amount(b, f->difference);
+        strbuf_add(b, "+", 1);
+    strbuf_amount(b, f->difference);
     if (f->rule == FP_RULE_ROUNDING_RESIDUE)
-        sb_str(b, "（在容差之内）");
+        strbuf_str(b, "（在容差之内）");
 }
 
 typedef struct noted {
@@ -267,35 +267,35 @@ static void audit_comments(sheet *s, const fp_report *rep, const fp_check_option
     }
     if (m)
         qsort(v, m, sizeof *v, cmp_noted);
-    sbuf b = {0};
+    strbuf b = {0};
     for (size_t i = 0; i < m;) {
         size_t j = i;
         unsigned lines = 0;
-        sb_reset(&b);
+        strbuf_reset(&b);
         for (; j < m && v[j].row == v[i].row && v[j].col == v[i].col; j++) {
             if (j > i)
-                sb_str(&b, "\n\n");
+                strbuf_str(&b, "\n\n");
             size_t before = b.len;
             if (v[j].finding != FP_NONE) {
                 describe(&b, s, fp_report_finding(rep, v[j].finding), co, causes, v[j].finding);
             } else {
                 /* the cell a cause names: what it should hold, and why */
                 const fp_cause_cell *c = &v[j].cause->cells[v[j].cell];
-                sb_str(&b, "可能有误的单元格\n表中：");
+                strbuf_str(&b, "可能有误的单元格\n表中：");
                 if (c->stated_text || c->suggested_text)
-                    sb_str(&b, c->stated_text ? c->stated_text : "");
+                    strbuf_str(&b, c->stated_text ? c->stated_text : "");
                 else
-                    sb_amount(&b, c->stated);
-                sb_str(&b, "\n建议值：");
+                    strbuf_amount(&b, c->stated);
+                strbuf_str(&b, "\n建议值：");
                 if (c->stated_text || c->suggested_text)
-                    sb_str(&b, c->suggested_text ? c->suggested_text : "");
+                    strbuf_str(&b, c->suggested_text ? c->suggested_text : "");
                 else
-                    sb_amount(&b, c->suggested);
-                sb_str(&b, "\n原因：");
+                    strbuf_amount(&b, c->suggested);
+                strbuf_str(&b, "\n原因：");
                 put_sheet_text(&b, s, v[j].cause->text_zh);
             }
             for (size_t k = before; k < b.len; k++)
-                lines += b.s[k] == '\n';
+                lines += b.data[k] == '\n';
             lines += 2;
         }
         if (b.oom) {
@@ -309,10 +309,10 @@ static void audit_comments(sheet *s, const fp_report *rep, const fp_check_option
         o.height = (uint16_t)(lines > 40 ? 40 * 18 + 12 : lines * 18 + 12);
         o.font_name = FONT;
         o.font_size = 10;
-        xw_check(w, worksheet_write_comment_opt(s->ws, v[i].row, v[i].col, b.s, &o));
+        xw_check(w, worksheet_write_comment_opt(s->ws, v[i].row, v[i].col, b.data, &o));
         i = j;
     }
-    free(b.s);
+    free(b.data);
     free(v);
 }
 
@@ -344,7 +344,7 @@ static fp_error findings_sheet(writer *w, const sheet *s, const fp_report *rep,
         xw_check(w, worksheet_write_string(ws, 0, k, head[k], hf));
     }
     xw_check(w, worksheet_set_row(ws, 0, 20, NULL));
-    sbuf b = {0};
+    strbuf b = {0};
     for (size_t i = 0; i < n && !w->oom; i++) {
         const fp_finding *f = fp_report_finding(rep, i);
         lxw_row_t r = (lxw_row_t)(i + 1);
@@ -352,15 +352,15 @@ static fp_error findings_sheet(writer *w, const sheet *s, const fp_report *rep,
         xw_check(w, worksheet_write_number(ws, r, 0, (double)(i + 1), tf));
         xw_check(w, worksheet_write_string(ws, r, 1, sev == 2 ? "错误" : "警告",
                                     xw_format(w, F_LIST_TEXT, 0, 1, sev)));
-        sb_reset(&b);
-        sb_str(&b, rule_zh[f->rule]);
+        strbuf_reset(&b);
+        strbuf_str(&b, rule_zh[f->rule]);
         if (f->rule == FP_RULE_ROUNDING_RESIDUE)
-            sb_printf(&b, "（%s）", rule_zh[f->identity]);
-        xw_check(w, worksheet_write_string(ws, r, 2, b.s, tf));
-        sb_reset(&b);
-        xw_put_path(&b, s->t, f->row);
-        xw_check(w, worksheet_write_string(ws, r, 4, b.oom ? "" : b.s, tf));
-        unsigned lines = b.oom ? 1 : xw_wrapped_lines(b.s, widths[4]);
+            strbuf_printf(&b, "（%s）", rule_zh[f->identity]);
+        xw_check(w, worksheet_write_string(ws, r, 2, b.data, tf));
+        strbuf_reset(&b);
+        row_path(&b, s->t, f->row, " / ");
+        xw_check(w, worksheet_write_string(ws, r, 4, b.oom ? "" : b.data, tf));
+        unsigned lines = b.oom ? 1 : xw_wrapped_lines(b.data, widths[4]);
         xw_check(w, f->column != FP_NONE
                  ? worksheet_write_string(ws, r, 5, fp_table_column_name(s->t, f->column), tf)
                  : worksheet_write_blank(ws, r, 5, tf));
@@ -389,45 +389,45 @@ static fp_error findings_sheet(writer *w, const sheet *s, const fp_report *rep,
         /* past Excel's limit of links per sheet the reference stays as text */
         xw_check(w, i < MAX_LINKS ? worksheet_write_url_opt(ws, r, 3, url, lf, ref, NULL)
                                   : worksheet_write_string(ws, r, 3, ref, tf));
-        sb_reset(&b);
+        strbuf_reset(&b);
         if (f->rule == FP_RULE_EMPTY_ROW)
-            sb_str(&b, "该行没有任何金额");
+            strbuf_str(&b, "该行没有任何金额");
         else if (f->rule == FP_RULE_UNREADABLE)
-            sb_printf(&b, "「%s」不是金额，按空白读入", fp_table_text(s->t, f->row, f->column));
+            strbuf_printf(&b, "「%s」不是金额，按空白读入", fp_table_text(s->t, f->row, f->column));
         else if (f->rule == FP_RULE_LABEL_SHIFT)
-            sb_printf(&b, "名称似比数字晚了一行：此行的数字属于「%s」",
+            strbuf_printf(&b, "名称似比数字晚了一行：此行的数字属于「%s」",
                       fp_table_row_name(s->t, f->row + 1));
         else if (f->rule == FP_RULE_CLAWBACK)
-            sb_str(&b, "此次下达为负数，即收回已下达资金");
+            strbuf_str(&b, "此次下达为负数，即收回已下达资金");
         else if (f->rule == FP_RULE_NEGATIVE)
-            sb_str(&b, "金额为负数");
+            strbuf_str(&b, "金额为负数");
         else {
-            sb_str(&b, computed_zh[f->identity < FP_RULE_CLAWBACK ? f->identity : 0]);
+            strbuf_str(&b, computed_zh[f->identity < FP_RULE_CLAWBACK ? f->identity : 0]);
             if (f->identity == FP_RULE_CUSTOM && co && f->custom < co->custom_count) {
-                sb_str(&b, "（");
-                sb_str(&b, fp_rule_text(co->custom[f->custom]));
-                sb_str(&b, "）");
+                strbuf_str(&b, "（");
+                strbuf_str(&b, fp_rule_text(co->custom[f->custom]));
+                strbuf_str(&b, "）");
             }
             if (f->rule == FP_RULE_ROUNDING_RESIDUE)
-                sb_str(&b, "；在容差之内");
+                strbuf_str(&b, "；在容差之内");
         }
-        xw_check(w, worksheet_write_string(ws, r, 9, b.oom ? "" : b.s, tf));
-        if (!b.oom && xw_wrapped_lines(b.s, widths[9]) > lines)
-            lines = xw_wrapped_lines(b.s, widths[9]);
+        xw_check(w, worksheet_write_string(ws, r, 9, b.oom ? "" : b.data, tf));
+        if (!b.oom && xw_wrapped_lines(b.data, widths[9]) > lines)
+            lines = xw_wrapped_lines(b.data, widths[9]);
         /* the likely cause and the change it suggests: comments do not print, this does */
         const fp_cause *k = f->severity == FP_SEVERITY_ERROR ? fp_causes_of_finding(causes, i)
                                                              : NULL;
-        sb_reset(&b);
+        strbuf_reset(&b);
         if (k)
             put_sheet_text(&b, s, k->text_zh);
-        xw_check(w, worksheet_write_string(ws, r, 10, b.oom ? "" : b.s, tf));
-        if (!b.oom && xw_wrapped_lines(b.s, widths[10]) > lines)
-            lines = xw_wrapped_lines(b.s, widths[10]);
-        sb_reset(&b);
+        xw_check(w, worksheet_write_string(ws, r, 10, b.oom ? "" : b.data, tf));
+        if (!b.oom && xw_wrapped_lines(b.data, widths[10]) > lines)
+            lines = xw_wrapped_lines(b.data, widths[10]);
+        strbuf_reset(&b);
         put_suggestion(&b, s, k);
-        xw_check(w, worksheet_write_string(ws, r, 11, b.oom ? "" : b.s, tf));
-        if (!b.oom && xw_wrapped_lines(b.s, widths[11]) > lines)
-            lines = xw_wrapped_lines(b.s, widths[11]);
+        xw_check(w, worksheet_write_string(ws, r, 11, b.oom ? "" : b.data, tf));
+        if (!b.oom && xw_wrapped_lines(b.data, widths[11]) > lines)
+            lines = xw_wrapped_lines(b.data, widths[11]);
         if (lines > 1)
             xw_check(w, worksheet_set_row(ws, r, xw_row_height(lines), NULL));
     }
@@ -439,7 +439,7 @@ static fp_error findings_sheet(writer *w, const sheet *s, const fp_report *rep,
     }
     if (b.oom)
         w->oom = 1;
-    free(b.s);
+    free(b.data);
     worksheet_freeze_panes(ws, 1, 0);
     worksheet_set_paper(ws, 9);
     worksheet_set_landscape(ws);
@@ -478,38 +478,38 @@ fp_error fp_xlsx_write_audit(const fp_table *t, const fp_report *report,
         for (size_t i = 0; i < fp_report_count(report); i++)
             mark_finding(&s, fp_report_finding(report, i), check_opts);
         size_t errors = fp_report_errors(report), warns = fp_report_warnings(report);
-        sbuf sum = {0}, legend = {0};
-        sb_str(&sum, "审核：");
-        sb_str(&sum, fp_table_source(t));
-        sb_printf(&sum, "，共 %zu 行：", s.nrows);
+        strbuf sum = {0}, legend = {0};
+        strbuf_str(&sum, "审核：");
+        strbuf_str(&sum, fp_table_source(t));
+        strbuf_printf(&sum, "，共 %zu 行：", s.nrows);
         if (errors)
-            sb_printf(&sum, "%zu 个错误，%zu 个警告。", errors, warns);
+            strbuf_printf(&sum, "%zu 个错误，%zu 个警告。", errors, warns);
         else
-            sb_printf(&sum, "各项平衡关系全部成立，%zu 个警告。", warns);
-        sb_str(&legend, "检查规则：");
+            strbuf_printf(&sum, "各项平衡关系全部成立，%zu 个警告。", warns);
+        strbuf_str(&legend, "检查规则：");
         unsigned rules = fp_report_rules(report);
         int first = 1;
         for (int k = FP_RULE_COLUMN_SUM; k <= FP_RULE_ADVANCE_BATCH; k++)
             if (rules & (1u << k)) {
-                sb_printf(&legend, "%s%s", first ? "" : "、", rule_zh[k]);
+                strbuf_printf(&legend, "%s%s", first ? "" : "、", rule_zh[k]);
                 first = 0;
             }
         for (size_t k = 0; check_opts && k < check_opts->custom_count; k++) {
-            sb_str(&legend, first ? "自定义「" : "、自定义「");
-            sb_str(&legend, fp_rule_text(check_opts->custom[k]));
-            sb_str(&legend, "」");
+            strbuf_str(&legend, first ? "自定义「" : "、自定义「");
+            strbuf_str(&legend, fp_rule_text(check_opts->custom[k]));
+            strbuf_str(&legend, "」");
             first = 0;
         }
-        sb_str(&legend, "。红色：错误，黄色：警告，填色的是参与不成立的平衡关系的单元格；"
+        strbuf_str(&legend, "。红色：错误，黄色：警告，填色的是参与不成立的平衡关系的单元格；"
                         "深红加粗边框：可能原因所指、可能填错的单元格（批注中有建议值）；"
                         "带批注的单元格是报告问题之处。批注不打印：每个问题的可能原因和建议修改"
                         "见「问题清单」。");
         if (sum.oom || legend.oom)
             w.oom = 1;
         else
-            xw_sheet_frame(&s, sum.s, legend.s, 1, errors != 0);
-        free(sum.s);
-        free(legend.s);
+            xw_sheet_frame(&s, sum.data, legend.data, 1, errors != 0);
+        free(sum.data);
+        free(legend.data);
         mark_suspects(&s, causes);
         err = xw_sheet_rows(&s, 0);
         if (!err)

@@ -46,21 +46,21 @@ static void notice_header(writer *w, lxw_worksheet *ws, const fp_notice_options 
 {
     if (!opts || (!opts->label && !opts->doc_number))
         return;
-    sbuf h = {0};
+    strbuf h = {0};
     const char *parts[2] = {opts->label, opts->doc_number};
     const char *codes[2] = {"&L", "&R"};
     for (int i = 0; i < 2; i++) {
         if (!parts[i])
             continue;
-        sb_str(&h, codes[i]);
+        strbuf_str(&h, codes[i]);
         for (const char *p = parts[i]; *p; p++)
-            sb_add(&h, *p == '&' ? "&&" : p, *p == '&' ? 2 : 1);
+            strbuf_add(&h, *p == '&' ? "&&" : p, *p == '&' ? 2 : 1);
     }
     if (h.oom)
         w->oom = 1;
     else
-        xw_check(w, worksheet_set_header(ws, h.s));
-    free(h.s);
+        xw_check(w, worksheet_set_header(ws, h.data));
+    free(h.data);
 }
 
 /* The separators OPTS asks for, or by default when T is in 元. */

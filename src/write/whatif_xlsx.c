@@ -86,17 +86,17 @@ static fp_error changes_sheet(writer *w, const fp_table *a, const fp_table *b,
     xw_check(w, worksheet_set_row(ws, r, 26, NULL));
     xw_check(w, worksheet_merge_range(ws, r, 0, r, lastc, "变动", tl));
     r++;
-    sbuf line = {0};
+    strbuf line = {0};
     for (size_t i = 0; i < nparams; i++)
         if (params[i].label && strcmp(params[i].label, "设定") == 0) {
-            sb_str(&line, line.len ? "；" : "设定：");
-            sb_str(&line, params[i].value ? params[i].value : "");
+            strbuf_str(&line, line.len ? "；" : "设定：");
+            strbuf_str(&line, params[i].value ? params[i].value : "");
         }
     if (line.len) {
-        xw_check(w, worksheet_merge_range(ws, r, 0, r, lastc, line.oom ? "" : line.s, bf));
+        xw_check(w, worksheet_merge_range(ws, r, 0, r, lastc, line.oom ? "" : line.data, bf));
         r++;
     }
-    free(line.s);
+    free(line.data);
     r++;
 
     /* each column's total: the sum of the top rows */
@@ -155,7 +155,7 @@ static fp_error changes_sheet(writer *w, const fp_table *a, const fp_table *b,
     r = head + 2;
     lxw_row_t first = r;
     double widest = 0, widest_name = 0;
-    sbuf p = {0};
+    strbuf p = {0};
     for (size_t i = 0; i < layout->nrows && !err && !w->oom && r < LXW_ROW_MAX; i++) {
         size_t row = layout->order[i];
         int changed = 0;
@@ -168,9 +168,9 @@ static fp_error changes_sheet(writer *w, const fp_table *a, const fp_table *b,
         xw_check(w, worksheet_write_string(ws, r, 0, fp_table_row_name(a, row), sub ? bf : tf));
         double nw = (double)xw_text_width(fp_table_row_name(a, row));
         widest_name = nw > widest_name ? nw : widest_name;
-        sb_reset(&p);
-        xw_put_path(&p, a, row);
-        xw_check(w, worksheet_write_string(ws, r, lastc, p.oom ? "" : p.s, tf));
+        strbuf_reset(&p);
+        row_path(&p, a, row, " / ");
+        xw_check(w, worksheet_write_string(ws, r, lastc, p.oom ? "" : p.data, tf));
         double pw = xw_path_width(a, row);
         widest = pw > widest ? pw : widest;
         for (size_t k = 0; k < na && !err; k++) {
@@ -193,7 +193,7 @@ static fp_error changes_sheet(writer *w, const fp_table *a, const fp_table *b,
     }
     if (p.oom)
         w->oom = 1;
-    free(p.s);
+    free(p.data);
     if (err) {
         free(amt);
         return err;

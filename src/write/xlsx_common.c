@@ -71,52 +71,6 @@ static int amount_decimals(fp_amount a)
     return d;
 }
 
-
-/* ---- a growable string ---- */
-
-void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (buf_reserve((void **)&b->s, &b->cap, b->len + n + 1, 1)) {
-        b->oom = 1;
-        return;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-void sb_str(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
-
-void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sb_printf(sbuf *b, const char *fmt, ...)
-{
-    char tmp[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof tmp) {
-        b->oom = 1; /* only short pieces go through here */
-        return;
-    }
-    sb_add(b, tmp, (size_t)n);
-}
-
-void sb_amount(sbuf *b, fp_amount v)
-{
-    char buf[FP_AMOUNT_BUFSIZE];
-    sb_add(b, buf, fp_amount_format(v, 0, buf));
-}
-
-void sb_reset(sbuf *b)
-{
-    b->len = 0;
-    if (b->s)
-        b->s[0] = '\0';
-}
-
 /* "C12": the A1 reference of a cell (relative). BUF holds at least 16 bytes. */
 void xw_cell_name(char *buf, lxw_row_t row, lxw_col_t col)
 {
@@ -437,21 +391,7 @@ lxw_worksheet *xw_add_sheet(writer *w, const char *name, fp_error *err)
     return ws;
 }
 
-/* "总计 / 地州合计 / 乌鲁木齐市" */
-void xw_put_path(sbuf *b, const fp_table *t, size_t row)
-{
-    size_t path[64];
-    size_t n = fp_table_path(t, row, path, 64);
-    for (size_t i = 0; i < n && i < 64; i++) {
-        if (i)
-            sb_str(b, " / ");
-        sb_str(b, fp_table_row_name(t, path[i]));
-    }
-    if (n > 64)
-        sb_str(b, " / …");
-}
-
-/* Display width of put_path's text for ROW. */
+/* Display width of row_path's text (" / " between the names) for ROW. */
 double xw_path_width(const fp_table *t, size_t row)
 {
     size_t path[64];

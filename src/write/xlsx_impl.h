@@ -9,6 +9,7 @@
 #include <xlsxwriter.h>
 
 #include "fenpei/xlsx.h"
+#include "core/path.h"
 #include "util/buf.h"
 
 /* 2024-01-01 00:00:00 UTC, the creation time written into every workbook. libxlsxwriter stamps
@@ -45,14 +46,6 @@ enum { FILL_NONE, FILL_WARNING, FILL_ERROR, FILL_SUSPECT, FILL_CHANGED };
 #define SHEET_NEW "新表"
 #define SHEET_CHANGES "变动"
 #define SHEET_PARAMS "参数"
-
-/* ---- a growable string ---- */
-
-typedef struct sbuf {
-    char *s;
-    size_t len, cap;
-    int oom;
-} sbuf;
 
 /* ---- the workbook and its formats ---- */
 
@@ -113,15 +106,8 @@ typedef struct sheet {
     uint8_t *fill;      /* audit: by row * ncols + column: 0, 1 warning, 2 error, FILL_SUSPECT */
     const fp_table *old; /* what-if: the table before, whose changed cells are marked */
     int comments;        /* what-if: a comment "原 1403" on each changed cell */
-    sbuf f;             /* scratch for formulas */
+    strbuf f;            /* scratch for formulas */
 } sheet;
-
-/* A growable string: appends after running out of memory are dropped and set OOM. */
-void sb_add(sbuf *b, const char *s, size_t n);
-void sb_str(sbuf *b, const char *s);
-void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sb_amount(sbuf *b, fp_amount v);
-void sb_reset(sbuf *b);
 
 /* The Excel number of amount A into *OUT: the one place amounts become doubles. 0, or -1 (and
  * *OUT untouched) when A has more significant digits than Excel keeps (EXCEL_DIGITS). */
@@ -154,9 +140,8 @@ fp_error xw_writer_close(writer *w, fp_error err, const char *path);
 /* A worksheet named NAME, or NULL with *ERR and the diagnostic filled. */
 lxw_worksheet *xw_add_sheet(writer *w, const char *name, fp_error *err);
 
-/* "总计 / 地州合计 / 乌鲁木齐市" into B; its display width; a list sheet's column for paths as
- * wide as WIDEST (+2), between 20 and 60. */
-void xw_put_path(sbuf *b, const fp_table *t, size_t row);
+/* The display width of ROW's path ("总计 / 地州合计 / 乌鲁木齐市", core/path.h); a list sheet's
+ * column for paths as wide as WIDEST (+2), between 20 and 60. */
 double xw_path_width(const fp_table *t, size_t row);
 double xw_path_column(double widest);
 

@@ -34,7 +34,7 @@ void xw_sheet_free(sheet *s)
     free(s->scol);
     free(s->catcols);
     free(s->fill);
-    free(s->f.s);
+    free(s->f.data);
 }
 
 /* Lay T out: rows in pre-order under the header, printed columns first, tree columns after. */
@@ -123,37 +123,37 @@ typedef struct run {
     lxw_col_t c1, c2;
 } run;
 
-static void put_run(sbuf *b, const run *x)
+static void put_run(strbuf *b, const run *x)
 {
     char a[16], z[16];
     xw_cell_name(a, x->r1, x->c1);
-    sb_str(b, a);
+    strbuf_str(b, a);
     if (x->r1 != x->r2 || x->c1 != x->c2) {
         xw_cell_name(z, x->r2, x->c2);
-        sb_add(b, ":", 1);
-        sb_str(b, z);
+        strbuf_add(b, ":", 1);
+        strbuf_str(b, z);
     }
 }
 
 /* SUM over N runs, nested so that no call has more than MAX_ARGS arguments. */
-static void put_sum(sbuf *b, const run *runs, size_t n)
+static void put_sum(strbuf *b, const run *runs, size_t n)
 {
-    sb_str(b, "SUM(");
+    strbuf_str(b, "SUM(");
     if (n <= MAX_ARGS) {
         for (size_t i = 0; i < n; i++) {
             if (i)
-                sb_add(b, ",", 1);
+                strbuf_add(b, ",", 1);
             put_run(b, &runs[i]);
         }
     } else {
         size_t chunk = (n + MAX_ARGS - 1) / MAX_ARGS;
         for (size_t i = 0; i < n; i += chunk) {
             if (i)
-                sb_add(b, ",", 1);
+                strbuf_add(b, ",", 1);
             put_sum(b, runs + i, n - i < chunk ? n - i : chunk);
         }
     }
-    sb_add(b, ")", 1);
+    strbuf_add(b, ")", 1);
 }
 
 /* "=SUM(…)" over the children of ROW in column COL (contiguous rows as ranges) into s->f.
@@ -173,8 +173,8 @@ static int children_sum(sheet *s, size_t row, size_t col, run **runs, size_t *ca
             return -1;
         (*runs)[n++] = (run){r, r, c, c};
     }
-    sb_reset(&s->f);
-    sb_add(&s->f, "=", 1);
+    strbuf_reset(&s->f);
+    strbuf_add(&s->f, "=", 1);
     put_sum(&s->f, *runs, n);
     return s->f.oom ? -1 : 0;
 }
@@ -193,8 +193,8 @@ static int categories_sum(sheet *s, lxw_row_t r, run **runs, size_t *cap)
             return -1;
         (*runs)[n++] = (run){r, r, c, c};
     }
-    sb_reset(&s->f);
-    sb_add(&s->f, "=", 1);
+    strbuf_reset(&s->f);
+    strbuf_add(&s->f, "=", 1);
     put_sum(&s->f, *runs, n);
     return s->f.oom ? -1 : 0;
 }
@@ -529,8 +529,8 @@ fp_error xw_sheet_rows(sheet *s, int formulas)
                 char a[16], b[16];
                 xw_cell_name(a, r, s->scol[s->total]);
                 xw_cell_name(b, r, s->scol[s->advance]);
-                sb_reset(&s->f);
-                sb_printf(&s->f, "=%s-%s", a, b);
+                strbuf_reset(&s->f);
+                strbuf_printf(&s->f, "=%s-%s", a, b);
             } else if (sub) {
                 if (children_sum(s, row, c, &runs, &runcap))
                     w->oom = 1;
@@ -541,7 +541,7 @@ fp_error xw_sheet_rows(sheet *s, int formulas)
                 break;
             /* a formula too long for Excel (thousands of scattered rows): the value alone */
             if (formula && s->f.len <= MAX_FORMULA)
-                xw_check(w, worksheet_write_formula_num(ws, r, sc, s->f.s, f, x));
+                xw_check(w, worksheet_write_formula_num(ws, r, sc, s->f.data, f, x));
             else if (v == 0 && blank_zero)
                 xw_check(w, worksheet_write_blank(ws, r, sc, f));
             else

@@ -1,11 +1,16 @@
-/* bench_controlled.c — times fp_controlled_round on national-scale blocks (1/4, 1/2, 1, 2×). */
+/* bench_controlled.c — times round_controlled on national-scale blocks (1/4, 1/2, 1, 2×) and
+ * other shapes; with --ssp also the reference solver (successive shortest paths), checking that
+ * both reach the same least total deviation. */
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
+#include "ref/controlled_ssp.h"
 #include "round/controlled.h"
+#include <string.h>
 
 /* A fixed-seed generator (splitmix64), so every run times the same blocks. */
 static uint64_t S_state = 0x2024u;
@@ -93,18 +98,20 @@ static void S_block_free(block *b)
 static double S_now(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static double S_time(block *b)
+typedef fp_error (*solver)(size_t, const size_t *, size_t, const fp_i128 *, fp_i128,
+                          const int64_t *, const int64_t *, int64_t *);
+
+static double S_time(block *b, solver solve)
 {
     /* Best of three runs: the first also pays for page faults. */
     double best = 1e30;
     for (int r = 0; r < 3; r++) {
         double t0 = S_now();
-        fp_error err =
-            fp_controlled_round(b->nodes, b->parent, b->cats, b->num, b->den, NULL, NULL, b->x);
+        fp_error err = solve(b->nodes, b->parent, b->cats, b->num, b->den, NULL, NULL, b->x);
         double t = S_now() - t0;
         if (err != FP_OK) {
             fprintf(stderr, "bench_controlled: error %d\n", (int)err);
@@ -115,14 +122,82 @@ static double S_time(block *b)
     return best;
 }
 
-int main(void)
+/* Σ |x·den − exact·den| over every cell and every row total (internal cells are the sums of
+ * their children's, as the solver wrote them). */
+static fp_i128 S_cost(const block *b)
 {
+    size_t n = b->nodes, k = b->cats;
+    fp_i128 *ex = calloc(n * k, sizeof *ex);
+    bool *internal = calloc(n, sizeof *internal);
+    if (!ex || !internal) {
+        free(ex);
+        free(internal);
+        return -1;
+    }
+    for (size_t v = 0; v < n; v++)
+        if (b->parent[v] != FP_NONE) internal[b->parent[v]] = true;
+    /* Only leaves carry targets; internal cells are the sums of their children's. */
+    for (size_t v = 0; v < n; v++)
+        if (!internal[v])
+            for (size_t c = 0; c < k; c++) ex[v * k + c] = b->num[v * k + c];
+    for (size_t v = n; v-- > 0;)
+        if (b->parent[v] != FP_NONE)
+            for (size_t c = 0; c < k; c++) ex[b->parent[v] * k + c] += ex[v * k + c];
+    free(internal);
+    fp_i128 total = 0;
+    for (size_t v = 0; v < n; v++) {
+        fp_i128 row_x = 0, row_ex = 0;
+        for (size_t c = 0; c < k; c++) {
+            fp_i128 d = (fp_i128)b->x[v * k + c] * b->den - ex[v * k + c];
+            total += d < 0 ? -d : d;
+            row_x += b->x[v * k + c];
+            row_ex += ex[v * k + c];
+        }
+        fp_i128 d = row_x * b->den - row_ex;
+        total += d < 0 ? -d : d;
+    }
+    free(ex);
+    return total;
+}
+
+static void S_run(block *b, const char *name, double *prev, bool ssp)
+{
+    double best = S_time(b, round_controlled);
+    if (best < 0) exit(1);
+    printf("%-28s %8zu %8zu %6zu %10zu %10.4f", name, b->leaves, b->nodes, b->cats,
+           b->nodes * b->cats, best);
+    if (prev && *prev > 0.0)
+        printf(" %7.2fx", best / *prev);
+    else
+        printf(" %8s", "-");
+    if (prev) *prev = best;
+    if (ssp) {
+        fp_i128 cost = S_cost(b);
+        double slow = S_time(b, ssp_round_controlled);
+        if (slow < 0) exit(1);
+        fp_i128 ref = S_cost(b);
+        printf(" %10.4f %s", slow, cost == ref ? "same cost" : "COST DIFFERS");
+        if (cost != ref) {
+            printf("\n");
+            exit(1);
+        }
+    }
+    printf("\n");
+}
+
+int main(int argc, char **argv)
+{
+    bool ssp = argc > 1 && strcmp(argv[1], "--ssp") == 0;
+    if (argc > 1 && !ssp) {
+        fprintf(stderr, "usage: bench_controlled [--ssp]\n");
+        return 2;
+    }
     /* Factor 4 = the national scale: 1 → 35 → 400 → 3,000, 20 categories. */
     static const size_t factor4[] = {1, 2, 4, 8};
     const size_t cats = 20;
     double prev = 0.0;
-    printf("%-28s %8s %8s %6s %10s %10s %8s\n", "shape", "leaves", "nodes", "cats", "cells",
-           "seconds", "growth");
+    printf("%-28s %8s %8s %6s %10s %10s %8s%s\n", "shape", "leaves", "nodes", "cats", "cells",
+           "seconds", "growth", ssp ? "  ssp (ref)" : "");
     for (size_t i = 0; i < sizeof factor4 / sizeof factor4[0]; i++) {
         size_t f = factor4[i];
         block b;
@@ -130,18 +205,7 @@ int main(void)
             fprintf(stderr, "bench_controlled: out of memory\n");
             return 1;
         }
-        double best = S_time(&b);
-        if (best < 0) {
-            S_block_free(&b);
-            return 1;
-        }
-        printf("%-28s %8zu %8zu %6zu %10zu %10.4f", "4 levels (1→35→400→N)", b.leaves,
-               b.nodes, b.cats, b.nodes * b.cats, best);
-        if (prev > 0.0)
-            printf(" %7.2fx\n", best / prev);
-        else
-            printf(" %8s\n", "-");
-        prev = best;
+        S_run(&b, "4 levels (1→35→400→N)", &prev, ssp);
         S_block_free(&b);
     }
     /* The other shapes of a national table: one parent over all 3,000 counties (a flat
@@ -160,13 +224,7 @@ int main(void)
             fprintf(stderr, "bench_controlled: out of memory\n");
             return 1;
         }
-        double best = S_time(&b);
-        if (best < 0) {
-            S_block_free(&b);
-            return 1;
-        }
-        printf("%-28s %8zu %8zu %6zu %10zu %10.4f %8s\n", shapes[i].name, b.leaves, b.nodes,
-               b.cats, b.nodes * b.cats, best, "-");
+        S_run(&b, shapes[i].name, NULL, ssp);
         S_block_free(&b);
     }
     return 0;

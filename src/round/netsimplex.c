@@ -1,0 +1,373 @@
+/* round/netsimplex.c — minimum-cost flow by the primal network simplex: a strongly feasible
+ * spanning tree, block-search pricing, big-M artificial arcs to an extra root (Ahuja, Magnanti
+ * and Orlin, "Network Flows", ch. 11; Kelly and O'Neill 1991 for the pivot rule). */
+
+#include "round/netsimplex.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Bounds that keep every potential and reduced cost far inside 128 bits (potentials stay below
+ * 2^114) and every flow inside 64 bits. */
+#define COST_LIMIT ((fp_i128)1 << 112)
+#define FLOW_LIMIT ((fp_i128)1 << 62)
+
+/* Arc states: a non-tree arc sits at its lower bound (flow 0) or at its capacity; the sign is
+ * chosen so that an arc is eligible to enter when state × reduced cost < 0. */
+enum { AT_LOWER = 1, IN_TREE = 0, AT_UPPER = -1 };
+
+/* Direction of a node's tree arc: UP when it goes from the node to its parent. */
+enum { DIR_UP = 1, DIR_DOWN = -1 };
+
+typedef struct simplex {
+    uint32_t n;       /* real nodes; the root is node n */
+    uint32_t m;       /* real arcs; arc m + v is node v's artificial arc */
+    uint32_t *tail;   /* m + n */
+    uint32_t *head;
+    int64_t *cap;
+    int64_t *flow;
+    fp_i128 *cost;
+    int8_t *state;
+    /* The spanning tree, n + 1 entries each. */
+    uint32_t *parent;
+    uint32_t *pred;   /* the arc joining a node to its parent */
+    int8_t *dir;
+    uint32_t *depth;
+    uint32_t *thread;     /* pre-order successor (circular through the root) */
+    uint32_t *rev_thread; /* pre-order predecessor */
+    fp_i128 *pi;          /* potentials: every tree arc has cost + pi[tail] - pi[head] = 0 */
+    /* Scratch for one pivot, n + 1 entries each. */
+    uint32_t *seg;        /* the moved subtree in its old pre-order */
+    uint32_t *order;      /* the same nodes in their new pre-order */
+    uint32_t *stem_at;    /* stem nodes' positions in seg (start) */
+    uint32_t *stem_end;   /* and the end of their old subtrees in seg */
+    uint32_t *stem;       /* the stem: entering node up to the leaving node */
+    uint32_t *stem_index; /* a node's place on the stem, or UINT32_MAX */
+} simplex;
+
+static fp_i128 S_reduced(const simplex *s, uint32_t k)
+{
+    return s->cost[k] + s->pi[s->tail[k]] - s->pi[s->head[k]];
+}
+
+/* Block search (Grigoriadis 1986): scan the arcs cyclically in blocks of about √m, and take the
+ * most violating arc of the first block that has one. */
+static bool S_price(const simplex *s, uint32_t block, uint32_t *next, uint32_t *entering)
+{
+    const uint32_t *tail = s->tail, *head = s->head;
+    const int8_t *state = s->state;
+    const fp_i128 *cost = s->cost, *pi = s->pi;
+    fp_i128 best = 0;
+    uint32_t count = block, k = *next, m = s->m;
+    for (uint32_t seen = 0; seen < m; seen++) {
+        int8_t st = state[k];
+        if (st != IN_TREE) {
+            fp_i128 rc = cost[k] + pi[tail[k]] - pi[head[k]];
+            if (st == AT_UPPER) rc = -rc;
+            if (rc < best) {
+                best = rc;
+                *entering = k;
+            }
+        }
+        if (++k == m) k = 0;
+        if (--count == 0) {
+            if (best < 0) break;
+            count = block;
+        }
+    }
+    *next = k;
+    return best < 0;
+}
+
+/* Move the subtree hanging from U_OUT (its tree arc leaves) so that it hangs from V_IN through
+ * the entering arc IN at U_IN, a node of that subtree; SIGMA shifts its potentials. The subtree
+ * is re-rooted at U_IN: the stem U_IN → … → U_OUT reverses, and the new pre-order is the old
+ * subtree of U_IN followed, for each stem node in turn, by its old subtree less the previous
+ * stem node's. Work is linear in the size of the subtree. */
+static void S_move_subtree(simplex *s, uint32_t u_in, uint32_t v_in, uint32_t u_out, uint32_t in,
+                           fp_i128 sigma)
+{
+    /* The old subtree, a contiguous run of the thread. */
+    uint32_t len = 0, d0 = s->depth[u_out];
+    uint32_t u = u_out;
+    do {
+        s->seg[len++] = u;
+        u = s->thread[u];
+    } while (s->depth[u] > d0); /* the root has depth 0 and ends every run */
+    uint32_t before = s->rev_thread[u_out], after = u;
+    s->thread[before] = after;
+    s->rev_thread[after] = before;
+
+    /* The stem and where each of its nodes starts and ends in seg. */
+    uint32_t K = 0;
+    for (u = u_in;; u = s->parent[u]) {
+        s->stem_index[u] = K;
+        s->stem[K++] = u;
+        if (u == u_out) break;
+    }
+    for (uint32_t p = 0; p < len; p++) {
+        uint32_t i = s->stem_index[s->seg[p]];
+        if (i != UINT32_MAX) s->stem_at[i] = p;
+    }
+    {
+        uint32_t p = s->stem_at[0] + 1;
+        for (uint32_t i = 0; i < K; i++) {
+            uint32_t d = s->depth[s->stem[i]];
+            while (p < len && s->depth[s->seg[p]] > d) p++;
+            s->stem_end[i] = p;
+        }
+    }
+    uint32_t olen = 0;
+    for (uint32_t p = s->stem_at[0]; p < s->stem_end[0]; p++) s->order[olen++] = s->seg[p];
+    for (uint32_t i = 1; i < K; i++) {
+        for (uint32_t p = s->stem_at[i]; p < s->stem_at[i - 1]; p++) s->order[olen++] = s->seg[p];
+        for (uint32_t p = s->stem_end[i - 1]; p < s->stem_end[i]; p++)
+            s->order[olen++] = s->seg[p];
+    }
+
+    /* Reverse the stem: each stem node's parent becomes the one below it. */
+    for (uint32_t i = K - 1; i > 0; i--) {
+        uint32_t v = s->stem[i], below = s->stem[i - 1];
+        s->parent[v] = below;
+        s->pred[v] = s->pred[below];
+        s->dir[v] = (int8_t)-s->dir[below];
+    }
+    s->parent[u_in] = v_in;
+    s->pred[u_in] = in;
+    s->dir[u_in] = s->tail[in] == u_in ? DIR_UP : DIR_DOWN;
+    for (uint32_t i = 0; i < K; i++) s->stem_index[s->stem[i]] = UINT32_MAX;
+
+    /* Splice the new run in right after V_IN; depths and potentials follow the new order
+     * (a parent always comes before its children). */
+    uint32_t next = s->thread[v_in];
+    uint32_t prev = v_in;
+    for (uint32_t p = 0; p < olen; p++) {
+        uint32_t v = s->order[p];
+        s->thread[prev] = v;
+        s->rev_thread[v] = prev;
+        s->depth[v] = s->depth[s->parent[v]] + 1;
+        s->pi[v] += sigma;
+        prev = v;
+    }
+    s->thread[prev] = next;
+    s->rev_thread[next] = prev;
+}
+
+/* One pivot on the entering arc IN. The cycle it closes is oriented along the push (tail to
+ * head at the lower bound, head to tail at capacity); the leaving arc is the last blocking arc
+ * met when walking that cycle from its apex, which keeps the tree strongly feasible (every
+ * node can send flow up to the root), so degenerate pivots cannot cycle. */
+static void S_pivot(simplex *s, uint32_t in)
+{
+    bool lower = s->state[in] == AT_LOWER;
+    uint32_t first = lower ? s->tail[in] : s->head[in];
+    uint32_t second = lower ? s->head[in] : s->tail[in];
+
+    uint32_t a = first, b = second;
+    while (a != b) {
+        if (s->depth[a] >= s->depth[b])
+            a = s->parent[a];
+        else
+            b = s->parent[b];
+    }
+    uint32_t apex = a;
+
+    /* The walk goes apex → first (down the tree), the entering arc, then second → apex. */
+    int64_t delta = s->cap[in];
+    uint32_t u_out = UINT32_MAX;
+    int side = 0;
+    for (uint32_t u = first; u != apex; u = s->parent[u]) {
+        uint32_t e = s->pred[u];
+        int64_t r = s->dir[u] == DIR_UP ? s->flow[e] : s->cap[e] - s->flow[e];
+        if (r < delta) { /* strict: on a tie the arc met later on the walk (nearer first) stays */
+            delta = r;
+            u_out = u;
+            side = 1;
+        }
+    }
+    for (uint32_t u = second; u != apex; u = s->parent[u]) {
+        uint32_t e = s->pred[u];
+        int64_t r = s->dir[u] == DIR_UP ? s->cap[e] - s->flow[e] : s->flow[e];
+        if (r <= delta) { /* not strict: later on the walk */
+            delta = r;
+            u_out = u;
+            side = 2;
+        }
+    }
+
+    if (delta > 0) {
+        s->flow[in] += lower ? delta : -delta;
+        for (uint32_t u = first; u != apex; u = s->parent[u])
+            s->flow[s->pred[u]] += s->dir[u] == DIR_UP ? -delta : delta;
+        for (uint32_t u = second; u != apex; u = s->parent[u])
+            s->flow[s->pred[u]] += s->dir[u] == DIR_UP ? delta : -delta;
+    }
+    if (side == 0) { /* the entering arc blocks itself: it just changes bound */
+        s->state[in] = (int8_t)-s->state[in];
+        return;
+    }
+    uint32_t out = s->pred[u_out];
+    s->state[out] = s->flow[out] == 0 ? AT_LOWER : AT_UPPER;
+    s->state[in] = IN_TREE;
+    uint32_t u_in = side == 1 ? first : second;
+    uint32_t v_in = side == 1 ? second : first;
+    /* After the move the entering arc's reduced cost must be 0. */
+    fp_i128 rc = S_reduced(s, in);
+    fp_i128 sigma = s->tail[in] == u_in ? -rc : rc;
+    S_move_subtree(s, u_in, v_in, u_out, in, sigma);
+}
+
+static void S_free(simplex *s)
+{
+    free(s->tail);
+    free(s->head);
+    free(s->cap);
+    free(s->flow);
+    free(s->cost);
+    free(s->state);
+    free(s->parent);
+    free(s->pred);
+    free(s->dir);
+    free(s->depth);
+    free(s->thread);
+    free(s->rev_thread);
+    free(s->pi);
+    free(s->seg);
+    free(s->order);
+    free(s->stem_at);
+    free(s->stem_end);
+    free(s->stem);
+    free(s->stem_index);
+}
+
+fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32_t *head,
+                          const int64_t *cap, const fp_i128 *cost, const int64_t *supply,
+                          int64_t *flow)
+{
+    if (n == 0) return m == 0 ? FP_OK : FP_ERR_ARGUMENT;
+    if (n >= UINT32_MAX / 2 || m >= UINT32_MAX / 2) return FP_ERR_NOMEM;
+    if (!tail || !head || !cap || !cost || !supply || (m > 0 && !flow)) return FP_ERR_ARGUMENT;
+
+    /* Start every arc of negative cost at its capacity (the cheapest arc values alone), the
+     * others at 0; what that leaves unbalanced goes through the artificial arcs. */
+    fp_i128 big = 1, sum = 0, moved = 0;
+    for (size_t k = 0; k < m; k++) {
+        if (tail[k] >= n || head[k] >= n || cap[k] < 0) return FP_ERR_ARGUMENT;
+        fp_i128 c = cost[k] < 0 ? -cost[k] : cost[k];
+        if (c > COST_LIMIT || (cap[k] > 0 && c > COST_LIMIT / cap[k])) return FP_ERR_ARGUMENT;
+        big += c * cap[k];
+        moved += cap[k];
+        if (big > COST_LIMIT || moved > FLOW_LIMIT) return FP_ERR_ARGUMENT;
+    }
+    for (size_t v = 0; v < n; v++) {
+        sum += supply[v];
+        moved += supply[v] < 0 ? -(fp_i128)supply[v] : supply[v];
+    }
+    if (moved > FLOW_LIMIT) return FP_ERR_ARGUMENT;
+    if (sum != 0) return FP_ERR_INFEASIBLE;
+    /* Any flow through the root costs big per unit, more than every real arc together can
+     * save: an optimum uses the artificial arcs only when no feasible flow exists. */
+    big = 2 * big + 1;
+
+    simplex s;
+    memset(&s, 0, sizeof s);
+    s.n = (uint32_t)n;
+    s.m = (uint32_t)m;
+    size_t all = m + n, nn = n + 1;
+    s.tail = malloc(all * sizeof *s.tail);
+    s.head = malloc(all * sizeof *s.head);
+    s.cap = malloc(all * sizeof *s.cap);
+    s.flow = malloc(all * sizeof *s.flow);
+    s.cost = malloc(all * sizeof *s.cost);
+    s.state = malloc(all * sizeof *s.state);
+    s.parent = malloc(nn * sizeof *s.parent);
+    s.pred = malloc(nn * sizeof *s.pred);
+    s.dir = malloc(nn * sizeof *s.dir);
+    s.depth = malloc(nn * sizeof *s.depth);
+    s.thread = malloc(nn * sizeof *s.thread);
+    s.rev_thread = malloc(nn * sizeof *s.rev_thread);
+    s.pi = malloc(nn * sizeof *s.pi);
+    s.seg = malloc(nn * sizeof *s.seg);
+    s.order = malloc(nn * sizeof *s.order);
+    s.stem_at = malloc(nn * sizeof *s.stem_at);
+    s.stem_end = malloc(nn * sizeof *s.stem_end);
+    s.stem = malloc(nn * sizeof *s.stem);
+    s.stem_index = malloc(nn * sizeof *s.stem_index);
+    int64_t *bal = malloc(n * sizeof *bal);
+    fp_error err = FP_ERR_NOMEM;
+    if (!s.tail || !s.head || !s.cap || !s.flow || !s.cost || !s.state || !s.parent || !s.pred ||
+        !s.dir || !s.depth || !s.thread || !s.rev_thread || !s.pi || !s.seg || !s.order ||
+        !s.stem_at || !s.stem_end || !s.stem || !s.stem_index || !bal)
+        goto done;
+
+    memcpy(bal, supply, n * sizeof *bal);
+    for (size_t k = 0; k < m; k++) {
+        s.tail[k] = tail[k];
+        s.head[k] = head[k];
+        s.cap[k] = cap[k];
+        s.cost[k] = cost[k];
+        if (cost[k] < 0) {
+            s.flow[k] = cap[k];
+            s.state[k] = AT_UPPER;
+            bal[tail[k]] -= cap[k];
+            bal[head[k]] += cap[k];
+        } else {
+            s.flow[k] = 0;
+            s.state[k] = AT_LOWER;
+        }
+    }
+
+    /* The initial tree: every node hangs from the root by its artificial arc, pointing up for
+     * a node that must still send flow (cost 0), down for one that must receive (cost big).
+     * Every node can send flow to the root along it: the tree is strongly feasible. */
+    uint32_t root = s.n;
+    s.parent[root] = UINT32_MAX;
+    s.pred[root] = UINT32_MAX;
+    s.dir[root] = 0;
+    s.depth[root] = 0;
+    s.pi[root] = 0;
+    s.thread[root] = 0;
+    s.rev_thread[0] = root;
+    s.stem_index[root] = UINT32_MAX;
+    for (uint32_t v = 0; v < s.n; v++) {
+        uint32_t e = s.m + v;
+        s.parent[v] = root;
+        s.pred[v] = e;
+        s.depth[v] = 1;
+        s.thread[v] = v + 1;
+        s.rev_thread[v + 1] = v;
+        s.cap[e] = INT64_MAX;
+        s.state[e] = IN_TREE;
+        s.stem_index[v] = UINT32_MAX;
+        if (bal[v] >= 0) {
+            s.tail[e] = v;
+            s.head[e] = root;
+            s.flow[e] = bal[v];
+            s.cost[e] = 0;
+            s.dir[v] = DIR_UP;
+            s.pi[v] = 0;
+        } else {
+            s.tail[e] = root;
+            s.head[e] = v;
+            s.flow[e] = -bal[v];
+            s.cost[e] = big;
+            s.dir[v] = DIR_DOWN;
+            s.pi[v] = big;
+        }
+    }
+
+    uint32_t block = 10, next = 0, in = 0;
+    while ((uint64_t)block * block < s.m) block++;
+    while (s.m > 0 && S_price(&s, block, &next, &in)) S_pivot(&s, in);
+
+    err = FP_ERR_INFEASIBLE;
+    for (uint32_t v = 0; v < s.n; v++)
+        if (s.flow[s.m + v] != 0) goto done;
+    memcpy(flow, s.flow, m * sizeof *flow);
+    err = FP_OK;
+done:
+    S_free(&s);
+    free(bal);
+    return err;
+}

@@ -1,0 +1,172 @@
+/* tests/test_header.c — headers over several lines: a group header spanning its sub-columns
+ * (tab and space-aligned text, XLSX merged cells, Word gridSpan), and columns whose headers
+ * repeat — told apart by their group (C级/户数) or by their place (补助资金(万元)#2). */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+
+#define U(x) ((fp_amount)(x) * FP_AMOUNT_SCALE)
+#define NOTICE_DIR FENPEI_SOURCE_DIR "/tests/data/notice/"
+#define DIANJIANG NOTICE_DIR "real-dianjiang-2021-rural-housing-repair.txt"
+
+static fp_table *load_path(const char *path)
+{
+    fp_table *t = NULL;
+    fp_diag d;
+    fp_error e = fp_table_load_file(path, NULL, &t, &d);
+    cr_assert_eq(e, FP_OK, "%s: line %ld %s: %s", path, d.line, d.cell, d.message);
+    return t;
+}
+
+static fp_table *load_text(const char *text)
+{
+    fp_table *t = NULL;
+    fp_diag d;
+    fp_error e = fp_table_load_memory(text, strlen(text), "copy.txt", NULL, &t, &d);
+    cr_assert_eq(e, FP_OK, "line %ld: %s", d.line, d.message);
+    return t;
+}
+
+/* The column names of T joined by '|'. */
+static char *names(const fp_table *t)
+{
+    static char buf[4096];
+    buf[0] = '\0';
+    for (size_t c = 0; c < fp_table_column_count(t); c++) {
+        if (c)
+            strcat(buf, "|");
+        strcat(buf, fp_table_column_name(t, c));
+    }
+    return buf;
+}
+
+/* The names of the category columns of T joined by '|'. */
+static char *categories(const fp_table *t)
+{
+    static char buf[4096];
+    buf[0] = '\0';
+    const size_t *cols;
+    size_t n = fp_table_categories(t, &cols);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strcat(buf, "|");
+        strcat(buf, fp_table_column_name(t, cols[i]));
+    }
+    return buf;
+}
+
+/* Check T: the number of errors, warnings to *WARN. */
+static size_t errors_of(const fp_table *t, size_t *warn)
+{
+    fp_report *r = NULL;
+    fp_diag d;
+    cr_assert_eq(fp_check(t, NULL, &r, &d), FP_OK, "%s", d.message);
+    size_t e = fp_report_errors(r);
+    if (warn)
+        *warn = fp_report_warnings(r);
+    fp_report_free(r);
+    return e;
+}
+
+static fp_amount at(const fp_table *t, const char *row, const char *col)
+{
+    return fp_table_amount(t, th_row(t, row), th_col(t, col));
+}
+
+/* ---- 垫江 2021: two columns headed 补助资金(万元) under each of C级, D级, 无房户, 合计 ---- */
+
+Test(dianjiang, the_published_table_reads_with_group_names_and_checks_clean)
+{
+    fp_table *t = load_path(DIANJIANG);
+    cr_assert_str_eq(names(t), "序号|乡镇、街道|C级/户数|C级/补助资金(万元)|D级/户数|"
+                               "D级/补助资金(万元)|无房户/户数|无房户/补助资金(万元)|总户数|"
+                               "合计/补助资金(万元)");
+    cr_assert_str_eq(categories(t), "C级/补助资金(万元)|D级/补助资金(万元)|无房户/补助资金(万元)");
+    cr_assert_eq(fp_table_role_column(t, FP_ROLE_TOTAL), 9);
+    cr_assert(fp_table_column_is_quantity(t, 2) && fp_table_column_is_quantity(t, 8));
+    cr_assert_eq(fp_table_row_count(t), 24); /* 合计 and 23 towns; the 备注 line is no row */
+    cr_assert_eq(at(t, "沙坪镇", "C级/户数"), U(1));
+    cr_assert_eq(at(t, "沙坪镇", "C级/补助资金(万元)"), U(3) / 4);
+    cr_assert_eq(at(t, "沙坪镇", "合计/补助资金(万元)"), U(495) / 100);
+    cr_assert_eq(at(t, "合  计", "D级/补助资金(万元)"), U(882) / 10);
+    cr_assert_eq(at(t, "合  计", "总户数"), U(57));
+    cr_assert_eq(at(t, "合  计", "合计/补助资金(万元)"), U(11565) / 100);
+    size_t warn = 9;
+    cr_assert_eq(errors_of(t, &warn), 0);
+    cr_assert_eq(warn, 0);
+    fp_table_free(t);
+}
+
+Test(dianjiang, convert_gives_every_figure_of_the_page)
+{
+    /* the expected CSV was compared with the page's text cell by cell (192 amounts and counts,
+     * blanks as 0; tests/data/notice/README.md) */
+    const char *argv[] = {FENPEI_BIN, "convert", DIANJIANG, "--show-tree", NULL};
+    th_run r = th_run_argv(argv);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strncmp(r.out, "  乡镇、街道  合计/补助资金(万元)\n  合  计  115.65\n    桂阳街道  6.30\n",
+                      strlen("  乡镇、街道  合计/补助资金(万元)\n  合  计  115.65\n    桂阳街道  6.30\n")) == 0,
+              "%s", r.out);
+    th_run_free(&r);
+    char *out = th_write_tmp_text("dianjiang.csv", "");
+    remove(out);
+    const char *conv[] = {FENPEI_BIN, "convert", DIANJIANG, "-o", out, NULL};
+    r = th_run_argv(conv);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    th_run_free(&r);
+    char *got = th_read_file(out, NULL);
+    char *want = th_read_file(TH_EXPECTED_DIR "/dianjiang-2021.csv", NULL);
+    cr_assert_str_eq(got, want);
+    free(got);
+    free(want);
+    free(out);
+}
+
+Test(dianjiang, a_mistyped_subsidy_is_found_in_its_group)
+{
+    char *orig = th_read_file(DIANJIANG, NULL);
+    char *text = th_replace_once(orig, "4\t沙坪镇\t1\t0.75\t", "4\t沙坪镇\t1\t0.85\t");
+    fp_table *t = load_text(text);
+    fp_report *r = NULL;
+    fp_diag d;
+    cr_assert_eq(fp_check(t, NULL, &r, &d), FP_OK);
+    cr_assert_eq(fp_report_errors(r), 2);
+    const fp_finding *f0 = fp_report_finding(r, 0), *f1 = fp_report_finding(r, 1);
+    cr_assert_eq(f0->rule, FP_RULE_CATEGORY_SPLIT);
+    cr_assert_eq(f0->row, th_row(t, "沙坪镇"));
+    cr_assert_eq(f0->difference, -U(1) / 10);
+    cr_assert_eq(f1->rule, FP_RULE_COLUMN_SUM);
+    cr_assert_str_eq(fp_table_column_name(t, f1->column), "C级/补助资金(万元)");
+    cr_assert_eq(f1->expected, U(235) / 100);
+    fp_report_free(r);
+    fp_table_free(t);
+    free(text);
+    free(orig);
+}
+
+/* ---- a header repeated without a group: told apart by place ---- */
+
+Test(repeat, a_repeated_amount_header_is_numbered_by_its_place)
+{
+    fp_table *t = load_text("单位\t补助资金(万元)\t补助资金(万元)\t合计\n"
+                            "合计\t3\t4\t7\n甲县\t1\t2\t3\n乙县\t2\t2\t4\n");
+    cr_assert_str_eq(names(t), "单位|补助资金(万元)|补助资金(万元)#2|合计");
+    cr_assert_eq(at(t, "甲县", "补助资金(万元)#2"), U(2));
+    cr_assert_eq(errors_of(t, NULL), 0);
+    fp_table_free(t);
+}
+
+Test(repeat, a_repeated_name_header_or_a_canonical_table_is_still_an_error)
+{
+    static const char *const bad[] = {"单位\t金额\t单位\t合计\n甲\t1\t乙\t1\n",
+                                      "级次,单位,甲,甲\n0,总计,3,3\n"};
+    for (size_t i = 0; i < 2; i++) {
+        fp_table *t = NULL;
+        fp_diag d;
+        cr_assert_eq(fp_table_load_memory(bad[i], strlen(bad[i]), "x.txt", NULL, &t, &d),
+                     FP_ERR_COLUMN, "%s", bad[i]);
+        cr_assert(strstr(d.message, "two columns are headed"), "%s", d.message);
+    }
+}
