@@ -85,3 +85,20 @@ Test(cli_positive_amount, above_zero_only, .init = cr_redirect_stderr)
                             "fenpei: --unit: \"abc\" is not an amount (not an amount); expected e.g. "
                             "27000 or 0.01\n");
 }
+
+Test(cli_load_option, output_and_force_are_shared)
+{
+    cli_load L = {0};
+    fp_load_options_init(&L.o);
+    cr_assert_eq(cli_load_option(&L, 'o', "out.csv"), 1);
+    cr_assert_str_eq(L.output, "out.csv");
+    cr_assert_eq(L.force, 0);
+    cr_assert_eq(cli_load_option(&L, CLI_OPT_FORCE, NULL), 1);
+    cr_assert_eq(L.force, 1);
+    cr_assert_eq(cli_load_option(&L, CLI_OPT_TABLE, "3"), 1);
+    cr_assert_eq(L.o.table, 3);
+    cr_assert_eq(cli_load_option(&L, CLI_OPT_LAYOUT, "canonical"), 1);
+    cr_assert_eq(L.o.layout, FP_LAYOUT_CANONICAL);
+    cr_assert_eq(cli_load_option(&L, CLI_OPT_FIRST_FREE, "x"), 0); /* a command's own */
+    cli_load_free(&L);
+}

@@ -170,3 +170,75 @@ Test(repeat, a_repeated_name_header_or_a_canonical_table_is_still_an_error)
         cr_assert(strstr(d.message, "two columns are headed"), "%s", d.message);
     }
 }
+
+/* ---- a group header over three sub-columns, from other producers ---- */
+
+#define HEADER_DIR FENPEI_SOURCE_DIR "/tests/data/header/"
+
+/* The table of tests/make_header_fixtures.py: 资金情况 over 中央资金, 地方资金, 合计. */
+static void reads_the_group_table(const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s%s", HEADER_DIR, name);
+    fp_table *t = load_path(path);
+    cr_assert_str_eq(names(t), "单位|中央资金|地方资金|合计|备注", "%s: %s", name, names(t));
+    cr_assert_str_eq(categories(t), "中央资金|地方资金", "%s", name);
+    cr_assert_eq(fp_table_role_column(t, FP_ROLE_TOTAL), 3, "%s", name);
+    cr_assert_eq(fp_table_role_column(t, FP_ROLE_TEXT), 4, "%s", name);
+    cr_assert_eq(fp_table_row_count(t), 5, "%s", name);
+    cr_assert_eq(at(t, "合计", "中央资金"), U(300), "%s", name);
+    cr_assert_eq(at(t, "甲县", "地方资金"), U(60), "%s", name);
+    cr_assert_eq(at(t, "乙市", "合计"), U(150), "%s", name);
+    cr_assert_str_eq(fp_table_text(t, th_row(t, "甲县"), 4), "含结转", "%s", name);
+    cr_assert_eq(fp_table_parent(t, th_row(t, "乙县")), th_row(t, "甲市"), "%s", name);
+    cr_assert_eq(fp_table_parent(t, th_row(t, "乙市")), th_row(t, "合计"), "%s", name);
+    size_t warn = 9;
+    cr_assert_eq(errors_of(t, &warn), 0, "%s", name);
+    cr_assert_eq(warn, 0, "%s", name);
+    fp_table_free(t);
+}
+
+Test(group, tab_text) { reads_the_group_table("group.txt"); }
+Test(group, xlsx_merged_cells_from_openpyxl) { reads_the_group_table("group.xlsx"); }
+Test(group, xlsx_resaved_by_libreoffice) { reads_the_group_table("group-lo.xlsx"); }
+Test(group, docx_grid_span_from_python_docx) { reads_the_group_table("group.docx"); }
+
+Test(group, a_sub_column_named_like_another_column_takes_its_group)
+{
+    fp_table *t = load_text("单位\t中央资金\t省级资金\t\t合计\n"
+                            "\t\t中央资金\t省级资金\t\n"
+                            "合计\t5\t2\t3\t10\n甲县\t5\t2\t3\t10\n");
+    cr_assert_str_eq(names(t), "单位|中央资金|省级资金/中央资金|省级资金|合计");
+    cr_assert_eq(at(t, "甲县", "省级资金/中央资金"), U(2));
+    fp_table_free(t);
+}
+
+Test(group, a_wrapped_header_is_still_joined_per_column)
+{
+    /* every column has text on both lines: no group, the pieces join (全年应拨付 + 资金合计) */
+    fp_table *t = load_text("单位\t中央\t地方\t全年应拨付\n"
+                            "\t资金\t资金\t资金合计\n"
+                            "合计\t1\t2\t3\n甲县\t1\t2\t3\n");
+    cr_assert_str_eq(names(t), "单位|中央资金|地方资金|全年应拨付资金合计");
+    cr_assert_eq(errors_of(t, NULL), 0);
+    fp_table_free(t);
+}
+
+Test(group, a_word_document_without_a_table)
+{
+    fp_table *t = NULL;
+    fp_diag d;
+    const char *letter = FENPEI_SOURCE_DIR "/tests/data/package/fuling-2024/letter.docx";
+    cr_assert_eq(fp_table_load_file(letter, NULL, &t, &d), FP_ERR_EMPTY);
+    cr_assert_str_eq(d.message, "a Word document without a table: no allocation table in it");
+    cr_assert_null(t);
+}
+
+Test(group, check_and_convert_read_the_word_table)
+{
+    const char *argv[] = {FENPEI_BIN, "check", HEADER_DIR "group.docx", NULL};
+    th_run r = th_run_argv(argv);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "共 5 行：各项平衡关系全部成立，0 个警告。"), "%s", r.out);
+    th_run_free(&r);
+}

@@ -102,6 +102,7 @@ enum {
     CLI_OPT_LAYOUT,
     CLI_OPT_TO_UNIT,
     CLI_OPT_TABLE,
+    CLI_OPT_FORCE,     /* --force: cli_load.force */
     CLI_OPT_EXIT,      /* cli_next_option: stop, with the exit status it set */
     CLI_OPT_FIRST_FREE /* commands number their own options from here */
 };
@@ -131,8 +132,16 @@ enum {
     "  --table N           a PDF or its text: read its N-th table (default: the largest whose\n" \
     "                      rows add up as a tree)\n"
 
+/* The end of the long options of a command that reads a table with cli_next_option: --force,
+ * --help, the load options and the terminating entry. */
+#define CLI_SHARED_LONG_OPTIONS                                                                 \
+    {"force", no_argument, NULL, CLI_OPT_FORCE}, {"help", no_argument, NULL, 'h'},             \
+        CLI_LOAD_LONG_OPTIONS, {NULL, 0, NULL, 0}
+
 typedef struct cli_load {
     fp_load_options o;
+    const char *output; /* -o, --output FILE (or DIR) of a command that takes one */
+    int force;          /* --force: an output may replace an existing file */
     const char *cats[256];
     size_t ncats;
     char *bufs[16];
@@ -149,12 +158,12 @@ int cli_lang_option(const char *arg, fp_lang *lang);
 /* ARG as a whole number from 1 to MAX (digits only) into *OUT. 0, or -1 without a message (the
  * caller says what it expected). */
 int cli_number(const char *arg, unsigned long max, unsigned long *out);
-/* Handle a shared option: 1 handled, 0 not one of them, -1 bad (message printed). */
+/* Handle a shared option (the load options, -o and --force): 1 handled, 0 not one of them, -1 bad (message printed). */
 int cli_load_option(cli_load *L, int opt, const char *arg);
 /* The next option of a command that reads a table (call with optind = 0 first): the shared
- * load options and -h/--help are handled here, an unknown option is reported. Returns the option
- * for the command, -1 after the last, or CLI_OPT_EXIT when the command should stop with *RC
- * (EXIT_CLEAN after the help, EXIT_USAGE after a message). */
+ * load options, -o, --force and -h/--help are handled here, an unknown option is reported.
+ * Returns the option for the command, -1 after the last, or CLI_OPT_EXIT when the command should
+ * stop with *RC (EXIT_CLEAN after the help, EXIT_USAGE after a message). */
 int cli_next_option(int argc, char **argv, const char *shortopts, const struct option *longopts,
                     cli_load *L, const char *usage, int *rc);
 /* After the options: 0 when exactly one operand (the table) is left, else EXIT_USAGE after a

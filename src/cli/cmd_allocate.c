@@ -27,7 +27,7 @@ static const char usage_text[] =
     "to 1, a unit in one table and not the other …), nothing written.\n";
 
 enum { OPT_TOTAL_AMOUNT = CLI_OPT_FIRST_FREE, OPT_WEIGHTS, OPT_BASE, OPT_COLUMN, OPT_INTO,
-       OPT_UNIT, OPT_FORCE };
+       OPT_UNIT };
 
 #define MAX_FACTORS 32
 
@@ -113,7 +113,7 @@ int cmd_allocate(int argc, char **argv)
         {"into", required_argument, NULL, OPT_INTO},
         {"unit", required_argument, NULL, OPT_UNIT},
         {"output", required_argument, NULL, 'o'},
-        {"force", no_argument, NULL, OPT_FORCE},
+        {"force", no_argument, NULL, CLI_OPT_FORCE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -123,8 +123,8 @@ int cmd_allocate(int argc, char **argv)
     fp_allocate_options_init(&ao);
     fp_factor_weight w[MAX_FACTORS];
     char *keep = NULL;
-    const char *output = NULL, *into = NULL, *column = NULL;
-    int force = 0, rc = EXIT_USAGE, have_total = 0;
+    const char *into = NULL, *column = NULL;
+    int rc = EXIT_USAGE, have_total = 0;
     fp_table *f = NULL, *t = NULL, *result = NULL;
     fp_amount *amounts = NULL;
 
@@ -134,9 +134,6 @@ int cmd_allocate(int argc, char **argv)
         switch (opt) {
         case CLI_OPT_EXIT:
             goto done;
-        case 'o':
-            output = optarg;
-            break;
         case OPT_TOTAL_AMOUNT:
             if (cli_amount("--total", optarg, &ao.total))
                 goto done;
@@ -163,9 +160,6 @@ int cmd_allocate(int argc, char **argv)
         case OPT_INTO:
             into = optarg;
             break;
-        case OPT_FORCE:
-            force = 1;
-            break;
         default:
             cli_fail("allocate: option %d not handled", opt);
             goto done;
@@ -177,7 +171,7 @@ int cmd_allocate(int argc, char **argv)
         cli_fail("allocate: give the amount with --total and the factors with --weights");
         goto done;
     }
-    if (!output) {
+    if (!L.output) {
         cli_fail("allocate: give the output file with -o OUT.csv");
         goto done;
     }
@@ -186,7 +180,7 @@ int cmd_allocate(int argc, char **argv)
         goto done;
     }
     const char *input = argv[optind];
-    if (cli_same_file(input, output) || (into && cli_same_file(into, output))) {
+    if (cli_same_file(input, L.output) || (into && cli_same_file(into, L.output))) {
         cli_fail("allocate: the output would replace an input; choose another file");
         goto done;
     }
@@ -204,7 +198,7 @@ int cmd_allocate(int argc, char **argv)
             rc = cli_fail_diag(&d);
             goto done;
         }
-        if ((rc = cli_write_file(output, force, write_table, result)) != 0)
+        if ((rc = cli_write_file(L.output, L.force, write_table, result)) != 0)
             goto done;
     } else {
         if (fp_allocate(f, &ao, &amounts, &d) != FP_OK) {
@@ -212,7 +206,7 @@ int cmd_allocate(int argc, char **argv)
             goto done;
         }
         listing li = {f, amounts, w, ao.weight_count, column ? column : "分配金额"};
-        if ((rc = cli_write_file(output, force, write_listing, &li)) != 0)
+        if ((rc = cli_write_file(L.output, L.force, write_listing, &li)) != 0)
             goto done;
     }
     char tot[FP_AMOUNT_BUFSIZE], base[FP_AMOUNT_BUFSIZE];
@@ -220,7 +214,7 @@ int cmd_allocate(int argc, char **argv)
     fp_amount_format(ao.base, 0, base);
     printf("因素法：总额 %s，每个末级单位基数 %s，%zu 个因素；各项平衡关系全部成立。\n", tot, base,
            ao.weight_count);
-    printf("已写入 %s\n", output);
+    printf("已写入 %s\n", L.output);
     rc = EXIT_CLEAN;
 done:
     free(keep);

@@ -55,7 +55,6 @@ enum {
     OPT_FORMAT,
     OPT_LANG,
     OPT_XLSX,
-    OPT_FORCE,
     OPT_EXPLAIN,
     OPT_NO_EXPLAIN,
     OPT_FIX,
@@ -137,15 +136,12 @@ int cmd_check(int argc, char **argv)
         {"format", required_argument, NULL, OPT_FORMAT},
         {"lang", required_argument, NULL, OPT_LANG},
         {"xlsx", required_argument, NULL, OPT_XLSX},
-        {"force", no_argument, NULL, OPT_FORCE},
         {"explain", no_argument, NULL, OPT_EXPLAIN},
         {"no-explain", no_argument, NULL, OPT_NO_EXPLAIN},
         {"fix", no_argument, NULL, OPT_FIX},
         {"letter", required_argument, NULL, OPT_LETTER},
         {"output", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},
-        CLI_LOAD_LONG_OPTIONS,
-        {NULL, 0, NULL, 0},
+        CLI_SHARED_LONG_OPTIONS,
     };
     cli_load L = {0};
     fp_load_options_init(&L.o);
@@ -154,8 +150,8 @@ int cmd_check(int argc, char **argv)
     fp_check_options_init(&co);
     const char *rules_text[64];
     size_t nrules = 0;
-    int json = 0, force = 0, explain = 1, fix = 0, rc = EXIT_USAGE;
-    const char *xlsx = NULL, *output = NULL, *letter = NULL;
+    int json = 0, explain = 1, fix = 0, rc = EXIT_USAGE;
+    const char *xlsx = NULL, *letter = NULL;
     fp_letter_report *letter_report = NULL;
     fp_lang lang = FP_LANG_ZH;
     fp_table *t = NULL;
@@ -196,9 +192,6 @@ int cmd_check(int argc, char **argv)
         case OPT_XLSX:
             xlsx = optarg;
             break;
-        case OPT_FORCE:
-            force = 1;
-            break;
         case OPT_EXPLAIN:
             explain = 1;
             break;
@@ -207,9 +200,6 @@ int cmd_check(int argc, char **argv)
             break;
         case OPT_FIX:
             fix = 1;
-            break;
-        case 'o':
-            output = optarg;
             break;
         case OPT_LETTER:
             letter = optarg;
@@ -220,22 +210,22 @@ int cmd_check(int argc, char **argv)
         }
     }
     if (optind < argc && (argc - optind > 1 || cli_is_dir(argv[optind]))) {
-        if (fix || output || letter) {
+        if (fix || L.output || letter) {
             cli_fail("check: --fix, -o and --letter are for one table, not several");
             goto done;
         }
         rc = cli_check_many(argc - optind, argv + optind, &L, &co, rules_text, nrules, json, lang,
-                            xlsx, force);
+                            xlsx, L.force);
         goto done;
     }
     if (cli_one_table(argc, argv))
         goto done;
-    if (fix != (output != NULL)) {
+    if (fix != (L.output != NULL)) {
         cli_fail(fix ? "check: --fix needs -o FILE for the fixed table"
                      : "check: -o is for --fix; add --fix to write the fixed table");
         goto done;
     }
-    if (output && cli_same_file(argv[optind], output)) {
+    if (L.output && cli_same_file(argv[optind], L.output)) {
         cli_fail("check: -o would replace the input %s; choose another file", argv[optind]);
         goto done;
     }
@@ -271,7 +261,7 @@ int cmd_check(int argc, char **argv)
     size_t nst = 0, applied = 0;
     if (xlsx) {
         audit_job job = {t, report, &co};
-        if (cli_stage(&st[nst++], xlsx, force, write_audit, &job))
+        if (cli_stage(&st[nst++], xlsx, L.force, write_audit, &job))
             goto discard;
     }
     if (fix) {
@@ -280,7 +270,7 @@ int cmd_check(int argc, char **argv)
             cli_fail_diag(&d);
             goto discard;
         }
-        if (cli_stage_stream(&st[nst++], output, force, write_fixed, fixed))
+        if (cli_stage_stream(&st[nst++], L.output, L.force, write_fixed, fixed))
             goto discard;
     }
     const fp_causes *shown = explain ? causes : NULL;
@@ -309,7 +299,7 @@ int cmd_check(int argc, char **argv)
         FILE *list = json ? stderr : stdout;
         if (!json)
             fputc('\n', list);
-        list_fixes(list, causes, after, applied, output, lang);
+        list_fixes(list, causes, after, applied, L.output, lang);
         if (fflush(list) != 0) {
             rc = cli_fail("cannot write the report");
             goto done;

@@ -20,7 +20,7 @@ static const char usage_text[] =
     "\n"
     "Exit status: 0 compared; 2 bad input.\n";
 
-enum { OPT_FORMAT = CLI_OPT_FIRST_FREE, OPT_XLSX, OPT_FORCE };
+enum { OPT_FORMAT = CLI_OPT_FIRST_FREE, OPT_XLSX };
 
 static const char *where(const fp_compare_unit *u)
 {
@@ -152,16 +152,13 @@ int cmd_compare(int argc, char **argv)
     static const struct option longopts[] = {
         {"format", required_argument, NULL, OPT_FORMAT},
         {"xlsx", required_argument, NULL, OPT_XLSX},
-        {"force", no_argument, NULL, OPT_FORCE},
-        {"help", no_argument, NULL, 'h'},
-        CLI_LOAD_LONG_OPTIONS,
-        {NULL, 0, NULL, 0},
+        CLI_SHARED_LONG_OPTIONS,
     };
     static const char *const formats[] = {"csv", "json", NULL};
     cli_load L = {0};
     fp_load_options_init(&L.o);
     const char *xlsx = NULL;
-    int json = 0, force = 0, rc = EXIT_USAGE;
+    int json = 0, rc = EXIT_USAGE;
     fp_table *a = NULL, *b = NULL;
     fp_comparison *c = NULL;
     optind = 0;
@@ -176,9 +173,6 @@ int cmd_compare(int argc, char **argv)
             break;
         case OPT_XLSX:
             xlsx = optarg;
-            break;
-        case OPT_FORCE:
-            force = 1;
             break;
         default:
             cli_fail("compare: option %d not handled", opt);
@@ -202,7 +196,7 @@ int cmd_compare(int argc, char **argv)
         goto done;
     }
     book k = {c, pa, pb};
-    if (xlsx && (rc = cli_write_path(xlsx, force, write_book, &k)) != 0)
+    if (xlsx && (rc = cli_write_path(xlsx, L.force, write_book, &k)) != 0)
         goto done;
     if (json)
         write_json(stdout, c, pa, pb);

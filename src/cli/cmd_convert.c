@@ -28,7 +28,7 @@ static const char usage_text[] =
     "(a warning names them; 'fenpei check' shows where the sums fail), 2 the table could not be\n"
     "read, the output not written, or the command line is wrong.\n";
 
-enum { OPT_FORCE = CLI_OPT_FIRST_FREE, OPT_SHOW_TREE };
+enum { OPT_SHOW_TREE = CLI_OPT_FIRST_FREE };
 
 /* Columns carried into the canonical CSV besides 级次 and 单位: amounts, then texts. The tree
  * columns (级次, 上级, 上级编码) are not: 级次 is written from the tree. */
@@ -183,16 +183,12 @@ int cmd_convert(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
-        {"force", no_argument, NULL, OPT_FORCE},
         {"show-tree", no_argument, NULL, OPT_SHOW_TREE},
-        {"help", no_argument, NULL, 'h'},
-        CLI_LOAD_LONG_OPTIONS,
-        {NULL, 0, NULL, 0},
+        CLI_SHARED_LONG_OPTIONS,
     };
     cli_load L = {0};
     fp_load_options_init(&L.o);
-    const char *output = NULL;
-    int force = 0, tree = 0, rc = EXIT_USAGE;
+    int tree = 0, rc = EXIT_USAGE;
     fp_table *t = NULL;
 
     optind = 0; /* GNU getopt: start afresh on this argv */
@@ -201,12 +197,6 @@ int cmd_convert(int argc, char **argv)
         switch (opt) {
         case CLI_OPT_EXIT:
             goto done;
-        case 'o':
-            output = optarg;
-            break;
-        case OPT_FORCE:
-            force = 1;
-            break;
         case OPT_SHOW_TREE:
             tree = 1;
             break;
@@ -217,7 +207,7 @@ int cmd_convert(int argc, char **argv)
     }
     if (cli_one_table(argc, argv))
         goto done;
-    if (!output && !tree) {
+    if (!L.output && !tree) {
         cli_fail("convert: give -o OUTPUT.csv, --show-tree, or both");
         goto done;
     }
@@ -229,9 +219,9 @@ int cmd_convert(int argc, char **argv)
         cli_fail("cannot write the tree");
         goto done;
     }
-    if (output) {
+    if (L.output) {
         convert_ctx cx = {t, L.o.to_unit != NULL};
-        if (cli_write_file(output, force, write_canonical, &cx) != 0)
+        if (cli_write_file(L.output, L.force, write_canonical, &cx) != 0)
             goto done;
     }
     rc = warn_uncertain(t, input) ? EXIT_FINDINGS : EXIT_CLEAN;

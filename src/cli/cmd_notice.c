@@ -34,7 +34,6 @@ enum {
     OPT_TITLE = CLI_OPT_FIRST_FREE,
     OPT_UNIT,
     OPT_SHEET,
-    OPT_FORCE,
     OPT_ATTACHMENT,
     OPT_THOUSANDS,
     OPT_NO_THOUSANDS
@@ -62,20 +61,16 @@ int cmd_notice(int argc, char **argv)
         {"title", required_argument, NULL, OPT_TITLE},
         {"unit", required_argument, NULL, OPT_UNIT},
         {"sheet", required_argument, NULL, OPT_SHEET},
-        {"force", no_argument, NULL, OPT_FORCE},
         {"attachment", required_argument, NULL, OPT_ATTACHMENT},
         {"thousands", no_argument, NULL, OPT_THOUSANDS},
         {"no-thousands", no_argument, NULL, OPT_NO_THOUSANDS},
-        {"help", no_argument, NULL, 'h'},
-        CLI_LOAD_LONG_OPTIONS,
-        {NULL, 0, NULL, 0},
+        CLI_SHARED_LONG_OPTIONS,
     };
     cli_load L = {0};
     fp_load_options_init(&L.o);
     fp_notice_options no;
     fp_notice_options_init(&no);
-    const char *output = NULL;
-    int force = 0, rc = EXIT_USAGE;
+    int rc = EXIT_USAGE;
     fp_table *t = NULL;
     fp_report *report = NULL;
 
@@ -85,9 +80,6 @@ int cmd_notice(int argc, char **argv)
         switch (opt) {
         case CLI_OPT_EXIT:
             goto done;
-        case 'o':
-            output = optarg;
-            break;
         case OPT_TITLE:
             no.title = optarg;
             break;
@@ -96,9 +88,6 @@ int cmd_notice(int argc, char **argv)
             break;
         case OPT_SHEET:
             no.sheet = optarg;
-            break;
-        case OPT_FORCE:
-            force = 1;
             break;
         case OPT_ATTACHMENT:
             no.attachment = optarg;
@@ -114,12 +103,12 @@ int cmd_notice(int argc, char **argv)
     }
     if (cli_one_table(argc, argv))
         goto done;
-    if (!output) {
+    if (!L.output) {
         cli_fail("notice: give the workbook's file with -o 分配表.xlsx");
         goto done;
     }
     const char *input = argv[optind];
-    if (cli_same_file(input, output)) {
+    if (cli_same_file(input, L.output)) {
         cli_fail("notice: the output would replace the input %s; choose another file", input);
         goto done;
     }
@@ -142,9 +131,9 @@ int cmd_notice(int argc, char **argv)
         goto done;
     }
     notice_job job = {t, &no};
-    if (cli_write_path(output, force, write_notice, &job))
+    if (cli_write_path(L.output, L.force, write_notice, &job))
         goto done;
-    printf("已写入 %s（%zu 行）\n", output, fp_table_row_count(t));
+    printf("已写入 %s（%zu 行）\n", L.output, fp_table_row_count(t));
     rc = EXIT_CLEAN;
 done:
     fp_report_free(report);

@@ -51,8 +51,7 @@ enum {
     OPT_DATE,
     OPT_ATTACHMENT,
     OPT_TEMPLATE,
-    OPT_SPLIT,
-    OPT_FORCE
+    OPT_SPLIT
 };
 
 typedef struct file_job {
@@ -95,10 +94,7 @@ int cmd_package(int argc, char **argv)
         {"attachment", required_argument, NULL, OPT_ATTACHMENT},
         {"template", required_argument, NULL, OPT_TEMPLATE},
         {"split", no_argument, NULL, OPT_SPLIT},
-        {"force", no_argument, NULL, OPT_FORCE},
-        {"help", no_argument, NULL, 'h'},
-        CLI_LOAD_LONG_OPTIONS,
-        {NULL, 0, NULL, 0},
+        CLI_SHARED_LONG_OPTIONS,
     };
     cli_load L = {0};
     fp_load_options_init(&L.o);
@@ -106,8 +102,7 @@ int cmd_package(int argc, char **argv)
     fp_package_options_init(&po);
     const char *attachments[32];
     size_t natt = 0;
-    const char *dir = NULL;
-    int force = 0, rc = EXIT_USAGE;
+    int rc = EXIT_USAGE;
     fp_table *t = NULL;
     fp_package *pkg = NULL;
     cli_staged *st = NULL;
@@ -120,7 +115,6 @@ int cmd_package(int argc, char **argv)
         switch (opt) {
         case CLI_OPT_EXIT:
             goto done;
-        case 'o': dir = optarg; break;
         case OPT_ISSUER: po.issuer = optarg; break;
         case OPT_DOC_NUMBER: po.doc_number = optarg; break;
         case OPT_TITLE: po.title = optarg; break;
@@ -131,7 +125,6 @@ int cmd_package(int argc, char **argv)
         case OPT_DATE: po.date = optarg; break;
         case OPT_TEMPLATE: po.template_path = optarg; break;
         case OPT_SPLIT: po.split = 1; break;
-        case OPT_FORCE: force = 1; break;
         case OPT_ATTACHMENT:
             if (natt == sizeof attachments / sizeof attachments[0]) {
                 cli_fail("--attachment: at most 32");
@@ -150,7 +143,7 @@ int cmd_package(int argc, char **argv)
     }
     if (cli_one_table(argc, argv))
         goto done;
-    if (!dir) {
+    if (!L.output) {
         cli_fail("package: give the package's folder with -o DIR");
         goto done;
     }
@@ -176,15 +169,15 @@ int cmd_package(int argc, char **argv)
         goto done;
     }
     /* every file is staged next to its place, and all are put in place when all are written */
-    if (make_dir(dir, made, &nmade))
+    if (make_dir(L.output, made, &nmade))
         goto discard;
     for (size_t i = 0; i < n; i++) {
-        size_t len = strlen(dir) + strlen(fp_package_file_path(pkg, i)) + 2;
+        size_t len = strlen(L.output) + strlen(fp_package_file_path(pkg, i)) + 2;
         if (!(paths[i] = malloc(len))) {
             cli_fail("out of memory");
             goto discard;
         }
-        snprintf(paths[i], len, "%s/%s", dir, fp_package_file_path(pkg, i));
+        snprintf(paths[i], len, "%s/%s", L.output, fp_package_file_path(pkg, i));
         if (fp_package_file_is_dir(pkg, i)) {
             if (make_dir(paths[i], made, &nmade))
                 goto discard;
@@ -195,13 +188,13 @@ int cmd_package(int argc, char **argv)
             goto discard;
         }
         file_job job = {pkg, i};
-        if (cli_stage(&st[nst++], paths[i], force, write_entry, &job))
+        if (cli_stage(&st[nst++], paths[i], L.force, write_entry, &job))
             goto discard;
         nfiles++;
     }
     if (cli_publish(st, nst))
         goto rmdirs;
-    printf("已写入 %s：%zu 个文件\n", dir, nfiles);
+    printf("已写入 %s：%zu 个文件\n", L.output, nfiles);
     for (size_t i = 0; i < n; i++)
         if (!fp_package_file_is_dir(pkg, i))
             printf("  %s\n", fp_package_file_path(pkg, i));

@@ -47,7 +47,6 @@ enum {
     OPT_NO_CLAWBACK,
     OPT_MIN,
     OPT_FIX,
-    OPT_FORCE,
     OPT_XLSX,
     OPT_TITLE,
     OPT_ATTACHMENT
@@ -317,13 +316,10 @@ int cmd_realloc(int argc, char **argv)
         {"no-clawback", no_argument, NULL, OPT_NO_CLAWBACK},
         {"min", required_argument, NULL, OPT_MIN},
         {"fix", required_argument, NULL, OPT_FIX},
-        {"force", no_argument, NULL, OPT_FORCE},
         {"xlsx", required_argument, NULL, OPT_XLSX},
         {"title", required_argument, NULL, OPT_TITLE},
         {"attachment", required_argument, NULL, OPT_ATTACHMENT},
-        {"help", no_argument, NULL, 'h'},
-        CLI_LOAD_LONG_OPTIONS,
-        {NULL, 0, NULL, 0},
+        CLI_SHARED_LONG_OPTIONS,
     };
     cli_load L = {0};
     fp_load_options_init(&L.o);
@@ -334,7 +330,7 @@ int cmd_realloc(int argc, char **argv)
     const char *fixed[MAX_ITEMS];
     char *keep[2 * MAX_ITEMS];
     size_t ntargets = 0, nfloors = 0, nfixed = 0, nkeep = 0;
-    const char *output = NULL, *diff = NULL, *xlsx = NULL;
+    const char *diff = NULL, *xlsx = NULL;
     const char *set_text[MAX_ITEMS], *min_text[MAX_ITEMS];
     char **args = malloc((size_t)(argc + 1) * sizeof *args); /* before getopt_long permutes */
     if (args)
@@ -342,7 +338,7 @@ int cmd_realloc(int argc, char **argv)
     char *cmdline = NULL;
     fp_notice_options no;
     fp_notice_options_init(&no);
-    int force = 0, rc = EXIT_USAGE;
+    int rc = EXIT_USAGE;
     fp_table *t = NULL, *result = NULL;
 
     optind = 0;
@@ -351,9 +347,6 @@ int cmd_realloc(int argc, char **argv)
         switch (opt) {
         case CLI_OPT_EXIT:
             goto done;
-        case 'o':
-            output = optarg;
-            break;
         case OPT_DIFF:
             diff = optarg;
             break;
@@ -407,9 +400,6 @@ int cmd_realloc(int argc, char **argv)
         case OPT_NO_CLAWBACK:
             ro.no_clawback = 1;
             break;
-        case OPT_FORCE:
-            force = 1;
-            break;
         case OPT_TITLE:
             no.title = optarg;
             break;
@@ -427,31 +417,31 @@ int cmd_realloc(int argc, char **argv)
         cli_fail("realloc: nothing to do; give a new amount with --set UNIT:COLUMN=AMOUNT");
         goto done;
     }
-    if (!output) {
+    if (!L.output) {
         cli_fail("realloc: give the new table's file with -o NEW.csv");
         goto done;
     }
     const char *input = argv[optind];
-    if (cli_same_file(input, output) || (diff && cli_same_file(input, diff))) {
+    if (cli_same_file(input, L.output) || (diff && cli_same_file(input, diff))) {
         cli_fail("realloc: the output would replace the input %s; choose another file", input);
         goto done;
     }
-    if (diff && cli_same_file(diff, output)) {
+    if (diff && cli_same_file(diff, L.output)) {
         cli_fail("realloc: -o and --diff name the same file");
         goto done;
     }
-    if (xlsx && (cli_same_file(input, xlsx) || cli_same_file(xlsx, output) ||
+    if (xlsx && (cli_same_file(input, xlsx) || cli_same_file(xlsx, L.output) ||
                  (diff && cli_same_file(xlsx, diff)))) {
         cli_fail("realloc: --xlsx must name a file of its own");
         goto done;
     }
-    if (!force && xlsx && file_exists(xlsx)) {
+    if (!L.force && xlsx && file_exists(xlsx)) {
         cli_fail("%s exists; use --force to replace it", xlsx);
         goto done;
     }
     /* Refuse before anything is written: an existing --diff must not leave a new table behind. */
-    if (!force) {
-        const char *clash = file_exists(output) ? output : diff && file_exists(diff) ? diff : NULL;
+    if (!L.force) {
+        const char *clash = file_exists(L.output) ? L.output : diff && file_exists(diff) ? diff : NULL;
         if (clash) {
             cli_fail("%s exists; use --force to replace it", clash);
             goto done;
@@ -476,15 +466,15 @@ int cmd_realloc(int argc, char **argv)
      * only when all of them could be written. */
     cli_staged st[3] = {{0}};
     size_t nst = 0;
-    int bad = cli_stage_stream(&st[nst++], output, force, write_table, &w);
+    int bad = cli_stage_stream(&st[nst++], L.output, L.force, write_table, &w);
     if (!bad && diff)
-        bad = cli_stage_stream(&st[nst++], diff, force, write_diff, &w);
+        bad = cli_stage_stream(&st[nst++], diff, L.force, write_diff, &w);
     if (!bad && xlsx) {
         /* 参数: enough to run the same what-if again from the workbook alone */
         fp_xlsx_param params[8 + 3 * MAX_ITEMS];
         size_t np = 0;
         char digest[65], unit[FP_AMOUNT_BUFSIZE + 64];
-        const char *files[] = {input, output, diff ? diff : input, xlsx, NULL};
+        const char *files[] = {input, L.output, diff ? diff : input, xlsx, NULL};
         cmdline = args ? command_line(argc, args, files) : NULL;
         bad = !cmdline || sha256_file(input, digest);
         if (bad) {
@@ -508,7 +498,7 @@ int cmd_realloc(int argc, char **argv)
                 params[np++] = (fp_xlsx_param){"固定", fixed[i]};
             params[np++] = (fp_xlsx_param){"程序", "fenpei " FP_VERSION_STRING};
             whatif_job job = {t, result, &no, params, np};
-            bad = cli_stage(&st[nst++], xlsx, force, write_whatif, &job);
+            bad = cli_stage(&st[nst++], xlsx, L.force, write_whatif, &job);
         }
     }
     if (bad) {

@@ -26,7 +26,7 @@ static const char usage_text[] =
     "Exit status: 0 written, 2 a file could not be read or written, or the command line is "
     "wrong.\n";
 
-enum { OPT_MODEL = CLI_OPT_FIRST_FREE, OPT_INDEX, OPT_FORCE };
+enum { OPT_MODEL = CLI_OPT_FIRST_FREE, OPT_INDEX };
 
 typedef struct job {
     const fp_table *alloc;
@@ -49,16 +49,13 @@ int cmd_targets(int argc, char **argv)
     static const struct option longopts[] = {
         {"model", required_argument, NULL, OPT_MODEL},
         {"index", required_argument, NULL, OPT_INDEX},
-        {"force", no_argument, NULL, OPT_FORCE},
         {"output", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},
-        CLI_LOAD_LONG_OPTIONS,
-        {NULL, 0, NULL, 0},
+        CLI_SHARED_LONG_OPTIONS,
     };
     cli_load L = {0};
     fp_load_options_init(&L.o);
-    int rc = EXIT_USAGE, force = 0;
-    const char *model_path = NULL, *dir = NULL;
+    int rc = EXIT_USAGE;
+    const char *model_path = NULL;
     long index = 1;
     fp_table *alloc = NULL;
     fp_perf_doc *model = NULL;
@@ -87,12 +84,6 @@ int cmd_targets(int argc, char **argv)
             }
             break;
         }
-        case OPT_FORCE:
-            force = 1;
-            break;
-        case 'o':
-            dir = optarg;
-            break;
         default:
             cli_fail("targets: option %d not handled", opt);
             goto done;
@@ -100,7 +91,7 @@ int cmd_targets(int argc, char **argv)
     }
     if (cli_one_table(argc, argv))
         goto done;
-    if (!model_path || !dir) {
+    if (!model_path || !L.output) {
         cli_fail("targets: --model TARGET_TABLE and -o DIR are required");
         goto done;
     }
@@ -124,8 +115,8 @@ int cmd_targets(int argc, char **argv)
         cli_fail("targets: %s has no target table number %ld", model_path, index);
         goto done;
     }
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        cli_fail("targets: cannot make the folder %s: %s", dir, strerror(errno));
+    if (mkdir(L.output, 0777) != 0 && errno != EEXIST) {
+        cli_fail("targets: cannot make the folder %s: %s", L.output, strerror(errno));
         goto done;
     }
     n = fp_perf_recipients(alloc, NULL, 0);
@@ -139,17 +130,17 @@ int cmd_targets(int argc, char **argv)
     fp_perf_recipients(alloc, rows, n);
     for (size_t i = 0; i < n; i++) {
         const char *name = fp_table_row_name(alloc, rows[i]);
-        size_t len = strlen(dir) + strlen(name) + 16;
+        size_t len = strlen(L.output) + strlen(name) + 16;
         if (!(paths[i] = malloc(len))) {
             cli_fail("out of memory");
             goto discard;
         }
-        snprintf(paths[i], len, "%s/%s.xlsx", dir, name);
-        for (char *p = paths[i] + strlen(dir) + 1; *p; p++)
+        snprintf(paths[i], len, "%s/%s.xlsx", L.output, name);
+        for (char *p = paths[i] + strlen(L.output) + 1; *p; p++)
             if (*p == '/' || *p == '\\')
                 *p = '_';
         job j = {alloc, rows[i], model, k};
-        if (cli_stage(&st[nst++], paths[i], force, write_one, &j))
+        if (cli_stage(&st[nst++], paths[i], L.force, write_one, &j))
             goto discard;
     }
     if (cli_publish(st, nst))

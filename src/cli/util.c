@@ -496,6 +496,12 @@ int cli_number(const char *arg, unsigned long max, unsigned long *out)
 int cli_load_option(cli_load *L, int opt, const char *arg)
 {
     switch (opt) {
+    case 'o':
+        L->output = arg;
+        return 1;
+    case CLI_OPT_FORCE:
+        L->force = 1;
+        return 1;
     case CLI_OPT_DELIMITER:
         if (strcmp(arg, "tab") == 0 || strcmp(arg, "\\t") == 0 || strcmp(arg, "\t") == 0)
             L->o.delimiter = '\t';

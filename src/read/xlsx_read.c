@@ -14,6 +14,7 @@
 
 #include "read/ooxml.h"
 #include "read/xlsx_impl.h"
+#include "read/docx_table.h"
 #include "read/xlsx_read.h"
 
 #define PART_LIMIT ((zip_uint64_t)1 << 30) /* refuse parts larger than this uncompressed */
@@ -684,6 +685,11 @@ static fp_error open_and_load(const char *path, const void *data, size_t len, co
     zip_t *za = open_book(path, data, len, name, diag, &e);
     if (!za)
         return e;
+    if (!sink && zip_name_locate(za, "word/document.xml", 0) >= 0 &&
+        zip_name_locate(za, "xl/workbook.xml", 0) < 0) {
+        zip_discard(za); /* a Word document: its table (read/docx_table.c) */
+        return docx_table_load(path, data, len, name, opts, out, diag);
+    }
     xlsx X;
     memset(&X, 0, sizeof X);
     X.za = za;
