@@ -1194,3 +1194,122 @@ Test(fastpath, a_line_longer_than_a_chunk_is_joined_across_chunks)
     fp_table_free(t);
     free(name), free(text);
 }
+
+/* The same table, row for row: names, parents, lines, every cell's amount, blank bit and text. */
+static void same_tables(const fp_table *a, const fp_table *b)
+{
+    cr_assert_eq(fp_table_row_count(a), fp_table_row_count(b));
+    cr_assert_eq(fp_table_column_count(a), fp_table_column_count(b));
+    for (size_t c = 0; c < fp_table_column_count(a); c++) {
+        cr_assert_eq(fp_table_column_is_amount(a, c), fp_table_column_is_amount(b, c));
+        cr_assert_eq(fp_table_column_decimals(a, c), fp_table_column_decimals(b, c));
+    }
+    for (size_t r = 0; r < fp_table_row_count(a); r++) {
+        cr_assert_str_eq(fp_table_row_name(a, r), fp_table_row_name(b, r));
+        cr_assert_eq(fp_table_parent(a, r), fp_table_parent(b, r), "parent of row %zu", r);
+        cr_assert_eq(fp_table_row_line(a, r), fp_table_row_line(b, r), "line of row %zu", r);
+        for (size_t c = 0; c < fp_table_column_count(a); c++) {
+            if (fp_table_column_is_amount(a, c))
+                cr_assert_eq(fp_table_is_blank(a, r, c), fp_table_is_blank(b, r, c));
+            if (fp_table_column_is_amount(a, c))
+                cr_assert_eq(fp_table_amount(a, r, c), fp_table_amount(b, r, c), "row %zu col %zu",
+                             r, c);
+            const char *x = fp_table_text(a, r, c), *y = fp_table_text(b, r, c);
+            cr_assert_eq(x == NULL, y == NULL, "text of row %zu col %zu", r, c);
+            if (x)
+                cr_assert_str_eq(x, y);
+        }
+    }
+}
+
+Test(fastpath, cells_beside_plain_digits_are_stored_as_libcsv_and_the_general_path_store_them)
+{
+    /* leading zeros (kept as text), 13 digits, a sign, decimals, brackets, spaces, a short
+     * record, a level written 00: each leaves the straight digit path for the general one */
+    same_as_libcsv("00,总计,007,1234567890123,-5\n"
+                   "1,A,1.50,(3), 12\n"
+                   "1,B,,2\n");
+    same_as_libcsv("0,总计,0,999999999999,1000000000000\n"
+                   "1,A,12.0,3,4 \n"
+                   "1,B,1,2,3,,\n");
+}
+
+Test(fastpath, a_level_out_of_range_is_refused_as_by_the_general_path)
+{
+    load_fails("级次,单位,甲\n0,总计,3\n100001,A,3\n", NULL, FP_ERR_TREE_DEPTH, 3, "级次", "100001");
+    load_fails("级次,单位,甲\n0,总计,3\n1,A,3,4\n", NULL, FP_ERR_CSV, 3, "", "4");
+}
+
+/* A table of several chunks whose first chunk's lines are longer (or shorter) than the rest:
+ * the size guessed from the first chunk is too small (or too big); either way the table is the
+ * one libcsv reads. */
+Test(fastpath, a_table_bigger_or_smaller_than_its_first_chunk_suggests_is_read_whole)
+{
+    for (int longfirst = 0; longfirst < 2; longfirst++) {
+        size_t rows = 600000, cap = rows * 80 + 256, len = 0;
+        char *slow = malloc(cap); /* the quoted header: libcsv throughout */
+        len += (size_t)snprintf(slow + len, cap - len, "\"级次\",单位,甲,乙,合计\n0,总计,1,2,3\n");
+        for (size_t r = 1; r < rows; r++) {
+            int pad = (r < 60000) == longfirst ? 40 : 1;
+            len += (size_t)snprintf(slow + len, cap - len, "1,县%0*zu,%zu,%zu,%zu\n", pad, r,
+                                    r % 1000, r % 7, r % 1000 + r % 7);
+        }
+        char *fast = malloc(len);
+        fast[0] = '\0';
+        memcpy(fast, "级次", strlen("级次")); /* the same without the quotes */
+        memcpy(fast + strlen("级次"), slow + strlen("\"级次\""), len - strlen("\"级次\""));
+        size_t flen = len - 2;
+        fp_table *a = load_bytes(fast, flen, NULL), *b = load_bytes(slow, len, NULL);
+        cr_assert_str_eq(fp_table_column_name(a, 0), "级次");
+        cr_assert_eq(fp_table_row_count(a), rows);
+        same_tables(a, b);
+        fp_table_free(a);
+        fp_table_free(b);
+        free(fast);
+        free(slow);
+    }
+}
+
+/* Amounts of 1 to 13 digits, with a decimal point, a sign or a letter after 1 to 8 of them, in
+ * the middle of a line (read eight bytes at a time) and at its end (byte by byte): the same table
+ * as libcsv's. */
+Test(fastpath, amounts_of_every_length_read_eight_digits_at_a_time_are_exact)
+{
+    size_t cap = 1 << 16, len = 0;
+    char *slow = malloc(cap);
+    len += (size_t)snprintf(slow + len, cap - len, "\"级次\",单位,甲,乙,丙,合计\n0,总计,,,,\n");
+    const char *digits = "1234567890123";
+    for (int n = 1; n <= 13; n++)
+        for (int k = 0; k <= n; k++) {
+            if (k && n - k > 6)
+                continue; /* at most 6 decimals */
+            char a[32], b[32];
+            snprintf(a, sizeof a, "%.*s", n, digits + (13 - n));
+            /* B: the same digits with a point after K of them (none when K == N) */
+            snprintf(b, sizeof b, "%.*s%s%.*s", k ? k : n, digits + (13 - n), k && k < n ? "." : "",
+                     k && k < n ? n - k : 0, digits + (13 - n) + k);
+            len += (size_t)snprintf(slow + len, cap - len, "1,县%d_%d,%s,%s,-%s,%s\n", n, k, a, b, a,
+                                    a);
+        }
+    len += (size_t)snprintf(slow + len, cap - len,
+                            "1,零,0,00,012345678,0\n1,空, , 12345678 ,12345678 ,1\n");
+    cr_assert_lt(len, cap);
+    size_t skip = strlen("\"级次\"") - strlen("级次");
+    char *fast = malloc(len);
+    memcpy(fast, "级次", strlen("级次"));
+    memcpy(fast + strlen("级次"), slow + strlen("\"级次\""), len - strlen("\"级次\""));
+    fp_table *a = load_bytes(fast, len - skip, NULL), *b = load_bytes(slow, len, NULL);
+    same_tables(a, b);
+    size_t r;
+    cr_assert_eq(fp_table_find_row(a, "县12_0", &r), 1);
+    cr_assert_eq(fp_table_amount(a, r, 2), INT64_C(234567890123) * FP_AMOUNT_SCALE);
+    cr_assert_eq(fp_table_find_row(a, "县13_9", &r), 1);
+    cr_assert_eq(fp_table_amount(a, r, 3), INT64_C(1234567890123) * FP_AMOUNT_SCALE / 10000);
+    cr_assert_eq(fp_table_find_row(a, "县8_8", &r), 1);
+    cr_assert_eq(fp_table_amount(a, r, 2), INT64_C(67890123) * FP_AMOUNT_SCALE);
+    cr_assert_eq(fp_table_amount(a, r, 4), -INT64_C(67890123) * FP_AMOUNT_SCALE);
+    fp_table_free(a);
+    fp_table_free(b);
+    free(fast);
+    free(slow);
+}

@@ -111,17 +111,26 @@ static void identity(checker *C, fp_rule_kind rule, size_t row, size_t col, size
 
 /* column-sum: walk the rows in pre-order keeping, for each open ancestor, Σ of its children in
  * every amount column; a row's sums are complete when the walk leaves its subtree. Memory is
- * O(depth × columns), whatever the number of rows. */
-static void column_sums(checker *C, const size_t *acols, const fp_amount *const *av, size_t na)
+ * O(depth × columns), whatever the number of rows. The walk goes a block of rows at a time
+ * (colsum_to), so that the checks of each row (row_checks) read the same block while it is in
+ * the cache: the amounts are read from memory once. */
+typedef struct colsum {
+    size_t k; /* next position in pre-order */
+    size_t *stack, scap, depth;
+    unsigned char *has_child;
+    size_t hcap;
+    i128 *acc;
+    size_t acap;
+} colsum;
+
+/* Walk on to position KEND of the pre-order (nrows + 1: to the end, closing every subtree). */
+static void colsum_to(checker *C, colsum *S, const size_t *acols, const fp_amount *const *av,
+                      size_t na, size_t kend)
 {
     const fp_table *t = C->t;
-    size_t *stack = NULL, scap = 0, depth = 0;
-    unsigned char *has_child = NULL;
-    size_t hcap = 0;
-    i128 *acc = NULL;
-    size_t acap = 0;
-    for (size_t k = 0; k <= t->nrows && !C->err; k++) {
-        size_t r = FP_NONE, p = FP_NONE;
+    size_t *stack = S->stack, depth = S->depth;
+    for (; S->k < kend && S->k <= t->nrows && !C->err; S->k++) {
+        size_t k = S->k, r = FP_NONE, p = FP_NONE;
         if (k < t->nrows) {
             r = t->order ? (size_t)t->order[k] : k;
             p = t->parent[r] < 0 ? FP_NONE : (size_t)t->parent[r];
@@ -129,8 +138,8 @@ static void column_sums(checker *C, const size_t *acols, const fp_amount *const 
         /* close the subtrees that R is not in */
         while (depth && stack[depth - 1] != p) {
             depth--;
-            if (has_child[depth]) {
-                const i128 *a = &acc[depth * na];
+            if (S->has_child[depth]) {
+                const i128 *a = &S->acc[depth * na];
                 size_t q = stack[depth];
                 for (size_t j = 0; j < na; j++)
                     if (a[j] != av[j][q]) /* identity() returns at once when equal */
@@ -140,31 +149,37 @@ static void column_sums(checker *C, const size_t *acols, const fp_amount *const 
         if (r == FP_NONE)
             break;
         if (depth) {
-            i128 *a = &acc[(depth - 1) * na];
-            if (has_child[depth - 1]) {
+            i128 *a = &S->acc[(depth - 1) * na];
+            if (S->has_child[depth - 1]) {
                 for (size_t j = 0; j < na; j++)
                     a[j] += av[j][r];
             } else { /* the first child starts the sums: a row's are not cleared before */
-                has_child[depth - 1] = 1;
+                S->has_child[depth - 1] = 1;
                 for (size_t j = 0; j < na; j++)
                     a[j] = av[j][r];
             }
         }
-        if (depth >= scap || depth >= hcap || (depth + 1) * na > acap) {
-            if (buf_reserve((void **)&stack, &scap, depth + 1, sizeof *stack) ||
-                buf_reserve((void **)&has_child, &hcap, depth + 1, 1) ||
-                buf_reserve((void **)&acc, &acap, (depth + 1) * na, sizeof *acc)) {
+        if (depth >= S->scap || depth >= S->hcap || (depth + 1) * na > S->acap) {
+            if (buf_reserve((void **)&S->stack, &S->scap, depth + 1, sizeof *S->stack) ||
+                buf_reserve((void **)&S->has_child, &S->hcap, depth + 1, 1) ||
+                buf_reserve((void **)&S->acc, &S->acap, (depth + 1) * na, sizeof *S->acc)) {
                 C->err = diag_set(C->diag, FP_ERR_NOMEM, NULL, 0, NULL, NULL, 0, "out of memory");
                 break;
             }
+            stack = S->stack;
         }
         stack[depth] = r;
-        has_child[depth] = 0;
+        S->has_child[depth] = 0;
         depth++;
     }
-    free(stack);
-    free(has_child);
-    free(acc);
+    S->depth = depth;
+}
+
+static void colsum_free(colsum *S)
+{
+    free(S->stack);
+    free(S->has_child);
+    free(S->acc);
 }
 
 static int cmp_finding(const void *a, const void *b)
@@ -282,57 +297,80 @@ fp_error fp_check(const fp_table *t, const fp_check_options *opts, fp_report **o
                    advance != FP_NONE && batch != FP_NONE;
     int do_warn = (opts->rules & FP_CHECK_WARNINGS) != 0;
 
-    if (opts->rules & FP_CHECK_COLUMN_SUM)
-        column_sums(&C, acols, av, na);
-    for (size_t row = 0; row < t->nrows && !C.err; row++) {
-        if (do_split) {
-            i128 sum = 0;
-            for (size_t k = 0; k < t->ncats; k++)
-                sum += cv[k][row];
-            if (sum != tv[row])
-                identity(&C, FP_RULE_CATEGORY_SPLIT, row, total, FP_NONE, sum, tv[row]);
-        }
-        if (do_batch) {
-            i128 sum = (i128)advv[row] + bv[row];
-            if (sum != tv[row])
-                identity(&C, FP_RULE_ADVANCE_BATCH, row, total, FP_NONE, sum, tv[row]);
-        }
-        for (size_t k = 0; k < opts->custom_count; k++) {
-            const fp_rule *u = opts->custom[k];
-            i128 left = 0, right = 0;
-            for (size_t j = 0; j < u->nterms; j++) {
-                i128 v = (i128)t->cols[u->terms[j].col].values[row] * u->terms[j].sign;
-                if (u->terms[j].side)
-                    right += v;
-                else
-                    left += v;
+    /* The column sums and the checks of each row, a block of rows at a time (see colsum).
+     * Errors (a sum beyond range, no memory) are told as the column sums over the whole table
+     * and then the rows one by one would tell them: the rows' first error only when the column
+     * sums, walked to the end, have none. */
+    colsum S = {0};
+    int do_sums = (opts->rules & FP_CHECK_COLUMN_SUM) != 0;
+    fp_diag row_diag;
+    fp_diag_clear(&row_diag);
+    checker RC = {t, opts, r, &row_diag, FP_OK}, *R = &RC;
+    enum { BLOCK = 2048 }; /* rows: 13 amount columns of them fit in the cache */
+    for (size_t from = 0; from <= t->nrows && !C.err; from += BLOCK) {
+        size_t to = t->nrows - from > BLOCK ? from + BLOCK : t->nrows;
+        if (do_sums)
+            colsum_to(&C, &S, acols, av, na, to == t->nrows ? to + 1 : to);
+        if (C.err)
+            break;
+        for (size_t row = from; row < to && !R->err; row++) {
+            if (do_split) {
+                i128 sum = 0;
+                for (size_t k = 0; k < t->ncats; k++)
+                    sum += cv[k][row];
+                if (sum != tv[row])
+                    identity(R, FP_RULE_CATEGORY_SPLIT, row, total, FP_NONE, sum, tv[row]);
             }
-            /* Reported on the first left-hand column: stated = that cell, computed = the value
-             * that cell would need for the rule to hold. */
-            const rule_term *first = &u->terms[0];
-            fp_amount stated = t->cols[first->col].values[row];
-            i128 others = left - (i128)stated * first->sign;
-            identity(&C, FP_RULE_CUSTOM, row, first->col, k, (right - others) * first->sign,
-                     stated);
-        }
-        if (do_warn) {
-            fp_amount any = 0;
-            int neg = 0;
-            for (size_t j = 0; j < na; j++) {
-                fp_amount v = av[j][row];
-                any |= v;
-                neg |= v < 0;
+            if (do_batch) {
+                i128 sum = (i128)advv[row] + bv[row];
+                if (sum != tv[row])
+                    identity(R, FP_RULE_ADVANCE_BATCH, row, total, FP_NONE, sum, tv[row]);
             }
-            if (neg)
+            for (size_t k = 0; k < opts->custom_count; k++) {
+                const fp_rule *u = opts->custom[k];
+                i128 left = 0, right = 0;
+                for (size_t j = 0; j < u->nterms; j++) {
+                    i128 v = (i128)t->cols[u->terms[j].col].values[row] * u->terms[j].sign;
+                    if (u->terms[j].side)
+                        right += v;
+                    else
+                        left += v;
+                }
+                /* Reported on the first left-hand column: stated = that cell, computed = the value
+                 * that cell would need for the rule to hold. */
+                const rule_term *first = &u->terms[0];
+                fp_amount stated = t->cols[first->col].values[row];
+                i128 others = left - (i128)stated * first->sign;
+                identity(R, FP_RULE_CUSTOM, row, first->col, k, (right - others) * first->sign,
+                         stated);
+            }
+            if (do_warn) {
+                fp_amount any = 0;
+                int neg = 0;
                 for (size_t j = 0; j < na; j++) {
                     fp_amount v = av[j][row];
-                    if (v < 0)
-                        add(&C, acols[j] == batch ? FP_RULE_CLAWBACK : FP_RULE_NEGATIVE, row,
-                            acols[j], FP_NONE, 0, v, FP_SEVERITY_WARNING);
+                    any |= v;
+                    neg |= v < 0;
                 }
-            if (!any && na)
-                add(&C, FP_RULE_EMPTY_ROW, row, FP_NONE, FP_NONE, 0, 0, FP_SEVERITY_WARNING);
+                if (neg)
+                    for (size_t j = 0; j < na; j++) {
+                        fp_amount v = av[j][row];
+                        if (v < 0)
+                            add(R, acols[j] == batch ? FP_RULE_CLAWBACK : FP_RULE_NEGATIVE, row,
+                                acols[j], FP_NONE, 0, v, FP_SEVERITY_WARNING);
+                    }
+                if (!any && na)
+                    add(R, FP_RULE_EMPTY_ROW, row, FP_NONE, FP_NONE, 0, 0, FP_SEVERITY_WARNING);
+            }
         }
+        if (to == t->nrows)
+            break;
+    }
+    colsum_free(&S);
+    if (!C.err && R->err) {
+        C.err = R->err;
+        if (diag)
+            *diag = row_diag;
     }
     if (do_warn) {
         unreadable_cells(&C, acols, na);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "read/layout.h"
 #include "read/loader.h"
@@ -17,7 +18,7 @@
 #include "read/xlsx_read.h"
 #include "util/buf.h"
 
-#define CHUNK (1u << 20)
+#define CHUNK (1u << 18) /* 256 KiB: big enough to sniff, small enough to stay in cache */
 
 /* The CSV reader's own state: lines, and the loader it feeds. */
 typedef struct csvr {
@@ -85,13 +86,19 @@ typedef struct fastpath {
 
 static int is_trim(char c, char delim) { return (c == ' ' || c == '\t') && c != delim; }
 
-/* One whole line (without its '\n'); returns 0 when it must go to libcsv instead. */
-static int fast_line(csvr *R, const char *s, size_t len, char delim)
+/* One whole line (without its '\n'); returns 0 when it must go to libcsv instead. CLEAN: the
+ * caller knows that the line holds no quote and no CR before its end. */
+static int fast_line(csvr *R, const char *s, size_t len, char delim, int clean)
 {
     if (len && s[len - 1] == '\r')
         len--;
-    if (memchr(s, '"', len) || memchr(s, '\r', len))
+    if (!clean && (memchr(s, '"', len) || memchr(s, '\r', len)))
         return 0;
+    if (loader_takes_lines(R->L)) { /* a data row: split and stored in one pass */
+        loader_line(R->L, R->line, s, len, delim);
+        on_record('\n', R);
+        return 1;
+    }
     const char *end = s + len, *p = s;
     if (!memchr(s, delim, len)) { /* one cell: blank means no record at all */
         while (p < end && is_trim(*p, delim))
@@ -125,8 +132,14 @@ static int feed_text(csvr *R, fastpath *F, struct csv_parser *parser, const char
                      size_t len, int eof)
 {
     const char *p = text, *end = text + len;
+    /* the next quote and the next CR, looked for once per chunk rather than once per line */
+    const char *quote = NULL, *cr = NULL;
     while (!F->off && !loader_error(R->L)) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!quote || quote < p)
+            quote = (quote = memchr(p, '"', (size_t)(end - p))) ? quote : end;
+        if (!cr || cr < p)
+            cr = (cr = memchr(p, '\r', (size_t)(end - p))) ? cr : end;
         if (!nl) { /* keep the begun line for the next chunk */
             if (buf_reserve((void **)&F->pend, &F->pendcap, F->npend + (size_t)(end - p) + 1, 1))
                 return -2;
@@ -136,7 +149,7 @@ static int feed_text(csvr *R, fastpath *F, struct csv_parser *parser, const char
             if (eof && F->npend) {
                 size_t n = F->npend;
                 F->npend = 0;
-                if (!fast_line(R, F->pend, n, F->delim)) {
+                if (!fast_line(R, F->pend, n, F->delim, 0)) {
                     F->off = 1;
                     return csv_parse(parser, F->pend, n, on_field, on_record, R) == n ? 0 : -1;
                 }
@@ -152,7 +165,7 @@ static int feed_text(csvr *R, fastpath *F, struct csv_parser *parser, const char
             if (buf_reserve((void **)&F->pend, &F->pendcap, F->npend + add + 1, 1))
                 return -2;
             memcpy(F->pend + F->npend, p, add);
-            ok = fast_line(R, F->pend, F->npend + add, F->delim);
+            ok = fast_line(R, F->pend, F->npend + add, F->delim, 0);
             if (!ok) { /* libcsv takes over at the start of that line */
                 F->off = 1;
                 size_t n = F->npend;
@@ -162,7 +175,8 @@ static int feed_text(csvr *R, fastpath *F, struct csv_parser *parser, const char
                 break;
             }
             F->npend = 0;
-        } else if (!(ok = fast_line(R, p, (size_t)(nl - p), F->delim))) {
+        } else if (!(ok = fast_line(R, p, (size_t)(nl - p), F->delim,
+                                    quote > nl && cr + 1 >= nl))) {
             F->off = 1;
             break;
         }
@@ -299,6 +313,7 @@ typedef struct source {
     FILE *f;               /* read from here … */
     const unsigned char *mem; /* … or from memory */
     size_t memlen, mempos;
+    size_t size;           /* bytes in all when known (a regular file, memory), else 0 */
 } source;
 
 /* Fill BUF with up to CAP bytes: the sniffed head first, then the file or memory. Returns
@@ -365,6 +380,8 @@ static fp_error load(source *src, const char *name, const fp_load_options *opts,
     size_t wholelen = 0, wholecap = 0;
     long lines_seen = 1; /* for encoding errors: lines converted so far */
     size_t convcap = 0;
+    size_t consumed = 0; /* bytes of the input read so far */
+    int guessed = 0;     /* the table's size has been guessed from its first chunk */
     while (!eof && !err && !loader_error(R.L)) {
         size_t n = source_read(src, raw + carry, CHUNK - carry);
         if (n == 0) {
@@ -376,6 +393,7 @@ static fp_error load(source *src, const char *name, const fp_load_options *opts,
             eof = 1;
         }
         size_t avail = carry + n;
+        consumed += n;
         unsigned char *p = raw;
         if (first) {
             const char *enc = opts->encoding;
@@ -485,6 +503,11 @@ static fp_error load(source *src, const char *name, const fp_load_options *opts,
             first = 0;
         }
         int fed = spaced ? 0 : feed_text(&R, &fast, &parser, text, textlen, eof);
+        if (!guessed && !spaced && !eof && src->size > consumed && consumed) {
+            /* a big file: room for the rows and names so far, scaled to the whole file */
+            guessed = 1;
+            loader_expect(R.L, (double)src->size / (double)consumed);
+        }
         if (fed == -2) {
             err = diag_set(diag, FP_ERR_NOMEM, name, 0, NULL, NULL, 0, "out of memory");
             break;
@@ -530,6 +553,9 @@ fp_error fp_table_load_file(const char *path, const fp_load_options *opts, fp_ta
                         strerror(errno));
     /* A workbook is told by its content, not its name; the bytes read stay for the CSV reader
      * (the file may be a pipe, which cannot rewind). */
+    struct stat st;
+    if (fstat(fileno(src.f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+        src.size = (size_t)st.st_size;
     src.headlen = fread(src.head, 1, sizeof src.head, src.f);
     if (xlsx_sniff(src.head, src.headlen)) {
         fclose(src.f);
@@ -554,6 +580,6 @@ fp_error fp_table_load_memory(const void *data, size_t len, const char *name,
         return pdf_load_memory(data, len, name ? name : "(memory)", opts, out, diag);
     source src = {0};
     src.mem = data;
-    src.memlen = len;
+    src.memlen = src.size = len;
     return load(&src, name ? name : "(memory)", opts, out, diag);
 }

@@ -120,6 +120,41 @@ static fp_error nomem(loader *L)
                     "out of memory while reading the table");
 }
 
+/* Room for CAP rows in every column, SURE of them certain to be filled (buf_resize_big); -1
+ * when out of memory (the columns keep at least their old room, and rowcap its old value). */
+static int grow_rows_to(fp_table *t, size_t cap, size_t sure)
+{
+    size_t used = t->nrows;
+    if (buf_resize_big((void **)&t->parent, used * sizeof *t->parent, cap * sizeof *t->parent,
+                       sure * sizeof *t->parent))
+        return -1;
+    for (size_t i = 0; i < t->ncols; i++) {
+        column *c = &t->cols[i];
+        if (c->role == FP_ROLE_LEVEL) {
+            continue; /* the level lives in the tree */
+        } else if (c->dense) {
+            if (buf_resize_big((void **)&c->text, used * sizeof *c->text, cap * sizeof *c->text,
+                               sure * sizeof *c->text))
+                return -1;
+        } else {
+            if (buf_resize_big((void **)&c->values, used * sizeof *c->values,
+                               cap * sizeof *c->values, sure * sizeof *c->values))
+                return -1;
+            /* calloc, not realloc + memset: fresh zero pages cost nothing until a blank
+             * cell is written (a table without blanks never touches them) */
+            uint8_t *b = calloc((cap + 7) / 8, 1);
+            if (!b)
+                return -1;
+            if (t->rowcap)
+                memcpy(b, c->blank, (t->rowcap + 7) / 8);
+            free(c->blank);
+            c->blank = b;
+        }
+    }
+    t->rowcap = cap;
+    return 0;
+}
+
 static fp_error grow_rows(loader *L)
 {
     fp_table *t = L->t;
@@ -129,33 +164,29 @@ static fp_error grow_rows(loader *L)
         return diag_set(L->diag, FP_ERR_NOMEM, t->source, L->rec_line, NULL, NULL, 0,
                         "more than %d rows", INT32_MAX - 1);
     size_t cap = t->rowcap ? t->rowcap * 2 : 1024;
-    int32_t *p = realloc(t->parent, cap * sizeof *p);
-    if (!p)
-        return nomem(L);
-    t->parent = p;
-    for (size_t i = 0; i < t->ncols; i++) {
-        column *c = &t->cols[i];
-        if (c->role == FP_ROLE_LEVEL) {
-            continue; /* the level lives in the tree */
-        } else if (c->dense) {
-            uint32_t *x = realloc(c->text, cap * sizeof *x);
-            if (!x)
-                return nomem(L);
-            c->text = x;
-        } else {
-            fp_amount *v = realloc(c->values, cap * sizeof *v);
-            if (!v)
-                return nomem(L);
-            c->values = v;
-            uint8_t *b = realloc(c->blank, (cap + 7) / 8);
-            if (!b)
-                return nomem(L);
-            memset(b + (t->rowcap + 7) / 8, 0, (cap + 7) / 8 - (t->rowcap + 7) / 8);
-            c->blank = b;
-        }
-    }
-    t->rowcap = cap;
-    return FP_OK;
+    if (cap > (size_t)INT32_MAX)
+        cap = (size_t)INT32_MAX;
+    return grow_rows_to(t, cap, 0) ? nomem(L) : FP_OK;
+}
+
+void loader_expect(loader *L, double scale)
+{
+    /* Only a guess: when memory refuses it, the table grows as its rows come instead. Pages
+     * of the tenth to spare are never written when not needed, so they cost no memory. */
+    fp_table *t = L->t;
+    if (L->err || !L->header_done || !(scale > 1) || scale > 1e9)
+        return;
+    size_t rows = (size_t)((double)t->nrows * scale * 1.1) + 1024;
+    size_t sure = (size_t)((double)t->nrows * scale * 0.97);
+    if (rows > (size_t)INT32_MAX)
+        rows = sure = (size_t)INT32_MAX;
+    if (rows > t->rowcap)
+        (void)grow_rows_to(t, rows, sure);
+    size_t text = (size_t)((double)t->pool.len * scale * 1.1) + 4096;
+    size_t sure_text = (size_t)((double)t->pool.len * scale * 0.97);
+    if (text > t->pool.cap && buf_resize_big((void **)&t->pool.data, t->pool.len, text,
+                                             sure_text) == 0)
+        t->pool.cap = text;
 }
 
 static fp_error add_sparse(loader *L, column *c, const char *s, size_t len)
@@ -173,11 +204,8 @@ static fp_error add_sparse(loader *L, column *c, const char *s, size_t len)
     return FP_OK;
 }
 
-/* Parse a 级次 cell: a small non-negative integer, ASCII or full-width digits. */
-#define MAX_LEVEL 100000
-
 /* Parse a 级次 cell: a small non-negative integer, ASCII or full-width digits. -1 when it is
- * not a whole number, -2 when it is one out of range (negative or over MAX_LEVEL). */
+ * not a whole number, -2 when it is one out of range (negative or over LOADER_MAX_LEVEL). */
 static int parse_level(const char *s, size_t len, long *out)
 {
     fp_amount v;
@@ -187,7 +215,7 @@ static int parse_level(const char *s, size_t len, long *out)
         return -2;
     if (e != FP_OK || info.blank || v % FP_AMOUNT_SCALE != 0)
         return -1;
-    if (v < 0 || v / FP_AMOUNT_SCALE > MAX_LEVEL)
+    if (v < 0 || v / FP_AMOUNT_SCALE > LOADER_MAX_LEVEL)
         return -2;
     *out = (long)(v / FP_AMOUNT_SCALE);
     return 0;
@@ -236,7 +264,7 @@ static int store_cell(loader *L, size_t col, const char *s, size_t len)
             L->err = diag_set(L->diag, FP_ERR_TREE_DEPTH, t->source, L->rec_line, c->name, s, len,
                               "the level (级次) is out of range: expected a whole number from 0 "
                               "to %d",
-                              MAX_LEVEL);
+                              LOADER_MAX_LEVEL);
             note_cell(L, col);
             return 0;
         }

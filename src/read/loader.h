@@ -23,6 +23,17 @@ void loader_row_begin(loader *L, long line);
 int loader_cell(loader *L, size_t col, const char *s, size_t len);
 /* The record ends. */
 void loader_row_end(loader *L);
+/* The input read so far is about 1/SCALE of the whole (a guess from the file's size): the columns
+ * and the string pool get room for SCALE times the rows and text so far now, so that a big table
+ * is not copied again and again as it grows. Does nothing before the header. */
+void loader_expect(loader *L, double scale);
+/* May whole lines go to loader_line (data rows of the canonical layout, no record open)? */
+int loader_takes_lines(const loader *L);
+/* One line of LEN bytes at S (without its line end, no quote, no CR), starting at LINE, its cells
+ * split at DELIM and trimmed as libcsv trims them: the same as loader_row_begin, loader_cell
+ * for each cell and loader_row_end (nothing for an empty or blank line). */
+void loader_line(loader *L, long line, const char *s, size_t len, char delim);
+
 /* The first error so far, or FP_OK. */
 fp_error loader_error(const loader *L);
 /* Finish: decide column roles and the tree; on success the table moves to *OUT. */

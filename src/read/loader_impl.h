@@ -8,6 +8,9 @@
 #include "read/loader.h"
 #include "core/table_impl.h"
 
+/* The deepest 级次 a row may have. */
+#define LOADER_MAX_LEVEL 100000
+
 struct loader {
     fp_table *t;
     const fp_load_options *opts;

@@ -3,10 +3,17 @@
  * characters) for read/layout.c, which finds the table and its columns.
  *
  * Poppler reports syntax problems through GLib's log under the "Poppler" domain; a library must
- * not print, so that domain is silenced and failures are told by the return values instead. */
+ * not print, so that domain is silenced and failures are told by the return values instead.
+ *
+ * poppler-glib (with GLib, cairo, NSS, fontconfig … behind it: some 50 libraries, 30 ms and 10 MB
+ * at every start) is opened with dlopen when the first PDF is read, not linked: a check of a CSV
+ * never loads it. Its header still types every function taken from it. */
+#include <dlfcn.h>
 #include <errno.h>
 #include <math.h>
 #include <poppler.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +23,69 @@
 #include "util/utf8.h"
 
 int pdf_sniff(const void *p, size_t len) { return len >= 5 && memcmp(p, "%PDF-", 5) == 0; }
+
+#ifndef FENPEI_POPPLER_SONAME
+#define FENPEI_POPPLER_SONAME "libpoppler-glib.so.8"
+#endif
+
+/* The functions of poppler-glib, GObject and GLib this file calls, found in the library opened
+ * at run time; typed by their declarations in the headers. */
+static struct {
+    __typeof__(poppler_document_new_from_bytes) *document_new_from_bytes;
+    __typeof__(poppler_document_get_n_pages) *document_get_n_pages;
+    __typeof__(poppler_document_get_page) *document_get_page;
+    __typeof__(poppler_page_get_text) *page_get_text;
+    __typeof__(poppler_page_get_text_layout) *page_get_text_layout;
+    __typeof__(poppler_error_quark) *error_quark;
+    __typeof__(g_bytes_new_static) *bytes_new_static;
+    __typeof__(g_bytes_unref) *bytes_unref;
+    __typeof__(g_error_free) *error_free;
+    __typeof__(g_free) *free;
+    __typeof__(g_log_set_handler) *log_set_handler;
+    __typeof__(g_object_unref) *object_unref;
+} P;
+static int P_loaded;                /* every function above was found */
+static char P_why[256];             /* … else why not */
+static pthread_once_t P_once = PTHREAD_ONCE_INIT;
+
+static void quiet(const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data);
+
+/* A function of the opened library into *FN (a function pointer: assigned through its bytes, as
+ * POSIX's dlsym is meant to be used); 0, or -1 when it is missing. */
+static int sym(void *lib, const char *name, void *fn)
+{
+    void *p = dlsym(lib, name);
+    if (!p) {
+        snprintf(P_why, sizeof P_why, "%s is missing from %s", name, FENPEI_POPPLER_SONAME);
+        return -1;
+    }
+    memcpy(fn, &p, sizeof p);
+    return 0;
+}
+
+static void load_poppler(void)
+{
+    void *lib = dlopen(FENPEI_POPPLER_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+        const char *e = dlerror();
+        snprintf(P_why, sizeof P_why, "%s", e ? e : FENPEI_POPPLER_SONAME " cannot be opened");
+        return;
+    }
+    if (sym(lib, "poppler_document_new_from_bytes", &P.document_new_from_bytes) ||
+        sym(lib, "poppler_document_get_n_pages", &P.document_get_n_pages) ||
+        sym(lib, "poppler_document_get_page", &P.document_get_page) ||
+        sym(lib, "poppler_page_get_text", &P.page_get_text) ||
+        sym(lib, "poppler_page_get_text_layout", &P.page_get_text_layout) ||
+        sym(lib, "poppler_error_quark", &P.error_quark) ||
+        sym(lib, "g_bytes_new_static", &P.bytes_new_static) ||
+        sym(lib, "g_bytes_unref", &P.bytes_unref) || sym(lib, "g_error_free", &P.error_free) ||
+        sym(lib, "g_free", &P.free) || sym(lib, "g_log_set_handler", &P.log_set_handler) ||
+        sym(lib, "g_object_unref", &P.object_unref))
+        return; /* the library stays open: it cannot be used, and is not unloaded */
+    P.log_set_handler("Poppler", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
+                      quiet, NULL);
+    P_loaded = 1;
+}
 
 static void quiet(const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data)
 {
@@ -155,24 +225,24 @@ static int has_eof_marker(const unsigned char *p, size_t len)
 static PopplerDocument *open_doc(const void *data, size_t len, const char *name, GBytes **bytes,
                                  fp_error *e, fp_diag *diag)
 {
-    static gsize silenced;
-    if (g_once_init_enter(&silenced)) { /* once, also with several threads reading */
-        g_log_set_handler("Poppler", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
-                          quiet, NULL);
-        g_once_init_leave(&silenced, 1);
-    }
     *bytes = NULL;
+    pthread_once(&P_once, load_poppler); /* once, also with several threads reading */
+    if (!P_loaded) {
+        *e = diag_set(diag, FP_ERR_PDF, name, 0, NULL, NULL, 0,
+                      "cannot read a PDF: the poppler-glib library cannot be used (%s)", P_why);
+        return NULL;
+    }
     if (!has_eof_marker(data, len)) {
         *e = diag_set(diag, FP_ERR_PDF, name, 0, NULL, NULL, 0,
                       "the PDF is truncated or damaged: it does not end with the %%%%EOF "
                       "marker (was the download or copy cut short?)");
         return NULL;
     }
-    *bytes = g_bytes_new_static(data, len);
+    *bytes = P.bytes_new_static(data, len);
     GError *err = NULL;
-    PopplerDocument *doc = poppler_document_new_from_bytes(*bytes, NULL, &err);
+    PopplerDocument *doc = P.document_new_from_bytes(*bytes, NULL, &err);
     if (!doc) {
-        if (err && err->domain == POPPLER_ERROR && err->code == POPPLER_ERROR_ENCRYPTED)
+        if (err && err->domain == P.error_quark() && err->code == POPPLER_ERROR_ENCRYPTED)
             *e = diag_set(diag, FP_ERR_PDF_ENCRYPTED, name, 0, NULL, NULL, 0,
                           "the PDF is encrypted (it needs a password to open); save a copy "
                           "without the password and read that");
@@ -182,7 +252,7 @@ static PopplerDocument *open_doc(const void *data, size_t len, const char *name,
                           err && err->message ? err->message : "unknown reason");
     }
     if (err)
-        g_error_free(err);
+        P.error_free(err);
     return doc;
 }
 
@@ -197,17 +267,17 @@ fp_error pdf_text_memory(const void *data, size_t len, const char *name, char **
     PopplerDocument *doc = open_doc(data, len, name, &bytes, &e, diag);
     if (!doc) {
         if (bytes)
-            g_bytes_unref(bytes);
+            P.bytes_unref(bytes);
         return e;
     }
     char *all = NULL;
     size_t n = 0, cap = 0;
-    int pages = poppler_document_get_n_pages(doc);
+    int pages = P.document_get_n_pages(doc);
     for (int p = 0; p < pages && !e; p++) {
-        PopplerPage *page = poppler_document_get_page(doc, p);
+        PopplerPage *page = P.document_get_page(doc, p);
         if (!page)
             continue;
-        char *t = poppler_page_get_text(page);
+        char *t = P.page_get_text(page);
         size_t tl = t ? strlen(t) : 0;
         if (buf_reserve((void **)&all, &cap, n + tl + 2, 1))
             e = diag_set(diag, FP_ERR_NOMEM, name, 0, NULL, NULL, 0, "out of memory");
@@ -217,11 +287,11 @@ fp_error pdf_text_memory(const void *data, size_t len, const char *name, char **
             all[n++] = '\n';
             all[n] = '\0';
         }
-        g_free(t);
-        g_object_unref(page);
+        P.free(t);
+        P.object_unref(page);
     }
-    g_object_unref(doc);
-    g_bytes_unref(bytes);
+    P.object_unref(doc);
+    P.bytes_unref(bytes);
     if (!e && !all)
         e = diag_set(diag, FP_ERR_PDF_NO_TEXT, name, 0, NULL, NULL, 0, "the PDF has no pages");
     if (e) {
@@ -254,22 +324,22 @@ fp_error pdf_load_memory(const void *data, size_t len, const char *name,
         e = diag_set(diag, FP_ERR_NOMEM, name, 0, NULL, NULL, 0, "out of memory");
         goto done;
     }
-    int pages = poppler_document_get_n_pages(doc);
+    int pages = P.document_get_n_pages(doc);
     long lineno = 0;
     size_t chars = 0;
     for (int p = 0; p < pages && !e; p++) {
-        PopplerPage *page = poppler_document_get_page(doc, p);
+        PopplerPage *page = P.document_get_page(doc, p);
         if (!page)
             continue;
-        char *text = poppler_page_get_text(page);
+        char *text = P.page_get_text(page);
         PopplerRectangle *rects = NULL;
         guint nrects = 0;
-        if (text && poppler_page_get_text_layout(page, &rects, &nrects) &&
+        if (text && P.page_get_text_layout(page, &rects, &nrects) &&
             add_page(d, p, &lineno, text, rects, nrects, &chars))
             e = diag_set(diag, FP_ERR_NOMEM, name, 0, NULL, NULL, 0, "out of memory");
-        g_free(rects);
-        g_free(text);
-        g_object_unref(page);
+        P.free(rects);
+        P.free(text);
+        P.object_unref(page);
     }
     if (e)
         goto done;
@@ -288,9 +358,9 @@ done:
     lay_meta_clear(&meta);
     lay_free(d);
     if (doc)
-        g_object_unref(doc);
+        P.object_unref(doc);
     if (bytes)
-        g_bytes_unref(bytes);
+        P.bytes_unref(bytes);
     return e;
 }
 

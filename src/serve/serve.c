@@ -1,6 +1,7 @@
 /* serve/serve.c — the HTTP side of fenpei serve: libmicrohttpd, routes, uploads, limits, log. */
 #define _GNU_SOURCE /* memmem is not needed; struct sockaddr_in6 and pthread_sigmask are */
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -15,6 +16,67 @@
 #include <microhttpd.h>
 
 #include "serve/serve.h"
+
+#ifndef FENPEI_MHD_SONAME
+#define FENPEI_MHD_SONAME "libmicrohttpd.so.12"
+#endif
+
+/* libmicrohttpd (with GnuTLS and its own dependencies: 10 ms and 3 MB at every start of the
+ * program) is opened with dlopen when the server starts, not linked; its header types every
+ * function taken from it. */
+static struct {
+    __typeof__(MHD_add_response_header) *add_response_header;
+    __typeof__(MHD_create_post_processor) *create_post_processor;
+    __typeof__(MHD_create_response_from_buffer) *create_response_from_buffer;
+    __typeof__(MHD_create_response_from_buffer_with_free_callback)
+        *create_response_from_buffer_with_free_callback;
+    __typeof__(MHD_destroy_post_processor) *destroy_post_processor;
+    __typeof__(MHD_destroy_response) *destroy_response;
+    __typeof__(MHD_get_daemon_info) *get_daemon_info;
+    __typeof__(MHD_lookup_connection_value) *lookup_connection_value;
+    __typeof__(MHD_post_process) *post_process;
+    __typeof__(MHD_queue_response) *queue_response;
+    __typeof__(MHD_start_daemon) *start_daemon;
+    __typeof__(MHD_stop_daemon) *stop_daemon;
+} M;
+static char M_why[256]; /* why it cannot be used */
+
+/* A function of the opened library into *FN (a function pointer, assigned through its bytes as
+ * POSIX's dlsym is meant to be used); 0, or -1 when it is missing. */
+static int sym(void *lib, const char *name, void *fn)
+{
+    void *p = dlsym(lib, name);
+    if (!p) {
+        snprintf(M_why, sizeof M_why, "%s is missing from %s", name, FENPEI_MHD_SONAME);
+        return -1;
+    }
+    memcpy(fn, &p, sizeof p);
+    return 0;
+}
+
+/* Open libmicrohttpd (once: the server starts once); 0, or -1 with M_why set. */
+static int load_mhd(void)
+{
+    void *lib = dlopen(FENPEI_MHD_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+        const char *e = dlerror();
+        snprintf(M_why, sizeof M_why, "%s", e ? e : FENPEI_MHD_SONAME " cannot be opened");
+        return -1;
+    }
+    return sym(lib, "MHD_add_response_header", &M.add_response_header) ||
+        sym(lib, "MHD_create_post_processor", &M.create_post_processor) ||
+        sym(lib, "MHD_create_response_from_buffer", &M.create_response_from_buffer) ||
+        sym(lib, "MHD_create_response_from_buffer_with_free_callback",
+            &M.create_response_from_buffer_with_free_callback) ||
+        sym(lib, "MHD_destroy_post_processor", &M.destroy_post_processor) ||
+        sym(lib, "MHD_destroy_response", &M.destroy_response) ||
+        sym(lib, "MHD_get_daemon_info", &M.get_daemon_info) ||
+        sym(lib, "MHD_lookup_connection_value", &M.lookup_connection_value) ||
+        sym(lib, "MHD_post_process", &M.post_process) ||
+        sym(lib, "MHD_queue_response", &M.queue_response) ||
+        sym(lib, "MHD_start_daemon", &M.start_daemon) ||
+        sym(lib, "MHD_stop_daemon", &M.stop_daemon) ? -1 : 0;
+}
 
 #define MAX_FIELDS 1024
 
@@ -110,17 +172,17 @@ static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind, const char *
 
 static void add_common_headers(struct MHD_Response *r)
 {
-    MHD_add_response_header(r, "Content-Security-Policy", csp);
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(r, "X-Frame-Options", "DENY");
-    MHD_add_response_header(r, "Cache-Control", "no-store");
+    M.add_response_header(r, "Content-Security-Policy", csp);
+    M.add_response_header(r, "X-Content-Type-Options", "nosniff");
+    M.add_response_header(r, "Referrer-Policy", "no-referrer");
+    M.add_response_header(r, "X-Frame-Options", "DENY");
+    M.add_response_header(r, "Cache-Control", "no-store");
 }
 
 static enum MHD_Result send_reply(struct MHD_Connection *con, request *rq, serve_reply *rep,
                                   const char *allow)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback(
+    struct MHD_Response *r = M.create_response_from_buffer_with_free_callback(
         rep->len, rep->body, free);
     if (!r) {
         free(rep->body);
@@ -128,19 +190,19 @@ static enum MHD_Result send_reply(struct MHD_Connection *con, request *rq, serve
     }
     rep->body = NULL;
     add_common_headers(r);
-    MHD_add_response_header(r, "Content-Type", rep->type);
+    M.add_response_header(r, "Content-Type", rep->type);
     if (rep->filename[0]) {
         char cd[192];
         snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", rep->filename);
-        MHD_add_response_header(r, "Content-Disposition", cd);
+        M.add_response_header(r, "Content-Disposition", cd);
     }
     if (allow)
-        MHD_add_response_header(r, "Allow", allow);
+        M.add_response_header(r, "Allow", allow);
     rq->status = rep->status;
     rq->bytes = rep->len;
     rq->answered = 1;
-    enum MHD_Result ok = MHD_queue_response(con, rep->status, r);
-    MHD_destroy_response(r);
+    enum MHD_Result ok = M.queue_response(con, rep->status, r);
+    M.destroy_response(r);
     return ok;
 }
 
@@ -155,22 +217,22 @@ static enum MHD_Result send_error(struct MHD_Connection *con, request *rq, unsig
 static enum MHD_Result send_asset(struct MHD_Connection *con, request *rq, const serve_asset *a)
 {
     struct MHD_Response *r =
-        MHD_create_response_from_buffer(a->len, (void *)(uintptr_t)a->data, MHD_RESPMEM_PERSISTENT);
+        M.create_response_from_buffer(a->len, (void *)(uintptr_t)a->data, MHD_RESPMEM_PERSISTENT);
     if (!r)
         return MHD_NO;
     add_common_headers(r);
-    MHD_add_response_header(r, "Content-Type", a->type);
+    M.add_response_header(r, "Content-Type", a->type);
     rq->status = MHD_HTTP_OK;
     rq->bytes = a->len;
     rq->answered = 1;
-    enum MHD_Result ok = MHD_queue_response(con, MHD_HTTP_OK, r);
-    MHD_destroy_response(r);
+    enum MHD_Result ok = M.queue_response(con, MHD_HTTP_OK, r);
+    M.destroy_response(r);
     return ok;
 }
 
 static const char *query(struct MHD_Connection *con, const char *key)
 {
-    return MHD_lookup_connection_value(con, MHD_GET_ARGUMENT_KIND, key);
+    return M.lookup_connection_value(con, MHD_GET_ARGUMENT_KIND, key);
 }
 
 static int wants_english(struct MHD_Connection *con, const request *rq)
@@ -273,7 +335,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
             return send_error(con, rq, MHD_HTTP_METHOD_NOT_ALLOWED,
                               "这个接口只接受 POST 上传的表格。",
                               "this endpoint accepts only POST.", lang_en, "POST");
-        const char *cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND,
+        const char *cl = M.lookup_connection_value(con, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl) {
             char *end;
@@ -282,7 +344,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
             if (errno || *end || n > cfg->max_upload)
                 return too_large(con, rq);
         }
-        rq->pp = MHD_create_post_processor(con, 64 * 1024, on_field, rq);
+        rq->pp = M.create_post_processor(con, 64 * 1024, on_field, rq);
         if (!rq->pp)
             return send_error(con, rq, MHD_HTTP_BAD_REQUEST,
                               "请以 multipart/form-data 表单上传（字段 file 为表格）。",
@@ -309,14 +371,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
             form_free(&rq->form);
             rq->too_large = 1;
         }
-        if (!rq->too_large && !rq->form_bad && MHD_post_process(rq->pp, upload_data, n) != MHD_YES)
+        if (!rq->too_large && !rq->form_bad && M.post_process(rq->pp, upload_data, n) != MHD_YES)
             rq->form_bad = 1;
         return MHD_YES;
     }
     if (rq->too_large)
         return too_large(con, rq);
     /* the whole body is in */
-    if (MHD_destroy_post_processor(rq->pp) != MHD_YES)
+    if (M.destroy_post_processor(rq->pp) != MHD_YES)
         rq->form_bad = 1;
     rq->pp = NULL;
     int lang_en = wants_english(con, rq);
@@ -379,7 +441,7 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
              toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection closed early)");
     fputs(line, stderr);
     if (rq->pp)
-        MHD_destroy_post_processor(rq->pp);
+        M.destroy_post_processor(rq->pp);
     form_free(&rq->form);
     free(rq);
     *con_cls = NULL;
@@ -423,10 +485,12 @@ int serve_run(const serve_config *cfg)
     sigaddset(&stop, SIGTERM);
     sigaddset(&stop, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    if (load_mhd())
+        return fprintf(stderr, "fenpei: serve: cannot load libmicrohttpd: %s\n", M_why), 2;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_AUTO;
     if (v6)
         flags |= MHD_USE_IPv6;
-    struct MHD_Daemon *d = MHD_start_daemon(
+    struct MHD_Daemon *d = M.start_daemon(
         flags, 0, NULL, NULL, on_request, (void *)(uintptr_t)cfg, MHD_OPTION_EXTERNAL_LOGGER,
         mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
@@ -439,7 +503,7 @@ int serve_run(const serve_config *cfg)
                 cfg->host, cfg->port);
         return 2;
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    const union MHD_DaemonInfo *info = M.get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     unsigned port = info ? info->port : cfg->port;
     printf("fenpei serve: http://%s%s%s:%u/\n", v6 ? "[" : "", cfg->host, v6 ? "]" : "", port);
     fflush(stdout);
@@ -447,7 +511,7 @@ int serve_run(const serve_config *cfg)
     while (sigwait(&stop, &sig) != 0)
         ;
     fprintf(stderr, "fenpei serve: %s, stopping\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-    MHD_stop_daemon(d);
+    M.stop_daemon(d);
     return 0;
 }
 

@@ -1,10 +1,41 @@
 /* util/buf.c — growable arrays, the string pool, and filling diagnostics. */
+#define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE) */
 #include "util/buf.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+int buf_resize_big(void **ptr, size_t used, size_t bytes, size_t sure)
+{
+    if (sure < HUGE_PAGE || bytes < 2 * HUGE_PAGE) {
+        void *p = realloc(*ptr, bytes ? bytes : 1);
+        if (!p)
+            return -1;
+        *ptr = p;
+        return 0;
+    }
+    void *p = NULL;
+    if (posix_memalign(&p, HUGE_PAGE, bytes))
+        return -1;
+#ifdef MADV_HUGEPAGE
+    if (sure > bytes)
+        sure = bytes;
+    size_t h = sure / HUGE_PAGE * HUGE_PAGE;
+    (void)madvise(p, h, MADV_HUGEPAGE); /* advice: may be refused */
+    /* the rest in small pages even where every big block gets huge ones (THP "always") */
+    (void)madvise((char *)p + h, bytes - h, MADV_NOHUGEPAGE);
+#endif
+    if (used)
+        memcpy(p, *ptr, used);
+    free(*ptr);
+    *ptr = p;
+    return 0;
+}
 
 int buf_reserve(void **ptr, size_t *cap, size_t need, size_t size)
 {

@@ -11,6 +11,14 @@
 /* Grow *PTR (of *CAP elements of SIZE bytes) to hold at least NEED elements. 0 or -1. */
 int buf_reserve(void **ptr, size_t *cap, size_t need, size_t size);
 
+/* Resize the block *PTR (its first USED bytes kept) to BYTES, for a big array that will be
+ * written from the start: of a block of 4 MiB or more, the first SURE bytes (those certain to
+ * be written) are asked of the kernel as 2 MiB pages. Every first touch of a 4 KiB page costs a
+ * trap (on a virtual machine, a much dearer one), so a million-row column of 8 MB costs 2,000
+ * traps in small pages and 4 in huge ones; a huge page partly written is resident whole, hence
+ * SURE. A small block, or SURE under 2 MiB, is a plain realloc. 0 or -1 (*PTR unchanged). */
+int buf_resize_big(void **ptr, size_t used, size_t bytes, size_t sure);
+
 /* A string pool: NUL-terminated strings appended one after another; offsets stay valid. */
 typedef struct strpool {
     char *data;
