@@ -174,14 +174,18 @@ Test(notice, a_whole_block_from_its_prefecture_row)
 
 Test(notice, the_lost_name_in_the_tables_short_form)
 {
-    /* 木垒哈萨克自治县 lost: the table writes autonomous counties short (巴里坤县, 焉耆县) */
+    /* 木垒哈萨克自治县 lost: the table writes autonomous counties short (巴里坤县, 焉耆县), so the
+     * suggestion is 木垒县; but a table may write one of them in full (塔什库尔干塔吉克自治县 in
+     * the bundled one), so the form is a habit, not a fact, and --fix leaves the run alone */
     loaded x = load("changji-tail.notice.txt");
     fp_label_shift s = the_warning(&x);
     cr_assert_str_eq(s.lost, "木垒县");
     cr_assert_str_eq(s.lost_division, "木垒哈萨克自治县");
     static const char *const names[] = {"奇台县", "吉木萨尔县", "木垒县"};
-    expect_renames(&x, the_cause(&x), 64, names, N(names));
-    expect_fix_exact(&x, TH_BUNDLED);
+    const fp_cause *c = the_cause(&x);
+    expect_renames(&x, c, 64, names, N(names));
+    cr_assert_not(c->fixable);
+    expect_fix_none(&x);
     loaded_free(&x);
 }
 

@@ -99,7 +99,8 @@ static void list_fixes(FILE *out, const fp_causes *c, const fp_report *after, si
     }
     for (size_t i = 0; i < fp_causes_count(c); i++) {
         const fp_cause *k = fp_causes_get(c, i);
-        if (k->fixable || fp_cause_is_note(c, k))
+        if (k->fixable ||
+            (fp_cause_is_note(c, k) && (k->hold == FP_HOLD_NONE || k->hold == FP_HOLD_NOTE)))
             continue;
         fp_fix_hold hold = k->hold != FP_HOLD_NONE ? k->hold
                            : k->kind == FP_CAUSE_AMBIGUOUS ? FP_HOLD_AMBIGUOUS

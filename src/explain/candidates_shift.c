@@ -1,5 +1,6 @@
 /* explain/candidates_shift.c — label shifts (names one row late) as hypotheses and as notes, and counties under the wrong prefecture. */
 #include "check/shift.h"
+#include "places/gazetteer.h"
 #include "explain/cause_impl.h"
 
 /* ---- label shift: names (with their levels) one row late against the numbers ---- */
@@ -380,7 +381,11 @@ int ex_shift_notes(const fp_table *t, const fp_report *r, fp_causes *C)
                       C->list[x]->c.row_end >= s.first;
         if (covered)
             continue;
-        int fixable = !s.ambiguous && s.lost;
+        /* the lost name's form (木垒县 or 木垒哈萨克自治县) is the table's habit, not a fact: a
+         * division with two forms is suggested in the habitual one but not written by --fix */
+        int e = s.lost_division ? gz_resolve(s.lost_division, 0, -1) : -1;
+        int one_form = e >= 0 && strcmp(gz_short_name(e), gz_name(e)) == 0;
+        int fixable = !s.ambiguous && s.lost && one_form;
         /* rows whose names are certain: all of the run, or (ambiguous) those before either end */
         size_t end = s.ambiguous ? (s.last_alt < s.last ? s.last_alt : s.last) : s.last + 1;
         size_t ncells = end - s.first;
@@ -410,6 +415,7 @@ int ex_shift_notes(const fp_table *t, const fp_report *r, fp_causes *C)
         c->c.parent = c->c.before = FP_NONE;
         c->c.name = s.lost;
         c->c.fixable = fixable;
+        c->c.hold = fixable ? FP_HOLD_NONE : s.ambiguous ? FP_HOLD_AMBIGUOUS : FP_HOLD_NAME;
         c->c.cells = cells;
         c->c.ncells = ncells;
         c->c.text_zh = ex_sb_take(&zh);
