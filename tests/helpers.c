@@ -205,7 +205,7 @@ void th_run_free(th_run *r)
     r->out = r->err = NULL;
 }
 
-th_run th_fenpei(const char *const *args)
+th_run th_fenpei_in(const char *dir, const char *const *args)
 {
     const char *argv[16] = {FENPEI_BIN};
     size_t n = 1;
@@ -214,7 +214,14 @@ th_run th_fenpei(const char *const *args)
         argv[n] = args[n - 1];
     }
     argv[n] = NULL;
+    if (dir)
+        cr_assert_eq(chdir(dir), 0, "cannot enter %s", dir);
     return th_run_argv(argv);
+}
+
+th_run th_fenpei(const char *const *args)
+{
+    return th_fenpei_in(NULL, args);
 }
 
 char *th_path(const char *dir, const char *name)
@@ -270,4 +277,16 @@ const char *th_children(const fp_table *t, size_t row)
         len += (size_t)w;
     }
     return buf;
+}
+
+size_t th_errors_of(const fp_table *t, size_t *warn)
+{
+    fp_report *r = NULL;
+    fp_diag d;
+    cr_assert_eq(fp_check(t, NULL, &r, &d), FP_OK, "%s", d.message);
+    size_t e = fp_report_errors(r);
+    if (warn)
+        *warn = fp_report_warnings(r);
+    fp_report_free(r);
+    return e;
 }

@@ -35,6 +35,9 @@ fp_table *th_load_bundled(void);
 
 /* The row named NAME (which must name exactly one row), failing the test otherwise. */
 size_t th_row(const fp_table *t, const char *name);
+/* Check T with the default rules: the number of errors, the number of warnings to *WARN (may be
+ * NULL). Fails the running test when the check cannot run. */
+size_t th_errors_of(const fp_table *t, size_t *warn);
 /* The column headed NAME, failing the test when there is none. */
 size_t th_col(const fp_table *t, const char *name);
 
@@ -59,6 +62,8 @@ void th_run_free(th_run *r);
 
 /* Run the fenpei program built with the tests on the NULL-terminated ARGS (at most 14). */
 th_run th_fenpei(const char *const *args);
+/* The same in folder DIR (the test process changes into it; NULL: where it is). */
+th_run th_fenpei_in(const char *dir, const char *const *args);
 #define TH_FENPEI(...) th_fenpei((const char *const[]){__VA_ARGS__, NULL})
 
 /* DIR NAME as one path (DIR ends in '/'); the caller frees it. */

@@ -8,21 +8,7 @@
 
 #define BUNDLED_REL "allocations/xinjiang-2024-basic-public-health-batch2.csv"
 
-/* Run fenpei with up to 15 arguments (NULL-terminated) in folder DIR. */
-static th_run fenpei_in(const char *dir, const char *const *args)
-{
-    const char *argv[16] = {FENPEI_BIN};
-    size_t n = 1;
-    for (; args[n - 1]; n++) {
-        cr_assert_lt(n, 15);
-        argv[n] = args[n - 1];
-    }
-    argv[n] = NULL;
-    cr_assert_eq(chdir(dir), 0, "cannot enter %s", dir);
-    return th_run_argv(argv);
-}
-
-#define FENPEI_IN(dir, ...) fenpei_in(dir, (const char *const[]){__VA_ARGS__, NULL})
+#define FENPEI_IN(dir, ...) th_fenpei_in(dir, (const char *const[]){__VA_ARGS__, NULL})
 #define FENPEI(...) FENPEI_IN(FENPEI_SOURCE_DIR, __VA_ARGS__)
 
 /* stdout equals the expected file NAME under tests/data/expected. */

@@ -57,18 +57,6 @@ static char *categories(const fp_table *t)
     return buf;
 }
 
-/* Check T: the number of errors, warnings to *WARN. */
-static size_t errors_of(const fp_table *t, size_t *warn)
-{
-    fp_report *r = NULL;
-    fp_diag d;
-    cr_assert_eq(fp_check(t, NULL, &r, &d), FP_OK, "%s", d.message);
-    size_t e = fp_report_errors(r);
-    if (warn)
-        *warn = fp_report_warnings(r);
-    fp_report_free(r);
-    return e;
-}
 
 static fp_amount at(const fp_table *t, const char *row, const char *col)
 {
@@ -94,7 +82,7 @@ Test(dianjiang, the_published_table_reads_with_group_names_and_checks_clean)
     cr_assert_eq(at(t, "合  计", "总户数"), U(57));
     cr_assert_eq(at(t, "合  计", "合计/补助资金(万元)"), U(11565) / 100);
     size_t warn = 9;
-    cr_assert_eq(errors_of(t, &warn), 0);
+    cr_assert_eq(th_errors_of(t, &warn), 0);
     cr_assert_eq(warn, 0);
     fp_table_free(t);
 }
@@ -154,7 +142,7 @@ Test(repeat, a_repeated_amount_header_is_numbered_by_its_place)
                             "合计\t3\t4\t7\n甲县\t1\t2\t3\n乙县\t2\t2\t4\n");
     cr_assert_str_eq(names(t), "单位|补助资金(万元)|补助资金(万元)#2|合计");
     cr_assert_eq(at(t, "甲县", "补助资金(万元)#2"), U(2));
-    cr_assert_eq(errors_of(t, NULL), 0);
+    cr_assert_eq(th_errors_of(t, NULL), 0);
     fp_table_free(t);
 }
 
@@ -193,7 +181,7 @@ static void reads_the_group_table(const char *name)
     cr_assert_eq(fp_table_parent(t, th_row(t, "乙县")), th_row(t, "甲市"), "%s", name);
     cr_assert_eq(fp_table_parent(t, th_row(t, "乙市")), th_row(t, "合计"), "%s", name);
     size_t warn = 9;
-    cr_assert_eq(errors_of(t, &warn), 0, "%s", name);
+    cr_assert_eq(th_errors_of(t, &warn), 0, "%s", name);
     cr_assert_eq(warn, 0, "%s", name);
     fp_table_free(t);
 }
@@ -220,7 +208,7 @@ Test(group, a_wrapped_header_is_still_joined_per_column)
                             "\t资金\t资金\t资金合计\n"
                             "合计\t1\t2\t3\n甲县\t1\t2\t3\n");
     cr_assert_str_eq(names(t), "单位|中央资金|地方资金|全年应拨付资金合计");
-    cr_assert_eq(errors_of(t, NULL), 0);
+    cr_assert_eq(th_errors_of(t, NULL), 0);
     fp_table_free(t);
 }
 

@@ -31,18 +31,6 @@ static fp_table *load_fixture(const char *name)
     return t;
 }
 
-/* Check T; returns the number of errors, warnings to *WARN. */
-static size_t errors_of(const fp_table *t, size_t *warn)
-{
-    fp_report *r = NULL;
-    fp_diag d;
-    cr_assert_eq(fp_check(t, NULL, &r, &d), FP_OK, "%s", d.message);
-    size_t e = fp_report_errors(r);
-    if (warn)
-        *warn = fp_report_warnings(r);
-    fp_report_free(r);
-    return e;
-}
 
 static const char HDR[] = "拨款单位\t项目甲\t中医药健康管理服务项目\t全年应拨付资金合计\n";
 static const char ROWS1[] = "合计\t30\t6\t36\n"
@@ -62,7 +50,7 @@ static void is_the_two_page_table(fp_table *t)
     cr_assert_eq(fp_table_row_count(t), 3, "%zu rows", fp_table_row_count(t));
     cr_assert_str_eq(th_children(t, FP_NONE), "合计");
     cr_assert_str_eq(th_children(t, 0), "甲县|乙县");
-    cr_assert_eq(errors_of(t, NULL), 0);
+    cr_assert_eq(th_errors_of(t, NULL), 0);
     fp_table_free(t);
 }
 
@@ -141,7 +129,7 @@ Test(real_shape, unit_beside_the_header_checks_clean)
     fp_table *t = load_fixture("unit-beside-header.txt");
     cr_assert_eq(fp_table_row_count(t), 119);
     cr_assert_str_eq(fp_table_unit(t), "万元");
-    cr_assert_eq(errors_of(t, NULL), 0);
+    cr_assert_eq(th_errors_of(t, NULL), 0);
     fp_table_free(t);
 }
 
@@ -150,7 +138,7 @@ Test(real_shape, unit_top_right_checks_clean)
     fp_table *t = load_fixture("unit-top-right.txt");
     cr_assert_eq(fp_table_row_count(t), 119);
     cr_assert_eq(fp_table_column_count(t), 10);
-    cr_assert_eq(errors_of(t, NULL), 0);
+    cr_assert_eq(th_errors_of(t, NULL), 0);
     fp_table_free(t);
 }
 
@@ -168,14 +156,14 @@ Test(traditional, the_bundled_table_reads_as_a_tree)
     cr_assert_eq(fp_table_role_column(t, FP_ROLE_BATCH), th_col(t, "此次下達"));
     const size_t *cats;
     cr_assert_eq(fp_table_categories(t, &cats), 6);
-    cr_assert_eq(errors_of(t, NULL), 0);
+    cr_assert_eq(th_errors_of(t, NULL), 0);
     fp_table_free(t);
 }
 
 Test(traditional, a_fault_is_found)
 {
     fp_table *t = load_fixture("fault-traditional.txt");
-    cr_assert_eq(errors_of(t, NULL), 3);
+    cr_assert_eq(th_errors_of(t, NULL), 3);
     cr_assert_eq(fp_table_parent(t, th_row(t, "天山區")), th_row(t, "烏魯木齊市"));
     fp_table_free(t);
 }
@@ -209,7 +197,7 @@ Test(quantity, towns_with_village_counts_check_clean)
     cr_assert_str_eq(th_children(t, th_row(t, "合  计")), "城关镇|东关镇|西河乡|南山乡|北塬镇|红星乡|"
                                                      "黄河镇|石门乡|青龙镇|柳树乡|马家镇|高庄乡");
     size_t warn;
-    cr_assert_eq(errors_of(t, &warn), 0);
+    cr_assert_eq(th_errors_of(t, &warn), 0);
     cr_assert_eq(warn, 0);
     fp_table_free(t);
 }
@@ -275,7 +263,7 @@ Test(side_by_side, three_pairs_over_two_pages_read_column_major)
     /* lines stay the file's: 临河区 is on line 5, 乌达区 on line 12 */
     cr_assert_eq(fp_table_row_line(t, th_row(t, "临河区")), 5);
     cr_assert_eq(fp_table_row_line(t, th_row(t, "乌达区")), 12);
-    cr_assert_eq(errors_of(t, NULL), 0);
+    cr_assert_eq(th_errors_of(t, NULL), 0);
     fp_table_free(t);
 }
 
@@ -285,7 +273,7 @@ Test(side_by_side, quantity_and_amount_pairs)
     cr_assert_eq(fp_table_column_count(t), 3);
     cr_assert_eq(fp_table_column_is_quantity(t, 1), 1);
     cr_assert_str_eq(th_children(t, 0), "甲县|乙县|丙县|丁县");
-    cr_assert_eq(errors_of(t, NULL), 0);
+    cr_assert_eq(th_errors_of(t, NULL), 0);
     fp_table_free(t);
 }
 
@@ -295,7 +283,7 @@ Test(side_by_side, a_fault_in_the_second_group_is_found)
                             "乙县\t20\t\t\n");
     cr_assert_str_eq(th_children(t, FP_NONE), "合计");
     cr_assert_str_eq(th_children(t, 0), "甲县|乙县|丙县|丁县");
-    cr_assert_eq(errors_of(t, NULL), 1);
+    cr_assert_eq(th_errors_of(t, NULL), 1);
     fp_table_free(t);
 }
 
@@ -427,7 +415,7 @@ Test(label_shift, the_bundled_table_has_none)
 {
     fp_table *t = th_load_bundled();
     size_t warn;
-    cr_assert_eq(errors_of(t, &warn), 0);
+    cr_assert_eq(th_errors_of(t, &warn), 0);
     cr_assert_eq(warn, 0);
     fp_table_free(t);
 }
@@ -449,7 +437,7 @@ Test(real, taiwan_2001_traditional_with_a_code_column_checks_clean)
                                      "交通部主管|農業委員會主管|勞工委員會主管|衛生署主管|"
                                      "環境保護署主管|省市地方政府");
     size_t warn;
-    cr_assert_eq(errors_of(t, &warn), 0);
+    cr_assert_eq(th_errors_of(t, &warn), 0);
     cr_assert_eq(warn, 0, "the note after the table is furniture, not an empty row");
     fp_table_free(t);
 }
@@ -480,7 +468,7 @@ Test(real, zhengan_2009_total_at_the_bottom_over_a_chance_block)
     size_t total = th_row(t, "合计");
     cr_assert_str_eq(th_children(t, total), "杨兴乡|新州镇|安场镇|凤仪镇|乐俭乡|和溪镇|中观镇|班竹乡|格林镇");
     cr_assert_eq(fp_table_amount(t, th_row(t, "格林镇"), 1), U(2) + U(1) / 2);
-    cr_assert_eq(errors_of(t, NULL), 0);
+    cr_assert_eq(th_errors_of(t, NULL), 0);
     cr_assert_eq(fp_table_row_uncertain(t, total), 0);
     fp_table_free(t);
 }
@@ -491,7 +479,7 @@ Test(real, yiyang_2017_remarks_and_total_at_the_bottom)
     cr_assert_eq(fp_table_row_count(t), 4);
     cr_assert_eq(fp_table_role_column(t, FP_ROLE_TEXT), 2);
     cr_assert_str_eq(th_children(t, th_row(t, "合计")), "资阳区|赫山区|大通湖区");
-    cr_assert_eq(errors_of(t, NULL), 0);
+    cr_assert_eq(th_errors_of(t, NULL), 0);
     fp_table_free(t);
 }
 
@@ -513,6 +501,6 @@ Test(quantity, a_total_printed_across_the_ordinal_and_name_cells_names_its_row)
     cr_assert_str_eq(fp_table_row_name(t, 0), "合  计");
     cr_assert_str_eq(fp_table_text(t, 0, 0), "");
     cr_assert_str_eq(th_children(t, 0), "甲镇|乙镇");
-    cr_assert_eq(errors_of(t, NULL), 0);
+    cr_assert_eq(th_errors_of(t, NULL), 0);
     fp_table_free(t);
 }
