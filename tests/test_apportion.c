@@ -13,7 +13,7 @@
 #endif
 #define DATA_DIR FENPEI_SOURCE_DIR "/tests/data/apportionment/"
 
-typedef __int128 i128;
+#include "util/int128.h"
 
 static const fp_method S_divisor_methods[] = {FP_METHOD_JEFFERSON, FP_METHOD_WEBSTER,
                                               FP_METHOD_HUNTINGTON_HILL, FP_METHOD_ADAMS};

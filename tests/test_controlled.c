@@ -32,8 +32,8 @@ static uint64_t below(uint64_t n)
 typedef struct blk {
     size_t nodes, cats;
     size_t *parent;
-    fp_i128 *num;
-    fp_i128 den;
+    i128 *num;
+    i128 den;
     int64_t *cell_min; /* NULL or nodes*cats */
     int64_t *row_min;  /* NULL or nodes */
     bool *leaf;        /* computed on first use, once parent is final */
@@ -76,9 +76,9 @@ static fp_error run(blk *b, int64_t *x)
 }
 
 /* Exact numerators of every cell (leaves as given, internal ones summed). */
-static fp_i128 *exact_cells(blk *b)
+static i128 *exact_cells(blk *b)
 {
-    fp_i128 *e = calloc(b->nodes * b->cats + 1, sizeof *e);
+    i128 *e = calloc(b->nodes * b->cats + 1, sizeof *e);
     cr_assert(e);
     for (size_t v = 0; v < b->nodes; v++)
         if (is_leaf(b, v))
@@ -91,14 +91,14 @@ static fp_i128 *exact_cells(blk *b)
 }
 
 /* |x·den - num| over den, in units of 1/den. */
-static fp_i128 dev(int64_t x, fp_i128 num, fp_i128 den)
+static i128 dev(int64_t x, i128 num, i128 den)
 {
-    fp_i128 d = (fp_i128)x * den - num;
+    i128 d = (i128)x * den - num;
     return d < 0 ? -d : d;
 }
 
 /* True when X rounds NUM/DEN to floor or ceil (exactly, when whole). */
-static bool within_one(int64_t x, fp_i128 num, fp_i128 den)
+static bool within_one(int64_t x, i128 num, i128 den)
 {
     return dev(x, num, den) < den;
 }
@@ -107,13 +107,13 @@ static bool within_one(int64_t x, fp_i128 num, fp_i128 den)
 static const char *violation(blk *b, const int64_t *x)
 {
     size_t n = b->nodes, k = b->cats;
-    fp_i128 *e = exact_cells(b);
+    i128 *e = exact_cells(b);
     const char *why = NULL;
-    fp_i128 *sum = calloc(n * k + 1, sizeof *sum);
+    i128 *sum = calloc(n * k + 1, sizeof *sum);
     cr_assert(sum);
     for (size_t v = n; v-- > 0;) {
         bool leaf = is_leaf(b, v);
-        fp_i128 rx = 0, re = 0;
+        i128 rx = 0, re = 0;
         for (size_t c = 0; c < k; c++) {
             size_t i = v * k + c;
             if (!within_one(x[i], e[i], b->den)) why = "a cell is not floor or ceil of its share";
@@ -129,7 +129,7 @@ static const char *violation(blk *b, const int64_t *x)
             why = "a row minimum is not met";
     }
     for (size_t c = 0; c < k; c++) {
-        fp_i128 tx = 0, te = 0;
+        i128 tx = 0, te = 0;
         for (size_t v = 0; v < n; v++)
             if (b->parent[v] == FP_NONE) {
                 tx += x[v * k + c];
@@ -143,12 +143,12 @@ static const char *violation(blk *b, const int64_t *x)
 }
 
 /* Σ over every cell and every row total of |x - exact|, in units of 1/den. */
-static fp_i128 cost(blk *b, const int64_t *x)
+static i128 cost(blk *b, const int64_t *x)
 {
-    fp_i128 *e = exact_cells(b);
-    fp_i128 total = 0;
+    i128 *e = exact_cells(b);
+    i128 total = 0;
     for (size_t v = 0; v < b->nodes; v++) {
-        fp_i128 rx = 0, re = 0;
+        i128 rx = 0, re = 0;
         for (size_t c = 0; c < b->cats; c++) {
             size_t i = v * b->cats + c;
             total += dev(x[i], e[i], b->den);
@@ -173,7 +173,7 @@ static void fill_sums(blk *b, int64_t *x)
                 x[b->parent[v] * b->cats + c] += x[v * b->cats + c];
 }
 
-static fp_i128 floor_div(fp_i128 a, fp_i128 d)
+static i128 floor_div(i128 a, i128 d)
 {
     return a / d; /* a ≥ 0 throughout these tests */
 }
@@ -225,9 +225,9 @@ static blk random_small(void)
         if (r == 0)
             b.num[i] = 0;
         else if (r == 1)
-            b.num[i] = b.den * (fp_i128)below(5); /* whole */
+            b.num[i] = b.den * (i128)below(5); /* whole */
         else
-            b.num[i] = (fp_i128)below(4) * b.den + (fp_i128)(rng() % (uint64_t)b.den);
+            b.num[i] = (i128)below(4) * b.den + (i128)(rng() % (uint64_t)b.den);
     }
     return b;
 }
@@ -236,12 +236,12 @@ static blk random_small(void)
  * sometimes out of reach. */
 static void random_bounds(blk *b)
 {
-    fp_i128 *e = exact_cells(b);
+    i128 *e = exact_cells(b);
     b->cell_min = malloc(b->nodes * b->cats * sizeof *b->cell_min);
     b->row_min = malloc(b->nodes * sizeof *b->row_min);
     cr_assert(b->cell_min && b->row_min);
     for (size_t v = 0; v < b->nodes; v++) {
-        fp_i128 re = 0;
+        i128 re = 0;
         for (size_t c = 0; c < b->cats; c++) {
             size_t i = v * b->cats + c;
             re += e[i];
@@ -255,7 +255,7 @@ static void random_bounds(blk *b)
 }
 
 /* Every floor/ceil choice of the leaf cells; returns the least cost of a feasible one, or -1. */
-static fp_i128 brute_force(blk *b)
+static i128 brute_force(blk *b)
 {
     size_t k = b->cats, n = b->nodes;
     size_t idx[8], m = 0;
@@ -271,13 +271,13 @@ static fp_i128 brute_force(blk *b)
                     idx[m++] = i;
                 }
             }
-    fp_i128 best = -1;
+    i128 best = -1;
     for (uint32_t mask = 0; mask < (1u << m); mask++) {
         for (size_t j = 0; j < m; j++)
             x[idx[j]] = (int64_t)floor_div(b->num[idx[j]], b->den) + (int64_t)((mask >> j) & 1u);
         fill_sums(b, x);
         if (violation(b, x)) continue;
-        fp_i128 c = cost(b, x);
+        i128 c = cost(b, x);
         if (best < 0 || c < best) best = c;
     }
     free(x);
@@ -293,7 +293,7 @@ static void brute_force_trials(int trials, bool bounds, uint64_t seed)
         if (bounds) random_bounds(&b);
         int64_t *x = calloc(b.nodes * b.cats, sizeof *x);
         cr_assert(x);
-        fp_i128 best = brute_force(&b);
+        i128 best = brute_force(&b);
         fp_error err = run(&b, x);
         if (best < 0) {
             infeasible++;
@@ -303,7 +303,7 @@ static void brute_force_trials(int trials, bool bounds, uint64_t seed)
             cr_assert_eq(err, FP_OK, "trial %d: expected FP_OK, got %d", t, (int)err);
             const char *why = violation(&b, x);
             cr_assert_null(why, "trial %d: %s", t, why);
-            fp_i128 got = cost(&b, x);
+            i128 got = cost(&b, x);
             cr_assert(got == best, "trial %d: expected cost %lld/den, got %lld/den", t,
                       (long long)best, (long long)got);
         }
@@ -333,18 +333,18 @@ static blk random_large(size_t nodes, size_t cats, uint64_t max_den)
         uint64_t r = below(40);
         b.parent[v] = r == 0 ? FP_NONE : (size_t)(v - 1 - below(v < 12 ? v : 12));
     }
-    b.den = (fp_i128)(1 + below(max_den));
+    b.den = (i128)(1 + below(max_den));
     for (size_t i = 0; i < nodes * cats; i++) {
         uint64_t r = below(8);
         /* up to 10^20, and at most 10^7 whole units so that the sums fit in int64 */
-        fp_i128 limit = b.den * 10000000 < (fp_i128)100000 * 1000000000000000LL
+        i128 limit = b.den * 10000000 < (i128)100000 * 1000000000000000LL
                             ? b.den * 10000000
-                            : (fp_i128)100000 * 1000000000000000LL;
-        fp_i128 big = (((fp_i128)(rng() >> 2) << 64) | (fp_i128)rng()) % limit;
+                            : (i128)100000 * 1000000000000000LL;
+        i128 big = (((i128)(rng() >> 2) << 64) | (i128)rng()) % limit;
         if (r == 0)
             b.num[i] = 0;
         else if (r == 1)
-            b.num[i] = b.den * (fp_i128)below(1000); /* whole */
+            b.num[i] = b.den * (i128)below(1000); /* whole */
         else
             b.num[i] = big; /* up to 10^20 */
     }
@@ -358,18 +358,18 @@ static blk random_large(size_t nodes, size_t cats, uint64_t max_den)
 static bool has_negative_cycle(blk *b, const int64_t *x)
 {
     size_t n = b->nodes, k = b->cats;
-    fp_i128 *e = exact_cells(b);
+    i128 *e = exact_cells(b);
     /* nodes: 0 = S, 1+c = T_c, 1+k+v = B(v), 1+k+n + v*k + c = A(v,c) (for every v; unused for
      * leaves) */
     size_t nn = 1 + k + n + n * k;
     size_t cap = 2 * (n * k + n + k), m = 0;
     size_t *from = malloc(cap * sizeof *from), *to = malloc(cap * sizeof *to);
-    fp_i128 *w = malloc(cap * sizeof *w);
+    i128 *w = malloc(cap * sizeof *w);
     cr_assert(from && to && w);
 #define EDGE(t_, h_, val_, ex_, counted_)                                                         \
     do {                                                                                         \
-        fp_i128 fl_ = (ex_) / b->den, r_ = (ex_) % b->den;                                       \
-        fp_i128 c_ = (counted_) ? b->den - 2 * r_ : 0;                                           \
+        i128 fl_ = (ex_) / b->den, r_ = (ex_) % b->den;                                       \
+        i128 c_ = (counted_) ? b->den - 2 * r_ : 0;                                           \
         if ((val_) == fl_ && r_ != 0) {                                                          \
             from[m] = (t_), to[m] = (h_), w[m++] = c_;                                           \
         }                                                                                        \
@@ -379,18 +379,18 @@ static bool has_negative_cycle(blk *b, const int64_t *x)
     } while (0)
     for (size_t v = 0; v < n; v++) {
         bool leaf = is_leaf(b, v);
-        fp_i128 rx = 0, re = 0;
+        i128 rx = 0, re = 0;
         for (size_t c = 0; c < k; c++) {
             size_t i = v * k + c;
             size_t tail = b->parent[v] == FP_NONE ? 1 + c : 1 + k + n + b->parent[v] * k + c;
             size_t head = leaf ? 1 + k + v : 1 + k + n + i;
             bool lowered_ok = !(leaf && b->cell_min && b->cell_min[i] != INT64_MIN &&
                                 x[i] - 1 < b->cell_min[i]);
-            fp_i128 fl = e[i] / b->den;
+            i128 fl = e[i] / b->den;
             if (x[i] == fl + 1 && !lowered_ok) {
                 /* cannot go down: only the upward move (none, it is at ceil) */
             } else {
-                EDGE(tail, head, (fp_i128)x[i], e[i], true);
+                EDGE(tail, head, (i128)x[i], e[i], true);
             }
             rx += x[i];
             re += e[i];
@@ -400,7 +400,7 @@ static bool has_negative_cycle(blk *b, const int64_t *x)
         if (!(rx == re / b->den + 1 && !lowered_ok)) EDGE(1 + k + v, head, rx, re, true);
     }
     for (size_t c = 0; c < k; c++) {
-        fp_i128 tx = 0, te = 0;
+        i128 tx = 0, te = 0;
         for (size_t v = 0; v < n; v++)
             if (b->parent[v] == FP_NONE) {
                 tx += x[v * k + c];
@@ -409,7 +409,7 @@ static bool has_negative_cycle(blk *b, const int64_t *x)
         EDGE(0, 1 + c, tx, te, false);
     }
 #undef EDGE
-    fp_i128 *d = calloc(nn, sizeof *d); /* a virtual source at distance 0 to every node */
+    i128 *d = calloc(nn, sizeof *d); /* a virtual source at distance 0 to every node */
     cr_assert(d);
     bool changed = true;
     for (size_t it = 0; it <= nn && changed; it++) {
@@ -497,17 +497,17 @@ static blk random_shaped(int shape, size_t leaves, size_t cats, uint64_t max_den
     blk b = blk_new(n, cats);
     memcpy(b.parent, parent, n * sizeof *parent);
     free(parent);
-    b.den = (fp_i128)(1 + below(max_den));
+    b.den = (i128)(1 + below(max_den));
     for (size_t i = 0; i < n * cats; i++) {
         uint64_t r = below(10);
         if (r == 0)
             b.num[i] = 0;
         else if (r == 1)
-            b.num[i] = b.den * (fp_i128)below(1000); /* whole */
+            b.num[i] = b.den * (i128)below(1000); /* whole */
         else if (r == 2)
-            b.num[i] = b.den * (fp_i128)below(50) + b.den / 2; /* a half when den is even */
+            b.num[i] = b.den * (i128)below(50) + b.den / 2; /* a half when den is even */
         else
-            b.num[i] = (fp_i128)below(100000) * b.den + (fp_i128)(rng() % (uint64_t)b.den);
+            b.num[i] = (i128)below(100000) * b.den + (i128)(rng() % (uint64_t)b.den);
     }
     return b;
 }
@@ -516,11 +516,11 @@ static blk random_shaped(int shape, size_t leaves, size_t cats, uint64_t max_den
  * sometimes one more or less (which may leave no rounding at all). */
 static void random_pins(blk *b, bool only_near, int64_t **cell_pin, int64_t **row_pin)
 {
-    fp_i128 *e = exact_cells(b);
+    i128 *e = exact_cells(b);
     int64_t *cp = malloc(b->nodes * b->cats * sizeof *cp), *rp = malloc(b->nodes * sizeof *rp);
     cr_assert(cp && rp);
     for (size_t v = 0; v < b->nodes; v++) {
-        fp_i128 re = 0;
+        i128 re = 0;
         for (size_t c = 0; c < b->cats; c++) {
             size_t i = v * b->cats + c;
             re += e[i];
@@ -566,7 +566,7 @@ static void reference_trials(int trials, uint64_t seed)
                 const char *why = violation(&b, x1);
                 cr_assert_null(why, "block %d: %s", t, why);
             }
-            fp_i128 c1 = cost(&b, x1), c2 = cost(&b, x2);
+            i128 c1 = cost(&b, x1), c2 = cost(&b, x2);
             cr_assert(c1 == c2,
                       "block %d (shape %d, %zu nodes × %zu): cost %lld/den, reference %lld/den", t,
                       shape, b.nodes, b.cats, (long long)c1, (long long)c2);
@@ -600,13 +600,13 @@ Test(controlled, whole_targets_are_reproduced_exactly)
 {
     rng_state = 4;
     blk b = random_large(300, 7, 1000000);
-    for (size_t i = 0; i < 300 * 7; i++) b.num[i] = b.den * (fp_i128)below(100000);
+    for (size_t i = 0; i < 300 * 7; i++) b.num[i] = b.den * (i128)below(100000);
     int64_t *x = calloc(300 * 7, sizeof *x);
     cr_assert(x);
     cr_assert_eq(run(&b, x), FP_OK);
-    fp_i128 *e = exact_cells(&b);
+    i128 *e = exact_cells(&b);
     for (size_t i = 0; i < 300 * 7; i++)
-        cr_assert_eq((fp_i128)x[i] * b.den, e[i], "cell %zu: expected the exact value", i);
+        cr_assert_eq((i128)x[i] * b.den, e[i], "cell %zu: expected the exact value", i);
     free(e);
     free(x);
     blk_free(&b);
@@ -618,7 +618,7 @@ Test(controlled, halves_everywhere_are_balanced)
     rng_state = 5;
     blk b = random_large(400, 20, 1);
     b.den = 2;
-    for (size_t i = 0; i < 400 * 20; i++) b.num[i] = (fp_i128)(2 * below(50) + 1);
+    for (size_t i = 0; i < 400 * 20; i++) b.num[i] = (i128)(2 * below(50) + 1);
     int64_t *x = calloc(400 * 20, sizeof *x);
     cr_assert(x);
     cr_assert_eq(run(&b, x), FP_OK);
@@ -633,9 +633,9 @@ Test(controlled, huge_denominator_still_meets_every_property)
     /* Beyond 2^80 the costs are scaled; the result must still be a valid controlled rounding. */
     rng_state = 6;
     blk b = random_large(200, 5, 1);
-    b.den = ((fp_i128)1 << 100) + 12345;
+    b.den = ((i128)1 << 100) + 12345;
     for (size_t i = 0; i < 200 * 5; i++)
-        b.num[i] = b.den * (fp_i128)below(50) + (((fp_i128)rng() << 36) ^ (fp_i128)rng());
+        b.num[i] = b.den * (i128)below(50) + (((i128)rng() << 36) ^ (i128)rng());
     int64_t *x = calloc(200 * 5, sizeof *x);
     cr_assert(x);
     cr_assert_eq(run(&b, x), FP_OK);
@@ -667,7 +667,7 @@ Test(controlled, deep_chain_and_flat_fan)
     b.parent[0] = FP_NONE;
     for (size_t v = 1; v < 3001; v++) b.parent[v] = 0;
     b.den = 9973;
-    for (size_t i = 3; i < 3001 * 3; i++) b.num[i] = (fp_i128)below(100000000);
+    for (size_t i = 3; i < 3001 * 3; i++) b.num[i] = (i128)below(100000000);
     x = calloc(3001 * 3, sizeof *x);
     cr_assert(x);
     cr_assert_eq(run(&b, x), FP_OK);
@@ -768,11 +768,11 @@ Test(controlled, xinjiang_column_scaled_to_27000_keeps_every_subtotal)
         while (top > 0 && xj_depth[stack[top - 1]] >= xj_depth[v]) top--;
         b.parent[v] = top ? stack[top - 1] : FP_NONE;
         stack[top++] = v;
-        b.num[v] = (fp_i128)xj_value[v] * 27000;
+        b.num[v] = (i128)xj_value[v] * 27000;
     }
     b.den = 26455;
     /* The table's own sums hold, so internal values are exact sums of the leaves. */
-    fp_i128 *e = exact_cells(&b);
+    i128 *e = exact_cells(&b);
     for (size_t v = 0; v < 119; v++) cr_assert(e[v] == b.num[v], "row %zu: table sums", v);
 
     /* Rounding each figure on its own breaks 5 of the 17 subtotals (domain.md). */
@@ -825,7 +825,7 @@ Test(controlled, no_categories_is_ok)
 Test(controlled, single_leaf_tree)
 {
     size_t parent[1] = {FP_NONE};
-    fp_i128 num[3] = {5, 7, 6};
+    i128 num[3] = {5, 7, 6};
     int64_t x[3];
     /* 5/4, 7/4, 6/4: row 18/4 = 4.5; cells 1.25 → 1, 1.75 → 2, 1.5 → 1 or 2, row 4 or 5. */
     cr_assert_eq(round_controlled(1, parent, 3, num, 4, NULL, NULL, x), FP_OK);
@@ -837,7 +837,7 @@ Test(controlled, single_leaf_tree)
 Test(controlled, all_zero_targets)
 {
     size_t parent[4] = {FP_NONE, 0, 1, 0};
-    fp_i128 num[8] = {0};
+    i128 num[8] = {0};
     int64_t x[8];
     memset(x, 0xff, sizeof x);
     cr_assert_eq(round_controlled(4, parent, 2, num, 3, NULL, NULL, x), FP_OK);
@@ -848,7 +848,7 @@ Test(controlled, all_zero_targets)
 Test(controlled, den_one_reproduces_the_targets)
 {
     size_t parent[5] = {FP_NONE, 0, 0, FP_NONE, 3};
-    fp_i128 num[10] = {0, 0, 3, 4, 5, 6, 0, 0, 100, 0};
+    i128 num[10] = {0, 0, 3, 4, 5, 6, 0, 0, 100, 0};
     int64_t x[10];
     cr_assert_eq(round_controlled(5, parent, 2, num, 1, NULL, NULL, x), FP_OK);
     int64_t expected[10] = {8, 10, 3, 4, 5, 6, 100, 0, 100, 0};
@@ -858,7 +858,7 @@ Test(controlled, den_one_reproduces_the_targets)
 Test(controlled, invalid_arguments_are_refused)
 {
     size_t parent[2] = {FP_NONE, 0}, bad_parent[2] = {FP_NONE, 1};
-    fp_i128 num[2] = {0, 1}, neg[2] = {0, -1};
+    i128 num[2] = {0, 1}, neg[2] = {0, -1};
     int64_t x[2];
     cr_assert_eq(round_controlled(2, parent, 1, num, 0, NULL, NULL, x), FP_ERR_ARGUMENT);
     cr_assert_eq(round_controlled(2, parent, 1, num, -3, NULL, NULL, x), FP_ERR_ARGUMENT);
@@ -874,14 +874,14 @@ Test(controlled, values_beyond_int64_overflow)
     size_t parent[3] = {FP_NONE, 0, 0};
     int64_t x[3];
     /* Each leaf fits, their sum does not. */
-    fp_i128 num[3] = {0, (fp_i128)INT64_MAX - 1, (fp_i128)INT64_MAX - 1};
+    i128 num[3] = {0, (i128)INT64_MAX - 1, (i128)INT64_MAX - 1};
     cr_assert_eq(round_controlled(3, parent, 1, num, 1, NULL, NULL, x), FP_ERR_AMOUNT_OVERFLOW);
     /* The 128-bit sum itself overflows. */
-    fp_i128 top = (fp_i128)(((unsigned __int128)1 << 127) - 1);
-    fp_i128 huge[3] = {0, top, top};
+    i128 top = (i128)(((u128)1 << 127) - 1);
+    i128 huge[3] = {0, top, top};
     cr_assert_eq(round_controlled(3, parent, 1, huge, 1, NULL, NULL, x), FP_ERR_AMOUNT_OVERFLOW);
     /* Fits once divided. */
-    fp_i128 fine[3] = {0, top / 8, top / 8};
-    cr_assert_eq(round_controlled(3, parent, 1, fine, (fp_i128)1 << 80, NULL, NULL, x), FP_OK);
+    i128 fine[3] = {0, top / 8, top / 8};
+    cr_assert_eq(round_controlled(3, parent, 1, fine, (i128)1 << 80, NULL, NULL, x), FP_OK);
     cr_assert_eq(x[0], x[1] + x[2]);
 }

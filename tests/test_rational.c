@@ -4,20 +4,20 @@
 
 #include "round/rational.h"
 
-#define I128_MAX ((fp_i128)(((unsigned __int128)1 << 127) - 1))
+#define I128_MAX ((i128)(((u128)1 << 127) - 1))
 #define I128_MIN (-I128_MAX - 1)
 
 /* expected values for num/den under nearest, down, up, half-even */
-static void check4(fp_i128 num, fp_i128 den, long long nearest, long long down, long long up,
+static void check4(i128 num, i128 den, long long nearest, long long down, long long up,
                    long long half_even)
 {
-    cr_expect_eq(rat_round_div(num, den, FP_ROUND_NEAREST), (fp_i128)nearest,
+    cr_expect_eq(rat_round_div(num, den, FP_ROUND_NEAREST), (i128)nearest,
                  "nearest %lld/%lld: expected %lld", (long long)num, (long long)den, nearest);
-    cr_expect_eq(rat_round_div(num, den, FP_ROUND_DOWN), (fp_i128)down,
+    cr_expect_eq(rat_round_div(num, den, FP_ROUND_DOWN), (i128)down,
                  "down %lld/%lld: expected %lld", (long long)num, (long long)den, down);
-    cr_expect_eq(rat_round_div(num, den, FP_ROUND_UP), (fp_i128)up, "up %lld/%lld: expected %lld",
+    cr_expect_eq(rat_round_div(num, den, FP_ROUND_UP), (i128)up, "up %lld/%lld: expected %lld",
                  (long long)num, (long long)den, up);
-    cr_expect_eq(rat_round_div(num, den, FP_ROUND_HALF_EVEN), (fp_i128)half_even,
+    cr_expect_eq(rat_round_div(num, den, FP_ROUND_HALF_EVEN), (i128)half_even,
                  "half-even %lld/%lld: expected %lld", (long long)num, (long long)den, half_even);
 }
 
@@ -75,7 +75,7 @@ Test(round_div, just_off_the_half)
 Test(round_div, large_128_bit_values_do_not_overflow)
 {
     /* INT128_MAX is odd: INT128_MAX / 2 = k + 1/2 with k = 2^126 - 1 */
-    fp_i128 k = ((fp_i128)1 << 126) - 1;
+    i128 k = ((i128)1 << 126) - 1;
     cr_expect_eq(rat_round_div(I128_MAX, 2, FP_ROUND_DOWN), k);
     cr_expect_eq(rat_round_div(I128_MAX, 2, FP_ROUND_UP), k + 1);
     cr_expect_eq(rat_round_div(I128_MAX, 2, FP_ROUND_NEAREST), k + 1);
@@ -88,29 +88,29 @@ Test(round_div, large_128_bit_values_do_not_overflow)
     cr_expect_eq(rat_round_div(1, I128_MAX, FP_ROUND_NEAREST), 0);
 
     /* INT128_MIN = -2^127: exact by 2, and by 3 with a remainder */
-    cr_expect_eq(rat_round_div(I128_MIN, 2, FP_ROUND_NEAREST), -((fp_i128)1 << 126));
+    cr_expect_eq(rat_round_div(I128_MIN, 2, FP_ROUND_NEAREST), -((i128)1 << 126));
     cr_expect_eq(rat_round_div(I128_MIN, 1, FP_ROUND_DOWN), I128_MIN);
     cr_expect_eq(rat_round_div(I128_MIN, I128_MAX, FP_ROUND_DOWN), -2);
     cr_expect_eq(rat_round_div(I128_MIN, I128_MAX, FP_ROUND_UP), -1);
     cr_expect_eq(rat_round_div(I128_MIN, I128_MAX, FP_ROUND_NEAREST), -1);
     /* -2^127 = 3q + 1 with 3q itself below INT128_MIN: q = -(2^127 + 1)/3 */
-    fp_i128 q3 = -(fp_i128)((((unsigned __int128)1 << 127) + 1) / 3);
+    i128 q3 = -(i128)((((u128)1 << 127) + 1) / 3);
     cr_expect_eq(rat_round_div(I128_MIN, 3, FP_ROUND_DOWN), q3);
     cr_expect_eq(rat_round_div(I128_MIN, 3, FP_ROUND_UP), q3 + 1);
     cr_expect_eq(rat_round_div(I128_MIN, 3, FP_ROUND_NEAREST), q3); /* exactly q3 + 1/3 */
     cr_expect_eq(rat_round_div(I128_MIN, 3, FP_ROUND_HALF_EVEN), q3);
     cr_expect_eq(rat_floor_div(I128_MIN, 3), q3);
     /* (INT128_MIN + 1) / 2 = -2^126 + 1/2: a negative half at the bottom of the range */
-    cr_expect_eq(rat_round_div(I128_MIN + 1, 2, FP_ROUND_NEAREST), -((fp_i128)1 << 126));
-    cr_expect_eq(rat_round_div(I128_MIN + 1, 2, FP_ROUND_DOWN), -((fp_i128)1 << 126));
-    cr_expect_eq(rat_round_div(I128_MIN + 1, 2, FP_ROUND_UP), -((fp_i128)1 << 126) + 1);
-    cr_expect_eq(rat_round_div(I128_MIN + 1, 2, FP_ROUND_HALF_EVEN), -((fp_i128)1 << 126));
+    cr_expect_eq(rat_round_div(I128_MIN + 1, 2, FP_ROUND_NEAREST), -((i128)1 << 126));
+    cr_expect_eq(rat_round_div(I128_MIN + 1, 2, FP_ROUND_DOWN), -((i128)1 << 126));
+    cr_expect_eq(rat_round_div(I128_MIN + 1, 2, FP_ROUND_UP), -((i128)1 << 126) + 1);
+    cr_expect_eq(rat_round_div(I128_MIN + 1, 2, FP_ROUND_HALF_EVEN), -((i128)1 << 126));
 
     /* amounts: int64 amount × int64 weight / sum of weights, the typical use */
-    fp_i128 num = (fp_i128)INT64_MAX * INT64_MAX;
+    i128 num = (i128)INT64_MAX * INT64_MAX;
     cr_expect_eq(rat_round_div(num, INT64_MAX, FP_ROUND_NEAREST), INT64_MAX);
-    cr_expect_eq(rat_round_div(num + 1, INT64_MAX, FP_ROUND_UP), (fp_i128)INT64_MAX + 1);
-    cr_expect_eq(rat_round_div(-num - 1, INT64_MAX, FP_ROUND_DOWN), -(fp_i128)INT64_MAX - 1);
+    cr_expect_eq(rat_round_div(num + 1, INT64_MAX, FP_ROUND_UP), (i128)INT64_MAX + 1);
+    cr_expect_eq(rat_round_div(-num - 1, INT64_MAX, FP_ROUND_DOWN), -(i128)INT64_MAX - 1);
 }
 
 Test(floor_div, rounds_toward_minus_infinity)
@@ -129,20 +129,20 @@ Test(round_div, agrees_with_floor_div_on_a_grid)
 {
     for (int num = -60; num <= 60; num++) {
         for (int den = 1; den <= 12; den++) {
-            fp_i128 f = rat_floor_div(num, den);
-            fp_i128 r = num - f * den;
+            i128 f = rat_floor_div(num, den);
+            i128 r = num - f * den;
             cr_assert(r >= 0 && r < den);
-            fp_i128 c = r ? f + 1 : f;
+            i128 c = r ? f + 1 : f;
             cr_expect_eq(rat_round_div(num, den, FP_ROUND_DOWN), f);
             cr_expect_eq(rat_round_div(num, den, FP_ROUND_UP), c);
             /* nearest: distance to the result is at most half, and halves go away from 0 */
-            fp_i128 n = rat_round_div(num, den, FP_ROUND_NEAREST);
-            fp_i128 dist2 = 2 * (n * den - num);
+            i128 n = rat_round_div(num, den, FP_ROUND_NEAREST);
+            i128 dist2 = 2 * (n * den - num);
             cr_expect(dist2 <= den && dist2 >= -den, "%d/%d", num, den);
             if (dist2 == den || dist2 == -den)
                 cr_expect(num > 0 ? n * den > num : n * den < num, "%d/%d", num, den);
-            fp_i128 e = rat_round_div(num, den, FP_ROUND_HALF_EVEN);
-            fp_i128 edist2 = 2 * (e * den - num);
+            i128 e = rat_round_div(num, den, FP_ROUND_HALF_EVEN);
+            i128 edist2 = 2 * (e * den - num);
             cr_expect(edist2 <= den && edist2 >= -den, "%d/%d", num, den);
             if (edist2 == den || edist2 == -den)
                 cr_expect(e % 2 == 0, "%d/%d", num, den);

@@ -14,8 +14,7 @@
 
 #include "helpers.h"
 
-typedef __int128 i128;
-typedef unsigned __int128 u128;
+#include "util/int128.h"
 
 #define SC FP_AMOUNT_SCALE
 #define MAXR 160

@@ -8,7 +8,7 @@
 #include "places/gazetteer.h"
 #include "util/buf.h"
 
-typedef __int128 i128;
+#include "util/int128.h"
 
 static const char *const rule_names[FP_RULE_MAX] = {
     [FP_RULE_COLUMN_SUM] = "column-sum",

@@ -17,11 +17,11 @@ struct fp_perf_report {
     int nomem;
 };
 
-static const fp_i128 SCALE = FP_AMOUNT_SCALE;
+static const i128 SCALE = FP_AMOUNT_SCALE;
 
-static fp_i128 pow10i(int d)
+static i128 pow10i(int d)
 {
-    fp_i128 p = 1;
+    i128 p = 1;
     while (d-- > 0)
         p *= 10;
     return p;
@@ -29,22 +29,22 @@ static fp_i128 pow10i(int d)
 
 /* Round NUM/DEN (DEN > 0) to D decimals: half up (away from zero) or truncated (toward zero).
  * Returns the count of 10^-D units. */
-static fp_i128 round_at(fp_i128 num, fp_i128 den, int d, int truncate)
+static i128 round_at(i128 num, i128 den, int d, int truncate)
 {
-    fp_i128 n = num * pow10i(d);
+    i128 n = num * pow10i(d);
     if (truncate)
         return n >= 0 ? rat_floor_div(n, den) : -rat_floor_div(-n, den);
     return rat_round_div(n, den, FP_ROUND_NEAREST);
 }
 
 /* A printed figure as a count of 10^-D units (D ≤ its decimals is not required: D ≥ them). */
-static fp_i128 units_at(fp_amount v, int d) { return (fp_i128)v * pow10i(d) / SCALE; }
+static i128 units_at(fp_amount v, int d) { return (i128)v * pow10i(d) / SCALE; }
 
 /* Format a count of 10^-D units with D decimals. */
-static void fmt_units(fp_i128 u, int d, int percent, char *buf, size_t size)
+static void fmt_units(i128 u, int d, int percent, char *buf, size_t size)
 {
     char a[FP_AMOUNT_BUFSIZE];
-    fp_i128 v = u * (SCALE / pow10i(d));
+    i128 v = u * (SCALE / pow10i(d));
     if (v > FP_AMOUNT_MAX || v < FP_AMOUNT_MIN) {
         snprintf(buf, size, "?");
         return;
@@ -124,7 +124,7 @@ static fp_perf_finding *add(fp_perf_report *R, const char *rule, fp_severity sev
 }
 
 /* The three values of a finding: expected, actual and actual − expected (both at D decimals). */
-static void values(fp_perf_finding *f, fp_i128 expected, fp_i128 actual, int d, int percent)
+static void values(fp_perf_finding *f, i128 expected, i128 actual, int d, int percent)
 {
     if (!f)
         return;
@@ -270,10 +270,10 @@ static void check_funding(fp_perf_report *R, size_t ti, const perf_table *t)
             continue;
         }
         int d = f->rate.decimals;
-        fp_i128 num = (fp_i128)f->exec.v * 100, den = f->budget.v;
-        fp_i128 h = round_at(num, den, d, 0), tr = round_at(num, den, d, 1);
-        fp_i128 printed = units_at(f->rate.v, d);
-        fp_i128 hundred = 100 * pow10i(d);
+        i128 num = (i128)f->exec.v * 100, den = f->budget.v;
+        i128 h = round_at(num, den, d, 0), tr = round_at(num, den, d, 1);
+        i128 printed = units_at(f->rate.v, d);
+        i128 hundred = 100 * pow10i(d);
         if (printed == h || printed == tr || (h > hundred && printed == hundred))
             continue;
         char a[48], b[48];
@@ -289,28 +289,28 @@ static void check_funding(fp_perf_report *R, size_t ti, const perf_table *t)
 
 /* Which roundings give the printed budget score: bit 0 half up, bit 1 truncation; -1 when the
  * score cannot be checked. *EXPECT gets the half-up and truncated values (10^-*D units). */
-static int score_rules(const perf_table *t, fp_i128 expect[2], int *d)
+static int score_rules(const perf_table *t, i128 expect[2], int *d)
 {
     const perf_fund *f = &t->funds[FUND_TOTAL];
     if (!f->present || f->points.state != PN_NUM || f->score.state != PN_NUM ||
         f->budget.state != PN_NUM || f->budget.v <= 0 || f->exec.state != PN_NUM)
         return -1;
     *d = f->score.decimals;
-    fp_i128 printed = units_at(f->score.v, *d);
+    i128 printed = units_at(f->score.v, *d);
     int mask = 0, mask_printed = 0;
     for (int tr = 0; tr < 2; tr++) {
         /* 分值 × 全年执行数 / 全年预算数, capped at 分值 */
-        fp_i128 num = (fp_i128)f->points.v * f->exec.v, den = (fp_i128)f->budget.v * SCALE;
+        i128 num = (i128)f->points.v * f->exec.v, den = (i128)f->budget.v * SCALE;
         if (f->exec.v > f->budget.v)
-            num = (fp_i128)f->points.v * f->budget.v;
+            num = (i128)f->points.v * f->budget.v;
         expect[tr] = round_at(num, den, *d, tr);
         if (printed == expect[tr])
             mask |= 1 << tr;
         /* … or × the rate as printed */
         if (f->rate.state == PN_NUM && f->rate.percent) {
-            fp_i128 rn = (fp_i128)f->points.v * f->rate.v, rd = SCALE * SCALE * 100;
+            i128 rn = (i128)f->points.v * f->rate.v, rd = SCALE * SCALE * 100;
             if (f->rate.v > 100 * FP_AMOUNT_SCALE)
-                rn = (fp_i128)f->points.v * 100 * FP_AMOUNT_SCALE;
+                rn = (i128)f->points.v * 100 * FP_AMOUNT_SCALE;
             if (printed == round_at(rn, rd, *d, tr))
                 mask_printed |= 1 << tr;
         }
@@ -323,7 +323,7 @@ static int score_rules(const perf_table *t, fp_i128 expect[2], int *d)
 static void check_scores(fp_perf_report *R, size_t ti, const perf_table *t)
 {
     const perf_fund *bf = &t->funds[FUND_TOTAL];
-    fp_i128 ex[2];
+    i128 ex[2];
     int d = 0;
     int mask = score_rules(t, ex, &d);
     if (mask == 0) {
@@ -448,7 +448,7 @@ static void check_rounding(fp_perf_report *R, const fp_perf_doc *doc)
         const perf_table *t = &doc->tables[i];
         if (t->info.kind != FP_PERF_SELF_EVALUATION)
             continue;
-        fp_i128 ex[2];
+        i128 ex[2];
         int d, mask = score_rules(t, ex, &d);
         if (mask != 1 && mask != 2)
             continue;
@@ -458,7 +458,7 @@ static void check_rounding(fp_perf_report *R, const fp_perf_doc *doc)
             const perf_table *u = &doc->tables[k];
             if (k == i || u->info.kind != FP_PERF_SELF_EVALUATION || strcmp(u->file, t->file))
                 continue;
-            fp_i128 e2[2];
+            i128 e2[2];
             int d2, m = score_rules(u, e2, &d2);
             if (m == 1 || m == 2)
                 votes[m - 1]++;

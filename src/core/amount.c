@@ -1,5 +1,6 @@
 /* core/amount.c — decimal text to exact fixed-point amounts and back. */
 #include "fenpei/amount.h"
+#include "util/int128.h"
 
 #include <string.h>
 
@@ -237,11 +238,11 @@ size_t fp_amount_format(fp_amount value, int min_decimals, char *buf)
 
 /* (NEW_ - OLD) / |OLD| in basis points (hundredths of a percent), rounded half away from zero:
  * the one exact percentage. |change| < 2^64 and 10000 < 2^14, so everything fits 128 bits. */
-static __int128 percent_bp(fp_amount old, fp_amount new_)
+static i128 percent_bp(fp_amount old, fp_amount new_)
 {
-    __int128 num = ((__int128) new_ - old) * 10000, den = old < 0 ? -(__int128)old : old;
-    __int128 a = num < 0 ? -num : num;
-    __int128 q = a / den, r = a % den;
+    i128 num = ((i128) new_ - old) * 10000, den = old < 0 ? -(i128)old : old;
+    i128 a = num < 0 ? -num : num;
+    i128 q = a / den, r = a % den;
     if (2 * r >= den)
         q++;
     return num < 0 ? -q : q;
@@ -253,11 +254,11 @@ size_t fp_amount_percent(fp_amount old, fp_amount new_, char *buf)
         buf[0] = '\0';
         return 0;
     }
-    __int128 bp = percent_bp(old, new_);
-    unsigned __int128 mag = bp < 0 ? (unsigned __int128)-bp : (unsigned __int128)bp;
+    i128 bp = percent_bp(old, new_);
+    u128 mag = bp < 0 ? (u128)-bp : (u128)bp;
     char tmp[FP_PERCENT_BUFSIZE];
     size_t n = 0, len = 0;
-    unsigned __int128 whole = mag / 100;
+    u128 whole = mag / 100;
     unsigned frac = (unsigned)(mag % 100);
     do {
         tmp[n++] = (char)('0' + (int)(whole % 10));

@@ -319,48 +319,48 @@ void ex_gen_shifts(engine *E)
 
 /* The sentence of a shifted run found by fp_label_shift_at: the run, each row's own name, the
  * lost one, or why the run is not realigned. */
-static void shift_note_text(sb *b, const fp_table *t, const fp_label_shift *s, int en)
+static void shift_note_text(strbuf *b, const fp_table *t, const fp_label_shift *s, int en)
 {
     long la = fp_table_row_line(t, s->first), lb = fp_table_row_line(t, s->last);
     if (en)
-        ex_sb_printf(b, "label shift: on lines %ld–%ld the names are one row late against the "
+        strbuf_printf(b, "label shift: on lines %ld–%ld the names are one row late against the "
                         "numbers: ", la, lb);
     else
-        ex_sb_printf(b, "名称错行：第 %ld–%ld 行的单位名称比数字晚了一行：", la, lb);
+        strbuf_printf(b, "名称错行：第 %ld–%ld 行的单位名称比数字晚了一行：", la, lb);
     for (size_t k = s->first; k < s->last; k++) {
         if (k > s->first)
-            ex_sb_str(b, en ? ", " : "，");
+            strbuf_str(b, en ? ", " : "，");
         const char *nm = fp_table_row_name(t, k + 1);
         if (en)
-            ex_sb_printf(b, "line %ld is %s", fp_table_row_line(t, k), nm);
+            strbuf_printf(b, "line %ld is %s", fp_table_row_line(t, k), nm);
         else
-            ex_sb_printf(b, "第 %ld 行是「%s」", fp_table_row_line(t, k), nm);
+            strbuf_printf(b, "第 %ld 行是「%s」", fp_table_row_line(t, k), nm);
     }
     const char *div = s->lost_division;
     if (en) {
-        ex_sb_printf(b, "; the name of line %ld is lost", lb);
+        strbuf_printf(b, "; the name of line %ld is lost", lb);
         if (s->lost)
-            ex_sb_printf(b, ": %s, the one division there no row names", s->lost);
+            strbuf_printf(b, ": %s, the one division there no row names", s->lost);
         else if (div)
-            ex_sb_printf(b, ": %s, but whether the table names it so or by its former name "
+            strbuf_printf(b, ": %s, but whether the table names it so or by its former name "
                             "cannot be told", div);
     } else {
-        ex_sb_printf(b, "，第 %ld 行的名称缺失", lb);
+        strbuf_printf(b, "，第 %ld 行的名称缺失", lb);
         if (s->lost)
-            ex_sb_printf(b, "，应是「%s」（该处唯一没有哪一行提到的区划）", s->lost);
+            strbuf_printf(b, "，应是「%s」（该处唯一没有哪一行提到的区划）", s->lost);
         else if (div)
-            ex_sb_printf(b, "，应是「%s」，但原表用今名还是旧名无法判定", div);
+            strbuf_printf(b, "，应是「%s」，但原表用今名还是旧名无法判定", div);
     }
     if (s->ambiguous) {
         long lc = fp_table_row_line(t, s->last_alt);
         if (en)
-            ex_sb_printf(b, "; yet the run may as well end on line %ld: not realigned.", lc);
+            strbuf_printf(b, "; yet the run may as well end on line %ld: not realigned.", lc);
         else
-            ex_sb_printf(b, "；但错行也可能止于第 %ld 行，无法判定，未自动修正。", lc);
+            strbuf_printf(b, "；但错行也可能止于第 %ld 行，无法判定，未自动修正。", lc);
     } else if (!s->lost) {
-        ex_sb_str(b, en ? "; not realigned." : "；未自动修正。");
+        strbuf_str(b, en ? "; not realigned." : "；未自动修正。");
     } else {
-        ex_sb_str(b, en ? "; realigned, every name sits under its division, in code order."
+        strbuf_str(b, en ? "; realigned, every name sits under its division, in code order."
                         : "；重新对齐后各单位都在其所属区划之下，并按区划代码排列。");
     }
 }
@@ -405,7 +405,7 @@ int ex_shift_notes(const fp_table *t, const fp_report *r, fp_causes *C)
             x->suggested_text = k < s.last ? fp_table_row_name(t, k + 1) : s.lost;
             x->level = fp_table_depth(t, k);
         }
-        sb zh = {0}, en = {0};
+        strbuf zh = {0}, en = {0};
         shift_note_text(&zh, t, &s, 0);
         shift_note_text(&en, t, &s, 1);
         c->note = 1;
@@ -418,8 +418,8 @@ int ex_shift_notes(const fp_table *t, const fp_report *r, fp_causes *C)
         c->c.hold = fixable ? FP_HOLD_NONE : s.ambiguous ? FP_HOLD_AMBIGUOUS : FP_HOLD_NAME;
         c->c.cells = cells;
         c->c.ncells = ncells;
-        c->c.text_zh = ex_sb_take(&zh);
-        c->c.text_en = ex_sb_take(&en);
+        c->c.text_zh = strbuf_take(&zh);
+        c->c.text_en = strbuf_take(&en);
         if (!c->c.text_zh || !c->c.text_en || ex_push_rec(&C->list, &C->n, &C->cap, c))
             return -1;
     }
@@ -484,7 +484,7 @@ int ex_place_notes(const fp_table *t, const fp_report *rep, fp_causes *C)
                 home_row = x;
         cause_rec *c = calloc(1, sizeof *c);
         fp_cause_cell *cell0 = calloc(1, sizeof *cell0);
-        sb zh = {0}, en = {0};
+        strbuf zh = {0}, en = {0};
         if (!c || !cell0) {
             free(c);
             free(cell0);
@@ -503,12 +503,12 @@ int ex_place_notes(const fp_table *t, const fp_report *rep, fp_causes *C)
         c->c.cells = cell0;
         c->c.ncells = 1;
         const char *hn = gz_short_name(home);
-        ex_sb_printf(&zh, "地名：第 %ld 行「%s」属于「%s」，不属于其上级「%s」。",
+        strbuf_printf(&zh, "地名：第 %ld 行「%s」属于「%s」，不属于其上级「%s」。",
                   fp_table_row_line(t, r), nm, hn, fp_table_row_name(t, p));
-        ex_sb_printf(&en, "place name: line %ld %s belongs to %s, not to its parent %s.",
+        strbuf_printf(&en, "place name: line %ld %s belongs to %s, not to its parent %s.",
                   fp_table_row_line(t, r), nm, hn, fp_table_row_name(t, p));
-        c->c.text_zh = ex_sb_take(&zh);
-        c->c.text_en = ex_sb_take(&en);
+        c->c.text_zh = strbuf_take(&zh);
+        c->c.text_en = strbuf_take(&en);
         if (!c->c.text_zh || !c->c.text_en || ex_push_rec(&C->list, &C->n, &C->cap, c))
             return -1;
         notes++;

@@ -34,7 +34,7 @@
 #include "core/table_impl.h"
 #include "util/buf.h"
 
-typedef __int128 i128;
+#include "util/int128.h"
 
 /* Costs of the explanations, in points: the fewest changed cells or rows win. A rounding
  * residue is a weaker explanation than one exact change; leaving an error unexplained costs
@@ -57,14 +57,6 @@ enum {
 /* Exact-cover search: nodes per connected group, optimal solutions kept. */
 #define SOLVE_NODES 200000
 #define SOLVE_KEEP 16
-
-/* ---- strings ---- */
-
-typedef struct sb {
-    char *s;
-    size_t len, cap;
-    int oom;
-} sb;
 
 typedef struct term {
     size_t j;  /* index into acols */
@@ -199,11 +191,6 @@ const char *ex_name_of(const engine *E, size_t row);
 /* The first finding at or after ROW (findings are ordered by row). */
 size_t ex_row_first(const engine *E, size_t row);
 size_t ex_parent_of(const engine *E, size_t row);
-void ex_sb_add(sb *b, const char *s, size_t n);
-void ex_sb_str(sb *b, const char *s);
-void ex_sb_amount(sb *b, fp_amount v);
-void ex_sb_printf(sb *b, const char *fmt, ...);
-char *ex_sb_take(sb *b);
 int ex_set_add(size_t **v, size_t *n, size_t *cap, size_t i);
 int ex_verify(engine *E, const delta *d, size_t nd, size_t **cover, size_t *ncover);
 
@@ -237,8 +224,8 @@ fp_error ex_decide(engine *E, decision **out, size_t *nout, amb_group **gout, si
 void ex_groups_free(amb_group *g, size_t n);
 
 /* cause_text.c */
-void ex_hyp_text(sb *b, const engine *E, const hyp *h, int en);
-void ex_text_shift(sb *b, const engine *E, const hyp *h, int en);
+void ex_hyp_text(strbuf *b, const engine *E, const hyp *h, int en);
+void ex_text_shift(strbuf *b, const engine *E, const hyp *h, int en);
 
 /* explain.c */
 int ex_push_rec(cause_rec ***v, size_t *n, size_t *cap, cause_rec *c);

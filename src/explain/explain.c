@@ -151,11 +151,11 @@ static cause_rec *rec_from(const engine *E, const hyp *h)
                 : spread      ? FP_HOLD_RESIDUE
                               : FP_HOLD_PARTIAL;
     fp_cause_cell *cells = malloc((h->ncells + 1) * sizeof *cells);
-    sb b = {0};
+    strbuf b = {0};
     ex_hyp_text(&b, E, h, 0);
-    c->c.text_zh = ex_sb_take(&b);
+    c->c.text_zh = strbuf_take(&b);
     ex_hyp_text(&b, E, h, 1);
-    c->c.text_en = ex_sb_take(&b);
+    c->c.text_en = strbuf_take(&b);
     if (!cells || !c->c.text_zh || !c->c.text_en) {
         free(cells);
         c->c.cells = NULL;
@@ -202,7 +202,7 @@ static cause_rec *rec_reading(const engine *E, const size_t *hs, size_t n)
     for (size_t i = 0; i < n; i++)
         ncells += E->h[hs[i]].ncells;
     fp_cause_cell *cells = malloc((ncells + 1) * sizeof *cells);
-    sb zh = {0}, en = {0};
+    strbuf zh = {0}, en = {0};
     if (!cells)
         return NULL;
     for (size_t i = 0; i < n; i++) {
@@ -216,18 +216,18 @@ static cause_rec *rec_reading(const engine *E, const size_t *hs, size_t n)
         if (all.row_end == FP_NONE || h->row_end > all.row_end)
             all.row_end = h->row_end;
         if (i) { /* one sentence: the full stop of the part before gives way to "and" */
-            if (zh.len >= strlen("。") && strcmp(zh.s + zh.len - strlen("。"), "。") == 0)
+            if (zh.len >= strlen("。") && strcmp(zh.data + zh.len - strlen("。"), "。") == 0)
                 zh.len -= strlen("。");
-            if (en.len && en.s[en.len - 1] == '.')
+            if (en.len && en.data[en.len - 1] == '.')
                 en.len--;
-            ex_sb_str(&zh, "；并且");
-            ex_sb_str(&en, "; and ");
+            strbuf_str(&zh, "；并且");
+            strbuf_str(&en, "; and ");
         }
         ex_hyp_text(&zh, E, h, 0);
         ex_hyp_text(&en, E, h, 1);
     }
     cause_rec *c = calloc(1, sizeof *c);
-    char *tz = ex_sb_take(&zh), *te = ex_sb_take(&en);
+    char *tz = strbuf_take(&zh), *te = strbuf_take(&en);
     if (!c || !tz || !te) {
         free(c);
         free(tz);
@@ -270,16 +270,16 @@ static cause_rec *rec_ambiguous(const engine *E, fp_causes *out, const amb_group
     }
     memcpy(c->cover, cover, ncover * sizeof *cover);
     c->ncover = ncover;
-    sb zh = {0}, en = {0};
-    ex_sb_printf(&zh, "原因不唯一，以下 %zu 种解释同样简单：", g->ncand);
-    ex_sb_printf(&en, "ambiguous: %zu explanations fit equally well: ", g->ncand);
+    strbuf zh = {0}, en = {0};
+    strbuf_printf(&zh, "原因不唯一，以下 %zu 种解释同样简单：", g->ncand);
+    strbuf_printf(&en, "ambiguous: %zu explanations fit equally well: ", g->ncand);
     static const char *const circled[] = {"①", "②", "③", "④", "⑤", "⑥", "⑦", "⑧",
                                           "⑨", "⑩", "⑪", "⑫", "⑬", "⑭", "⑮", "⑯"};
     for (size_t i = 0; i < g->ncand; i++) {
         cause_rec *k = rec_reading(E, g->cand[i], g->len[i]);
         if (!k || ex_push_rec(&out->extra, &out->nextra, &out->extracap, k)) {
-            free(zh.s);
-            free(en.s);
+            strbuf_free(&zh);
+            strbuf_free(&en);
             rec_free(c);
             return NULL;
         }
@@ -290,13 +290,13 @@ static cause_rec *rec_ambiguous(const engine *E, fp_causes *out, const amb_group
             c->c.row = k->c.row;
         if (c->c.row_end == FP_NONE || k->c.row_end > c->c.row_end)
             c->c.row_end = k->c.row_end;
-        ex_sb_str(&zh, i < 16 ? circled[i] : "·");
-        ex_sb_str(&zh, k->c.text_zh);
-        ex_sb_printf(&en, "%s(%zu) %s", i ? " " : "", i + 1, k->c.text_en);
+        strbuf_str(&zh, i < 16 ? circled[i] : "·");
+        strbuf_str(&zh, k->c.text_zh);
+        strbuf_printf(&en, "%s(%zu) %s", i ? " " : "", i + 1, k->c.text_en);
     }
     c->c.candidates = cand;
-    c->c.text_zh = ex_sb_take(&zh);
-    c->c.text_en = ex_sb_take(&en);
+    c->c.text_zh = strbuf_take(&zh);
+    c->c.text_en = strbuf_take(&en);
     if (!c->c.text_zh || !c->c.text_en) {
         rec_free(c);
         return NULL;

@@ -322,16 +322,16 @@ fp_error fp_causes_fix(const fp_table *t, const fp_causes *c, fp_table **out, si
         goto nomem;
     /* the records of the canonical table: unit line, header, rows in pre-order */
     if (fp_table_unit(t)) {
-        sb u = {0};
-        ex_sb_printf(&u, "单位：%s", fp_table_unit(t));
+        strbuf u = {0};
+        strbuf_printf(&u, "单位：%s", fp_table_unit(t));
         if (u.oom) {
-            free(u.s);
+            free(u.data);
             goto nomem;
         }
         rec_begin(&F);
-        rec_cell(&F, u.s, u.len);
+        rec_cell(&F, u.data, u.len);
         rec_end(&F);
-        free(u.s);
+        strbuf_free(&u);
     }
     rec_begin(&F);
     if (!F.level_col)

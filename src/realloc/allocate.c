@@ -20,14 +20,14 @@ void fp_allocate_options_init(fp_allocate_options *opts)
     opts->unit = FP_AMOUNT_SCALE;
 }
 
-static fp_i128 gcd(fp_i128 a, fp_i128 b)
+static i128 gcd(i128 a, i128 b)
 {
     if (a < 0)
         a = -a;
     if (b < 0)
         b = -b;
     while (b) {
-        fp_i128 t = a % b;
+        i128 t = a % b;
         a = b;
         b = t;
     }
@@ -38,15 +38,15 @@ static size_t row_at(const fp_table *t, size_t k) { return t->order ? (size_t)t-
 
 /* The exact shares: S[l] / *DEN for the leaves LEAVES[0..n) of F (pre-order). */
 static fp_error shares(const fp_table *F, const fp_allocate_options *o, size_t **leaves_out,
-                       size_t *n_out, fp_i128 **S_out, fp_i128 *den_out, fp_diag *diag)
+                       size_t *n_out, i128 **S_out, i128 *den_out, fp_diag *diag)
 {
     size_t K = o->weight_count, n = 0;
     fp_error e = FP_OK;
     size_t *leaves = malloc((F->nrows + 1) * sizeof *leaves);
     size_t *col = malloc((K + 1) * sizeof *col);
-    fp_i128 *W = malloc((K + 1) * sizeof *W), *Fk = calloc(K + 1, sizeof *Fk);
-    fp_i128 *gk = calloc(K + 1, sizeof *gk), *mult = malloc((K + 1) * sizeof *mult);
-    fp_i128 *S = NULL;
+    i128 *W = malloc((K + 1) * sizeof *W), *Fk = calloc(K + 1, sizeof *Fk);
+    i128 *gk = calloc(K + 1, sizeof *gk), *mult = malloc((K + 1) * sizeof *mult);
+    i128 *S = NULL;
     if (!leaves || !col || !W || !Fk || !gk || !mult) {
         e = diag_set(diag, FP_ERR_NOMEM, NULL, 0, NULL, NULL, 0, "out of memory");
         goto done;
@@ -63,7 +63,7 @@ static fp_error shares(const fp_table *F, const fp_allocate_options *o, size_t *
         e = diag_set(diag, FP_ERR_EMPTY, fp_table_source(F), 0, NULL, NULL, 0, "no rows");
         goto done;
     }
-    fp_i128 wsum = 0, gw = 0;
+    i128 wsum = 0, gw = 0;
     for (size_t k = 0; k < K; k++) {
         const char *name = o->weights[k].column, *wt = o->weights[k].weight;
         col[k] = fp_table_find_column(F, name);
@@ -127,15 +127,15 @@ static fp_error shares(const fp_table *F, const fp_allocate_options *o, size_t *
     }
     /* den = (10^6 / gw) · lcm(F_k / g_k); share numerators Σ_k (W_k/gw) · (f_ki/g_k) · mult_k
      * with mult_k = lcm / (F_k / g_k) */
-    fp_i128 L = 1, limit = (fp_i128)1 << 100;
+    i128 L = 1, limit = (i128)1 << 100;
     for (size_t k = 0; k < K; k++) {
-        fp_i128 f = Fk[k] / gk[k], l;
+        i128 f = Fk[k] / gk[k], l;
         if (__builtin_mul_overflow(L / gcd(L, f), f, &l) || l > limit)
             goto overflow;
         L = l;
     }
-    fp_i128 den;
-    if (__builtin_mul_overflow((fp_i128)FP_AMOUNT_SCALE / gw, L, &den) || den > limit)
+    i128 den;
+    if (__builtin_mul_overflow((i128)FP_AMOUNT_SCALE / gw, L, &den) || den > limit)
         goto overflow;
     for (size_t k = 0; k < K; k++)
         mult[k] = L / (Fk[k] / gk[k]);
@@ -146,7 +146,7 @@ static fp_error shares(const fp_table *F, const fp_allocate_options *o, size_t *
     }
     for (size_t i = 0; i < n; i++)
         for (size_t k = 0; k < K; k++) {
-            fp_i128 a;
+            i128 a;
             if (__builtin_mul_overflow(W[k] / gw, fp_table_amount(F, leaves[i], col[k]) / gk[k],
                                        &a) ||
                 __builtin_mul_overflow(a, mult[k], &a) || __builtin_add_overflow(S[i], a, &S[i]))
@@ -176,12 +176,12 @@ done:
 
 /* Round the leaf targets NUM (per row of T, leaves only) over DEN on T's tree with controlled
  * rounding; X gets whole units per row. */
-static fp_error round_tree(const fp_table *T, const fp_i128 *num_of_row, fp_i128 den, int64_t *x,
+static fp_error round_tree(const fp_table *T, const i128 *num_of_row, i128 den, int64_t *x,
                            fp_diag *diag)
 {
     size_t n = T->nrows;
     size_t *parent = calloc(n + 1, sizeof *parent), *local = calloc(n + 1, sizeof *local);
-    fp_i128 *num = calloc(n + 1, sizeof *num);
+    i128 *num = calloc(n + 1, sizeof *num);
     int64_t *y = malloc((n + 1) * sizeof *y);
     fp_error e = FP_OK;
     if (!parent || !local || !num || !y) {
@@ -215,7 +215,7 @@ done:
 
 /* Leaf targets over DEN (in units): base + share · rest, for the leaves of F. */
 static fp_error targets(const fp_table *F, const fp_allocate_options *o, size_t **leaves,
-                        size_t *n, fp_i128 **num, fp_i128 *den, fp_diag *diag)
+                        size_t *n, i128 **num, i128 *den, fp_diag *diag)
 {
     fp_amount u = o->unit > 0 ? o->unit : FP_AMOUNT_SCALE;
     if (o->total < 0 || o->total % u || o->base < 0 || o->base % u)
@@ -224,7 +224,7 @@ static fp_error targets(const fp_table *F, const fp_allocate_options *o, size_t 
     fp_error e = shares(F, o, leaves, n, num, den, diag);
     if (e)
         return e;
-    fp_i128 B = o->base / u, R = (fp_i128)o->total / u - B * (fp_i128)*n;
+    i128 B = o->base / u, R = (i128)o->total / u - B * (i128)*n;
     if (R < 0) {
         char t[FP_AMOUNT_BUFSIZE], b[FP_AMOUNT_BUFSIZE];
         fp_amount_format(o->total, 0, t);
@@ -234,9 +234,9 @@ static fp_error targets(const fp_table *F, const fp_allocate_options *o, size_t 
         return diag_set(diag, FP_ERR_INFEASIBLE, NULL, 0, NULL, NULL, 0,
                         "the total %s cannot give %zu leaves a base of %s each", t, *n, b);
     }
-    fp_i128 lim = (fp_i128)1 << 124;
-    fp_i128 tot;
-    if (__builtin_mul_overflow((fp_i128)o->total / u, *den, &tot) || tot > lim) {
+    i128 lim = (i128)1 << 124;
+    i128 tot;
+    if (__builtin_mul_overflow((i128)o->total / u, *den, &tot) || tot > lim) {
         free(*leaves);
         free(*num);
         return diag_set(diag, FP_ERR_AMOUNT_OVERFLOW, NULL, 0, NULL, NULL, 0,
@@ -253,11 +253,11 @@ fp_error fp_allocate(const fp_table *factors, const fp_allocate_options *opts, f
     *amounts = NULL;
     fp_diag_clear(diag);
     size_t *leaves = NULL, n = 0, rows = factors->nrows;
-    fp_i128 *num = NULL, den = 1;
+    i128 *num = NULL, den = 1;
     fp_error e = targets(factors, opts, &leaves, &n, &num, &den, diag);
     if (e)
         return e;
-    fp_i128 *by_row = calloc(rows + 1, sizeof *by_row);
+    i128 *by_row = calloc(rows + 1, sizeof *by_row);
     int64_t *x = malloc((rows + 1) * sizeof *x);
     fp_amount *out = malloc((rows + 1) * sizeof *out);
     if (!by_row || !x || !out) {
@@ -343,11 +343,11 @@ fp_error fp_allocate_into(const fp_table *factors, const fp_allocate_options *op
                         "it first",
                         faults);
     size_t *leaves = NULL, n = 0;
-    fp_i128 *num = NULL, den = 1;
+    i128 *num = NULL, den = 1;
     if ((e = targets(factors, opts, &leaves, &n, &num, &den, diag)) != FP_OK)
         return e;
     size_t rows = table->nrows;
-    fp_i128 *by_row = calloc(rows + 1, sizeof *by_row);
+    i128 *by_row = calloc(rows + 1, sizeof *by_row);
     int64_t *x = malloc((rows + 1) * sizeof *x);
     uint8_t *used = calloc(n + 1, 1);
     char **fkeys = calloc(n + 1, sizeof *fkeys);

@@ -16,7 +16,7 @@ static fp_error controlled(solver *S, size_t *rows, size_t nrows, int64_t *leaf_
     fp_error e = FP_OK;
     size_t *parent = malloc(nrows * sizeof *parent);
     size_t *local = NULL;
-    fp_i128 *num = calloc(nrows * K, sizeof *num);
+    i128 *num = calloc(nrows * K, sizeof *num);
     int64_t *x = malloc(nrows * K * sizeof *x);
     int64_t held[256];
     if (!parent || !num || !x) {
@@ -33,7 +33,7 @@ static fp_error controlled(solver *S, size_t *rows, size_t nrows, int64_t *leaf_
         local[rows[i]] = i;
     for (size_t i = 0; i < nrows; i++)
         parent[i] = i == 0 ? FP_NONE : local[fp_table_parent(C->t, rows[i])];
-    fp_i128 den;
+    i128 den;
     int exact = realloc_block_targets(S, rows, nrows, parent, num, &den);
     if (exact) {
         e = round_controlled(nrows, parent, K, num, den, NULL, NULL, x);
@@ -55,13 +55,13 @@ static fp_error controlled(solver *S, size_t *rows, size_t nrows, int64_t *leaf_
             if (lf->held && (e = realloc_split_held_row(S, li, held)) != FP_OK)
                 goto done;
             for (size_t k = 0; k < K; k++) {
-                fp_i128 *nk = &num[i * K + k];
+                i128 *nk = &num[i * K + k];
                 if (lf->held)
-                    *nk = (fp_i128)held[k] * den;
+                    *nk = (i128)held[k] * den;
                 else if (S->floored[li * K + k])
-                    *nk = (fp_i128)floor_amount(S, k) * S->fden;
+                    *nk = (i128)floor_amount(S, k) * S->fden;
                 else
-                    *nk = (fp_i128)cell(S, li, k) * S->fnum;
+                    *nk = (i128)cell(S, li, k) * S->fnum;
             }
             li++;
         }
@@ -194,7 +194,7 @@ fp_error realloc_apply(ctx *C, const target *tg)
         goto done;
     }
     /* The free leaves, and what the fixed ones already take. */
-    fp_i128 fixed_sum = 0;
+    i128 fixed_sum = 0;
     for (size_t p = first; p < end; p++) {
         size_t r = C->pre[p];
         if (!is_leaf(C, r))
@@ -226,7 +226,7 @@ fp_error realloc_apply(ctx *C, const target *tg)
                 lf->lo = floors;
         }
     }
-    fp_i128 avail = (fp_i128)tg->amount - fixed_sum;
+    i128 avail = (i128)tg->amount - fixed_sum;
     if (avail < 0 || avail % u != 0) {
         char a[FP_AMOUNT_BUFSIZE], f[FP_AMOUNT_BUFSIZE], uu[FP_AMOUNT_BUFSIZE];
         fp_amount_format(tg->amount, 0, a);

@@ -9,26 +9,26 @@
 
 
 /* Exact value of leaf l at factor f without its row bound: Σ_k max(floor, f v) as num/fden. */
-static fp_i128 row_value_num(const solver *S, size_t l)
+static i128 row_value_num(const solver *S, size_t l)
 {
-    fp_i128 sum = 0;
+    i128 sum = 0;
     for (size_t k = 0; k < S->ncols; k++) {
         if (S->floored[l * S->ncols + k])
-            sum += (fp_i128)floor_amount(S, k) * S->fden;
+            sum += (i128)floor_amount(S, k) * S->fden;
         else
-            sum += (fp_i128)cell(S, l, k) * S->fnum;
+            sum += (i128)cell(S, l, k) * S->fnum;
     }
     return sum;
 }
 
-static fp_i128 gcd128(fp_i128 a, fp_i128 b)
+static i128 gcd128(i128 a, i128 b)
 {
     if (a < 0)
         a = -a;
     if (b < 0)
         b = -b;
     while (b) {
-        fp_i128 t = a % b;
+        i128 t = a % b;
         a = b;
         b = t;
     }
@@ -37,11 +37,11 @@ static fp_i128 gcd128(fp_i128 a, fp_i128 b)
 
 /* The least amount the leaves can take whatever the factor: each leaf at least its row bound,
  * and at least the floors of its positive cells. */
-static fp_i128 least_amount(const solver *S)
+static i128 least_amount(const solver *S)
 {
-    fp_i128 sum = 0;
+    i128 sum = 0;
     for (size_t l = 0; l < S->nleaves; l++) {
-        fp_i128 floors = 0;
+        i128 floors = 0;
         for (size_t k = 0; k < S->ncols; k++)
             if (cell(S, l, k) > 0)
                 floors += floor_amount(S, k);
@@ -58,7 +58,7 @@ fp_error realloc_solve_factor(solver *S, fp_amount available)
 {
     ctx *C = S->C;
     for (;;) {
-        fp_i128 fixed = 0, weight = 0;
+        i128 fixed = 0, weight = 0;
         for (size_t l = 0; l < S->nleaves; l++) {
             if (S->leaves[l].held) {
                 fixed += S->leaves[l].lo;
@@ -71,11 +71,11 @@ fp_error realloc_solve_factor(solver *S, fp_amount available)
                     weight += cell(S, l, k);
             }
         }
-        fp_i128 rest = (fp_i128)available - fixed;
+        i128 rest = (i128)available - fixed;
         if (rest < 0) {
             /* The shortfall is against the least amount of all the bounds (f = 0), not just
              * those active in this round, which would understate it. */
-            fp_i128 least = least_amount(S);
+            i128 least = least_amount(S);
             char buf[FP_AMOUNT_BUFSIZE], need[FP_AMOUNT_BUFSIZE], short_by[FP_AMOUNT_BUFSIZE];
             fp_amount_format(available, 0, buf);
             fp_amount_format((fp_amount)least, 0, need);
@@ -90,7 +90,7 @@ fp_error realloc_solve_factor(solver *S, fp_amount available)
             S->fnum = 0;
             S->fden = 1;
         } else {
-            fp_i128 g = gcd128(rest, weight);
+            i128 g = gcd128(rest, weight);
             S->fnum = rest / g;
             S->fden = weight / g;
         }
@@ -102,12 +102,12 @@ fp_error realloc_solve_factor(solver *S, fp_amount available)
             for (size_t k = 0; k < S->ncols; k++) {
                 fp_amount v = cell(S, l, k), m = floor_amount(S, k);
                 uint8_t *fl = &S->floored[l * S->ncols + k];
-                if (!*fl && v > 0 && m > 0 && (fp_i128)v * S->fnum < (fp_i128)m * S->fden) {
+                if (!*fl && v > 0 && m > 0 && (i128)v * S->fnum < (i128)m * S->fden) {
                     *fl = 1;
                     changed = 1;
                 }
             }
-            if (S->leaves[l].lo > 0 && row_value_num(S, l) < (fp_i128)S->leaves[l].lo * S->fden) {
+            if (S->leaves[l].lo > 0 && row_value_num(S, l) < (i128)S->leaves[l].lo * S->fden) {
                 S->leaves[l].held = 1;
                 changed = 1;
             }
@@ -146,7 +146,7 @@ fp_error realloc_split_held_row(solver *S, size_t l, int64_t *out)
  * with the floors (a cell whose share falls below its floor is held at it and the rest is
  * shared by the others): P[k]/Q[k] in micro-units. Returns 0 when there is no proportion to
  * follow (every category 0 and an amount to place). */
-static int held_exact(const solver *S, size_t l, fp_i128 *p, fp_i128 *q)
+static int held_exact(const solver *S, size_t l, i128 *p, i128 *q)
 {
     size_t K = S->ncols;
     if (K == 1) { /* one column: the bound itself */
@@ -156,7 +156,7 @@ static int held_exact(const solver *S, size_t l, fp_i128 *p, fp_i128 *q)
     }
     uint8_t at_floor[256] = {0};
     for (;;) {
-        fp_i128 rest = S->leaves[l].lo, w = 0;
+        i128 rest = S->leaves[l].lo, w = 0;
         for (size_t k = 0; k < K; k++) {
             if (at_floor[k])
                 rest -= floor_amount(S, k);
@@ -166,7 +166,7 @@ static int held_exact(const solver *S, size_t l, fp_i128 *p, fp_i128 *q)
         int changed = 0;
         for (size_t k = 0; k < K; k++) {
             fp_amount v = cell(S, l, k), m = floor_amount(S, k);
-            if (!at_floor[k] && v > 0 && m > 0 && (fp_i128)v * rest < (fp_i128)m * w) {
+            if (!at_floor[k] && v > 0 && m > 0 && (i128)v * rest < (i128)m * w) {
                 at_floor[k] = 1;
                 changed = 1;
             }
@@ -183,7 +183,7 @@ static int held_exact(const solver *S, size_t l, fp_i128 *p, fp_i128 *q)
                 p[k] = 0;
                 q[k] = 1;
             } else {
-                p[k] = (fp_i128)cell(S, l, k) * rest;
+                p[k] = (i128)cell(S, l, k) * rest;
                 q[k] = w;
             }
         }
@@ -191,7 +191,6 @@ static int held_exact(const solver *S, size_t l, fp_i128 *p, fp_i128 *q)
     }
 }
 
-typedef unsigned __int128 u128;
 
 /* floor(a·b / c) into *Q and the remainder into *R, for c < 2^127 and a quotient below 2^128:
  * the product is taken in 256 bits and divided bit by bit. */
@@ -223,9 +222,9 @@ static void muldiv(u128 a, u128 b, u128 c, u128 *q, u128 *r)
 }
 
 /* lcm(a, b) into *OUT unless it passes LIMIT: 0 then. */
-static int lcm_within(fp_i128 a, fp_i128 b, fp_i128 limit, fp_i128 *out)
+static int lcm_within(i128 a, i128 b, i128 limit, i128 *out)
 {
-    fp_i128 l;
+    i128 l;
     if (__builtin_mul_overflow(a / gcd128(a, b), b, &l) || l > limit)
         return 0;
     *out = l;
@@ -247,24 +246,24 @@ static int lcm_within(fp_i128 a, fp_i128 b, fp_i128 limit, fp_i128 *out)
  * every cell of the block. Returns 1 on success, 0 when it cannot be assured (the caller then
  * falls back to splitting held rows on their own). */
 int realloc_block_targets(solver *S, const size_t *rows, size_t nrows, const size_t *parent,
-                         fp_i128 *num, fp_i128 *den)
+                         i128 *num, i128 *den)
 {
     ctx *C = S->C;
     size_t K = S->ncols, n = S->nleaves;
-    fp_i128 u = C->o->unit;
+    i128 u = C->o->unit;
     int ok = 0;
-    fp_i128 *P = malloc((n * K + 1) * sizeof *P), *Q = malloc((n * K + 1) * sizeof *Q);
-    fp_i128 *rowc = malloc((n + 1) * sizeof *rowc); /* approximated rows: w·u, the raw denominator */
+    i128 *P = malloc((n * K + 1) * sizeof *P), *Q = malloc((n * K + 1) * sizeof *Q);
+    i128 *rowc = malloc((n + 1) * sizeof *rowc); /* approximated rows: w·u, the raw denominator */
     uint8_t *approx = calloc(n + 1, 1);
     size_t *block_of = malloc((n + 1) * sizeof *block_of);
     uint8_t *inexact = calloc(nrows * K + 1, 1); /* a cell put on the grid with an error */
-    fp_i128 *cnt = NULL;
+    i128 *cnt = NULL;
     if (!P || !Q || !rowc || !approx || !block_of || !inexact)
         goto done;
     /* every leaf cell as a reduced fraction of units, and a bound on the block's total */
-    fp_i128 total = 0;
+    i128 total = 0;
     for (size_t l = 0; l < n; l++) {
-        fp_i128 p[256], q[256];
+        i128 p[256], q[256];
         if (S->leaves[l].held) {
             if (!held_exact(S, l, p, q))
                 goto done;
@@ -274,27 +273,27 @@ int realloc_block_targets(solver *S, const size_t *rows, size_t nrows, const siz
                     p[k] = floor_amount(S, k);
                     q[k] = 1;
                 } else {
-                    p[k] = (fp_i128)cell(S, l, k) * S->fnum;
+                    p[k] = (i128)cell(S, l, k) * S->fnum;
                     q[k] = S->fden;
                 }
             }
         }
         rowc[l] = 0;
         for (size_t k = 0; k < K; k++) {
-            fp_i128 qq;
+            i128 qq;
             if (__builtin_mul_overflow(q[k], u, &qq))
                 goto done;
             if (q[k] != 1)
                 rowc[l] = qq;
-            fp_i128 g = p[k] ? gcd128(p[k], qq) : qq;
+            i128 g = p[k] ? gcd128(p[k], qq) : qq;
             P[l * K + k] = p[k] / g;
             Q[l * K + k] = qq / g;
             total += P[l * K + k] / Q[l * K + k] + 1;
         }
     }
     /* Every numerator over D', and every sum of them, must fit: D' · total < 2^125. */
-    fp_i128 limit = ((fp_i128)1 << 125) / (total + 1);
-    fp_i128 L = 1;
+    i128 limit = ((i128)1 << 125) / (total + 1);
+    i128 L = 1;
     for (size_t l = 0; l < n; l++) {
         if (S->leaves[l].held)
             continue;
@@ -306,7 +305,7 @@ int realloc_block_targets(solver *S, const size_t *rows, size_t nrows, const siz
     for (size_t l = 0; l < n; l++) {
         if (!S->leaves[l].held)
             continue;
-        fp_i128 Lr = L;
+        i128 Lr = L;
         int fits = 1;
         for (size_t k = 0; k < K && fits; k++)
             fits = lcm_within(Lr, Q[l * K + k], limit, &Lr);
@@ -317,7 +316,7 @@ int realloc_block_targets(solver *S, const size_t *rows, size_t nrows, const siz
             any = 1;
         }
     }
-    fp_i128 D = L;
+    i128 D = L;
     while (any && D <= limit / 2)
         D *= 2;
     /* the numerators */
@@ -331,10 +330,10 @@ int realloc_block_targets(solver *S, const size_t *rows, size_t nrows, const siz
                 num[i * K + k] = P[li * K + k] * (D / Q[li * K + k]);
         } else {
             /* the row's unfloored cells share the raw denominator c = w·u */
-            fp_i128 c = rowc[li], want = S->leaves[li].lo / u * D, sum = 0;
+            i128 c = rowc[li], want = S->leaves[li].lo / u * D, sum = 0;
             u128 rem[256];
-            fp_i128 p[256], q[256];
-            if (c <= 0 || c >= ((fp_i128)1 << 126) || !held_exact(S, li, p, q))
+            i128 p[256], q[256];
+            if (c <= 0 || c >= ((i128)1 << 126) || !held_exact(S, li, p, q))
                 goto done;
             for (size_t k = 0; k < K; k++) {
                 if (q[k] == 1) { /* a floor: a whole number of units */
@@ -343,12 +342,12 @@ int realloc_block_targets(solver *S, const size_t *rows, size_t nrows, const siz
                 } else {
                     u128 qo;
                     muldiv((u128)p[k], (u128)D, (u128)c, &qo, &rem[k]);
-                    num[i * K + k] = (fp_i128)qo;
+                    num[i * K + k] = (i128)qo;
                     inexact[i * K + k] = rem[k] != 0;
                 }
                 sum += num[i * K + k];
             }
-            for (fp_i128 extra = want - sum; extra > 0; extra--) {
+            for (i128 extra = want - sum; extra > 0; extra--) {
                 size_t best = K;
                 for (size_t k = 0; k < K; k++)
                     if (rem[k] > 0 && (best == K || rem[k] > rem[best]))
@@ -366,7 +365,7 @@ int realloc_block_targets(solver *S, const size_t *rows, size_t nrows, const siz
     if (any) {
         /* the check: sums of approximated cells stay clear of every whole unit */
         cnt = calloc(nrows * K, sizeof *cnt);
-        fp_i128 *acc = calloc(nrows * K, sizeof *acc);
+        i128 *acc = calloc(nrows * K, sizeof *acc);
         if (!cnt || !acc) {
             free(acc);
             goto done;
@@ -380,7 +379,7 @@ int realloc_block_targets(solver *S, const size_t *rows, size_t nrows, const siz
         int clear = 1;
         for (size_t i = nrows; i-- > 0 && clear;) {
             for (size_t k = 0; k < K; k++) {
-                fp_i128 c = cnt[i * K + k], r = acc[i * K + k] % D;
+                i128 c = cnt[i * K + k], r = acc[i * K + k] % D;
                 if (c > 0 && !(r > c && D - r > c))
                     clear = 0;
                 if (parent[i] != FP_NONE) {

@@ -28,7 +28,7 @@
 typedef struct jset {
     const target *tg;
     int has_col[256]; /* by index into C->cats: the set's columns */
-    fp_i128 avail;    /* the amount less what no variable cell holds, in micro-units */
+    i128 avail;    /* the amount less what no variable cell holds, in micro-units */
     size_t first, end; /* its variable cells: idx[first .. end) */
 } jset;
 
@@ -78,7 +78,7 @@ static int disjoint(const joint *J, const jset *a, const jset *b)
     return 1;
 }
 
-static void fmt(fp_i128 v, char *buf) { fp_amount_format((fp_amount)v, 0, buf); }
+static void fmt(i128 v, char *buf) { fp_amount_format((fp_amount)v, 0, buf); }
 
 /* Targets that contradict each other, named with the gap: a set inside another asking for more
  * (a parent below its set children, a column above its year total), the same cells asked two
@@ -98,7 +98,7 @@ static fp_error contradictions(joint *J)
                 continue;
             if (!same && Q->tg->amount <= P->tg->amount)
                 continue;
-            fp_i128 gap = (fp_i128)Q->tg->amount - P->tg->amount;
+            i128 gap = (i128)Q->tg->amount - P->tg->amount;
             fmt(P->tg->amount, a);
             fmt(Q->tg->amount, b);
             fmt(gap < 0 ? -gap : gap, g);
@@ -114,7 +114,7 @@ static fp_error contradictions(joint *J)
     for (size_t j = 0; j < J->ntg; j++) {
         const jset *P = &J->sets[j];
         size_t taken[64], nt = 0, cells = 0;
-        fp_i128 sum = 0, avail = 0;
+        i128 sum = 0, avail = 0;
         for (size_t k = 0; k < J->ntg && nt < 64; k++) {
             const jset *Q = &J->sets[k];
             if (k == j || !contains(J, P, Q) || contains(J, Q, P))
@@ -152,7 +152,7 @@ static fp_error contradictions(joint *J)
         }
         fclose(f);
         fmt(P->tg->amount, a);
-        fp_i128 gap = over ? sum - P->tg->amount : P->avail - avail;
+        i128 gap = over ? sum - P->tg->amount : P->avail - avail;
         fmt(gap < 0 ? -gap : gap, g);
         fp_error e = diag_set(C->diag, FP_ERR_CONFLICT, fp_table_source(C->t),
                               fp_table_row_line(C->t, P->tg->row), P->tg->col_text, NULL, 0,
@@ -172,7 +172,7 @@ static fp_error contradictions(joint *J)
             if (j == k || P->end == P->first || contains(J, P, Q) || contains(J, Q, P))
                 continue;
             size_t i = P->first, l = Q->first;
-            fp_i128 rest = 0; /* floors of Q's cells outside P */
+            i128 rest = 0; /* floors of Q's cells outside P */
             while (i < P->end && l < Q->end) {
                 size_t a_ = J->set_idx[i], b_ = J->set_idx[l];
                 if (a_ == b_) {
@@ -189,7 +189,7 @@ static fp_error contradictions(joint *J)
                 continue;
             for (; l < Q->end; l++)
                 rest += C->floor_of[C->cats[J->vk[J->set_idx[l]]]];
-            fp_i128 room = Q->avail - rest;
+            i128 room = Q->avail - rest;
             if (P->avail <= room)
                 continue;
             fmt(P->tg->amount, a);
@@ -391,7 +391,7 @@ static fp_error round_jointly(joint *J)
     uint8_t *in = calloc(C->n, 1);
     size_t *local = malloc(C->n * sizeof *local), *rows = malloc(C->n * sizeof *rows);
     size_t *parent = NULL;
-    fp_i128 *num = NULL;
+    i128 *num = NULL;
     int64_t *x = NULL, *cmin = NULL, *rmin = NULL, *cpin = NULL, *rpin = NULL;
     if (!in || !local || !rows) {
         e = realloc_nomem(C);
@@ -424,7 +424,7 @@ static fp_error round_jointly(joint *J)
         for (size_t k = 0; k < K; k++)
             cmin[i * K + k] = cpin[i * K + k] = INT64_MIN;
     }
-    const fp_i128 D = (fp_i128)1 << GRID_BITS;
+    const i128 D = (i128)1 << GRID_BITS;
     for (size_t i = 0; i < J->nv; i++) {
         double v = gsl_vector_get(J->x, i), fl = floor(v);
         double frac = v - fl;
@@ -434,17 +434,17 @@ static fp_error round_jointly(joint *J)
                          "the fitted amount of %s does not fit", fp_table_row_name(C->t, J->vrow[i]));
             goto done;
         }
-        fp_i128 nf = (fp_i128)llround(frac * (double)D);
+        i128 nf = (i128)llround(frac * (double)D);
         if (frac < 1e-9 || frac > 1 - 1e-9) /* a whole number, up to the fit's precision */
             nf = frac < 0.5 ? 0 : D;
-        num[local[J->vrow[i]] * K + J->vk[i]] = (fp_i128)fl * D + nf;
+        num[local[J->vrow[i]] * K + J->vk[i]] = (i128)fl * D + nf;
         if (J->m[i] > 0)
             cmin[local[J->vrow[i]] * K + J->vk[i]] = (int64_t)J->m[i];
     }
     for (size_t b = 0; b < J->nb; b++)
         rmin[local[J->b_row[b]]] = (int64_t)J->b_lo[b];
     /* pins, and how far the grid values miss them (the rounding needs less than one unit) */
-    fp_i128 miss = 0;
+    i128 miss = 0;
     for (size_t j = 0; j < J->ntg; j++) {
         const jset *S = &J->sets[j];
         int64_t want = (int64_t)(S->avail / u);
@@ -455,12 +455,12 @@ static fp_error round_jointly(joint *J)
             for (size_t k = 0; k < K; k++)
                 if (S->has_col[k])
                     cpin[r * K + k] = want;
-        fp_i128 got = 0;
+        i128 got = 0;
         for (size_t p = S->first; p < S->end; p++) {
             size_t i = J->set_idx[p];
             got += num[local[J->vrow[i]] * K + J->vk[i]];
         }
-        fp_i128 d = got - (fp_i128)want * D;
+        i128 d = got - (i128)want * D;
         miss += d < 0 ? -d : d;
     }
     if (miss >= D / 2) {
@@ -549,7 +549,7 @@ fp_error realloc_joint(ctx *C, const target *tg, size_t ntg)
     /* what each set must spread over its candidates */
     for (size_t j = 0; j < ntg; j++) {
         jset *S = &J.sets[j];
-        fp_i128 fixed_sum = 0;
+        i128 fixed_sum = 0;
         size_t top = tg[j].row;
         for (size_t p = C->pos[top]; p < C->pos[top] + C->size[top]; p++) {
             size_t r = C->pre[p];
@@ -559,7 +559,7 @@ fp_error realloc_joint(ctx *C, const target *tg, size_t ntg)
                 if (S->has_col[k] && !cand[r * K + k])
                     fixed_sum += fp_table_amount(t, r, C->cats[k]);
         }
-        S->avail = (fp_i128)tg[j].amount - fixed_sum;
+        S->avail = (i128)tg[j].amount - fixed_sum;
         if (S->avail < 0 || S->avail % u != 0) {
             char a[FP_AMOUNT_BUFSIZE], f[FP_AMOUNT_BUFSIZE], uu[FP_AMOUNT_BUFSIZE];
             fmt(tg[j].amount, a);
@@ -667,7 +667,7 @@ fp_error realloc_joint(ctx *C, const target *tg, size_t ntg)
         for (size_t r = 0; r < C->n; r++) {
             if (!is_leaf(C, r) || C->fixed[r])
                 continue;
-            fp_i128 keep = fp_table_amount(t, r, C->total); /* what stays: not variable, not 0ed */
+            i128 keep = fp_table_amount(t, r, C->total); /* what stays: not variable, not 0ed */
             size_t first = ri;
             for (size_t k = 0; k < K; k++) {
                 size_t c = r * K + k;
@@ -678,7 +678,7 @@ fp_error realloc_joint(ctx *C, const target *tg, size_t ntg)
             }
             if (ri == first && !memchr(J.zeroed + r * K, 1, K))
                 continue; /* nothing under it changes */
-            fp_i128 need = (fp_i128)fp_table_amount(t, r, C->advance) - keep;
+            i128 need = (i128)fp_table_amount(t, r, C->advance) - keep;
             if (need <= 0) {
                 ri = first;
                 continue;

@@ -37,7 +37,7 @@ static inline int is_leaf(const ctx *C, size_t r) { return C->size[r] == 1; }
 /* ceil(a / u) in whole units (u > 0). */
 static inline int64_t units_ceil(fp_amount a, fp_amount u)
 {
-    return (int64_t)-rat_floor_div(-(fp_i128)a, u);
+    return (int64_t)-rat_floor_div(-(i128)a, u);
 }
 
 /* A leaf of the region, with what the solver needs. */
@@ -56,7 +56,7 @@ typedef struct solver {
     uint8_t *floored; /* nleaves * ncats (cell mode: ncats = 1) */
     size_t ncols;     /* categories that scale: all (whole) or the one */
     const size_t *cols;
-    fp_i128 fnum, fden;  /* the common factor */
+    i128 fnum, fden;  /* the common factor */
 } solver;
 
 static inline fp_amount cell(const solver *S, size_t l, size_t k)
@@ -81,7 +81,7 @@ fp_error realloc_recompute(ctx *C, const target *tg);
 fp_error realloc_solve_factor(solver *S, fp_amount available);
 fp_error realloc_split_held_row(solver *S, size_t l, int64_t *out);
 int realloc_block_targets(solver *S, const size_t *rows, size_t nrows, const size_t *parent,
-                          fp_i128 *num, fp_i128 *den);
+                          i128 *num, i128 *den);
 
 /* apply.c: apply one target (its exact share, rounded by the chosen method) to C->t's leaves. */
 fp_error realloc_apply(ctx *C, const target *tg);

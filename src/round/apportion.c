@@ -34,7 +34,7 @@
 #include <string.h>
 #include <strings.h>
 
-typedef unsigned __int128 u128;
+#include "util/int128.h"
 
 /* ---- 256-bit unsigned helpers: just multiply and compare ---- */
 

@@ -26,7 +26,7 @@
  * common 1/den is dropped, so costs are exact integers. */
 
 typedef struct arc {
-    fp_i128 cost;  /* cost of up = 1 against up = 0, in units of 1/den (divided by `scale`) */
+    i128 cost;  /* cost of up = 1 against up = 0, in units of 1/den (divided by `scale`) */
     int64_t base;  /* value when up = 0 */
     uint32_t tail; /* network node the value leaves */
     uint32_t head; /* network node the value enters */
@@ -36,13 +36,13 @@ typedef struct arc {
 /* Costs stay exact while den ≤ 2^80 (and so below the solver's limit for any block that fits
  * in memory); above, all costs are divided by one common factor: the objective is then exact to
  * about 2^-80 of a unit. */
-#define COST_LIMIT ((fp_i128)1 << 80)
+#define COST_LIMIT ((i128)1 << 80)
 
 /* Set arc A to carry the exact value NUM/DEN rounded, with optional lower bound LOW (INT64_MIN
  * for none) or a PIN (its value, INT64_MIN for none); OBJECTIVE says whether its deviation
  * counts in the cost. */
-static fp_error S_arc_set(arc *a, uint32_t tail, uint32_t head, fp_i128 num, fp_i128 den,
-                          fp_i128 scale, int64_t low, int64_t pin, bool objective)
+static fp_error S_arc_set(arc *a, uint32_t tail, uint32_t head, i128 num, i128 den,
+                          i128 scale, int64_t low, int64_t pin, bool objective)
 {
     a->tail = tail;
     a->head = head;
@@ -52,8 +52,8 @@ static fp_error S_arc_set(arc *a, uint32_t tail, uint32_t head, fp_i128 num, fp_
         a->cost = 0;
         return low > pin ? FP_ERR_INFEASIBLE : FP_OK;
     }
-    fp_i128 fl = num / den, rem = num % den; /* num ≥ 0: truncation is floor */
-    if (fl > (fp_i128)INT64_MAX - (rem > 0)) return FP_ERR_AMOUNT_OVERFLOW;
+    i128 fl = num / den, rem = num % den; /* num ≥ 0: truncation is floor */
+    if (fl > (i128)INT64_MAX - (rem > 0)) return FP_ERR_AMOUNT_OVERFLOW;
     a->base = (int64_t)fl;
     a->free = rem > 0;
     a->cost = objective && rem > 0 ? (den - rem - rem) / scale : 0;
@@ -66,13 +66,13 @@ static fp_error S_arc_set(arc *a, uint32_t tail, uint32_t head, fp_i128 num, fp_
     return FP_OK;
 }
 
-static bool S_add_ovf(fp_i128 *acc, fp_i128 v)
+static bool S_add_ovf(i128 *acc, i128 v)
 {
     return __builtin_add_overflow(*acc, v, acc);
 }
 
-fp_error round_controlled(size_t nodes, const size_t *parent, size_t cats, const fp_i128 *num,
-                          fp_i128 den, const int64_t *cell_min, const int64_t *row_min,
+fp_error round_controlled(size_t nodes, const size_t *parent, size_t cats, const i128 *num,
+                          i128 den, const int64_t *cell_min, const int64_t *row_min,
                           int64_t *x)
 {
     return round_controlled_pinned(nodes, parent, cats, num, den, cell_min, row_min, NULL, NULL,
@@ -85,7 +85,7 @@ typedef struct flow_problem {
     uint32_t *tail;
     uint32_t *head;
     int64_t *cap;
-    fp_i128 *cost;
+    i128 *cost;
     int64_t *supply;
     int64_t *flow;
     uint32_t *arc; /* the network arc of each free arc */
@@ -103,7 +103,7 @@ static void S_problem_free(flow_problem *f)
 }
 
 fp_error round_controlled_pinned(size_t nodes, const size_t *parent, size_t cats,
-                                 const fp_i128 *num, fp_i128 den, const int64_t *cell_min,
+                                 const i128 *num, i128 den, const int64_t *cell_min,
                                  const int64_t *row_min, const int64_t *cell_pin,
                                  const int64_t *row_pin, int64_t *x)
 {
@@ -113,7 +113,7 @@ fp_error round_controlled_pinned(size_t nodes, const size_t *parent, size_t cats
         if (parent[v] != FP_NONE && parent[v] >= v) return FP_ERR_ARGUMENT;
     if (cats == 0) return FP_OK; /* no cells, every row total is 0 */
     if (!num || !x) return FP_ERR_ARGUMENT;
-    if (nodes > (SIZE_MAX / sizeof(fp_i128) - 1) / cats) return FP_ERR_NOMEM;
+    if (nodes > (SIZE_MAX / sizeof(i128) - 1) / cats) return FP_ERR_NOMEM;
 
     size_t ncell = nodes * cats;
     fp_error err = FP_ERR_NOMEM;
@@ -121,7 +121,7 @@ fp_error round_controlled_pinned(size_t nodes, const size_t *parent, size_t cats
     int64_t *value = NULL;
     flow_problem f;
     memset(&f, 0, sizeof f);
-    fp_i128 *cellnum = malloc(ncell * sizeof *cellnum);
+    i128 *cellnum = malloc(ncell * sizeof *cellnum);
     size_t *aidx = malloc(nodes * sizeof *aidx); /* internal node's A block, or FP_NONE (leaf) */
     if (!cellnum || !aidx) goto done;
 
@@ -167,7 +167,7 @@ fp_error round_controlled_pinned(size_t nodes, const size_t *parent, size_t cats
     const uint32_t t0 = 1;                            /* T_c = t0 + c */
     const uint32_t b0 = (uint32_t)(1 + cats);         /* B(v) = b0 + v */
     const uint32_t a0 = (uint32_t)(1 + cats + nodes); /* A(v,c) = a0 + aidx[v]*cats + c */
-    fp_i128 scale = den <= COST_LIMIT ? 1 : den / COST_LIMIT + 1;
+    i128 scale = den <= COST_LIMIT ? 1 : den / COST_LIMIT + 1;
 
     err = FP_ERR_NOMEM;
     arcs = malloc(gm * sizeof *arcs);
@@ -176,7 +176,7 @@ fp_error round_controlled_pinned(size_t nodes, const size_t *parent, size_t cats
     /* Arcs: cell (v,c) is arc v*cats+c, row v is arc ncell+v, category c is ncell+nodes+c. */
     for (size_t v = 0; v < nodes; v++) {
         bool leaf = aidx[v] == FP_NONE;
-        fp_i128 rownum = 0;
+        i128 rownum = 0;
         for (size_t c = 0; c < cats; c++) {
             size_t p = parent[v];
             uint32_t tail = p == FP_NONE ? (uint32_t)(t0 + c) : (uint32_t)(a0 + aidx[p] * cats + c);
@@ -198,7 +198,7 @@ fp_error round_controlled_pinned(size_t nodes, const size_t *parent, size_t cats
         if (err != FP_OK) goto done;
     }
     for (size_t c = 0; c < cats; c++) {
-        fp_i128 catnum = 0;
+        i128 catnum = 0;
         for (size_t v = 0; v < nodes; v++)
             if (parent[v] == FP_NONE && S_add_ovf(&catnum, cellnum[v * cats + c])) {
                 err = FP_ERR_AMOUNT_OVERFLOW;
@@ -223,7 +223,7 @@ fp_error round_controlled_pinned(size_t nodes, const size_t *parent, size_t cats
     f.flow = malloc((nfree + 1) * sizeof *f.flow);
     f.arc = malloc((nfree + 1) * sizeof *f.arc);
     f.supply = malloc(gn * sizeof *f.supply);
-    fp_i128 *excess = calloc(gn, sizeof *excess);
+    i128 *excess = calloc(gn, sizeof *excess);
     if (!f.tail || !f.head || !f.cap || !f.cost || !f.flow || !f.arc || !f.supply || !excess) {
         free(excess);
         goto done;
@@ -244,7 +244,7 @@ fp_error round_controlled_pinned(size_t nodes, const size_t *parent, size_t cats
     }
     err = FP_ERR_INFEASIBLE;
     for (size_t v = 0; v < gn; v++) {
-        if (excess[v] > (fp_i128)gm || excess[v] < -(fp_i128)gm) { /* pins far off */
+        if (excess[v] > (i128)gm || excess[v] < -(i128)gm) { /* pins far off */
             free(excess);
             goto done;
         }

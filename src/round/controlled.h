@@ -7,6 +7,7 @@
 
 #include "fenpei/error.h"
 #include "fenpei/table.h" /* FP_NONE */
+#include "util/int128.h"
 
 /* A block to round: NODES tree nodes in pre-order (parent[i] < i, or FP_NONE for a root; a node
  * with no children is a leaf), CATS categories. Only leaf cells carry targets; every internal
@@ -26,10 +27,9 @@
  *     ties are broken deterministically (same input, same output).
  * Returns FP_OK, FP_ERR_INFEASIBLE when the bounds exclude every such rounding, FP_ERR_NOMEM,
  * or FP_ERR_AMOUNT_OVERFLOW when a value does not fit. */
-typedef __int128 fp_i128;
 
-fp_error round_controlled(size_t nodes, const size_t *parent, size_t cats, const fp_i128 *num,
-                          fp_i128 den, const int64_t *cell_min, const int64_t *row_min,
+fp_error round_controlled(size_t nodes, const size_t *parent, size_t cats, const i128 *num,
+                          i128 den, const int64_t *cell_min, const int64_t *row_min,
                           int64_t *x);
 
 /* The same with pinned values: CELL_PIN[node*cats+c] (any node, internal ones too) and
@@ -40,7 +40,7 @@ fp_error round_controlled(size_t nodes, const size_t *parent, size_t cats, const
  * (Hoffman's circulation theorem: every cut's bounds are integers, and the exact flow misses
  * balance by less than one), and it is the one returned; otherwise FP_ERR_INFEASIBLE. */
 fp_error round_controlled_pinned(size_t nodes, const size_t *parent, size_t cats,
-                                 const fp_i128 *num, fp_i128 den, const int64_t *cell_min,
+                                 const i128 *num, i128 den, const int64_t *cell_min,
                                  const int64_t *row_min, const int64_t *cell_pin,
                                  const int64_t *row_pin, int64_t *x);
 

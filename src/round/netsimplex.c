@@ -10,8 +10,8 @@
 
 /* Bounds that keep every potential and reduced cost far inside 128 bits (potentials stay below
  * 2^114) and every flow inside 64 bits. */
-#define COST_LIMIT ((fp_i128)1 << 112)
-#define FLOW_LIMIT ((fp_i128)1 << 62)
+#define COST_LIMIT ((i128)1 << 112)
+#define FLOW_LIMIT ((i128)1 << 62)
 
 /* Arc states: a non-tree arc sits at its lower bound (flow 0) or at its capacity; the sign is
  * chosen so that an arc is eligible to enter when state × reduced cost < 0. */
@@ -27,7 +27,7 @@ typedef struct simplex {
     uint32_t *head;
     int64_t *cap;
     int64_t *flow;
-    fp_i128 *cost;
+    i128 *cost;
     int8_t *state;
     /* The spanning tree, n + 1 entries each. */
     uint32_t *parent;
@@ -36,7 +36,7 @@ typedef struct simplex {
     uint32_t *depth;
     uint32_t *thread;     /* pre-order successor (circular through the root) */
     uint32_t *rev_thread; /* pre-order predecessor */
-    fp_i128 *pi;          /* potentials: every tree arc has cost + pi[tail] - pi[head] = 0 */
+    i128 *pi;          /* potentials: every tree arc has cost + pi[tail] - pi[head] = 0 */
     /* Scratch for one pivot, n + 1 entries each. */
     uint32_t *seg;        /* the moved subtree in its old pre-order */
     uint32_t *order;      /* the same nodes in their new pre-order */
@@ -46,7 +46,7 @@ typedef struct simplex {
     uint32_t *stem_index; /* a node's place on the stem, or UINT32_MAX */
 } simplex;
 
-static fp_i128 S_reduced(const simplex *s, uint32_t k)
+static i128 S_reduced(const simplex *s, uint32_t k)
 {
     return s->cost[k] + s->pi[s->tail[k]] - s->pi[s->head[k]];
 }
@@ -57,13 +57,13 @@ static bool S_price(const simplex *s, uint32_t block, uint32_t *next, uint32_t *
 {
     const uint32_t *tail = s->tail, *head = s->head;
     const int8_t *state = s->state;
-    const fp_i128 *cost = s->cost, *pi = s->pi;
-    fp_i128 best = 0;
+    const i128 *cost = s->cost, *pi = s->pi;
+    i128 best = 0;
     uint32_t count = block, k = *next, m = s->m;
     for (uint32_t seen = 0; seen < m; seen++) {
         int8_t st = state[k];
         if (st != IN_TREE) {
-            fp_i128 rc = cost[k] + pi[tail[k]] - pi[head[k]];
+            i128 rc = cost[k] + pi[tail[k]] - pi[head[k]];
             if (st == AT_UPPER) rc = -rc;
             if (rc < best) {
                 best = rc;
@@ -86,7 +86,7 @@ static bool S_price(const simplex *s, uint32_t block, uint32_t *next, uint32_t *
  * subtree of U_IN followed, for each stem node in turn, by its old subtree less the previous
  * stem node's. Work is linear in the size of the subtree. */
 static void S_move_subtree(simplex *s, uint32_t u_in, uint32_t v_in, uint32_t u_out, uint32_t in,
-                           fp_i128 sigma)
+                           i128 sigma)
 {
     /* The old subtree, a contiguous run of the thread. */
     uint32_t len = 0, d0 = s->depth[u_out];
@@ -213,8 +213,8 @@ static void S_pivot(simplex *s, uint32_t in)
     uint32_t u_in = side == 1 ? first : second;
     uint32_t v_in = side == 1 ? second : first;
     /* After the move the entering arc's reduced cost must be 0. */
-    fp_i128 rc = S_reduced(s, in);
-    fp_i128 sigma = s->tail[in] == u_in ? -rc : rc;
+    i128 rc = S_reduced(s, in);
+    i128 sigma = s->tail[in] == u_in ? -rc : rc;
     S_move_subtree(s, u_in, v_in, u_out, in, sigma);
 }
 
@@ -242,7 +242,7 @@ static void S_free(simplex *s)
 }
 
 fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32_t *head,
-                          const int64_t *cap, const fp_i128 *cost, const int64_t *supply,
+                          const int64_t *cap, const i128 *cost, const int64_t *supply,
                           int64_t *flow)
 {
     if (n == 0) return m == 0 ? FP_OK : FP_ERR_ARGUMENT;
@@ -251,10 +251,10 @@ fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32
 
     /* Start every arc of negative cost at its capacity (the cheapest arc values alone), the
      * others at 0; what that leaves unbalanced goes through the artificial arcs. */
-    fp_i128 big = 1, sum = 0, moved = 0;
+    i128 big = 1, sum = 0, moved = 0;
     for (size_t k = 0; k < m; k++) {
         if (tail[k] >= n || head[k] >= n || cap[k] < 0) return FP_ERR_ARGUMENT;
-        fp_i128 c = cost[k] < 0 ? -cost[k] : cost[k];
+        i128 c = cost[k] < 0 ? -cost[k] : cost[k];
         if (c > COST_LIMIT || (cap[k] > 0 && c > COST_LIMIT / cap[k])) return FP_ERR_ARGUMENT;
         big += c * cap[k];
         moved += cap[k];
@@ -262,7 +262,7 @@ fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32
     }
     for (size_t v = 0; v < n; v++) {
         sum += supply[v];
-        moved += supply[v] < 0 ? -(fp_i128)supply[v] : supply[v];
+        moved += supply[v] < 0 ? -(i128)supply[v] : supply[v];
     }
     if (moved > FLOW_LIMIT) return FP_ERR_ARGUMENT;
     if (sum != 0) return FP_ERR_INFEASIBLE;

@@ -7,7 +7,7 @@
 
 #include "fenpei/error.h"
 
-typedef __int128 fp_i128;
+#include "util/int128.h"
 
 /* A network of N nodes and M arcs: arc k goes from TAIL[k] to HEAD[k] (< n), carries a flow
  * 0 ≤ flow ≤ CAP[k] at COST[k] per unit (any sign; Σ|COST|·CAP < 2^112).
@@ -18,7 +18,7 @@ typedef __int128 fp_i128;
  * Deterministic: the same network always gives the same flow (among equally cheap ones, the
  * one the fixed pivot order reaches). */
 fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32_t *head,
-                          const int64_t *cap, const fp_i128 *cost, const int64_t *supply,
+                          const int64_t *cap, const i128 *cost, const int64_t *supply,
                           int64_t *flow);
 
 #endif

@@ -7,11 +7,11 @@
 /* floor(num/den) for den > 0. C division truncates toward zero, so a negative quotient with a
  * remainder is one too high. The division cannot overflow: den > 0 excludes INT128_MIN / -1.
  * den <= 0 breaks the contract; 0 is returned rather than trapping. */
-fp_i128 rat_floor_div(fp_i128 num, fp_i128 den)
+i128 rat_floor_div(i128 num, i128 den)
 {
     if (den <= 0)
         return 0;
-    fp_i128 q = num / den;
+    i128 q = num / den;
     if (num % den < 0)
         q -= 1;
     return q;
@@ -21,19 +21,19 @@ fp_i128 rat_floor_div(fp_i128 num, fp_i128 den)
  * the exact value is q + r/den; every mode picks q or q + 1. The half test compares r with
  * den - r instead of 2r with den, so it cannot overflow. q + 1 is only taken when r > 0, and
  * then q + 1 = ceil(num/den) ≤ INT128_MAX. An unknown MODE rounds toward -infinity. */
-fp_i128 rat_round_div(fp_i128 num, fp_i128 den, fp_rounding mode)
+i128 rat_round_div(i128 num, i128 den, fp_rounding mode)
 {
     if (den <= 0)
         return 0;
     /* q*den itself may not fit (INT128_MIN / 3), so take the remainder from C's % */
-    fp_i128 q = num / den, r = num % den;
+    i128 q = num / den, r = num % den;
     if (r < 0) {
         q -= 1;
         r += den;
     }
     if (r == 0)
         return q;
-    fp_i128 rest = den - r;
+    i128 rest = den - r;
     switch (mode) {
     case FP_ROUND_UP:
         return q + 1;

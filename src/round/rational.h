@@ -6,13 +6,13 @@
 
 #include "fenpei/realloc.h" /* fp_rounding */
 
-typedef __int128 fp_i128;
+#include "util/int128.h"
 
 /* Round num/den (den > 0) to an integer by MODE: FP_ROUND_NEAREST (halves away from zero),
  * FP_ROUND_DOWN (toward -inf), FP_ROUND_UP (toward +inf), FP_ROUND_HALF_EVEN. */
-fp_i128 rat_round_div(fp_i128 num, fp_i128 den, fp_rounding mode);
+i128 rat_round_div(i128 num, i128 den, fp_rounding mode);
 
 /* floor(num/den) for den > 0, any sign of num. */
-fp_i128 rat_floor_div(fp_i128 num, fp_i128 den);
+i128 rat_floor_div(i128 num, i128 den);
 
 #endif

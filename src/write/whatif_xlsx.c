@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "write/xlsx_impl.h"
+#include "util/int128.h"
 
 /* ---- the what-if workbook ---- */
 
@@ -17,7 +18,7 @@
  * (fp_amount_percent_value), the figure --diff prints. OLD + CHANGE is the new amount. */
 static double percent(fp_amount old, fp_amount change)
 {
-    return fp_amount_percent_value(old, (fp_amount)((__int128)old + change));
+    return fp_amount_percent_value(old, (fp_amount)((i128)old + change));
 }
 
 /* Write amount V at (R, C) as a number, or fill DIAG when Excel cannot hold it exactly. */

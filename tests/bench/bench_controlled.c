@@ -31,8 +31,8 @@ static size_t S_below(size_t n)
 typedef struct block {
     size_t nodes, cats, leaves;
     size_t *parent;
-    fp_i128 *num;
-    fp_i128 den;
+    i128 *num;
+    i128 den;
     int64_t *x;
 } block;
 
@@ -74,13 +74,13 @@ static int S_block_make(block *b, size_t pref, size_t dist, size_t county, size_
             for (size_t j = 0; j < cpd[d]; j++) b->parent[v++] = dv;
         }
     }
-    fp_i128 old_total = 0;
+    i128 old_total = 0;
     for (size_t i = 0; i < b->nodes * cats; i++) {
         if (i / cats < 1 + pref) continue; /* internal rows are ignored anyway */
-        b->num[i] = (fp_i128)S_below(50000000u);
+        b->num[i] = (i128)S_below(50000000u);
         old_total += b->num[i];
     }
-    fp_i128 new_total = old_total + old_total * 37 / 1000;
+    i128 new_total = old_total + old_total * 37 / 1000;
     for (size_t i = 0; i < b->nodes * cats; i++) b->num[i] *= new_total;
     b->den = old_total;
     free(dpp);
@@ -102,7 +102,7 @@ static double S_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-typedef fp_error (*solver)(size_t, const size_t *, size_t, const fp_i128 *, fp_i128,
+typedef fp_error (*solver)(size_t, const size_t *, size_t, const i128 *, i128,
                           const int64_t *, const int64_t *, int64_t *);
 
 static double S_time(block *b, solver solve)
@@ -124,10 +124,10 @@ static double S_time(block *b, solver solve)
 
 /* Σ |x·den − exact·den| over every cell and every row total (internal cells are the sums of
  * their children's, as the solver wrote them). */
-static fp_i128 S_cost(const block *b)
+static i128 S_cost(const block *b)
 {
     size_t n = b->nodes, k = b->cats;
-    fp_i128 *ex = calloc(n * k, sizeof *ex);
+    i128 *ex = calloc(n * k, sizeof *ex);
     bool *internal = calloc(n, sizeof *internal);
     if (!ex || !internal) {
         free(ex);
@@ -144,16 +144,16 @@ static fp_i128 S_cost(const block *b)
         if (b->parent[v] != FP_NONE)
             for (size_t c = 0; c < k; c++) ex[b->parent[v] * k + c] += ex[v * k + c];
     free(internal);
-    fp_i128 total = 0;
+    i128 total = 0;
     for (size_t v = 0; v < n; v++) {
-        fp_i128 row_x = 0, row_ex = 0;
+        i128 row_x = 0, row_ex = 0;
         for (size_t c = 0; c < k; c++) {
-            fp_i128 d = (fp_i128)b->x[v * k + c] * b->den - ex[v * k + c];
+            i128 d = (i128)b->x[v * k + c] * b->den - ex[v * k + c];
             total += d < 0 ? -d : d;
             row_x += b->x[v * k + c];
             row_ex += ex[v * k + c];
         }
-        fp_i128 d = row_x * b->den - row_ex;
+        i128 d = row_x * b->den - row_ex;
         total += d < 0 ? -d : d;
     }
     free(ex);
@@ -172,10 +172,10 @@ static void S_run(block *b, const char *name, double *prev, bool ssp)
         printf(" %8s", "-");
     if (prev) *prev = best;
     if (ssp) {
-        fp_i128 cost = S_cost(b);
+        i128 cost = S_cost(b);
         double slow = S_time(b, ssp_round_controlled);
         if (slow < 0) exit(1);
-        fp_i128 ref = S_cost(b);
+        i128 ref = S_cost(b);
         printf(" %10.4f %s", slow, cost == ref ? "same cost" : "COST DIFFERS");
         if (cost != ref) {
             printf("\n");

@@ -25,7 +25,7 @@
  * common 1/den is dropped, so costs are exact integers. */
 
 typedef struct arc {
-    fp_i128 cost;  /* cost of up = 1 against up = 0, in units of 1/den (divided by `scale`) */
+    i128 cost;  /* cost of up = 1 against up = 0, in units of 1/den (divided by `scale`) */
     int64_t base;  /* value when up = 0 */
     uint32_t tail; /* network node the value leaves */
     uint32_t head; /* network node the value enters */
@@ -34,7 +34,7 @@ typedef struct arc {
 } arc;
 
 typedef struct heap_item {
-    fp_i128 key;
+    i128 key;
     uint32_t seq;  /* push order: among equal distances, first reached first (breadth-first) */
     uint32_t node;
 } heap_item;
@@ -46,8 +46,8 @@ typedef struct net {
     int64_t *excess;   /* inflow - outflow at each node, at the current values */
     uint32_t *adj_at;  /* CSR: free arcs at node v are adj[adj_at[v] .. adj_at[v+1]) */
     uint32_t *adj;
-    fp_i128 *pot;      /* potentials: every residual arc has cost + pot[u] - pot[w] >= 0 */
-    fp_i128 *dist;
+    i128 *pot;      /* potentials: every residual arc has cost + pot[u] - pot[w] >= 0 */
+    i128 *dist;
     uint32_t *pred;    /* arc by which a node was reached in the current search */
     uint32_t *reached; /* search stamp when dist is valid */
     uint32_t *settled; /* search stamp when dist is final */
@@ -59,11 +59,11 @@ typedef struct net {
 } net;
 
 /* Costs stay exact while den ≤ 2^80; a path has fewer than 2^32 arcs, so every distance and
- * potential stays below 2^113, far inside fp_i128. Above 2^80 all costs are divided by one
+ * potential stays below 2^113, far inside i128. Above 2^80 all costs are divided by one
  * common factor: the objective is then exact to about 2^-80 of a unit. */
-#define COST_LIMIT ((fp_i128)1 << 80)
+#define COST_LIMIT ((i128)1 << 80)
 /* A potential beyond this means something unforeseen: refuse rather than overflow. */
-#define POT_LIMIT ((fp_i128)1 << 120)
+#define POT_LIMIT ((i128)1 << 120)
 
 static bool S_item_less(const heap_item *a, const heap_item *b)
 {
@@ -72,7 +72,7 @@ static bool S_item_less(const heap_item *a, const heap_item *b)
     return a->key < b->key || (a->key == b->key && a->seq < b->seq);
 }
 
-static bool S_heap_push(net *g, fp_i128 key, uint32_t node)
+static bool S_heap_push(net *g, i128 key, uint32_t node)
 {
     if (g->heap_len == g->heap_cap) {
         size_t cap = g->heap_cap ? 2 * g->heap_cap : 64;
@@ -117,7 +117,7 @@ static fp_error S_augment(net *g, uint32_t s, uint32_t stamp)
 {
     size_t ndone = 0;
     uint32_t t = UINT32_MAX;
-    fp_i128 far = 0;
+    i128 far = 0;
 
     g->heap_len = 0;
     g->heap_seq = 0;
@@ -138,7 +138,7 @@ static fp_error S_augment(net *g, uint32_t s, uint32_t stamp)
         for (uint32_t k = g->adj_at[u]; k < g->adj_at[u + 1]; k++) {
             const arc *a = &g->arcs[g->adj[k]];
             uint32_t w;
-            fp_i128 rc;
+            i128 rc;
             if (a->tail == u && !a->up) {
                 w = a->head;
                 rc = a->cost + g->pot[u] - g->pot[w];
@@ -149,7 +149,7 @@ static fp_error S_augment(net *g, uint32_t s, uint32_t stamp)
                 continue;
             }
             if (g->settled[w] == stamp) continue;
-            fp_i128 d = it.key + rc;
+            i128 d = it.key + rc;
             if (g->reached[w] != stamp || d < g->dist[w]) {
                 g->reached[w] = stamp;
                 g->dist[w] = d;
@@ -192,8 +192,8 @@ static void S_net_free(net *g)
 
 /* Set arc A to carry the exact value NUM/DEN rounded, with optional lower bound LOW (INT64_MIN
  * for none); OBJECTIVE says whether its deviation counts in the cost. */
-static fp_error S_arc_set(arc *a, uint32_t tail, uint32_t head, fp_i128 num, fp_i128 den,
-                          fp_i128 scale, int64_t low, int64_t pin, bool objective)
+static fp_error S_arc_set(arc *a, uint32_t tail, uint32_t head, i128 num, i128 den,
+                          i128 scale, int64_t low, int64_t pin, bool objective)
 {
     if (pin != INT64_MIN) { /* a value given exactly: no choice, no cost */
         a->tail = tail;
@@ -204,8 +204,8 @@ static fp_error S_arc_set(arc *a, uint32_t tail, uint32_t head, fp_i128 num, fp_
         a->cost = 0;
         return low > pin ? FP_ERR_INFEASIBLE : FP_OK;
     }
-    fp_i128 fl = num / den, rem = num % den; /* num ≥ 0: truncation is floor */
-    if (fl > (fp_i128)INT64_MAX - (rem > 0)) return FP_ERR_AMOUNT_OVERFLOW;
+    i128 fl = num / den, rem = num % den; /* num ≥ 0: truncation is floor */
+    if (fl > (i128)INT64_MAX - (rem > 0)) return FP_ERR_AMOUNT_OVERFLOW;
     a->tail = tail;
     a->head = head;
     a->base = (int64_t)fl;
@@ -222,13 +222,13 @@ static fp_error S_arc_set(arc *a, uint32_t tail, uint32_t head, fp_i128 num, fp_
     return FP_OK;
 }
 
-static bool S_add_ovf(fp_i128 *acc, fp_i128 v)
+static bool S_add_ovf(i128 *acc, i128 v)
 {
     return __builtin_add_overflow(*acc, v, acc);
 }
 
 fp_error ssp_round_controlled(size_t nodes, const size_t *parent, size_t cats,
-                              const fp_i128 *num, fp_i128 den, const int64_t *cell_min,
+                              const i128 *num, i128 den, const int64_t *cell_min,
                               const int64_t *row_min, int64_t *x)
 {
     return ssp_round_controlled_pinned(nodes, parent, cats, num, den, cell_min, row_min, NULL,
@@ -236,7 +236,7 @@ fp_error ssp_round_controlled(size_t nodes, const size_t *parent, size_t cats,
 }
 
 fp_error ssp_round_controlled_pinned(size_t nodes, const size_t *parent, size_t cats,
-                                     const fp_i128 *num, fp_i128 den, const int64_t *cell_min,
+                                     const i128 *num, i128 den, const int64_t *cell_min,
                                      const int64_t *row_min, const int64_t *cell_pin,
                                      const int64_t *row_pin, int64_t *x)
 {
@@ -246,13 +246,13 @@ fp_error ssp_round_controlled_pinned(size_t nodes, const size_t *parent, size_t 
         if (parent[v] != FP_NONE && parent[v] >= v) return FP_ERR_ARGUMENT;
     if (cats == 0) return FP_OK; /* no cells, every row total is 0 */
     if (!num || !x) return FP_ERR_ARGUMENT;
-    if (nodes > (SIZE_MAX / sizeof(fp_i128) - 1) / cats) return FP_ERR_NOMEM;
+    if (nodes > (SIZE_MAX / sizeof(i128) - 1) / cats) return FP_ERR_NOMEM;
 
     size_t ncell = nodes * cats;
     fp_error err = FP_ERR_NOMEM;
     net g;
     memset(&g, 0, sizeof g);
-    fp_i128 *cellnum = malloc(ncell * sizeof *cellnum);
+    i128 *cellnum = malloc(ncell * sizeof *cellnum);
     size_t *aidx = malloc(nodes * sizeof *aidx); /* internal node's A block, or FP_NONE (leaf) */
     if (!cellnum || !aidx) goto done;
 
@@ -298,7 +298,7 @@ fp_error ssp_round_controlled_pinned(size_t nodes, const size_t *parent, size_t 
     const uint32_t t0 = 1;                            /* T_c = t0 + c */
     const uint32_t b0 = (uint32_t)(1 + cats);         /* B(v) = b0 + v */
     const uint32_t a0 = (uint32_t)(1 + cats + nodes); /* A(v,c) = a0 + aidx[v]*cats + c */
-    fp_i128 scale = den <= COST_LIMIT ? 1 : den / COST_LIMIT + 1;
+    i128 scale = den <= COST_LIMIT ? 1 : den / COST_LIMIT + 1;
 
     err = FP_ERR_NOMEM;
     g.arcs = malloc(g.m * sizeof *g.arcs);
@@ -317,7 +317,7 @@ fp_error ssp_round_controlled_pinned(size_t nodes, const size_t *parent, size_t 
     /* Arcs: cell (v,c) is arc v*cats+c, row v is arc ncell+v, category c is ncell+nodes+c. */
     for (size_t v = 0; v < nodes; v++) {
         bool leaf = aidx[v] == FP_NONE;
-        fp_i128 rownum = 0;
+        i128 rownum = 0;
         for (size_t c = 0; c < cats; c++) {
             size_t p = parent[v];
             uint32_t tail = p == FP_NONE ? (uint32_t)(t0 + c) : (uint32_t)(a0 + aidx[p] * cats + c);
@@ -339,7 +339,7 @@ fp_error ssp_round_controlled_pinned(size_t nodes, const size_t *parent, size_t 
         if (err != FP_OK) goto done;
     }
     for (size_t c = 0; c < cats; c++) {
-        fp_i128 catnum = 0;
+        i128 catnum = 0;
         for (size_t v = 0; v < nodes; v++)
             if (parent[v] == FP_NONE && S_add_ovf(&catnum, cellnum[v * cats + c])) {
                 err = FP_ERR_AMOUNT_OVERFLOW;
@@ -353,14 +353,14 @@ fp_error ssp_round_controlled_pinned(size_t nodes, const size_t *parent, size_t 
     /* Excess at the starting values. The exact values balance, so each excess is less than the
      * node's degree in magnitude; summed in 128 bits because the bases themselves may be large. */
     {
-        fp_i128 *ex = calloc(g.n, sizeof *ex);
+        i128 *ex = calloc(g.n, sizeof *ex);
         if (!ex) {
             err = FP_ERR_NOMEM;
             goto done;
         }
         for (size_t k = 0; k < g.m; k++) {
             const arc *a = &g.arcs[k];
-            fp_i128 val = (fp_i128)a->base + a->up;
+            i128 val = (i128)a->base + a->up;
             ex[a->head] += val;
             ex[a->tail] -= val;
         }

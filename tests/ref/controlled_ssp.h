@@ -6,12 +6,12 @@
 
 /* The contract of round_controlled and round_controlled_pinned (src/round/controlled.h), solved
  * independently by successive shortest paths: same optimal cost, possibly another optimum. */
-fp_error ssp_round_controlled(size_t nodes, const size_t *parent, size_t cats, const fp_i128 *num,
-                              fp_i128 den, const int64_t *cell_min, const int64_t *row_min,
+fp_error ssp_round_controlled(size_t nodes, const size_t *parent, size_t cats, const i128 *num,
+                              i128 den, const int64_t *cell_min, const int64_t *row_min,
                               int64_t *x);
 
 fp_error ssp_round_controlled_pinned(size_t nodes, const size_t *parent, size_t cats,
-                                     const fp_i128 *num, fp_i128 den, const int64_t *cell_min,
+                                     const i128 *num, i128 den, const int64_t *cell_min,
                                      const int64_t *row_min, const int64_t *cell_pin,
                                      const int64_t *row_pin, int64_t *x);
 
