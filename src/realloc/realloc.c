@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fenpei/check.h"
+#include "core/path.h"
 #include "core/table_impl.h"
 #include "realloc/realloc_impl.h"
 #include "util/buf.h"
@@ -29,20 +30,6 @@ fp_error realloc_nomem(ctx *C)
 
 /* ---- resolving the request ---- */
 
-/* The /-separated path of names from the top down to ROW, into BUF (CAP bytes). */
-static void row_path(const fp_table *t, size_t row, char *buf, size_t cap)
-{
-    size_t path[64];
-    size_t n = fp_table_path(t, row, path, 64), len = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < n && i < 64 && len < cap; i++) {
-        int w = snprintf(buf + len, cap - len, "%s%s", i ? "/" : "", fp_table_row_name(t, path[i]));
-        if (w < 0)
-            break;
-        len += (size_t)w;
-    }
-}
-
 fp_error realloc_find_unit(ctx *C, const char *name, size_t *row)
 {
     size_t count = fp_table_find_row(C->t, name, row);
@@ -56,19 +43,20 @@ fp_error realloc_find_unit(ctx *C, const char *name, size_t *row)
         for (size_t r = *row + 1; r < C->n && second == FP_NONE; r++)
             if (strcmp(fp_table_row_name(C->t, r), name) == 0)
                 second = r;
-        char p1[256], p2[256];
-        row_path(C->t, *row, p1, sizeof p1);
+        strbuf p1 = {0}, p2 = {0};
+        row_path(&p1, C->t, *row, "/");
         if (second != FP_NONE)
-            row_path(C->t, second, p2, sizeof p2);
-        else
-            p2[0] = '\0';
-        return diag_set(C->diag, FP_ERR_UNIT_AMBIGUOUS, fp_table_source(C->t),
-                        fp_table_row_line(C->t, *row), NULL, name, strlen(name),
-                        "\"%s\" names %zu units (lines %ld and %ld …); give its path from the "
-                        "top: %s%s%s",
-                        name, count, fp_table_row_line(C->t, *row),
-                        second == FP_NONE ? 0L : fp_table_row_line(C->t, second), p1,
-                        p2[0] ? " or " : "", p2);
+            row_path(&p2, C->t, second, "/");
+        fp_error e = diag_set(C->diag, FP_ERR_UNIT_AMBIGUOUS, fp_table_source(C->t),
+                              fp_table_row_line(C->t, *row), NULL, name, strlen(name),
+                              "\"%s\" names %zu units (lines %ld and %ld …); give its path from "
+                              "the top: %s%s%s",
+                              name, count, fp_table_row_line(C->t, *row),
+                              second == FP_NONE ? 0L : fp_table_row_line(C->t, second),
+                              strbuf_get(&p1), p2.len ? " or " : "", strbuf_get(&p2));
+        strbuf_free(&p1);
+        strbuf_free(&p2);
+        return e;
     }
     return FP_OK;
 }
