@@ -504,3 +504,43 @@ Test(quantity, a_total_printed_across_the_ordinal_and_name_cells_names_its_row)
     cr_assert_eq(th_errors_of(t, NULL), 0);
     fp_table_free(t);
 }
+
+Test(notice_copies, a_county_printed_again_after_the_last_block_is_an_extra_row_of_it)
+{
+    /* the text's last row twice (伊吾县 of 哈密市): not a second tree beside 总计 that adds up on
+     * its own, but a row of 哈密市 too many, which the check finds and --fix takes out */
+    fp_table *t = load_text("拨款单位\t资金\t全年应拨付资金合计\n"
+                            "总计\t100\t100\n"
+                            "地州合计\t100\t100\n"
+                            "吐鲁番市\t40\t40\n"
+                            "高昌区\t25\t25\n"
+                            "鄯善县\t15\t15\n"
+                            "哈密市\t60\t60\n"
+                            "伊州区\t30\t30\n"
+                            "巴里坤县\t18\t18\n"
+                            "伊吾县\t12\t12\n"
+                            "伊吾县\t12\t12\n");
+    size_t last = fp_table_row_count(t) - 1;
+    cr_assert_str_eq(fp_table_row_name(t, fp_table_parent(t, last)), "哈密市");
+    cr_assert_eq(th_errors_of(t, NULL), 2); /* 哈密市's two columns */
+    fp_report *r = NULL;
+    fp_causes *c = NULL;
+    fp_diag d;
+    cr_assert_eq(fp_check(t, NULL, &r, &d), FP_OK);
+    cr_assert_eq(fp_explain(t, r, NULL, &c, &d), FP_OK);
+    cr_assert_eq(fp_causes_count(c), 1);
+    const fp_cause *k = fp_causes_get(c, 0);
+    cr_assert_eq(k->kind, FP_CAUSE_EXTRA_ROW);
+    cr_assert_eq(k->row, last);
+    cr_assert(k->fixable);
+    fp_table *fixed = NULL;
+    size_t applied = 0;
+    cr_assert_eq(fp_causes_fix(t, c, &fixed, &applied, &d), FP_OK);
+    cr_assert_eq(applied, 1);
+    cr_assert_eq(fp_table_row_count(fixed), last);
+    cr_assert_eq(th_errors_of(fixed, NULL), 0);
+    fp_table_free(fixed);
+    fp_causes_free(c);
+    fp_report_free(r);
+    fp_table_free(t);
+}

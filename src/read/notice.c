@@ -395,6 +395,30 @@ static int city_is_prefecture(const infer *I, size_t x, int32_t p)
     return pe < 0 || gz_resolve(name, GZ_COUNTY, pe) == GZ_NONE;
 }
 
+/* A county row left at the top after the grand total's tree has closed (the last row of the text
+ * printed twice, say): a notice has one tree, so it belongs where its name says, under the
+ * 地州 that holds the row above it. Hung there it makes that block's sums fail and the check
+ * tells it (an extra row) instead of a second tree that adds up on its own. */
+static void hang_trailing_counties(infer *I)
+{
+    fp_table *t = I->t;
+    int grand_closed = 0;
+    for (size_t r = 0; r < I->n; r++) {
+        if (t->parent[r] >= 0)
+            continue;
+        if (!grand_closed) {
+            grand_closed = I->kind[r] == K_GRAND && r + 1 < I->n && t->parent[r + 1] >= 0;
+            continue;
+        }
+        if (r == 0 || t->parent[r - 1] < 0 || (r + 1 < I->n && t->parent[r + 1] >= 0))
+            continue;
+        size_t p = (size_t)t->parent[r - 1];
+        int pe = gz_resolve(fp_table_row_name(t, p), GZ_PREFECTURE, -1);
+        if (pe >= 0 && gz_resolve(fp_table_row_name(t, r), GZ_COUNTY, pe) >= 0)
+            t->parent[r] = (int32_t)p;
+    }
+}
+
 /* The level a top-level item is guessed to have (0 grand total … 3 county), from its name and,
  * for an item whose children were found by sums, the height of its block. OPEN2: the innermost
  * open row (one given children by name) when it is at level 2, so a 市 here is a county of it —
@@ -616,6 +640,8 @@ fp_error notice_infer(fp_table *t, fp_diag *diag)
         } else if ((e = place_by_names(&I, top, top_items(&I, top), unc)) != FP_OK) {
             e = diag_set(diag, e, t->source, 0, NULL, NULL, 0, "out of memory");
             goto done;
+        } else {
+            hang_trailing_counties(&I);
         }
     }
     /* rows the reader found damaged, and halves of rows split over two lines */
