@@ -93,6 +93,9 @@ fp_error ex_decide(engine *E, decision **out, size_t *nout, amb_group **gout, si
     size_t **hyps_of = calloc(nf + 1, sizeof *hyps_of);
     size_t *nhyps_of = calloc(nf + 1, sizeof *nhyps_of), *caps = calloc(nf + 1, sizeof *caps);
     unsigned char *state = calloc(nf + 1, 1);
+    /* the components' work space, freed at the end whichever way it is reached */
+    size_t *comp = NULL, *chosen = NULL, *sols = NULL, **ho = NULL, *nho = NULL, *hx = NULL;
+    unsigned char *st = NULL;
     fp_error err = FP_OK;
     if (!local || !up || !dec || !hyps_of || !nhyps_of || !caps || !state)
         goto nomem;
@@ -132,15 +135,11 @@ fp_error ex_decide(engine *E, decision **out, size_t *nout, amb_group **gout, si
             v[b] = key;
         }
     }
-    size_t *comp = malloc((nids + 1) * sizeof *comp);
-    size_t *chosen = malloc((nids + 1) * sizeof *chosen);
-    size_t *sols = malloc((nids + 1) * SOLVE_KEEP * sizeof *sols);
-    if (!comp || !chosen || !sols) {
-        free(comp);
-        free(chosen);
-        free(sols);
+    comp = malloc((nids + 1) * sizeof *comp);
+    chosen = malloc((nids + 1) * sizeof *chosen);
+    sols = malloc((nids + 1) * SOLVE_KEEP * sizeof *sols);
+    if (!comp || !chosen || !sols)
         goto nomem;
-    }
     unsigned char *done = state; /* reuse: marks roots handled, cleared per component */
     for (size_t i = 0; i < nids; i++) {
         size_t root = ex_uf_find(up, ids[i]);
@@ -153,17 +152,11 @@ fp_error ex_decide(engine *E, decision **out, size_t *nout, amb_group **gout, si
                 comp[m++] = ids[k];
         for (size_t k = 0; k < m; k++)
             local[comp[k]] = k;
-        unsigned char *st = calloc(m + 1, 1);
-        size_t **ho = malloc((m + 1) * sizeof *ho), *nho = malloc((m + 1) * sizeof *nho);
-        if (!st || !ho || !nho) {
-            free(st);
-            free(ho);
-            free(nho);
-            free(comp);
-            free(chosen);
-            free(sols);
+        st = calloc(m + 1, 1);
+        ho = malloc((m + 1) * sizeof *ho);
+        nho = malloc((m + 1) * sizeof *nho);
+        if (!st || !ho || !nho)
             goto nomem;
-        }
         for (size_t k = 0; k < m; k++) {
             ho[k] = hyps_of[comp[k]];
             nho[k] = nhyps_of[comp[k]];
@@ -190,16 +183,9 @@ fp_error ex_decide(engine *E, decision **out, size_t *nout, amb_group **gout, si
         }
         /* per identity: the hypothesis of each optimal solution */
         size_t ns = S.nsols ? S.nsols : 1;
-        size_t *hx = malloc(m * ns * sizeof *hx);
-        if (!hx) {
-            free(st);
-            free(ho);
-            free(nho);
-            free(comp);
-            free(chosen);
-            free(sols);
+        hx = malloc(m * ns * sizeof *hx);
+        if (!hx)
             goto nomem;
-        }
         int differ = 0;
         for (size_t k = 0; k < m; k++) {
             for (size_t x = 0; x < ns; x++) {
@@ -223,16 +209,8 @@ fp_error ex_decide(engine *E, decision **out, size_t *nout, amb_group **gout, si
                 }
         }
         if (differ) { /* one group: per reading, the hypotheses it uses where readings differ */
-            if (buf_reserve((void **)&groups, &gcap, ngroups + 1, sizeof *groups)) {
-                free(hx);
-                free(st);
-                free(ho);
-                free(nho);
-                free(comp);
-                free(chosen);
-                free(sols);
+            if (buf_reserve((void **)&groups, &gcap, ngroups + 1, sizeof *groups))
                 goto nomem;
-            }
             amb_group *g = &groups[ngroups];
             memset(g, 0, sizeof *g);
             for (size_t x = 0; x < ns; x++) {
@@ -269,10 +247,10 @@ fp_error ex_decide(engine *E, decision **out, size_t *nout, amb_group **gout, si
         free(st);
         free(ho);
         free(nho);
+        hx = nho = NULL;
+        st = NULL;
+        ho = NULL;
     }
-    free(comp);
-    free(chosen);
-    free(sols);
     for (size_t i = 0, k = 0; i < nf; i++)
         if (E->fkind[i])
             dec[k++] = dec[i];
@@ -287,6 +265,13 @@ fp_error ex_decide(engine *E, decision **out, size_t *nout, amb_group **gout, si
 nomem:
     err = FP_ERR_NOMEM;
 end:
+    free(comp);
+    free(chosen);
+    free(sols);
+    free(st);
+    free(ho);
+    free(nho);
+    free(hx);
     ex_groups_free(groups, ngroups);
     if (hyps_of)
         for (size_t i = 0; i < nf; i++)
