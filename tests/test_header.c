@@ -190,6 +190,9 @@ Test(group, tab_text) { reads_the_group_table("group.txt"); }
 Test(group, xlsx_merged_cells_from_openpyxl) { reads_the_group_table("group.xlsx"); }
 Test(group, xlsx_resaved_by_libreoffice) { reads_the_group_table("group-lo.xlsx"); }
 Test(group, docx_grid_span_from_python_docx) { reads_the_group_table("group.docx"); }
+/* printed: the group centred over its sub-columns, no borders, the remark beside 180 */
+Test(group, pdf_from_libreoffice_calc) { reads_the_group_table("group-lo.pdf"); }
+Test(group, pdftotext_layout_of_libreoffice_calc) { reads_the_group_table("group-lo.txt"); }
 
 Test(group, a_sub_column_named_like_another_column_takes_its_group)
 {

@@ -10,7 +10,7 @@
 
 /* Inside a joined header cell: the group's text, then this byte, then the sub-column's. Never in
  * a name the loader keeps (header_name_columns takes it out). */
-#define GROUP_SEP '\x1F'
+#define GROUP_SEP LOADER_GROUP_SEP
 
 static int blank(const char *s) { return !s || !s[0]; }
 

@@ -21,48 +21,11 @@
 #include <string.h>
 
 #include "core/table_impl.h"
-#include "read/layout.h"
+#include "read/layout_impl.h"
 #include "read/letter.h"
 #include "read/loader.h"
 #include "util/buf.h"
 #include "util/hanzi.h"
-
-typedef struct lay_seg {
-    double x0, x1;
-    size_t off, len; /* text in the pool */
-    int amount;      /* the text is an amount */
-} lay_seg;
-
-typedef struct lay_row {
-    int page;
-    long lineno;
-    double y, h;
-    size_t first, nseg;
-} lay_row;
-
-typedef struct lay_col {
-    double x0, x1; /* the header's extent */
-    char *name;
-} lay_col;
-
-typedef struct lay_table {
-    size_t a, b;   /* the header's lines */
-    size_t begin;  /* first line of the title above it */
-    size_t end;    /* first line after the table */
-    lay_col *cols;
-    size_t ncols;
-    size_t name_col; /* the column named 单位, 拨款单位 … */
-} lay_table;
-
-struct lay_doc {
-    lay_seg *segs;
-    size_t nsegs, segcap;
-    lay_row *lines;
-    size_t nlines, linecap;
-    strpool pool;
-    lay_table *tables;
-    size_t ntables, tablecap;
-};
 
 lay_doc *lay_new(void)
 {
@@ -75,13 +38,22 @@ lay_doc *lay_new(void)
     return d;
 }
 
+/* Free the columns of T. */
+static void cols_free(lay_table *T)
+{
+    for (size_t c = 0; T->cols && c < T->ncols; c++) {
+        free(T->cols[c].name);
+        free(T->cols[c].group);
+    }
+    free(T->cols);
+    T->cols = NULL;
+    T->ncols = 0;
+}
+
 static void tables_clear(lay_doc *d)
 {
-    for (size_t i = 0; i < d->ntables; i++) {
-        for (size_t c = 0; c < d->tables[i].ncols; c++)
-            free(d->tables[i].cols[c].name);
-        free(d->tables[i].cols);
-    }
+    for (size_t i = 0; i < d->ntables; i++)
+        cols_free(&d->tables[i]);
     d->ntables = 0;
 }
 
@@ -91,15 +63,16 @@ void lay_free(lay_doc *d)
         return;
     tables_clear(d);
     free(d->tables);
+    free(d->words);
     free(d->segs);
     free(d->lines);
     strpool_free(&d->pool);
     free(d);
 }
 
-static const char *seg_text(const lay_doc *d, const lay_seg *s) { return d->pool.data + s->off; }
+static const char *seg_text(const lay_doc *d, const lay_seg *s) { return lay_text(d, s); }
 
-static int is_amount_text(const char *s, size_t len)
+int lay_is_amount(const char *s, size_t len)
 {
     fp_amount v;
     fp_amount_info info;
@@ -117,25 +90,35 @@ int lay_line(lay_doc *d, int page, long lineno, double y, double h)
     l->h = h;
     l->first = d->nsegs;
     l->nseg = 0;
+    l->wfirst = d->nwords;
+    l->nword = 0;
+    return 0;
+}
+
+int lay_word(lay_doc *d, double x0, double x1, const char *s, size_t len, int glue)
+{
+    if (!d->nlines)
+        return -1;
+    size_t off;
+    if (buf_reserve((void **)&d->words, &d->wordcap, d->nwords + 1, sizeof *d->words) ||
+        strpool_add(&d->pool, s, len, &off))
+        return -1;
+    lay_row *l = &d->lines[d->nlines - 1];
+    lay_seg *g = &d->words[d->nwords++];
+    g->x0 = x0;
+    g->x1 = x1;
+    g->off = off;
+    g->len = len;
+    g->amount = lay_is_amount(s, len);
+    g->glue = l->nword ? glue : 0;
+    g->cut = 0;
+    l->nword++;
     return 0;
 }
 
 int lay_segment(lay_doc *d, double x0, double x1, const char *s, size_t len)
 {
-    if (!d->nlines)
-        return -1;
-    size_t off;
-    if (buf_reserve((void **)&d->segs, &d->segcap, d->nsegs + 1, sizeof *d->segs) ||
-        strpool_add(&d->pool, s, len, &off))
-        return -1;
-    lay_seg *g = &d->segs[d->nsegs++];
-    g->x0 = x0;
-    g->x1 = x1;
-    g->off = off;
-    g->len = len;
-    g->amount = is_amount_text(s, len);
-    d->lines[d->nlines - 1].nseg++;
-    return 0;
+    return lay_word(d, x0, x1, s, len, 0);
 }
 
 /* ---- what a line says ---- */
@@ -186,7 +169,7 @@ static const char *const name_words[] = {"单位", "拨款单位", "单位名称
                                          "预算单位", "项目单位", "地区名称", "市县", "县市",
                                          "收款单位", "用款单位", "name", NULL};
 
-static int is_name_word(const char *sq)
+int lay_is_name_word(const char *sq)
 {
     for (const char *const *w = name_words; *w; w++)
         if (strcmp(sq, *w) == 0)
@@ -273,7 +256,7 @@ static int line_names_units(const lay_doc *d, size_t li)
     for (size_t k = 0; k < l->nseg; k++) {
         const lay_seg *s = &d->segs[l->first + k];
         char buf[256] = "";
-        if (is_name_word(squeeze(seg_text(d, s), s->len, buf, sizeof buf)))
+        if (lay_is_name_word(squeeze(seg_text(d, s), s->len, buf, sizeof buf)))
             return 1;
     }
     return 0;
@@ -326,16 +309,24 @@ static size_t col_of(const lay_table *T, const lay_seg *s)
     return k;
 }
 
+int lay_seg_names_units(const lay_doc *d, const lay_seg *s)
+{
+    char buf[256] = "";
+    return lay_is_name_word(squeeze(seg_text(d, s), s->len, buf, sizeof buf));
+}
+
 /* Is segment S a unit line (单位：万元 printed on the header's line)? */
-static int seg_is_unit(const lay_doc *d, const lay_seg *s)
+int lay_seg_is_unit(const lay_doc *d, const lay_seg *s)
 {
     char buf[256] = "";
     return is_unit_line(squeeze(seg_text(d, s), s->len, buf, sizeof buf));
 }
 
-/* Build the columns of a header on lines A..B into T. 0, or -1 out of memory. */
-static int build_header(const lay_doc *d, size_t a, size_t b, lay_table *T)
+/* Build the columns of a header on lines A..B into T, leaving out the group headers of ROLE
+ * (lay_find_groups; NULL: none). 0, or -1 out of memory. */
+static int build_header(const lay_doc *d, size_t a, size_t b, lay_table *T, const size_t *role)
 {
+    size_t base = d->lines[a].first;
     size_t n = 0;
     for (size_t li = a; li <= b; li++)
         n += d->lines[li].nseg;
@@ -346,7 +337,8 @@ static int build_header(const lay_doc *d, size_t a, size_t b, lay_table *T)
     for (size_t li = a; li <= b; li++)
         for (size_t j = 0; j < d->lines[li].nseg; j++) {
             const lay_seg *s = &d->segs[d->lines[li].first + j];
-            if (seg_is_unit(d, s))
+            size_t at = d->lines[li].first + j - base;
+            if (lay_seg_is_unit(d, s) || (role && role[at] == at))
                 continue;
             sp[k].x0 = s->x0;
             sp[k++].x1 = s->x1;
@@ -376,7 +368,8 @@ static int build_header(const lay_doc *d, size_t a, size_t b, lay_table *T)
     for (size_t li = a; li <= b; li++)
         for (size_t j = 0; j < d->lines[li].nseg; j++) {
             const lay_seg *s = &d->segs[d->lines[li].first + j];
-            if (seg_is_unit(d, s))
+            size_t at = d->lines[li].first + j - base;
+            if (lay_seg_is_unit(d, s) || (role && role[at] == at))
                 continue;
             size_t c = col_of(T, s);
             char buf[512] = "";
@@ -396,7 +389,7 @@ static int build_header(const lay_doc *d, size_t a, size_t b, lay_table *T)
     for (size_t c = 0; c < T->ncols; c++) {
         char sn[512] = "";
         if (T->cols[c].name &&
-            is_name_word(squeeze(T->cols[c].name, strlen(T->cols[c].name), sn, sizeof sn))) {
+            lay_is_name_word(squeeze(T->cols[c].name, strlen(T->cols[c].name), sn, sizeof sn))) {
             T->name_col = c;
             break;
         }
@@ -430,14 +423,47 @@ static int repeats_header(const lay_doc *d, const lay_table *T, size_t li)
             continue;
         }
         int found = 0;
-        for (size_t j = 0; j < T->ncols && !found; j++)
-            found = j != T->name_col && T->cols[j].name &&
-                    strstr(squeeze(T->cols[j].name, strlen(T->cols[j].name), name, sizeof name),
-                           sq);
+        for (size_t j = 0; j < T->ncols && !found; j++) {
+            const char *g = T->cols[j].group;
+            found = j != T->name_col &&
+                    ((T->cols[j].name &&
+                      strstr(squeeze(T->cols[j].name, strlen(T->cols[j].name), name, sizeof name),
+                             sq)) ||
+                     (g && strstr(squeeze(g, strlen(g), name, sizeof name), sq)));
+        }
         if (!found)
             return 0;
     }
     return 1;
+}
+
+/* The columns of T again when its header has group headers (lay_find_groups): from the other
+ * names, each sub-column knowing its group. 0, or -1 out of memory. */
+static int regroup(const lay_doc *d, lay_table *T)
+{
+    size_t base = d->lines[T->a].first, n = d->lines[T->b].first + d->lines[T->b].nseg - base;
+    size_t *role = malloc((n ? n : 1) * sizeof *role);
+    long groups = role ? lay_find_groups(d, T, role) : -1;
+    if (groups <= 0) {
+        free(role);
+        return groups < 0 ? -1 : 0;
+    }
+    cols_free(T);
+    int rc = build_header(d, T->a, T->b, T, role);
+    for (size_t k = 0; !rc && k < n; k++) {
+        if (role[k] == LAY_PLAIN || role[k] == k)
+            continue;
+        lay_col *c = &T->cols[col_of(T, &d->segs[base + k])];
+        if (c->group)
+            continue; /* a column under two groups: the first kept */
+        const lay_seg *g = &d->segs[base + role[k]];
+        char buf[512] = "";
+        squeeze_raw(seg_text(d, g), g->len, buf, sizeof buf);
+        if (!(c->group = strdup(buf)))
+            rc = -1;
+    }
+    free(role);
+    return rc;
 }
 
 /* A header around line I (which names the unit column): its lines into *A, *B. */
@@ -461,8 +487,8 @@ static int find_tables(lay_doc *d)
         }
         lay_table T = {0};
         header_block(d, lo, i, &T.a, &T.b);
-        if (build_header(d, T.a, T.b, &T)) {
-            free(T.cols);
+        if (build_header(d, T.a, T.b, &T, NULL)) {
+            cols_free(&T);
             return -1;
         }
         /* a table: three columns or more, and rows of amounts under it */
@@ -479,13 +505,15 @@ static int find_tables(lay_doc *d)
             rows += line_has_amount(d, k);
         }
         if (T.ncols < 3 || !rows) {
-            for (size_t c = 0; c < T.ncols; c++)
-                free(T.cols[c].name);
-            free(T.cols);
+            cols_free(&T);
             i = T.b + 1;
             continue;
         }
         T.end = k;
+        if (regroup(d, &T)) {
+            cols_free(&T);
+            return -1;
+        }
         T.begin = T.a;
         /* the title and the unit line just above the header */
         for (size_t up = 0; up < 4 && T.begin > lo; up++) {
@@ -497,9 +525,7 @@ static int find_tables(lay_doc *d)
             T.begin--;
         }
         if (buf_reserve((void **)&d->tables, &d->tablecap, d->ntables + 1, sizeof *d->tables)) {
-            for (size_t c = 0; c < T.ncols; c++)
-                free(T.cols[c].name);
-            free(T.cols);
+            cols_free(&T);
             return -1;
         }
         d->tables[d->ntables++] = T;
@@ -752,8 +778,16 @@ static fp_error load_table(const lay_doc *d, size_t k, const char *name,
     }
     /* the header, one cell a column */
     loader_row_begin(L, d->lines[T->a].lineno);
-    for (size_t c = 0; c < T->ncols; c++)
-        loader_cell(L, c, T->cols[c].name, strlen(T->cols[c].name));
+    for (size_t c = 0; c < T->ncols; c++) {
+        if (T->cols[c].group) { /* "group␟sub": named by the loader (read/header.c) */
+            char cell[1024];
+            int n = snprintf(cell, sizeof cell, "%s%c%s", T->cols[c].group, LOADER_GROUP_SEP,
+                             T->cols[c].name);
+            loader_cell(L, c, cell, n < 0 ? 0 : strnlen(cell, sizeof cell));
+        } else {
+            loader_cell(L, c, T->cols[c].name, strlen(T->cols[c].name));
+        }
+    }
     loader_row_end(L);
     lay_rec *recs = calloc(T->end - T->b, sizeof *recs);
     size_t nrec = 0;
@@ -847,7 +881,15 @@ fp_error lay_load(lay_doc *d, const char *name, int paged, const fp_load_options
 {
     *out = NULL;
     fp_diag_clear(diag);
-    if (find_tables(d))
+    /* the tables found with glued words as one cell; then the glue that joins two cells is cut
+     * (a remark beside an amount, header words over two columns) and the tables found again */
+    int err = lay_join_words(d) || find_tables(d);
+    size_t cut = 0;
+    for (size_t k = 0; !err && k < d->ntables; k++)
+        cut += lay_cut_words(d, &d->tables[k]);
+    if (!err && cut)
+        err = lay_join_words(d) || find_tables(d);
+    if (err)
         return diag_set(diag, FP_ERR_NOMEM, name, 0, NULL, NULL, 0, "out of memory");
     if (!d->ntables)
         return diag_set(diag, FP_ERR_EMPTY, name, 0, NULL, NULL, 0,

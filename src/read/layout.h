@@ -22,6 +22,13 @@ int lay_line(lay_doc *d, int page, long lineno, double y, double h);
 /* Add a segment to the current line: LEN bytes of UTF-8 at S between X0 and X1 (segments of a
  * line are added left to right). 0 or -1. */
 int lay_segment(lay_doc *d, double x0, double x1, const char *s, size_t len);
+/* How a word is joined to the word before it when the gap between them is narrow: with a space
+ * (a gap of a space's width), or directly (a number and the text touching it, "180含结转"). */
+enum { LAY_GLUE_SPACE = 1, LAY_GLUE_TOUCH = 2 };
+/* Add a word to the current line, joined to the word before by GLUE (LAY_GLUE_*, or 0: a wide
+ * gap, a segment of its own). Glued words are one segment, unless the layout tells two cells
+ * (an amount and a remark beside it; header words over different columns). 0 or -1. */
+int lay_word(lay_doc *d, double x0, double x1, const char *s, size_t len, int glue);
 /* Add line LINENO of space-aligned text (LEN bytes at S, no line end) on PAGE: runs of two or
  * more spaces separate segments; a character takes WIDE columns when it is East Asian wide,
  * else one. 0 or -1. */

@@ -11,6 +11,11 @@
  * loader_error / loader_finish report it. */
 typedef struct loader loader;
 
+/* Inside a header cell: "group", this byte, "sub" names sub-column SUB under the group header
+ * GROUP (资金情况 over 中央资金): the loader names it SUB, or GROUP/SUB when another column is
+ * named SUB too (read/header.c). */
+#define LOADER_GROUP_SEP '\x1F'
+
 /* A new loader for a table named NAME (for messages); OPTS and DIAG must outlive it. NULL when
  * out of memory. */
 loader *loader_new(const char *name, const fp_load_options *opts, fp_diag *diag);

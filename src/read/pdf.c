@@ -122,6 +122,15 @@ static int is_space(uint32_t cp)
            cp == 0xFEFF || cp < 0x20;
 }
 
+/* Is glyph A a digit and B, the glyph after it, East Asian wide text (180 and 含结转)? */
+static int number_then_text(const char *text, const glyph *a, const glyph *b)
+{
+    uint32_t ca, cb;
+    utf8_decode(text + a->off, a->len, &ca);
+    utf8_decode(text + b->off, b->len, &cb);
+    return ca >= '0' && ca <= '9' && utf8_cp_width(cb) == 2;
+}
+
 /* Add the lines of one page (its text TEXT and one box per character) to D. */
 static int add_page(lay_doc *d, int page, long *lineno, const char *text,
                     const PopplerRectangle *rects, guint nrects, size_t *count)
@@ -168,23 +177,23 @@ static int add_page(lay_doc *d, int page, long *lineno, const char *text,
             rc = -1;
             break;
         }
-        /* segments: a gap wider than half a character separates them; a narrower one that is
-         * still wider than a sixth is a space inside the segment */
+        /* words: a gap wider than half a character separates two segments; a narrower one
+         * that is still wider than a sixth is a space between two words of one segment (glued:
+         * read/layout.c tells when they are two cells); a number touching the text after it
+         * (a gap of a fiftieth or more: "180含结转", a remark in the next cell) is glued to it */
         for (size_t s = a; s < b && !rc;) {
             size_t blen = 0, e = s;
             double x0 = g[s].x0, x1 = g[s].x1;
+            int glue = 0;
+            if (s > a) {
+                double gap = g[s].x0 - g[s - 1].x1;
+                glue = gap > 0.5 * h ? 0 : gap > 0.17 * h ? LAY_GLUE_SPACE : LAY_GLUE_TOUCH;
+            }
             for (; e < b; e++) {
                 if (e > s) {
                     double gap = g[e].x0 - g[e - 1].x1;
-                    if (gap > 0.5 * h)
+                    if (gap > 0.17 * h || (gap > 0.02 * h && number_then_text(text, &g[e - 1], &g[e])))
                         break;
-                    if (gap > 0.17 * h) {
-                        if (buf_reserve((void **)&buf, &bufcap, blen + 1, 1)) {
-                            rc = -1;
-                            break;
-                        }
-                        buf[blen++] = ' ';
-                    }
                 }
                 if (buf_reserve((void **)&buf, &bufcap, blen + g[e].len, 1)) {
                     rc = -1;
@@ -195,7 +204,7 @@ static int add_page(lay_doc *d, int page, long *lineno, const char *text,
                 if (g[e].x1 > x1)
                     x1 = g[e].x1;
             }
-            if (!rc && lay_segment(d, x0, x1, buf, blen))
+            if (!rc && lay_word(d, x0, x1, buf, blen, glue))
                 rc = -1;
             s = e;
         }

@@ -34,22 +34,26 @@ int lay_text_line(lay_doc *d, int page, long lineno, const char *s, size_t len, 
     if (lay_line(d, page, lineno, (double)lineno, 0.5))
         return -1;
     size_t i = 0, col = 0;
+    int glue = 0; /* the word starting is glued to the one before by a single space */
     while (i < len) {
-        /* skip the spaces before a segment */
+        /* skip the spaces before a word */
+        size_t spaces = 0;
         while (i < len && s[i] == ' ') {
             i++;
             col++;
+            spaces++;
         }
         if (i >= len)
             break;
+        if (spaces != 1)
+            glue = 0;
         size_t start = i, end = i, c0 = col, c1 = col;
+        int next = 0;
         while (i < len) {
             if (s[i] == ' ') {
-                if (i + 1 >= len || s[i + 1] == ' ' || tight_space(s, start, i, len))
-                    break; /* two spaces (or the end): the segment ends */
-                i++;
-                col++;
-                continue;
+                /* one space inside a cell ends the word, glued to the next */
+                next = !(i + 1 >= len || s[i + 1] == ' ' || tight_space(s, start, i, len));
+                break;
             }
             uint32_t cp;
             size_t n = utf8_decode(s + i, len - i, &cp);
@@ -59,8 +63,9 @@ int lay_text_line(lay_doc *d, int page, long lineno, const char *s, size_t len, 
             end = i;
             c1 = col;
         }
-        if (lay_segment(d, (double)c0, (double)c1, s + start, end - start))
+        if (lay_word(d, (double)c0, (double)c1, s + start, end - start, glue ? LAY_GLUE_SPACE : 0))
             return -1;
+        glue = next;
     }
     return 0;
 }

@@ -1,0 +1,219 @@
+/* read/layout_cols.c — cells and columns from positioned words, for read/layout.c: words a narrow
+ * gap apart are one cell unless the table shows two (an amount and the remark printed right
+ * beside it; two header names over two columns of amounts), and a header name printed centred
+ * over the names of several columns on the line below it, with no cell borders (资金情况 over
+ * 中央资金, 地方资金, 合计), is a group header over them, not a column of its own.
+ * Positions are doubles: they are geometry, never amounts. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "read/layout_impl.h"
+
+int lay_join_words(lay_doc *d)
+{
+    strbuf b = {0};
+    d->nsegs = 0;
+    for (size_t li = 0; li < d->nlines; li++) {
+        lay_row *l = &d->lines[li];
+        const lay_seg *w = d->words + l->wfirst;
+        l->first = d->nsegs;
+        l->nseg = 0;
+        for (size_t k = 0; k < l->nword;) {
+            size_t e = k + 1;
+            while (e < l->nword && w[e].glue && !w[e].cut)
+                e++;
+            if (buf_reserve((void **)&d->segs, &d->segcap, d->nsegs + 1, sizeof *d->segs)) {
+                strbuf_free(&b);
+                return -1;
+            }
+            lay_seg *g = &d->segs[d->nsegs++];
+            *g = w[k];
+            g->glue = g->cut = 0;
+            if (e > k + 1) {
+                strbuf_reset(&b);
+                for (size_t j = k; j < e; j++) {
+                    if (j > k && w[j].glue == LAY_GLUE_SPACE)
+                        strbuf_add(&b, " ", 1);
+                    strbuf_add(&b, lay_text(d, &w[j]), w[j].len);
+                    if (w[j].x1 > g->x1)
+                        g->x1 = w[j].x1;
+                }
+                if (b.oom || strpool_add(&d->pool, strbuf_get(&b), b.len, &g->off)) {
+                    strbuf_free(&b);
+                    return -1;
+                }
+                g->len = b.len;
+                g->amount = lay_is_amount(lay_text(d, g), g->len);
+            }
+            l->nseg++;
+            k = e;
+        }
+    }
+    strbuf_free(&b);
+    return 0;
+}
+
+typedef struct span {
+    double x0, x1;
+} span;
+
+static int by_x0(const void *a, const void *b)
+{
+    const span *p = a, *q = b;
+    return p->x0 < q->x0 ? -1 : p->x0 > q->x0;
+}
+
+/* The columns of amounts of T: the amounts of its rows, overlapping extents merged, into
+ * *OUT (malloc'd, left to right). Their number, or 0 (none, or out of memory). */
+static size_t amount_columns(const lay_doc *d, const lay_table *T, span **out)
+{
+    size_t n = 0;
+    for (size_t li = T->b + 1; li < T->end; li++)
+        for (size_t k = 0; k < d->lines[li].nseg; k++)
+            if (d->segs[d->lines[li].first + k].amount)
+                n++;
+    *out = NULL;
+    span *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v)
+        return 0;
+    n = 0;
+    for (size_t li = T->b + 1; li < T->end; li++)
+        for (size_t k = 0; k < d->lines[li].nseg; k++) {
+            const lay_seg *s = &d->segs[d->lines[li].first + k];
+            if (s->amount) {
+                v[n].x0 = s->x0;
+                v[n++].x1 = s->x1;
+            }
+        }
+    qsort(v, n, sizeof *v, by_x0);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (m && v[i].x0 < v[m - 1].x1) {
+            if (v[i].x1 > v[m - 1].x1)
+                v[m - 1].x1 = v[i].x1;
+        } else {
+            v[m++] = v[i];
+        }
+    }
+    *out = v;
+    return m;
+}
+
+/* The first and last of the N columns COLS that word W overlaps into *LO, *HI; 0 when none. */
+static int over(const span *cols, size_t n, const lay_seg *w, size_t *lo, size_t *hi)
+{
+    int any = 0;
+    for (size_t c = 0; c < n; c++)
+        if (w->x0 < cols[c].x1 && w->x1 > cols[c].x0) {
+            if (!any)
+                *lo = c;
+            *hi = c;
+            any = 1;
+        }
+    return any;
+}
+
+size_t lay_cut_words(lay_doc *d, const lay_table *T)
+{
+    size_t cut = 0;
+    /* a row: an amount (a number and nothing else from its cell's start) and the text glued
+     * right of it are two cells — 180 and the remark 含结转 */
+    for (size_t li = T->b + 1; li < T->end; li++) {
+        const lay_row *l = &d->lines[li];
+        int amounts = 0;
+        for (size_t k = 0; k < l->nseg; k++)
+            amounts |= d->segs[l->first + k].amount;
+        if (!amounts)
+            continue;
+        lay_seg *w = d->words + l->wfirst;
+        int numbers = 0; /* the words of the cell so far are all amounts */
+        for (size_t k = 0; k < l->nword; k++) {
+            int starts = !w[k].glue || w[k].cut;
+            if (!starts && numbers && !w[k].amount) {
+                w[k].cut = 1;
+                cut++;
+                starts = 1;
+            }
+            numbers = (starts || numbers) && w[k].amount;
+        }
+    }
+    /* the header: two words over different columns of amounts are two names (LibreOffice
+     * prints 中央资金 and 地方资金 a narrow gap apart when its columns are narrow) */
+    span *cols;
+    size_t n = amount_columns(d, T, &cols);
+    for (size_t li = T->a; n && li <= T->b; li++) {
+        const lay_row *l = &d->lines[li];
+        lay_seg *w = d->words + l->wfirst;
+        for (size_t k = 1; k < l->nword; k++) {
+            size_t lo0 = 0, hi0 = 0, lo1 = 0, hi1 = 0;
+            if (w[k].glue && !w[k].cut && over(cols, n, &w[k - 1], &lo0, &hi0) &&
+                over(cols, n, &w[k], &lo1, &hi1) && hi0 < lo1) {
+                w[k].cut = 1;
+                cut++;
+            }
+        }
+    }
+    free(cols);
+    return cut;
+}
+
+long lay_find_groups(const lay_doc *d, const lay_table *T, size_t *role)
+{
+    const lay_seg *s = d->segs + d->lines[T->a].first;
+    size_t n = d->lines[T->b].first + d->lines[T->b].nseg - d->lines[T->a].first;
+    size_t *line = malloc((n ? n : 1) * sizeof *line); /* the header line of each segment */
+    if (!line)
+        return -1;
+    for (size_t li = T->a; li <= T->b; li++)
+        for (size_t k = 0; k < d->lines[li].nseg; k++)
+            line[d->lines[li].first + k - d->lines[T->a].first] = li;
+    for (size_t k = 0; k < n; k++)
+        role[k] = LAY_PLAIN;
+    long groups = 0;
+    for (size_t g = 0; g < n; g++) {
+        if (line[g] == T->b || role[g] != LAY_PLAIN || lay_seg_is_unit(d, &s[g]) ||
+            lay_seg_names_units(d, &s[g]))
+            continue;
+        /* the sub-columns: on the nearest line below with segments between the segments
+         * beside G (on any other line of the header) — two or more, G's middle
+         * over them, none a sub-column already or the unit column; one alone is the rest of a
+         * wrapped name */
+        for (size_t j = line[g] + 1; j <= T->b; j++) {
+            double lo = -INFINITY, hi = INFINITY;
+            for (size_t k = 0; k < n; k++) {
+                if (k == g || line[k] == j || lay_seg_is_unit(d, &s[k]))
+                    continue;
+                if (s[k].x1 <= s[g].x0 && s[k].x1 > lo)
+                    lo = s[k].x1;
+                if (s[k].x0 >= s[g].x1 && s[k].x0 < hi)
+                    hi = s[k].x0;
+            }
+            size_t subs = 0, taken = 0;
+            double x0 = INFINITY, x1 = -INFINITY;
+            for (size_t k = 0; k < n; k++)
+                if (line[k] == j && s[k].x0 >= lo && s[k].x1 <= hi) {
+                    subs++;
+                    taken += role[k] != LAY_PLAIN || lay_seg_names_units(d, &s[k]) ||
+                             lay_seg_is_unit(d, &s[k]);
+                    if (s[k].x0 < x0)
+                        x0 = s[k].x0;
+                    if (s[k].x1 > x1)
+                        x1 = s[k].x1;
+                }
+            if (!subs)
+                continue;
+            double mid = (s[g].x0 + s[g].x1) / 2;
+            if (subs >= 2 && !taken && mid >= x0 && mid <= x1) {
+                role[g] = g;
+                for (size_t k = 0; k < n; k++)
+                    if (line[k] == j && s[k].x0 >= lo && s[k].x1 <= hi)
+                        role[k] = g;
+                groups++;
+            }
+            break;
+        }
+    }
+    free(line);
+    return groups;
+}
