@@ -8,8 +8,15 @@ takes two lines, a group cell 资金情况 spanning its three sub-columns 中央
   group-lo.pdf     LibreOffice Calc's PDF of group.xlsx
   group-lo.txt     pdftotext -layout of that PDF (space-aligned text)
   group.txt        the table as tab-separated text (a viewer's copy: the group cell then two empty)
+  group-writer.pdf LibreOffice Writer's PDF of group.docx (`printed`, below)
+  group-rl.pdf     reportlab canvas, STSong-Light (UnicodeCIDFont, not embedded): text only, no
+                   borders, 资金情况 centred over its three sub-columns, 单位 and 备注 half-way
+                   down the two header lines, amounts right-aligned (`printed`)
+  group-*.txt      pdftotext -layout of each PDF
 Run from the repository root with /usr/bin/python3 (python3-openpyxl, python3-docx, libreoffice,
-poppler-utils); the outputs are committed."""
+poppler-utils; python3-reportlab for group-rl.pdf); the outputs are committed.
+`make_header_fixtures.py printed` makes only group-writer.pdf and group-rl.pdf (and their text),
+leaving the others as committed."""
 import os
 import shutil
 import subprocess
@@ -102,6 +109,54 @@ def soffice(src, fmt, outdir):
         shutil.rmtree(profile, ignore_errors=True)
 
 
+def write_reportlab(path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(path, pagesize=A4, invariant=1)
+    c.setFont("STSong-Light", 10)
+    top = A4[1] - 72
+    c.drawString(72, top, TITLE)
+    c.drawString(72, top - 16, "单位：万元")
+    # columns: 单位 left edge, then the right edges of the three amounts, the remark's left edge
+    name_x, rights, remark_x = 72, [190, 250, 300], 318
+    widths = [60, 60, 50]  # the cells of the sub-columns, right-aligned amounts at their ends
+    y1, y2 = top - 40, top - 54  # the two header lines
+    c.drawCentredString(name_x + 20, (y1 + y2) / 2, "单位")
+    left = rights[0] - widths[0]
+    c.drawCentredString((left + rights[-1]) / 2, y1, "资金情况")
+    for r, w, s in zip(rights, widths, SUBS):
+        c.drawCentredString(r - w / 2, y2, s)
+    c.drawCentredString(remark_x + 15, (y1 + y2) / 2, "备注")
+    y = y2 - 16
+    for row in ROWS:
+        c.drawString(name_x, y, row[0])
+        for r, v in zip(rights, row[1:4]):
+            c.drawRightString(r, y, v)
+        if row[4]:
+            c.drawString(remark_x, y, row[4])
+        y -= 14
+    c.showPage()
+    c.save()
+
+
+def printed():
+    """group-writer.pdf and group-rl.pdf with their pdftotext -layout text."""
+    tmp = tempfile.mkdtemp(prefix="fenpei-header-")
+    try:
+        shutil.copy(f"{D}/group.docx", f"{tmp}/group-writer.docx")
+        soffice(f"{tmp}/group-writer.docx", "pdf", tmp)
+        shutil.copy(f"{tmp}/group-writer.pdf", f"{D}/group-writer.pdf")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    write_reportlab(f"{D}/group-rl.pdf")
+    for name in ("group-writer", "group-rl"):
+        subprocess.run(["pdftotext", "-layout", f"{D}/{name}.pdf", f"{D}/{name}.txt"],
+                       check=True)
+
+
 def main():
     os.makedirs(D, exist_ok=True)
     write_xlsx(f"{D}/group.xlsx")
@@ -123,4 +178,8 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+    if sys.argv[1:] == ["printed"]:
+        printed()
+    else:
+        main()

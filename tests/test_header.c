@@ -193,6 +193,66 @@ Test(group, docx_grid_span_from_python_docx) { reads_the_group_table("group.docx
 /* printed: the group centred over its sub-columns, no borders, the remark beside 180 */
 Test(group, pdf_from_libreoffice_calc) { reads_the_group_table("group-lo.pdf"); }
 Test(group, pdftotext_layout_of_libreoffice_calc) { reads_the_group_table("group-lo.txt"); }
+/* Writer: the group left in its merged cell on the line of 单位 and 备注, over 中央资金 alone */
+Test(group, pdf_from_libreoffice_writer) { reads_the_group_table("group-writer.pdf"); }
+Test(group, pdftotext_layout_of_libreoffice_writer) { reads_the_group_table("group-writer.txt"); }
+/* reportlab, STSong-Light: the group centred over the three, overlapping 地方资金 */
+Test(group, pdf_from_reportlab) { reads_the_group_table("group-rl.pdf"); }
+Test(group, pdftotext_layout_of_reportlab) { reads_the_group_table("group-rl.txt"); }
+
+Test(group, convert_writes_the_printed_table_as_the_workbook_reads)
+{
+    static const char *const printed[] = {"group-lo.pdf", "group-lo.txt", "group-writer.pdf",
+                                          "group-writer.txt", "group-rl.pdf", "group-rl.txt"};
+    for (size_t i = 0; i < sizeof printed / sizeof printed[0]; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s%s", HEADER_DIR, printed[i]);
+        char *out = th_write_tmp_text("group.csv", "");
+        remove(out);
+        const char *argv[] = {FENPEI_BIN, "convert", path, "-o", out, NULL};
+        th_run r = th_run_argv(argv);
+        cr_assert_eq(r.status, 0, "%s: %s", printed[i], r.err);
+        cr_assert_str_eq(r.err, "", "%s", printed[i]);
+        th_run_free(&r);
+        char *got = th_read_file(out, NULL);
+        cr_assert_str_eq(got, "级次,单位,中央资金,地方资金,合计,备注\r\n"
+                              "0,合计,300,150,450,\r\n"
+                              "1,甲市,200,100,300,\r\n"
+                              "2,甲县,120,60,180,含结转\r\n"
+                              "2,乙县,80,40,120,\r\n"
+                              "1,乙市,100,50,150,\r\n",
+                         "%s:\n%s", printed[i], got);
+        free(got);
+        remove(out);
+        free(out);
+    }
+}
+
+Test(group, a_wrapped_space_aligned_header_is_no_group)
+{
+    /* one piece under each upper piece: the pieces join per column, as before */
+    fp_table *t = load_text("单位      全年应拨付    已提前\n"
+                            "        资金合计     下达\n"
+                            "合计         30     20\n"
+                            "甲县         30     20\n");
+    cr_assert_str_eq(names(t), "单位|全年应拨付资金合计|已提前下达");
+    fp_table_free(t);
+}
+
+Test(group, a_space_aligned_group_over_two_columns_of_amounts)
+{
+    fp_table *t = load_text("2024年某项资金分配表\n"
+                            "单位：万元\n"
+                            "               资金情况\n"
+                            "单位      中央资金    地方资金      合计     备注\n"
+                            "合计         30          20          50\n"
+                            "甲县         10           5          15     含结转\n"
+                            "乙县         20          15          35\n");
+    cr_assert_str_eq(names(t), "单位|中央资金|地方资金|合计|备注");
+    cr_assert_eq(at(t, "甲县", "合计"), U(15));
+    cr_assert_str_eq(fp_table_text(t, th_row(t, "甲县"), 4), "含结转");
+    fp_table_free(t);
+}
 
 Test(group, a_sub_column_named_like_another_column_takes_its_group)
 {

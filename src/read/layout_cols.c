@@ -175,40 +175,58 @@ long lay_find_groups(const lay_doc *d, const lay_table *T, size_t *role)
         if (line[g] == T->b || role[g] != LAY_PLAIN || lay_seg_is_unit(d, &s[g]) ||
             lay_seg_names_units(d, &s[g]))
             continue;
-        /* the sub-columns: on the nearest line below with segments between the segments
-         * beside G (on any other line of the header) — two or more, G's middle
-         * over them, none a sub-column already or the unit column; one alone is the rest of a
-         * wrapped name */
+        /* the sub-columns: on the nearest line below, the segments between the segments
+         * beside G (on any other line of the header, and the unit column's name on that line)
+         * — two or more, none a sub-column already, G's middle over them; one alone is the
+         * rest of a wrapped name. Bounded on one side only, or on none (单位 and 备注 on the
+         * line of the sub-columns), they are the run of two or more whose middle is nearest
+         * G's: the group is printed centred over its sub-columns. */
+        double mid = (s[g].x0 + s[g].x1) / 2;
         for (size_t j = line[g] + 1; j <= T->b; j++) {
             double lo = -INFINITY, hi = INFINITY;
             for (size_t k = 0; k < n; k++) {
-                if (k == g || line[k] == j || lay_seg_is_unit(d, &s[k]))
+                if (k == g || lay_seg_is_unit(d, &s[k]) ||
+                    (line[k] == j && !lay_seg_names_units(d, &s[k])))
                     continue;
                 if (s[k].x1 <= s[g].x0 && s[k].x1 > lo)
                     lo = s[k].x1;
                 if (s[k].x0 >= s[g].x1 && s[k].x0 < hi)
                     hi = s[k].x0;
             }
-            size_t subs = 0, taken = 0;
-            double x0 = INFINITY, x1 = -INFINITY;
+            size_t first = n, last = n, subs = 0; /* the candidates: segments first..last */
             for (size_t k = 0; k < n; k++)
-                if (line[k] == j && s[k].x0 >= lo && s[k].x1 <= hi) {
+                if (line[k] == j && s[k].x0 >= lo && s[k].x1 <= hi &&
+                    !lay_seg_names_units(d, &s[k]) && !lay_seg_is_unit(d, &s[k])) {
+                    if (first == n)
+                        first = k;
+                    last = k;
                     subs++;
-                    taken += role[k] != LAY_PLAIN || lay_seg_names_units(d, &s[k]) ||
-                             lay_seg_is_unit(d, &s[k]);
-                    if (s[k].x0 < x0)
-                        x0 = s[k].x0;
-                    if (s[k].x1 > x1)
-                        x1 = s[k].x1;
                 }
             if (!subs)
                 continue;
-            double mid = (s[g].x0 + s[g].x1) / 2;
-            if (subs >= 2 && !taken && mid >= x0 && mid <= x1) {
+            if (subs >= 2 && (isinf(lo) || isinf(hi))) {
+                double best = INFINITY;
+                size_t a = first, b = last;
+                for (size_t p = first; p < last; p++)
+                    for (size_t q = p + 1; q <= last; q++) {
+                        double off = fabs((s[p].x0 + s[q].x1) / 2 - mid);
+                        if (off < best) {
+                            best = off;
+                            a = p;
+                            b = q;
+                        }
+                    }
+                first = a;
+                last = b;
+                subs = b - a + 1;
+            }
+            int taken = 0;
+            for (size_t k = first; k <= last; k++)
+                taken |= role[k] != LAY_PLAIN;
+            if (subs >= 2 && !taken && mid >= s[first].x0 && mid <= s[last].x1) {
                 role[g] = g;
-                for (size_t k = 0; k < n; k++)
-                    if (line[k] == j && s[k].x0 >= lo && s[k].x1 <= hi)
-                        role[k] = g;
+                for (size_t k = first; k <= last; k++)
+                    role[k] = g;
                 groups++;
             }
             break;

@@ -1,8 +1,10 @@
 /* read/text_layout.c — text whose columns are aligned with spaces (pdftotext -layout, a PDF
  * viewer's copy) into the lines of segments read/layout.c reads: runs of two spaces or more (or
- * one space squeezed between two numbers or two Chinese characters) separate cells; a character
- * is placed by the columns before it, an East Asian wide one counting one column (pdftotext) or
- * two (a monospaced screen): both are tried, the reading whose sums close is kept. */
+ * one space squeezed between two numbers or two Chinese characters) separate cells, and one
+ * space inside a cell glues two words (read/layout_cols.c cuts an amount from the remark right
+ * of it: "180 含结转"); a character is placed by the columns before it, an East Asian wide one
+ * counting one column (pdftotext) or two (a monospaced screen): both are tried, the reading whose
+ * sums close is kept. */
 #include <stdint.h>
 #include <string.h>
 
