@@ -12,10 +12,13 @@ takes two lines, a group cell 资金情况 spanning its three sub-columns 中央
   group-rl.pdf     reportlab canvas, STSong-Light (UnicodeCIDFont, not embedded): text only, no
                    borders, 资金情况 centred over its three sub-columns, 单位 and 备注 half-way
                    down the two header lines, amounts right-aligned (`printed`)
+  groups-rl.pdf    reportlab, STSong-Light: three groups side by side (C级, D级, 合计, each over
+                   户数 and 补助资金, the 垫江 2021 layout), 序号 and 单位 half-way down (`printed`)
   group-*.txt      pdftotext -layout of each PDF
 Run from the repository root with /usr/bin/python3 (python3-openpyxl, python3-docx, libreoffice,
 poppler-utils; python3-reportlab for group-rl.pdf); the outputs are committed.
-`make_header_fixtures.py printed` makes only group-writer.pdf and group-rl.pdf (and their text),
+`make_header_fixtures.py printed` makes only group-writer.pdf, group-rl.pdf and groups-rl.pdf (and
+their text),
 leaving the others as committed."""
 import os
 import shutil
@@ -142,6 +145,40 @@ def write_reportlab(path):
     c.save()
 
 
+def write_reportlab_groups(path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(path, pagesize=A4, invariant=1)
+    c.setFont("STSong-Light", 10)
+    top = A4[1] - 72
+    c.drawString(72, top, "某县2021年危房改造补助资金计划表")
+    c.drawString(72, top - 16, "单位：万元")
+    y1, y2 = top - 40, top - 54
+    c.drawCentredString(85, (y1 + y2) / 2, "序号")
+    c.drawCentredString(130, (y1 + y2) / 2, "单位")
+    cells = [(160, 40), (200, 60), (260, 40), (300, 60), (360, 45), (405, 60)]  # left, width
+    for gi, g in enumerate(["C级", "D级", "合计"]):
+        left, (l2, w2) = cells[2 * gi][0], cells[2 * gi + 1]
+        c.drawCentredString((left + l2 + w2) / 2, y1, g)
+    for (left, w), s in zip(cells, ["户数", "补助资金", "户数", "补助资金", "总户数", "补助资金"]):
+        c.drawCentredString(left + w / 2, y2, s)
+    rows = [("1", "甲镇", "1", "0.75", "3", "6.30", "4", "7.05"),
+            ("2", "乙镇", "2", "1.50", "1", "2.10", "3", "3.60"),
+            ("", "合计", "3", "2.25", "4", "8.40", "7", "10.65")]
+    y = y2 - 16
+    for row in rows:
+        c.drawCentredString(85, y, row[0])
+        c.drawString(115, y, row[1])
+        for (left, w), v in zip(cells, row[2:]):
+            c.drawRightString(left + w - 4, y, v)
+        y -= 14
+    c.showPage()
+    c.save()
+
+
 def printed():
     """group-writer.pdf and group-rl.pdf with their pdftotext -layout text."""
     tmp = tempfile.mkdtemp(prefix="fenpei-header-")
@@ -152,7 +189,8 @@ def printed():
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     write_reportlab(f"{D}/group-rl.pdf")
-    for name in ("group-writer", "group-rl"):
+    write_reportlab_groups(f"{D}/groups-rl.pdf")
+    for name in ("group-writer", "group-rl", "groups-rl"):
         subprocess.run(["pdftotext", "-layout", f"{D}/{name}.pdf", f"{D}/{name}.txt"],
                        check=True)
 

@@ -158,6 +158,15 @@ size_t lay_cut_words(lay_doc *d, const lay_table *T)
     return cut;
 }
 
+/* Does a segment of header line J (the N segments S, on lines LINE) lie under segment W? */
+static int over_names(const lay_seg *s, const size_t *line, size_t n, size_t j, const lay_seg *w)
+{
+    for (size_t k = 0; k < n; k++)
+        if (line[k] == j && s[k].x0 < w->x1 && s[k].x1 > w->x0)
+            return 1;
+    return 0;
+}
+
 long lay_find_groups(const lay_doc *d, const lay_table *T, size_t *role)
 {
     const lay_seg *s = d->segs + d->lines[T->a].first;
@@ -188,10 +197,15 @@ long lay_find_groups(const lay_doc *d, const lay_table *T, size_t *role)
                 if (k == g || lay_seg_is_unit(d, &s[k]) ||
                     (line[k] == j && !lay_seg_names_units(d, &s[k])))
                     continue;
-                if (s[k].x1 <= s[g].x0 && s[k].x1 > lo)
-                    lo = s[k].x1;
-                if (s[k].x0 >= s[g].x1 && s[k].x0 < hi)
-                    hi = s[k].x0;
+                /* another group beside G, on its line over names of line J: the sub-columns
+                 * nearer G than it are G's */
+                int half = line[k] == line[g] && over_names(s, line, n, j, &s[k]);
+                double left = half ? (s[k].x1 + s[g].x0) / 2 : s[k].x1;
+                double right = half ? (s[k].x0 + s[g].x1) / 2 : s[k].x0;
+                if (s[k].x1 <= s[g].x0 && left > lo)
+                    lo = left;
+                if (s[k].x0 >= s[g].x1 && right < hi)
+                    hi = right;
             }
             size_t first = n, last = n, subs = 0; /* the candidates: segments first..last */
             for (size_t k = 0; k < n; k++)
