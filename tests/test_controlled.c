@@ -539,14 +539,19 @@ static void random_pins(blk *b, bool only_near, int64_t **cell_pin, int64_t **ro
     *row_pin = rp;
 }
 
-static void reference_trials(int trials, uint64_t seed)
+/* TRIALS random blocks against the reference; ONLY_DEN, when not 0, bounds every denominator
+ * instead of the usual mix (12, 10^6, 10^15). */
+static void reference_trials(int trials, uint64_t seed, uint64_t only_den)
 {
     rng_state = seed;
     int compared = 0, infeasible = 0;
     for (int t = 0; t < trials; t++) {
         int shape = t % 4;
         size_t leaves = 20 + below(shape == 1 ? 400 : 200), cats = 1 + below(t % 5 == 0 ? 40 : 12);
-        uint64_t max_den = t % 3 == 0 ? 12 : t % 3 == 1 ? 1000000 : 1000000000000000ULL;
+        uint64_t max_den = only_den ? only_den
+                           : t % 3 == 0 ? 12
+                           : t % 3 == 1 ? 1000000
+                                        : 1000000000000000ULL;
         blk b = random_shaped(shape, leaves, cats, max_den);
         int64_t *cell_pin = NULL, *row_pin = NULL;
         if (t % 6 == 2) random_bounds(&b);
@@ -593,7 +598,14 @@ static void reference_trials(int trials, uint64_t seed)
 
 Test(controlled, same_least_cost_as_the_reference_solver)
 {
-    reference_trials(1000, 11);
+    reference_trials(1000, 11, 0);
+}
+
+Test(controlled, same_least_cost_as_the_reference_with_64_bit_denominators)
+{
+    /* Costs near 2^63: too large for the solver's 64-bit arithmetic, so it solves with the
+     * costs divided by a power of two first and finishes with the exact 128-bit costs. */
+    reference_trials(200, 12, UINT64_MAX);
 }
 
 Test(controlled, whole_targets_are_reproduced_exactly)

@@ -1,6 +1,12 @@
 /* round/netsimplex.c — minimum-cost flow by the primal network simplex: a strongly feasible
  * spanning tree, block-search pricing, big-M artificial arcs to an extra root (Ahuja, Magnanti
- * and Orlin, "Network Flows", ch. 11; Kelly and O'Neill 1991 for the pivot rule). */
+ * and Orlin, "Network Flows", ch. 11; Kelly and O'Neill 1991 for the pivot rule).
+ *
+ * Costs and potentials are kept in 64 bits while that is provably safe (2-3 times faster than
+ * 128 bits: pricing reads half the memory). When the exact costs are too large for that, a
+ * first phase solves with every cost divided by one power of two (64 bits), and a second phase
+ * continues from its spanning tree with the exact 128-bit costs until no arc prices out: the
+ * result is exactly optimal either way, the first phase only makes the start near-optimal. */
 
 #include "round/netsimplex.h"
 
@@ -12,6 +18,12 @@
  * 2^114) and every flow inside 64 bits. */
 #define COST_LIMIT ((i128)1 << 112)
 #define FLOW_LIMIT ((i128)1 << 62)
+
+/* In 64 bits. A potential is the cost of the tree path from the root: one artificial arc (0
+ * or big) and at most n - 1 real ones, so it lies in [-n·C, big + n·C] (C = max |cost|), and
+ * a reduced cost cost + pi[tail] - pi[head], with its partial sum, within big + (2n + 1)·C.
+ * Keeping that below 2^62 leaves a factor 2 to spare. */
+#define COST64_LIMIT ((i128)1 << 62)
 
 /* Arc states: a non-tree arc sits at its lower bound (flow 0) or at its capacity; the sign is
  * chosen so that an arc is eligible to enter when state × reduced cost < 0. */
@@ -27,8 +39,10 @@ typedef struct simplex {
     uint32_t *head;
     int64_t *cap;
     int64_t *flow;
-    i128 *cost;
+    int64_t *cost64; /* the costs in 64 bits: exact, or divided by 2^shift (first phase) */
+    i128 *cost;      /* the exact costs, for the second phase (NULL when not needed) */
     int8_t *state;
+    bool wide;       /* pricing with cost and pi (128 bits) rather than cost64 and pi64 */
     /* The spanning tree, n + 1 entries each. */
     uint32_t *parent;
     uint32_t *pred;   /* the arc joining a node to its parent */
@@ -36,7 +50,8 @@ typedef struct simplex {
     uint32_t *depth;
     uint32_t *thread;     /* pre-order successor (circular through the root) */
     uint32_t *rev_thread; /* pre-order predecessor */
-    i128 *pi;          /* potentials: every tree arc has cost + pi[tail] - pi[head] = 0 */
+    int64_t *pi64;     /* potentials: every tree arc has cost + pi[tail] - pi[head] = 0 */
+    i128 *pi;          /* the same in 128 bits (second phase) */
     /* Scratch for one pivot, n + 1 entries each. */
     uint32_t *seg;        /* the moved subtree in its old pre-order */
     uint32_t *order;      /* the same nodes in their new pre-order */
@@ -48,12 +63,40 @@ typedef struct simplex {
 
 static i128 S_reduced(const simplex *s, uint32_t k)
 {
-    return s->cost[k] + s->pi[s->tail[k]] - s->pi[s->head[k]];
+    if (s->wide) return s->cost[k] + s->pi[s->tail[k]] - s->pi[s->head[k]];
+    return s->cost64[k] + s->pi64[s->tail[k]] - s->pi64[s->head[k]];
 }
 
 /* Block search (Grigoriadis 1986): scan the arcs cyclically in blocks of about √m, and take the
- * most violating arc of the first block that has one. */
-static bool S_price(const simplex *s, uint32_t block, uint32_t *next, uint32_t *entering)
+ * most violating arc of the first block that has one. S_price64 is the same in 64 bits. */
+static bool S_price64(const simplex *s, uint32_t block, uint32_t *next, uint32_t *entering)
+{
+    const uint32_t *tail = s->tail, *head = s->head;
+    const int8_t *state = s->state;
+    const int64_t *cost = s->cost64, *pi = s->pi64;
+    int64_t best = 0;
+    uint32_t count = block, k = *next, m = s->m;
+    for (uint32_t seen = 0; seen < m; seen++) {
+        int8_t st = state[k];
+        if (st != IN_TREE) {
+            int64_t rc = cost[k] + pi[tail[k]] - pi[head[k]];
+            if (st == AT_UPPER) rc = -rc;
+            if (rc < best) {
+                best = rc;
+                *entering = k;
+            }
+        }
+        if (++k == m) k = 0;
+        if (--count == 0) {
+            if (best < 0) break;
+            count = block;
+        }
+    }
+    *next = k;
+    return best < 0;
+}
+
+static bool S_price128(const simplex *s, uint32_t block, uint32_t *next, uint32_t *entering)
 {
     const uint32_t *tail = s->tail, *head = s->head;
     const int8_t *state = s->state;
@@ -147,11 +190,14 @@ static void S_move_subtree(simplex *s, uint32_t u_in, uint32_t v_in, uint32_t u_
         s->thread[prev] = v;
         s->rev_thread[v] = prev;
         s->depth[v] = s->depth[s->parent[v]] + 1;
-        s->pi[v] += sigma;
         prev = v;
     }
     s->thread[prev] = next;
     s->rev_thread[next] = prev;
+    if (s->wide)
+        for (uint32_t p = 0; p < olen; p++) s->pi[s->order[p]] += sigma;
+    else
+        for (uint32_t p = 0; p < olen; p++) s->pi64[s->order[p]] += (int64_t)sigma;
 }
 
 /* One pivot on the entering arc IN. The cycle it closes is oriented along the push (tail to
@@ -224,6 +270,7 @@ static void S_free(simplex *s)
     free(s->head);
     free(s->cap);
     free(s->flow);
+    free(s->cost64);
     free(s->cost);
     free(s->state);
     free(s->parent);
@@ -232,6 +279,7 @@ static void S_free(simplex *s)
     free(s->depth);
     free(s->thread);
     free(s->rev_thread);
+    free(s->pi64);
     free(s->pi);
     free(s->seg);
     free(s->order);
@@ -268,18 +316,39 @@ fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32
     if (sum != 0) return FP_ERR_INFEASIBLE;
     /* Any flow through the root costs big per unit, more than every real arc together can
      * save: an optimum uses the artificial arcs only when no feasible flow exists. */
+    i128 total = big - 1; /* Σ |cost| · cap */
     big = 2 * big + 1;
+
+    /* The 64-bit phase divides every cost by 2^shift, the least power that keeps it safe:
+     * with costs c >> shift (|c >> shift| ≤ (|c| >> shift) + 1), Σ|c'|·cap ≤ (total >> shift)
+     * + Σ cap, and max|c'| ≤ (max|c| >> shift) + 1. */
+    i128 maxc = 0, capsum = 0;
+    for (size_t k = 0; k < m; k++) {
+        i128 c = cost[k] < 0 ? -cost[k] : cost[k];
+        if (c > maxc) maxc = c;
+        capsum += cap[k];
+    }
+    int shift = 0;
+    bool narrow = false;
+    for (; shift < 120; shift++) {
+        i128 t = (total >> shift) + capsum, mc = (maxc >> shift) + 1;
+        if (t < COST64_LIMIT && mc < COST64_LIMIT &&
+            2 * t + 1 + (i128)(2 * n + 1) * mc < COST64_LIMIT) {
+            narrow = true;
+            break;
+        }
+    }
 
     simplex s;
     memset(&s, 0, sizeof s);
     s.n = (uint32_t)n;
     s.m = (uint32_t)m;
+    s.wide = !narrow;
     size_t all = m + n, nn = n + 1;
     s.tail = malloc(all * sizeof *s.tail);
     s.head = malloc(all * sizeof *s.head);
     s.cap = malloc(all * sizeof *s.cap);
     s.flow = malloc(all * sizeof *s.flow);
-    s.cost = malloc(all * sizeof *s.cost);
     s.state = malloc(all * sizeof *s.state);
     s.parent = malloc(nn * sizeof *s.parent);
     s.pred = malloc(nn * sizeof *s.pred);
@@ -287,7 +356,6 @@ fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32
     s.depth = malloc(nn * sizeof *s.depth);
     s.thread = malloc(nn * sizeof *s.thread);
     s.rev_thread = malloc(nn * sizeof *s.rev_thread);
-    s.pi = malloc(nn * sizeof *s.pi);
     s.seg = malloc(nn * sizeof *s.seg);
     s.order = malloc(nn * sizeof *s.order);
     s.stem_at = malloc(nn * sizeof *s.stem_at);
@@ -296,17 +364,32 @@ fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32
     s.stem_index = malloc(nn * sizeof *s.stem_index);
     int64_t *bal = malloc(n * sizeof *bal);
     fp_error err = FP_ERR_NOMEM;
-    if (!s.tail || !s.head || !s.cap || !s.flow || !s.cost || !s.state || !s.parent || !s.pred ||
-        !s.dir || !s.depth || !s.thread || !s.rev_thread || !s.pi || !s.seg || !s.order ||
-        !s.stem_at || !s.stem_end || !s.stem || !s.stem_index || !bal)
+    if (!s.tail || !s.head || !s.cap || !s.flow || !s.state || !s.parent || !s.pred || !s.dir ||
+        !s.depth || !s.thread || !s.rev_thread || !s.seg || !s.order || !s.stem_at ||
+        !s.stem_end || !s.stem || !s.stem_index || !bal)
         goto done;
+    if (narrow) {
+        s.cost64 = malloc(all * sizeof *s.cost64);
+        s.pi64 = malloc(nn * sizeof *s.pi64);
+        if (!s.cost64 || !s.pi64) goto done;
+    }
+    if (!narrow || shift > 0) {
+        s.cost = malloc(all * sizeof *s.cost);
+        s.pi = malloc(nn * sizeof *s.pi);
+        if (!s.cost || !s.pi) goto done;
+    }
 
     memcpy(bal, supply, n * sizeof *bal);
+    i128 big64 = 1;
     for (size_t k = 0; k < m; k++) {
         s.tail[k] = tail[k];
         s.head[k] = head[k];
         s.cap[k] = cap[k];
-        s.cost[k] = cost[k];
+        if (s.cost) s.cost[k] = cost[k];
+        if (narrow) {
+            s.cost64[k] = (int64_t)(cost[k] >> shift);
+            big64 += (i128)(s.cost64[k] < 0 ? -s.cost64[k] : s.cost64[k]) * cap[k];
+        }
         if (cost[k] < 0) {
             s.flow[k] = cap[k];
             s.state[k] = AT_UPPER;
@@ -317,6 +400,7 @@ fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32
             s.state[k] = AT_LOWER;
         }
     }
+    big64 = 2 * big64 + 1;
 
     /* The initial tree: every node hangs from the root by its artificial arc, pointing up for
      * a node that must still send flow (cost 0), down for one that must receive (cost big).
@@ -326,12 +410,14 @@ fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32
     s.pred[root] = UINT32_MAX;
     s.dir[root] = 0;
     s.depth[root] = 0;
-    s.pi[root] = 0;
+    if (s.pi) s.pi[root] = 0;
+    if (narrow) s.pi64[root] = 0;
     s.thread[root] = 0;
     s.rev_thread[0] = root;
     s.stem_index[root] = UINT32_MAX;
     for (uint32_t v = 0; v < s.n; v++) {
         uint32_t e = s.m + v;
+        bool up = bal[v] >= 0;
         s.parent[v] = root;
         s.pred[v] = e;
         s.depth[v] = 1;
@@ -340,26 +426,28 @@ fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32
         s.cap[e] = INT64_MAX;
         s.state[e] = IN_TREE;
         s.stem_index[v] = UINT32_MAX;
-        if (bal[v] >= 0) {
-            s.tail[e] = v;
-            s.head[e] = root;
-            s.flow[e] = bal[v];
-            s.cost[e] = 0;
-            s.dir[v] = DIR_UP;
-            s.pi[v] = 0;
-        } else {
-            s.tail[e] = root;
-            s.head[e] = v;
-            s.flow[e] = -bal[v];
-            s.cost[e] = big;
-            s.dir[v] = DIR_DOWN;
-            s.pi[v] = big;
-        }
+        s.tail[e] = up ? v : root;
+        s.head[e] = up ? root : v;
+        s.flow[e] = up ? bal[v] : -bal[v];
+        s.dir[v] = up ? DIR_UP : DIR_DOWN;
+        if (s.cost) s.cost[e] = s.pi[v] = up ? 0 : big;
+        if (narrow) s.cost64[e] = s.pi64[v] = up ? 0 : (int64_t)big64;
     }
 
     uint32_t block = 10, next = 0, in = 0;
     while ((uint64_t)block * block < s.m) block++;
-    while (s.m > 0 && S_price(&s, block, &next, &in)) S_pivot(&s, in);
+    if (narrow)
+        while (s.m > 0 && S_price64(&s, block, &next, &in)) S_pivot(&s, in);
+    if (s.cost) {
+        /* The exact phase: potentials from the tree (a parent before its children in the
+         * thread), then pivots until no arc prices out at its exact cost. */
+        s.wide = true;
+        for (uint32_t v = s.thread[root]; v != root; v = s.thread[v]) {
+            uint32_t e = s.pred[v], p = s.parent[v];
+            s.pi[v] = s.tail[e] == v ? s.pi[p] - s.cost[e] : s.pi[p] + s.cost[e];
+        }
+        while (s.m > 0 && S_price128(&s, block, &next, &in)) S_pivot(&s, in);
+    }
 
     err = FP_ERR_INFEASIBLE;
     for (uint32_t v = 0; v < s.n; v++)
