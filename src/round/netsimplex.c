@@ -264,6 +264,12 @@ static void S_pivot(simplex *s, uint32_t in)
     S_move_subtree(s, u_in, v_in, u_out, in, sigma);
 }
 
+/* Arc K's capacity: CAP[k], every capacity 1 when CAP is NULL. */
+static int64_t S_cap(const int64_t *cap, size_t k)
+{
+    return cap ? cap[k] : 1;
+}
+
 static void S_free(simplex *s)
 {
     free(s->tail);
@@ -291,21 +297,22 @@ static void S_free(simplex *s)
 
 fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32_t *head,
                           const int64_t *cap, const i128 *cost, const int64_t *supply,
-                          int64_t *flow)
+                          const int64_t *start, int64_t *flow)
 {
     if (n == 0) return m == 0 ? FP_OK : FP_ERR_ARGUMENT;
     if (n >= UINT32_MAX / 2 || m >= UINT32_MAX / 2) return FP_ERR_NOMEM;
-    if (!tail || !head || !cap || !cost || !supply || (m > 0 && !flow)) return FP_ERR_ARGUMENT;
+    if (!tail || !head || !cost || !supply || (m > 0 && !flow)) return FP_ERR_ARGUMENT;
 
-    /* Start every arc of negative cost at its capacity (the cheapest arc values alone), the
-     * others at 0; what that leaves unbalanced goes through the artificial arcs. */
+    /* Start from START, or every arc of negative cost at its capacity (the cheapest arc values
+     * alone) and the others at 0; what that leaves unbalanced goes through the artificial
+     * arcs. */
     i128 big = 1, sum = 0, moved = 0;
     for (size_t k = 0; k < m; k++) {
-        if (tail[k] >= n || head[k] >= n || cap[k] < 0) return FP_ERR_ARGUMENT;
+        if (tail[k] >= n || head[k] >= n || S_cap(cap, k) < 0) return FP_ERR_ARGUMENT;
         i128 c = cost[k] < 0 ? -cost[k] : cost[k];
-        if (c > COST_LIMIT || (cap[k] > 0 && c > COST_LIMIT / cap[k])) return FP_ERR_ARGUMENT;
-        big += c * cap[k];
-        moved += cap[k];
+        if (c > COST_LIMIT || (S_cap(cap, k) > 0 && c > COST_LIMIT / S_cap(cap, k))) return FP_ERR_ARGUMENT;
+        big += c * S_cap(cap, k);
+        moved += S_cap(cap, k);
         if (big > COST_LIMIT || moved > FLOW_LIMIT) return FP_ERR_ARGUMENT;
     }
     for (size_t v = 0; v < n; v++) {
@@ -326,7 +333,7 @@ fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32
     for (size_t k = 0; k < m; k++) {
         i128 c = cost[k] < 0 ? -cost[k] : cost[k];
         if (c > maxc) maxc = c;
-        capsum += cap[k];
+        capsum += S_cap(cap, k);
     }
     int shift = 0;
     bool narrow = false;
@@ -384,17 +391,17 @@ fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32
     for (size_t k = 0; k < m; k++) {
         s.tail[k] = tail[k];
         s.head[k] = head[k];
-        s.cap[k] = cap[k];
+        s.cap[k] = S_cap(cap, k);
         if (s.cost) s.cost[k] = cost[k];
         if (narrow) {
             s.cost64[k] = (int64_t)(cost[k] >> shift);
-            big64 += (i128)(s.cost64[k] < 0 ? -s.cost64[k] : s.cost64[k]) * cap[k];
+            big64 += (i128)(s.cost64[k] < 0 ? -s.cost64[k] : s.cost64[k]) * S_cap(cap, k);
         }
-        if (cost[k] < 0) {
-            s.flow[k] = cap[k];
+        if (start ? start[k] == S_cap(cap, k) && S_cap(cap, k) > 0 : cost[k] < 0) {
+            s.flow[k] = S_cap(cap, k);
             s.state[k] = AT_UPPER;
-            bal[tail[k]] -= cap[k];
-            bal[head[k]] += cap[k];
+            bal[tail[k]] -= S_cap(cap, k);
+            bal[head[k]] += S_cap(cap, k);
         } else {
             s.flow[k] = 0;
             s.state[k] = AT_LOWER;
