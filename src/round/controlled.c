@@ -254,7 +254,7 @@ fp_error round_controlled_pinned(size_t nodes, const size_t *parent, size_t cats
     f.flow = malloc((nfree + 1) * sizeof *f.flow);
     if (!f.flow) goto done;
 
-    err = netsimplex_solve(gn, nfree, f.tail, f.head, NULL, f.cost, f.supply, NULL, f.flow);
+    err = netsimplex_solve(gn, nfree, f.tail, f.head, NULL, f.cost, f.supply, f.flow);
     if (err != FP_OK) goto done;
 
     /* Own check: every δ in {0, 1} and every node balanced (so every sum holds); flow

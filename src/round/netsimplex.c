@@ -297,15 +297,14 @@ static void S_free(simplex *s)
 
 fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32_t *head,
                           const int64_t *cap, const i128 *cost, const int64_t *supply,
-                          const int64_t *start, int64_t *flow)
+                          int64_t *flow)
 {
     if (n == 0) return m == 0 ? FP_OK : FP_ERR_ARGUMENT;
     if (n >= UINT32_MAX / 2 || m >= UINT32_MAX / 2) return FP_ERR_NOMEM;
     if (!tail || !head || !cost || !supply || (m > 0 && !flow)) return FP_ERR_ARGUMENT;
 
-    /* Start from START, or every arc of negative cost at its capacity (the cheapest arc values
-     * alone) and the others at 0; what that leaves unbalanced goes through the artificial
-     * arcs. */
+    /* Start every arc of negative cost at its capacity (the cheapest arc values alone), the
+     * others at 0; what that leaves unbalanced goes through the artificial arcs. */
     i128 big = 1, sum = 0, moved = 0;
     for (size_t k = 0; k < m; k++) {
         if (tail[k] >= n || head[k] >= n || S_cap(cap, k) < 0) return FP_ERR_ARGUMENT;
@@ -397,7 +396,7 @@ fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32
             s.cost64[k] = (int64_t)(cost[k] >> shift);
             big64 += (i128)(s.cost64[k] < 0 ? -s.cost64[k] : s.cost64[k]) * S_cap(cap, k);
         }
-        if (start ? start[k] == S_cap(cap, k) && S_cap(cap, k) > 0 : cost[k] < 0) {
+        if (cost[k] < 0) {
             s.flow[k] = S_cap(cap, k);
             s.state[k] = AT_UPPER;
             bal[tail[k]] -= S_cap(cap, k);

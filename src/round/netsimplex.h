@@ -14,16 +14,12 @@
  * (every capacity 1).
  * SUPPLY[v] is the net outflow node v must have (Σ SUPPLY = 0; Σ CAP + Σ|SUPPLY| < 2^62).
  *
- * START, when not NULL, is the flow to start from, each START[k] 0 or CAP[k] (any other
- * value counts as 0): the nearer it is to an optimum (and the nearer to feasible), the fewer
- * pivots; NULL starts from every arc of negative cost at its capacity, the others at 0.
- *
  * Writes into FLOW[k] a feasible flow of least total cost and returns FP_OK;
  * FP_ERR_INFEASIBLE when no feasible flow exists; FP_ERR_ARGUMENT, FP_ERR_NOMEM.
  * Deterministic: the same network always gives the same flow (among equally cheap ones, the
  * one the fixed pivot order reaches). */
 fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32_t *head,
                           const int64_t *cap, const i128 *cost, const int64_t *supply,
-                          const int64_t *start, int64_t *flow);
+                          int64_t *flow);
 
 #endif
