@@ -77,14 +77,11 @@ static bool S_price64(const simplex *s, uint32_t block, uint32_t *next, uint32_t
     int64_t best = 0;
     uint32_t count = block, k = *next, m = s->m;
     for (uint32_t seen = 0; seen < m; seen++) {
-        int8_t st = state[k];
-        if (st != IN_TREE) {
-            int64_t rc = cost[k] + pi[tail[k]] - pi[head[k]];
-            if (st == AT_UPPER) rc = -rc;
-            if (rc < best) {
-                best = rc;
-                *entering = k;
-            }
+        /* state × reduced cost: negative when eligible, 0 for a tree arc (never below best) */
+        int64_t rc = (cost[k] + pi[tail[k]] - pi[head[k]]) * state[k];
+        if (rc < best) {
+            best = rc;
+            *entering = k;
         }
         if (++k == m) k = 0;
         if (--count == 0) {
