@@ -9,6 +9,7 @@
  * result is exactly optimal either way, the first phase only makes the start near-optimal. */
 
 #include "round/netsimplex.h"
+#include "util/buf.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -33,6 +34,7 @@ enum { AT_LOWER = 1, IN_TREE = 0, AT_UPPER = -1 };
 enum { DIR_UP = 1, DIR_DOWN = -1 };
 
 typedef struct simplex {
+    void *block;      /* every array below lives in it (S_place) */
     uint32_t n;       /* real nodes; the root is node n */
     uint32_t m;       /* real arcs; arc m + v is node v's artificial arc */
     uint32_t *tail;   /* m + n */
@@ -267,30 +269,47 @@ static int64_t S_cap(const int64_t *cap, size_t k)
     return cap ? cap[k] : 1;
 }
 
-static void S_free(simplex *s)
+/* Place every array of S in one block at BASE (NULL: only measure) and return its size: the
+ * first touches of a few 2 MiB pages instead of thousands of 4 KiB ones (each a trap, a dear one
+ * on a virtual machine; see buf_resize_big). NARROW and EXACT say which costs and potentials. */
+static size_t S_place(simplex *s, char *base, size_t all, size_t nn, bool narrow, bool exact)
 {
-    free(s->tail);
-    free(s->head);
-    free(s->cap);
-    free(s->flow);
-    free(s->cost64);
-    free(s->cost);
-    free(s->state);
-    free(s->parent);
-    free(s->pred);
-    free(s->dir);
-    free(s->depth);
-    free(s->thread);
-    free(s->rev_thread);
-    free(s->pi64);
-    free(s->pi);
-    free(s->seg);
-    free(s->order);
-    free(s->stem_at);
-    free(s->stem_end);
-    free(s->stem);
-    free(s->stem_index);
+    size_t at = 0;
+#define PLACE(field, count)                                                                    \
+    do {                                                                                       \
+        at = (at + 15) & ~(size_t)15;                                                          \
+        if (base) s->field = (void *)(base + at);                                              \
+        at += (count) * sizeof *s->field;                                                      \
+    } while (0)
+    PLACE(tail, all);
+    PLACE(head, all);
+    PLACE(cap, all);
+    PLACE(flow, all);
+    PLACE(state, all);
+    PLACE(parent, nn);
+    PLACE(pred, nn);
+    PLACE(dir, nn);
+    PLACE(depth, nn);
+    PLACE(thread, nn);
+    PLACE(rev_thread, nn);
+    PLACE(seg, nn);
+    PLACE(order, nn);
+    PLACE(stem_at, nn);
+    PLACE(stem_end, nn);
+    PLACE(stem, nn);
+    PLACE(stem_index, nn);
+    if (narrow) {
+        PLACE(cost64, all);
+        PLACE(pi64, nn);
+    }
+    if (exact) {
+        PLACE(cost, all);
+        PLACE(pi, nn);
+    }
+#undef PLACE
+    return at;
 }
+
 
 fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32_t *head,
                           const int64_t *cap, const i128 *cost, const int64_t *supply,
@@ -348,39 +367,12 @@ fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32
     s.m = (uint32_t)m;
     s.wide = !narrow;
     size_t all = m + n, nn = n + 1;
-    s.tail = malloc(all * sizeof *s.tail);
-    s.head = malloc(all * sizeof *s.head);
-    s.cap = malloc(all * sizeof *s.cap);
-    s.flow = malloc(all * sizeof *s.flow);
-    s.state = malloc(all * sizeof *s.state);
-    s.parent = malloc(nn * sizeof *s.parent);
-    s.pred = malloc(nn * sizeof *s.pred);
-    s.dir = malloc(nn * sizeof *s.dir);
-    s.depth = malloc(nn * sizeof *s.depth);
-    s.thread = malloc(nn * sizeof *s.thread);
-    s.rev_thread = malloc(nn * sizeof *s.rev_thread);
-    s.seg = malloc(nn * sizeof *s.seg);
-    s.order = malloc(nn * sizeof *s.order);
-    s.stem_at = malloc(nn * sizeof *s.stem_at);
-    s.stem_end = malloc(nn * sizeof *s.stem_end);
-    s.stem = malloc(nn * sizeof *s.stem);
-    s.stem_index = malloc(nn * sizeof *s.stem_index);
     int64_t *bal = malloc(n * sizeof *bal);
     fp_error err = FP_ERR_NOMEM;
-    if (!s.tail || !s.head || !s.cap || !s.flow || !s.state || !s.parent || !s.pred || !s.dir ||
-        !s.depth || !s.thread || !s.rev_thread || !s.seg || !s.order || !s.stem_at ||
-        !s.stem_end || !s.stem || !s.stem_index || !bal)
-        goto done;
-    if (narrow) {
-        s.cost64 = malloc(all * sizeof *s.cost64);
-        s.pi64 = malloc(nn * sizeof *s.pi64);
-        if (!s.cost64 || !s.pi64) goto done;
-    }
-    if (!narrow || shift > 0) {
-        s.cost = malloc(all * sizeof *s.cost);
-        s.pi = malloc(nn * sizeof *s.pi);
-        if (!s.cost || !s.pi) goto done;
-    }
+    bool exact = !narrow || shift > 0;
+    size_t bytes = S_place(&s, NULL, all, nn, narrow, exact);
+    if (!bal || buf_resize_big(&s.block, 0, bytes, bytes) != 0) goto done;
+    S_place(&s, s.block, all, nn, narrow, exact);
 
     memcpy(bal, supply, n * sizeof *bal);
     i128 big64 = 1;
@@ -458,7 +450,7 @@ fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32
     memcpy(flow, s.flow, m * sizeof *flow);
     err = FP_OK;
 done:
-    S_free(&s);
+    free(s.block);
     free(bal);
     return err;
 }
