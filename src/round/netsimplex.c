@@ -148,24 +148,28 @@ static void S_move_subtree(simplex *s, uint32_t u_in, uint32_t v_in, uint32_t u_
         s->stem[K++] = u;
         if (u == u_out) break;
     }
-    for (uint32_t p = 0; p < len; p++) {
-        uint32_t i = s->stem_index[s->seg[p]];
-        if (i != UINT32_MAX) s->stem_at[i] = p;
-    }
-    {
+    /* The new order; when the entering arc leaves from the cut node itself (no stem to
+     * reverse, a frequent case), the old order stays. */
+    const uint32_t *order = s->seg;
+    uint32_t olen = len;
+    if (K > 1) {
+        for (uint32_t p = 0; p < len; p++) {
+            uint32_t i = s->stem_index[s->seg[p]];
+            if (i != UINT32_MAX) s->stem_at[i] = p;
+        }
         uint32_t p = s->stem_at[0] + 1;
         for (uint32_t i = 0; i < K; i++) {
             uint32_t d = s->depth[s->stem[i]];
             while (p < len && s->depth[s->seg[p]] > d) p++;
             s->stem_end[i] = p;
         }
-    }
-    uint32_t olen = 0;
-    for (uint32_t p = s->stem_at[0]; p < s->stem_end[0]; p++) s->order[olen++] = s->seg[p];
-    for (uint32_t i = 1; i < K; i++) {
-        for (uint32_t p = s->stem_at[i]; p < s->stem_at[i - 1]; p++) s->order[olen++] = s->seg[p];
-        for (uint32_t p = s->stem_end[i - 1]; p < s->stem_end[i]; p++)
-            s->order[olen++] = s->seg[p];
+        olen = 0;
+        for (p = s->stem_at[0]; p < s->stem_end[0]; p++) s->order[olen++] = s->seg[p];
+        for (uint32_t i = 1; i < K; i++) {
+            for (p = s->stem_at[i]; p < s->stem_at[i - 1]; p++) s->order[olen++] = s->seg[p];
+            for (p = s->stem_end[i - 1]; p < s->stem_end[i]; p++) s->order[olen++] = s->seg[p];
+        }
+        order = s->order;
     }
 
     /* Reverse the stem: each stem node's parent becomes the one below it. */
@@ -184,19 +188,27 @@ static void S_move_subtree(simplex *s, uint32_t u_in, uint32_t v_in, uint32_t u_
      * (a parent always comes before its children). */
     uint32_t next = s->thread[v_in];
     uint32_t prev = v_in;
-    for (uint32_t p = 0; p < olen; p++) {
-        uint32_t v = s->order[p];
-        s->thread[prev] = v;
-        s->rev_thread[v] = prev;
-        s->depth[v] = s->depth[s->parent[v]] + 1;
-        prev = v;
+    if (K == 1) { /* the run keeps its inner links; its depths all move by the same step */
+        uint32_t shift = s->depth[v_in] + 1 - s->depth[u_in]; /* modulo 2^32 */
+        for (uint32_t p = 0; p < olen; p++) s->depth[order[p]] += shift;
+        s->thread[prev] = order[0];
+        s->rev_thread[order[0]] = prev;
+        prev = order[olen - 1];
+    } else {
+        for (uint32_t p = 0; p < olen; p++) {
+            uint32_t v = order[p];
+            s->thread[prev] = v;
+            s->rev_thread[v] = prev;
+            s->depth[v] = s->depth[s->parent[v]] + 1;
+            prev = v;
+        }
     }
     s->thread[prev] = next;
     s->rev_thread[next] = prev;
     if (s->wide)
-        for (uint32_t p = 0; p < olen; p++) s->pi[s->order[p]] += sigma;
+        for (uint32_t p = 0; p < olen; p++) s->pi[order[p]] += sigma;
     else
-        for (uint32_t p = 0; p < olen; p++) s->pi64[s->order[p]] += (int64_t)sigma;
+        for (uint32_t p = 0; p < olen; p++) s->pi64[order[p]] += (int64_t)sigma;
 }
 
 /* One pivot on the entering arc IN. The cycle it closes is oriented along the push (tail to
