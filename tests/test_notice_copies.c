@@ -405,7 +405,7 @@ Test(label_shift, the_report_shows_the_realignment_and_counts_it)
                                           NULL});
     cr_assert(strstr(r.out, "\"rule\":\"label-shift\""), "%s", r.out);
     cr_assert(strstr(r.out, "\"realign\":[{\"line\":75,\"name\":\"巴州\"},{\"line\":76,\"name\":\"库尔勒市\"},"
-                            "{\"line\":77,\"name\":\"轮台县\"}],\"ambiguous\":false"),
+                            "{\"line\":77,\"name\":\"轮台县\"}],\"ambiguous\":false,\"by_order\":false"),
               "%s", r.out);
     cr_assert(strstr(r.out, "\"warnings\":1"), "%s", r.out);
     th_run_free(&r);

@@ -110,6 +110,23 @@ static void expect_fix_none(const loaded *x)
     fp_table_free(fixed);
 }
 
+/* A run whose end only the order of the division codes tells, in a table that lists two of its
+ * rows against that order elsewhere: shown with every name, its other end on line ALT, not fixed. */
+static void expect_held_by_order(const loaded *x, const fp_label_shift *s, long alt)
+{
+    cr_assert(s->by_order);
+    cr_assert_not(s->ambiguous);
+    cr_assert_eq(fp_table_row_line(x->t, s->last_alt), alt);
+    const fp_cause *c = the_cause(x);
+    cr_assert_not(c->fixable);
+    cr_assert_eq(c->hold, FP_HOLD_ORDER);
+    cr_assert_str_eq(fp_fix_hold_text(c->hold, 0),
+                     "错行到哪一行为止只能按区划代码顺序推断，而本表别处并不按代码顺序排列");
+    cr_assert_not_null(strstr(c->text_zh, "只有区划代码顺序可依，而本表别处并不按代码顺序排列，未自动修正。"),
+                       "%s", c->text_zh);
+    expect_fix_none(x);
+}
+
 #define N(a) (sizeof(a) / sizeof *(a))
 
 Test(notice, a_run_of_two_inside_a_block)
@@ -174,17 +191,72 @@ Test(notice, a_whole_block_from_its_prefecture_row)
 
 Test(notice, the_lost_name_in_the_tables_short_form)
 {
-    /* 木垒哈萨克自治县 lost: the table writes autonomous counties short (巴里坤县, 焉耆县), so the
-     * suggestion is 木垒县; but a table may write one of them in full (塔什库尔干塔吉克自治县 in
-     * the bundled one), so the form is a habit, not a fact, and --fix leaves the run alone */
+    /* 木垒哈萨克自治县 lost: the table writes its autonomous counties short (巴里坤县, 焉耆县; it
+     * writes 塔什库尔干塔吉克自治县 in full, whose abbreviation is 塔县: no stem + 县 form to
+     * follow), so the name is 木垒县, and that is no guess: fixed */
     loaded x = load("changji-tail.notice.txt");
     fp_label_shift s = the_warning(&x);
     cr_assert_str_eq(s.lost, "木垒县");
     cr_assert_str_eq(s.lost_division, "木垒哈萨克自治县");
+    cr_assert(s.lost_sure);
     static const char *const names[] = {"奇台县", "吉木萨尔县", "木垒县"};
     const fp_cause *c = the_cause(&x);
     expect_renames(&x, c, 64, names, N(names));
+    cr_assert(c->fixable);
+    expect_fix_exact(&x, TH_BUNDLED);
+    loaded_free(&x);
+}
+
+Test(notice, a_run_ending_at_a_pair_listed_against_its_codes_ends_where_the_table_lists_it)
+{
+    /* 阿克苏地区 … 拜城县 one row late, 阿瓦提县 lost on line 92: Xinjiang's documents list
+     * 阿瓦提县 (652928) before 乌什县 (652927), as the bundled table does; by plain code order the
+     * run would end on line 93, one row off (issue 16: a wrong fixed table) */
+    loaded x = load("akesu-8-prefecture.notice.txt");
+    fp_label_shift s = the_warning(&x);
+    cr_assert_eq(fp_table_row_line(x.t, s.first), 85);
+    cr_assert_eq(fp_table_row_line(x.t, s.last), 92);
+    cr_assert_str_eq(s.lost, "阿瓦提县");
+    cr_assert_not(s.by_order, "the table keeps its listing: the order is evidence");
+    static const char *const names[] = {"阿克苏地区", "阿克苏市", "温宿县", "库车市",
+                                        "沙雅县",     "新和县",   "拜城县", "阿瓦提县"};
+    expect_renames(&x, the_cause(&x), 85, names, N(names));
+    expect_fix_exact(&x, TH_BUNDLED);
+    loaded_free(&x);
+}
+
+Test(notice, a_run_in_a_table_that_does_not_keep_the_listing_is_held)
+{
+    /* hetian-2 in the bundled table reordered by plain codes (独山子区 before 克拉玛依区, 乌什县
+     * before 阿瓦提县): the run may end on line 119 as well (皮山县 after 洛浦县); only the order
+     * says 118, and this table shows it does not follow the usual one */
+    loaded x = load("code-order-hetian-2.notice.txt");
+    fp_label_shift s = the_warning(&x);
+    cr_assert_eq(fp_table_row_line(x.t, s.last), 118);
+    cr_assert_str_eq(s.lost, "皮山县");
+    static const char *const names[] = {"墨玉县", "皮山县"};
+    expect_renames(&x, the_cause(&x), 117, names, N(names));
+    expect_held_by_order(&x, &s, 119);
+    loaded_free(&x);
+    /* the command line says so */
+    th_run r = th_run_argv((const char *const[]){FENPEI_BIN, "check", "--format", "json",
+                                                 SHIFT_DIR "code-order-hetian-2.notice.txt", NULL});
+    cr_assert(strstr(r.out, "\"ambiguous\":false,\"by_order\":true,\"or_last_line\":119"), "%s",
+              r.out);
+    th_run_free(&r);
+}
+
+Test(csv, names_and_levels_moved_in_a_table_off_the_listing_are_held)
+{
+    /* the engine's reading (the sums fail; realigned they hold, ending on line 95 or 96 alike) in
+     * the table of plain code order: only the order chooses, and the table does not keep it */
+    loaded x = load("code-order-kezhou-3.levels.csv");
+    const fp_cause *c = the_cause(&x);
+    cr_assert_not(fp_cause_is_note(x.c, c));
     cr_assert_not(c->fixable);
+    cr_assert_eq(c->hold, FP_HOLD_ORDER);
+    static const char *const names[] = {"克州", "阿图什市", "阿克陶县"};
+    expect_renames(&x, c, 93, names, N(names));
     expect_fix_none(&x);
     loaded_free(&x);
 }
@@ -339,7 +411,7 @@ Test(report, the_warning_and_the_json_name_every_row_of_the_run)
     r = th_run_argv((const char *const[]){FENPEI_BIN, "check", "--format", "json",
                                           SHIFT_DIR "hetian-2.notice.txt", NULL});
     cr_assert(strstr(r.out, "\"realign\":[{\"line\":117,\"name\":\"墨玉县\"},{\"line\":118,\"name\":"
-                            "\"皮山县\"}],\"ambiguous\":false"),
+                            "\"皮山县\"}],\"ambiguous\":false,\"by_order\":false"),
               "%s", r.out);
     cr_assert(strstr(r.out, "\"kind\":\"label-shift\""), "%s", r.out);
     th_run_free(&r);
