@@ -337,7 +337,8 @@ fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32
     for (size_t k = 0; k < m; k++) {
         if (tail[k] >= n || head[k] >= n || S_cap(cap, k) < 0) return FP_ERR_ARGUMENT;
         i128 c = cost[k] < 0 ? -cost[k] : cost[k];
-        if (c > COST_LIMIT || (S_cap(cap, k) > 0 && c > COST_LIMIT / S_cap(cap, k))) return FP_ERR_ARGUMENT;
+        int64_t ck = S_cap(cap, k); /* a division only for capacities above 1 */
+        if (c > COST_LIMIT || (ck > 1 && c > COST_LIMIT / ck)) return FP_ERR_ARGUMENT;
         big += c * S_cap(cap, k);
         moved += S_cap(cap, k);
         if (big > COST_LIMIT || moved > FLOW_LIMIT) return FP_ERR_ARGUMENT;
