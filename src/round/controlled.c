@@ -85,15 +85,18 @@ typedef struct net_shape {
     uint32_t t0, b0, a0; /* T_c = t0 + c, B(v) = b0 + v, A(v,c) = a0 + aidx[v]*cats + c */
 } net_shape;
 
-static void S_arc_ends(const net_shape *g, size_t k, uint32_t *tail, uint32_t *head)
+/* Arc K's ends; for a cell, (V, C) is its node and category (k = v·cats + c; the callers walk
+ * them along, which spares two divisions per arc). */
+static void S_arc_ends(const net_shape *g, size_t k, size_t v, size_t c, uint32_t *tail,
+                       uint32_t *head)
 {
     if (k < g->ncell) {
-        size_t v = k / g->cats, c = k % g->cats, p = g->parent[v];
+        size_t p = g->parent[v];
         *tail = p == FP_NONE ? (uint32_t)(g->t0 + c) : (uint32_t)(g->a0 + g->aidx[p] * g->cats + c);
         *head = g->aidx[v] == FP_NONE ? (uint32_t)(g->b0 + v)
                                       : (uint32_t)(g->a0 + g->aidx[v] * g->cats + c);
     } else if (k < g->ncell + g->nodes) {
-        size_t v = k - g->ncell;
+        v = k - g->ncell;
         *tail = (uint32_t)(g->b0 + v);
         *head = g->parent[v] == FP_NONE ? 0 : (uint32_t)(g->b0 + g->parent[v]);
     } else {
@@ -200,12 +203,12 @@ fp_error round_controlled_pinned(size_t nodes, const size_t *parent, size_t cats
     excess = calloc(gn, sizeof *excess);
     if (!value || !f.tail || !f.head || !f.cost || !f.arc || !f.supply || !excess) goto done;
     size_t nfree = 0;
-    for (size_t k = 0; k < gm; k++) {
+    for (size_t k = 0, kv = 0, kc = 0; k < gm; k++) {
         arc_value a;
         i128 arcnum = 0;
         int64_t low = INT64_MIN, pin = INT64_MIN;
         if (k < ncell) { /* a cell */
-            size_t v = k / cats, c = k % cats;
+            size_t v = kv, c = kc;
             arcnum = CELLNUM(v, c);
             if (aidx[v] == FP_NONE && cell_min) low = cell_min[k];
             if (cell_pin) pin = cell_pin[k];
@@ -229,7 +232,11 @@ fp_error round_controlled_pinned(size_t nodes, const size_t *parent, size_t cats
         err = S_arc_value(&a, arcnum, den, scale, low, pin, k < ncell + nodes);
         if (err != FP_OK) goto done;
         uint32_t tail, head;
-        S_arc_ends(&g, k, &tail, &head);
+        S_arc_ends(&g, k, kv, kc, &tail, &head);
+        if (++kc == cats) {
+            kc = 0;
+            kv++;
+        }
         value[k] = a.base;
         excess[head] += a.base;
         excess[tail] -= a.base;
@@ -266,9 +273,13 @@ fp_error round_controlled_pinned(size_t nodes, const size_t *parent, size_t cats
     }
     int64_t *bal = f.supply; /* reused */
     memset(bal, 0, gn * sizeof *bal);
-    for (size_t k = 0; k < gm; k++) {
+    for (size_t k = 0, kv = 0, kc = 0; k < gm; k++) {
         uint32_t tail, head;
-        S_arc_ends(&g, k, &tail, &head);
+        S_arc_ends(&g, k, kv, kc, &tail, &head);
+        if (++kc == cats) {
+            kc = 0;
+            kv++;
+        }
         bal[head] = (int64_t)((uint64_t)bal[head] + (uint64_t)value[k]);
         bal[tail] = (int64_t)((uint64_t)bal[tail] - (uint64_t)value[k]);
     }
