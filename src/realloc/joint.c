@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "core/table_impl.h"
+#include "realloc/feasible.h"
 #include "realloc/realloc_impl.h"
 #include "round/controlled.h"
 #include "util/buf.h"
@@ -46,6 +47,7 @@ typedef struct joint {
     size_t nb;
     size_t *b_first, *b_end, *row_idx; /* cells of each bounded row: row_idx[b_first .. b_end) */
     size_t *b_row;
+    int64_t *b_need;     /* each bounded row's least sum, in whole units */
     double *b_lo, *b_mu;
     /* per table leaf cell: -1 not variable, else the variable index; zeroed cells */
     long *var_of;
@@ -357,9 +359,9 @@ static fp_error fit(joint *J)
     return FP_OK;
 }
 
-static void joint_free(joint *J)
+/* Free the variable cells and the row bounds, to build them again or for good. */
+static void release_cells(joint *J)
 {
-    free(J->sets);
     free(J->vrow);
     free(J->vk);
     if (J->x0)
@@ -374,8 +376,20 @@ static void joint_free(joint *J)
     free(J->b_end);
     free(J->row_idx);
     free(J->b_row);
+    free(J->b_need);
     free(J->b_lo);
     free(J->b_mu);
+    J->vrow = J->vk = J->set_idx = J->b_first = J->b_end = J->row_idx = J->b_row = NULL;
+    J->x0 = J->eta = J->x = NULL;
+    J->m = J->b_lo = J->b_mu = NULL;
+    J->b_need = NULL;
+    J->nv = J->nb = 0;
+}
+
+static void joint_free(joint *J)
+{
+    release_cells(J);
+    free(J->sets);
     free(J->var_of);
     free(J->zeroed);
 }
@@ -510,6 +524,333 @@ done:
     return e;
 }
 
+/* The variable cells (those CAND marks), each set's list of them (in table order), and a set
+ * with nothing to change that is not asked for 0. */
+static fp_error build_cells(joint *J, const uint8_t *cand)
+{
+    ctx *C = J->C;
+    fp_table *t = C->t;
+    size_t K = C->ncats;
+    for (size_t c = 0; c < C->n * K; c++)
+        J->nv += cand[c];
+    size_t memb = 0;
+    for (size_t c = 0; c < C->n * K; c++)
+        if (cand[c])
+            for (size_t j = 0; j < J->ntg; j++)
+                memb += J->sets[j].has_col[c % K] && in_subtree(C, J->sets[j].tg->row, c / K);
+    J->vrow = malloc((J->nv + 1) * sizeof *J->vrow);
+    J->vk = malloc((J->nv + 1) * sizeof *J->vk);
+    J->m = malloc((J->nv + 1) * sizeof *J->m);
+    J->set_idx = malloc((memb + 1) * sizeof *J->set_idx);
+    J->x0 = gsl_vector_alloc(J->nv + 1);
+    J->eta = gsl_vector_calloc(J->nv + 1);
+    J->x = gsl_vector_alloc(J->nv + 1);
+    if (!J->vrow || !J->vk || !J->m || !J->set_idx || !J->x0 || !J->eta || !J->x)
+        return realloc_nomem(C);
+    fp_amount u = C->o->unit;
+    double du = (double)u;
+    size_t nv = 0;
+    for (size_t p = 0; p < C->n; p++) { /* pre-order, so every set's cells come in table order */
+        size_t r = C->pre[p];
+        for (size_t k = 0; k < K; k++) {
+            size_t c = r * K + k;
+            J->var_of[c] = -1;
+            if (!cand[c])
+                continue;
+            J->var_of[c] = (long)nv;
+            J->vrow[nv] = r;
+            J->vk[nv] = k;
+            double v = (double)fp_table_amount(t, r, C->cats[k]) / du;
+            gsl_vector_set(J->x0, nv, v);
+            J->m[nv] = (double)(C->floor_of[C->cats[k]] / u);
+            gsl_vector_set(J->x, nv, v > J->m[nv] ? v : J->m[nv]);
+            nv++;
+        }
+    }
+    size_t at = 0;
+    for (size_t j = 0; j < J->ntg; j++) {
+        jset *S = &J->sets[j];
+        S->first = at;
+        size_t top = S->tg->row;
+        for (size_t p = C->pos[top]; p < C->pos[top] + C->size[top]; p++)
+            for (size_t k = 0; k < K; k++) {
+                long v = J->var_of[C->pre[p] * K + k];
+                if (v >= 0 && S->has_col[k])
+                    J->set_idx[at++] = (size_t)v;
+            }
+        S->end = at;
+        if (S->end == S->first && S->avail != 0)
+            return diag_set(C->diag, FP_ERR_INFEASIBLE, fp_table_source(t),
+                            fp_table_row_line(t, top), S->tg->col_text, NULL, 0,
+                            "%s:%s has nothing to scale: every free row under it is 0 (or held), "
+                            "so there is no proportion to follow",
+                            S->tg->unit_text, S->tg->col_text);
+    }
+    return FP_OK;
+}
+
+/* Row bounds: no clawback (the new year total at least 已提前下达) on every leaf row something
+ * under it changes in. */
+static fp_error build_bounds(joint *J)
+{
+    ctx *C = J->C;
+    fp_table *t = C->t;
+    size_t K = C->ncats;
+    fp_amount u = C->o->unit;
+    if (!C->o->no_clawback || C->advance == FP_NONE || C->total == FP_NONE)
+        return FP_OK;
+    J->b_first = malloc((C->n + 1) * sizeof *J->b_first);
+    J->b_end = malloc((C->n + 1) * sizeof *J->b_end);
+    J->b_row = malloc((C->n + 1) * sizeof *J->b_row);
+    J->b_need = malloc((C->n + 1) * sizeof *J->b_need);
+    J->b_lo = malloc((C->n + 1) * sizeof *J->b_lo);
+    J->b_mu = calloc(C->n + 1, sizeof *J->b_mu);
+    J->row_idx = malloc((J->nv + 1) * sizeof *J->row_idx);
+    if (!J->b_first || !J->b_end || !J->b_row || !J->b_need || !J->b_lo || !J->b_mu ||
+        !J->row_idx)
+        return realloc_nomem(C);
+    size_t ri = 0;
+    for (size_t r = 0; r < C->n; r++) {
+        if (!is_leaf(C, r) || C->fixed[r])
+            continue;
+        i128 keep = fp_table_amount(t, r, C->total); /* what stays: not variable, not 0ed */
+        size_t first = ri;
+        for (size_t k = 0; k < K; k++) {
+            size_t c = r * K + k;
+            if (J->var_of[c] >= 0)
+                J->row_idx[ri++] = (size_t)J->var_of[c];
+            if (J->var_of[c] >= 0 || J->zeroed[c])
+                keep -= fp_table_amount(t, r, C->cats[k]);
+        }
+        if (ri == first && !memchr(J->zeroed + r * K, 1, K))
+            continue; /* nothing under it changes */
+        i128 need = (i128)fp_table_amount(t, r, C->advance) - keep;
+        if (need <= 0) {
+            ri = first;
+            continue;
+        }
+        if (ri == first)
+            return diag_set(C->diag, FP_ERR_INFEASIBLE, fp_table_source(t),
+                            fp_table_row_line(t, r), NULL, fp_table_row_name(t, r),
+                            strlen(fp_table_row_name(t, r)),
+                            "%s would fall below its 已提前下达 (--no-clawback) and has nothing "
+                            "left to scale",
+                            fp_table_row_name(t, r));
+        J->b_first[J->nb] = first;
+        J->b_end[J->nb] = ri;
+        J->b_row[J->nb] = r;
+        J->b_need[J->nb] = units_ceil((fp_amount)need, u);
+        J->b_lo[J->nb] = (double)J->b_need[J->nb];
+        J->nb++;
+    }
+    return FP_OK;
+}
+
+/* Join PARTS[0..n) as "a", "a and b", "a, b and c". */
+static void join_words(strbuf *b, char *const *parts, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strbuf_str(b, i + 1 == n ? " and " : ", ");
+        strbuf_str(b, parts[i]);
+    }
+}
+
+/* The certificate in words: its --set in the order given, the bounds with them, the gap. */
+static fp_error report_conflict(joint *J, const feas_result *R)
+{
+    ctx *C = J->C;
+    fp_table *t = C->t;
+    fp_amount u = C->o->unit;
+    size_t K = C->ncats, first = FEAS_NONE, nset = 0, nparts = 0, nrows = 0;
+    int fixed = 0;
+    char a[FP_AMOUNT_BUFSIZE];
+    strbuf text = {0}, rows = {0};
+    char *sets[64], *parts[64];
+    uint8_t col_seen[256] = {0};
+    for (size_t j = 0; j < J->ntg && nset < 64; j++) {
+        if (!R->set_cut[j])
+            continue;
+        const target *q = J->sets[j].tg;
+        if (first == FEAS_NONE)
+            first = j;
+        fixed |= (i128)q->amount != J->sets[j].avail; /* --fix cells under it */
+        fmt(q->amount, a);
+        strbuf_printf(&text, "--set %s:%s=%s", q->unit_text, q->col_text, a);
+        sets[nset++] = strbuf_take(&text);
+    }
+    for (size_t b = 0; b < J->nb; b++) {
+        if (!R->set_cut[J->ntg + b])
+            continue;
+        if (nrows < 3)
+            strbuf_printf(&rows, "%s%s", nrows ? ", " : " on ", fp_table_row_name(t, J->b_row[b]));
+        else if (nrows == 3)
+            strbuf_str(&rows, " …");
+        nrows++;
+    }
+    if (nrows) {
+        strbuf_printf(&text, "--no-clawback%s", strbuf_get(&rows));
+        parts[nparts++] = strbuf_take(&text);
+    }
+    for (size_t i = 0; i < J->nv; i++)
+        if (R->cell_cut[i])
+            col_seen[J->vk[i]] = 1;
+    for (size_t k = 0; k < K && nparts < 63; k++)
+        if (col_seen[k]) {
+            fmt(C->floor_of[C->cats[k]], a);
+            strbuf_printf(&text, "--min %s=%s", fp_table_column_name(t, C->cats[k]), a);
+            parts[nparts++] = strbuf_take(&text);
+        }
+    if (fixed && nparts < 64)
+        parts[nparts++] = strdup("--fix");
+    join_words(&text, sets, nset);
+    strbuf_str(&text, nset == 1 ? " cannot hold" : nset == 2 ? " cannot both hold"
+                                                              : " cannot all hold");
+    if (nparts) {
+        strbuf_str(&text, " (with ");
+        join_words(&text, parts, nparts);
+        strbuf_str(&text, ")");
+    }
+    i128 gap = R->gap * u;
+    if (gap <= INT64_MAX) {
+        fmt(gap, a);
+        strbuf_printf(&text, ": short by %s", a);
+    } else {
+        strbuf_str(&text, ": short by more than 9223372036854.775807");
+    }
+    int oom = text.oom || rows.oom;
+    for (size_t i = 0; i < nset; i++)
+        oom |= !sets[i];
+    for (size_t i = 0; i < nparts; i++)
+        oom |= !parts[i];
+    fp_error e = oom ? realloc_nomem(C)
+                     : diag_set(C->diag, FP_ERR_CONFLICT, fp_table_source(t),
+                                first == FEAS_NONE ? 0 : fp_table_row_line(t, J->sets[first].tg->row),
+                                first == FEAS_NONE ? NULL : J->sets[first].tg->col_text, NULL, 0,
+                                "%s", strbuf_get(&text));
+    for (size_t i = 0; i < nset; i++)
+        free(sets[i]);
+    for (size_t i = 0; i < nparts; i++)
+        free(parts[i]);
+    strbuf_free(&text);
+    strbuf_free(&rows);
+    return e;
+}
+
+/* Can every --set and bound hold at once? Decided exactly before any fitting (feasible.c): the
+ * variable cells with their --min floors, every --set over them (the whole rows of a subtree, or
+ * one column of it) and every row held at its 已提前下达 form a network. When they cannot, its
+ * minimum cut names the --set and bounds that contradict each other and the gap. When they can,
+ * a cell every solution keeps at 0 is taken to 0 now (CAND and J->zeroed updated, *AGAIN = 1):
+ * the fit's factors only approach such a cell and would never converge. A --set over neither
+ * one column nor all of them would not be a network: it is left to the fit. */
+static fp_error feasibility(joint *J, uint8_t *cand, int *again)
+{
+    ctx *C = J->C;
+    size_t K = C->ncats, ntg = J->ntg, nb = J->nb, ns = ntg + nb, nv = J->nv;
+    fp_amount u = C->o->unit;
+    fp_error e = FP_OK;
+    *again = 0;
+    size_t *col = malloc((ntg + 1) * sizeof *col), *parent = malloc((ns + 1) * sizeof *parent);
+    size_t *cell_set = malloc((2 * nv + 1) * sizeof *cell_set);
+    size_t *bound_of = malloc((C->n + 1) * sizeof *bound_of);
+    uint8_t *family = malloc(ns + 1), *set_cut = malloc(ns + 1);
+    uint8_t *cell_cut = malloc(nv + 1), *at_floor = malloc(nv + 1);
+    i128 *lo = malloc((ns + 1) * sizeof *lo), *hi = malloc((ns + 1) * sizeof *hi);
+    i128 *fl = malloc((nv + 1) * sizeof *fl);
+    if (!col || !parent || !cell_set || !bound_of || !family || !set_cut || !cell_cut ||
+        !at_floor || !lo || !hi || !fl) {
+        e = realloc_nomem(C);
+        goto done;
+    }
+    for (size_t j = 0; j < ntg; j++) {
+        size_t count = 0, at = 0;
+        for (size_t k = 0; k < K; k++)
+            if (J->sets[j].has_col[k]) {
+                count++;
+                at = k;
+            }
+        if (count == K)
+            col[j] = FEAS_NONE; /* whole rows: family 0 */
+        else if (count == 1)
+            col[j] = at; /* one column: family 1 */
+        else
+            goto done;
+    }
+    for (size_t r = 0; r < C->n; r++)
+        bound_of[r] = FEAS_NONE;
+    for (size_t b = 0; b < nb; b++)
+        bound_of[J->b_row[b]] = ntg + b;
+    /* each set's parent: the innermost set of its family containing it (of two on the same
+     * subtree, the one given first is the outer) */
+    for (size_t q = 0; q < ns; q++) {
+        size_t qrow = q < ntg ? J->sets[q].tg->row : J->b_row[q - ntg];
+        size_t qcol = q < ntg ? col[q] : FEAS_NONE, best = FEAS_NONE;
+        family[q] = qcol != FEAS_NONE;
+        for (size_t p = 0; p < ntg; p++) {
+            size_t prow = J->sets[p].tg->row;
+            if (p == q || col[p] != qcol || !in_subtree(C, prow, qrow) || (prow == qrow && p > q))
+                continue;
+            if (best == FEAS_NONE || C->pos[prow] > C->pos[J->sets[best].tg->row] ||
+                (prow == J->sets[best].tg->row && p > best))
+                best = p;
+        }
+        parent[q] = best;
+        lo[q] = q < ntg ? J->sets[q].avail / u : J->b_need[q - ntg];
+        hi[q] = q < ntg ? lo[q] : FEAS_UNBOUNDED;
+    }
+    /* each cell's innermost set of each family: its row's bound, or a --set over it */
+    for (size_t i = 0; i < nv; i++) {
+        size_t r = J->vrow[i], k = J->vk[i], in_a = FEAS_NONE, in_b = FEAS_NONE;
+        for (size_t p = 0; p < ntg; p++) {
+            size_t prow = J->sets[p].tg->row;
+            if (!in_subtree(C, prow, r) || (col[p] != FEAS_NONE && col[p] != k))
+                continue;
+            size_t *best = col[p] == FEAS_NONE ? &in_a : &in_b;
+            if (*best == FEAS_NONE || C->pos[prow] > C->pos[J->sets[*best].tg->row] ||
+                (prow == J->sets[*best].tg->row && p > *best))
+                *best = p;
+        }
+        cell_set[2 * i] = bound_of[r] != FEAS_NONE ? bound_of[r] : in_a;
+        cell_set[2 * i + 1] = in_b;
+        fl[i] = C->floor_of[C->cats[k]] / u;
+    }
+    feas_net N = {nv, ns, fl, cell_set, parent, family, lo, hi};
+    feas_result R = {0, 0, set_cut, cell_cut, at_floor};
+    e = feas_solve(&N, &R);
+    if (e) {
+        e = e == FP_ERR_NOMEM ? realloc_nomem(C)
+                              : diag_set(C->diag, FP_ERR_INTERNAL, NULL, 0, NULL, NULL, 0,
+                                         "the feasibility test of the targets failed: %s",
+                                         fp_strerror(e));
+        goto done;
+    }
+    if (!R.feasible) {
+        e = report_conflict(J, &R);
+        goto done;
+    }
+    for (size_t i = 0; i < nv; i++)
+        if (at_floor[i] && fl[i] == 0) {
+            size_t c = J->vrow[i] * K + J->vk[i];
+            cand[c] = 0;
+            J->zeroed[c] = 1;
+            *again = 1;
+        }
+done:
+    free(col);
+    free(parent);
+    free(cell_set);
+    free(bound_of);
+    free(family);
+    free(set_cut);
+    free(cell_cut);
+    free(at_floor);
+    free(lo);
+    free(hi);
+    free(fl);
+    return e;
+}
+
 fp_error realloc_joint(ctx *C, const target *tg, size_t ntg)
 {
     joint J;
@@ -590,113 +931,21 @@ fp_error realloc_joint(ctx *C, const target *tg, size_t ntg)
                 }
             }
     }
-    /* the variable cells, and each set's list of them */
-    for (size_t c = 0; c < C->n * K; c++)
-        J.nv += cand[c];
-    size_t memb = 0;
-    for (size_t c = 0; c < C->n * K; c++)
-        if (cand[c])
-            for (size_t j = 0; j < ntg; j++)
-                memb += J.sets[j].has_col[c % K] && in_subtree(C, tg[j].row, c / K);
-    J.vrow = malloc((J.nv + 1) * sizeof *J.vrow);
-    J.vk = malloc((J.nv + 1) * sizeof *J.vk);
-    J.m = malloc((J.nv + 1) * sizeof *J.m);
-    J.set_idx = malloc((memb + 1) * sizeof *J.set_idx);
-    J.x0 = gsl_vector_alloc(J.nv + 1);
-    J.eta = gsl_vector_calloc(J.nv + 1);
-    J.x = gsl_vector_alloc(J.nv + 1);
-    if (!J.vrow || !J.vk || !J.m || !J.set_idx || !J.x0 || !J.eta || !J.x) {
-        e = realloc_nomem(C);
-        goto done;
-    }
-    double du = (double)u;
-    size_t nv = 0;
-    for (size_t p = 0; p < C->n; p++) { /* pre-order, so every set's cells come in table order */
-        size_t r = C->pre[p];
-        for (size_t k = 0; k < K; k++) {
-            size_t c = r * K + k;
-            J.var_of[c] = -1;
-            if (!cand[c])
-                continue;
-            J.var_of[c] = (long)nv;
-            J.vrow[nv] = r;
-            J.vk[nv] = k;
-            double v = (double)fp_table_amount(t, r, C->cats[k]) / du;
-            gsl_vector_set(J.x0, nv, v);
-            J.m[nv] = (double)(C->floor_of[C->cats[k]] / u);
-            gsl_vector_set(J.x, nv, v > J.m[nv] ? v : J.m[nv]);
-            nv++;
-        }
-    }
-    size_t at = 0;
-    for (size_t j = 0; j < ntg; j++) {
-        jset *S = &J.sets[j];
-        S->first = at;
-        size_t top = tg[j].row;
-        for (size_t p = C->pos[top]; p < C->pos[top] + C->size[top]; p++)
-            for (size_t k = 0; k < K; k++) {
-                long v = J.var_of[C->pre[p] * K + k];
-                if (v >= 0 && S->has_col[k])
-                    J.set_idx[at++] = (size_t)v;
-            }
-        S->end = at;
-        if (S->end == S->first && S->avail != 0) {
-            e = diag_set(C->diag, FP_ERR_INFEASIBLE, fp_table_source(t), fp_table_row_line(t, top),
-                         tg[j].col_text, NULL, 0,
-                         "%s:%s has nothing to scale: every free row under it is 0 (or held), "
-                         "so there is no proportion to follow",
-                         tg[j].unit_text, tg[j].col_text);
+    /* the variable cells and row bounds; the pairwise contradictions, then the exact test of
+     * all of them together, which may take to 0 cells that no solution keeps above it, once */
+    for (int pass = 0;; pass++) {
+        int again = 0;
+        if ((e = build_cells(&J, cand)) != FP_OK)
             goto done;
-        }
-    }
-    if ((e = contradictions(&J)) != FP_OK)
-        goto done;
-    /* row bounds: no clawback (the new year total at least 已提前下达) */
-    if (C->o->no_clawback && C->advance != FP_NONE && C->total != FP_NONE) {
-        J.b_first = malloc((C->n + 1) * sizeof *J.b_first);
-        J.b_end = malloc((C->n + 1) * sizeof *J.b_end);
-        J.b_row = malloc((C->n + 1) * sizeof *J.b_row);
-        J.b_lo = malloc((C->n + 1) * sizeof *J.b_lo);
-        J.b_mu = calloc(C->n + 1, sizeof *J.b_mu);
-        J.row_idx = malloc((J.nv + 1) * sizeof *J.row_idx);
-        if (!J.b_first || !J.b_end || !J.b_row || !J.b_lo || !J.b_mu || !J.row_idx) {
-            e = realloc_nomem(C);
+        if (pass == 0 && (e = contradictions(&J)) != FP_OK)
             goto done;
-        }
-        size_t ri = 0;
-        for (size_t r = 0; r < C->n; r++) {
-            if (!is_leaf(C, r) || C->fixed[r])
-                continue;
-            i128 keep = fp_table_amount(t, r, C->total); /* what stays: not variable, not 0ed */
-            size_t first = ri;
-            for (size_t k = 0; k < K; k++) {
-                size_t c = r * K + k;
-                if (J.var_of[c] >= 0)
-                    J.row_idx[ri++] = (size_t)J.var_of[c];
-                if (J.var_of[c] >= 0 || J.zeroed[c])
-                    keep -= fp_table_amount(t, r, C->cats[k]);
-            }
-            if (ri == first && !memchr(J.zeroed + r * K, 1, K))
-                continue; /* nothing under it changes */
-            i128 need = (i128)fp_table_amount(t, r, C->advance) - keep;
-            if (need <= 0) {
-                ri = first;
-                continue;
-            }
-            if (ri == first) {
-                e = diag_set(C->diag, FP_ERR_INFEASIBLE, fp_table_source(t), fp_table_row_line(t, r),
-                             NULL, fp_table_row_name(t, r), strlen(fp_table_row_name(t, r)),
-                             "%s would fall below its 已提前下达 (--no-clawback) and has nothing "
-                             "left to scale",
-                             fp_table_row_name(t, r));
-                goto done;
-            }
-            J.b_first[J.nb] = first;
-            J.b_end[J.nb] = ri;
-            J.b_row[J.nb] = r;
-            J.b_lo[J.nb] = (double)units_ceil((fp_amount)need, u);
-            J.nb++;
-        }
+        if ((e = build_bounds(&J)) != FP_OK)
+            goto done;
+        if ((e = feasibility(&J, cand, &again)) != FP_OK)
+            goto done;
+        if (!again || pass > 0)
+            break;
+        release_cells(&J);
     }
     if ((e = fit(&J)) != FP_OK)
         goto done;
