@@ -230,9 +230,20 @@ static int scale_to(const joint *J, const size_t *idx, size_t n, double A, doubl
         }
         double rest = A - fixed;
         if (weight <= 0 || rest <= 0) { /* everything at its floor, or the floors exceed A */
+            int met = weight <= 0 && fabs(rest) <= 1e-12 * (A > 1 ? A : 1);
+            /* every cell at its floor meets A: the factor must bring each one's own value down to
+             * its floor (a value above it would count, not the floor); of those factors the one
+             * nearest 1. Without this a cell a rounding error marked as floored kept its value. */
+            double lowest = 0;
+            for (size_t p = 0; p < n && met; p++) {
+                size_t i = idx[p];
+                double own = gsl_vector_get(J->x0, i) * exp(gsl_vector_get(J->eta, i));
+                if (own > J->m[i] && J->m[i] > 0 && log(J->m[i] / own) < lowest)
+                    lowest = log(J->m[i] / own);
+            }
             free(floored);
-            *t = 0;
-            return weight <= 0 && fabs(rest) <= 1e-12 * (A > 1 ? A : 1) ? 0 : -1;
+            *t = lowest;
+            return met ? 0 : -1;
         }
         double s = rest / weight;
         int changed = 0;
@@ -461,6 +472,8 @@ static fp_error round_jointly(joint *J)
     i128 miss = 0;
     for (size_t j = 0; j < J->ntg; j++) {
         const jset *S = &J->sets[j];
+        if (!in[S->tg->row])
+            continue; /* nothing under it changes (a set to 0 over cells that are 0): no pin */
         int64_t want = (int64_t)(S->avail / u);
         size_t r = local[S->tg->row];
         if (S->tg->whole)
