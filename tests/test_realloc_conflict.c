@@ -175,7 +175,7 @@ Test(three_or_more, a_column_and_two_cells_with_no_clawback)
     fp_diag d;
     cr_assert_eq(run(&q, &d, NULL), FP_ERR_CONFLICT, "%s", d.message);
     cr_assert_str_eq(d.message, "--set 总计:甲=20, --set A:乙=4 and --set B:乙=4 cannot all hold "
-                                "(with --no-clawback on A, B): short by 2");
+                                "(with --no-clawback (A, B)): short by 2");
     q.no_clawback = 0;
     fp_table *out = NULL;
     cr_assert_eq(run(&q, &d, &out), FP_OK, "%s", d.message);
@@ -277,6 +277,40 @@ Test(boundary, a_cell_every_solution_keeps_at_zero_goes_to_zero)
     cr_assert_eq(fp_table_amount(out, 2, 2), 0);
     cr_assert_eq(fp_table_amount(out, 2, 3), 5 * SC);
     cr_assert_eq(fp_table_amount(out, 0, 4), 20 * SC);
+    fp_table_free(out);
+}
+
+/* A --set whose only cell is held at its --min floor: the fit marked the cell as floored through a
+ * rounding error, no longer scaled it, and stopped after 5000 rounds without converging. */
+Test(boundary, a_set_at_its_floor_converges)
+{
+    request q = {"级次,单位,C0,C1," COL_TOTAL "\n0,总计,12,14,26\n1,N3,7,8,15\n1,N4,5,6,11\n",
+                 {{"N3", COL_TOTAL, 19 * SC}, {"N3", "C0", 4 * SC}},
+                 2, 0, {"C0", 4 * SC}, NULL};
+    fp_diag d;
+    fp_table *out = NULL;
+    cr_assert_eq(run(&q, &d, &out), FP_OK, "%s", d.message);
+    cr_assert_eq(fp_table_amount(out, 1, 2), 4 * SC);
+    cr_assert_eq(fp_table_amount(out, 1, 3), 15 * SC);
+    cr_assert_eq(fp_table_amount(out, 2, 2), 5 * SC);
+    fp_table_free(out);
+}
+
+/* A --set to 0 over a unit whose cells are all 0 changes nothing and pins nothing (its pin went to
+ * a row of the rounding chosen by an unset index, and the rounding found no solution). */
+Test(boundary, a_set_to_zero_over_zero_cells_pins_nothing)
+{
+    request q = {"级次,单位,甲,乙," COL_TOTAL "\n0,总计,26,40,66\n1,N1,9,9,18\n2,N2,4,8,12\n"
+                 "2,N3,5,1,6\n1,N4,2,10,12\n2,N5,2,10,12\n2,N6,0,0,0\n1,N8,15,21,36\n"
+                 "2,N9,6,9,15\n2,N10,9,12,21\n",
+                 {{"N8", "乙", 19 * SC}, {"N2", "乙", 8 * SC}, {"N6", COL_TOTAL, 0}},
+                 3, 0, {NULL, 0}, NULL};
+    fp_diag d;
+    fp_table *out = NULL;
+    cr_assert_eq(run(&q, &d, &out), FP_OK, "%s", d.message);
+    cr_assert_eq(fp_table_amount(out, 7, 3), 19 * SC);
+    cr_assert_eq(fp_table_amount(out, 2, 3), 8 * SC);
+    cr_assert_eq(fp_table_amount(out, 6, 4), 0);
     fp_table_free(out);
 }
 

@@ -153,6 +153,42 @@ static void components(const graph *g, size_t nn, size_t na, size_t *comp, size_
     }
 }
 
+/* The bounds a cut X (IN[v] = 1: v in X) crosses: the lower bounds of the arcs into X (marked
+ * FEAS_LOWER, or CELL_CUT 1) and the upper bounds of the arcs out of it (FEAS_UPPER). How many sets
+ * it names (with the floors as a tie-breaker: sets × (nc + 1) + floors), or -1 when it is not a
+ * certificate of GAP (an unbounded arc leaves X, or the two sides differ by another amount). */
+static long cut_bounds(const graph *g, size_t ns, size_t nc, const i128 *lower,
+                       const i128 *upper, const uint8_t *in, i128 gap, uint8_t *set_cut,
+                       uint8_t *cell_cut)
+{
+    memset(set_cut, 0, ns);
+    memset(cell_cut, 0, nc);
+    i128 need = 0, room = 0;
+    long sets = 0, floors = 0;
+    for (size_t k = 0; k < ns + nc + 1; k++) {
+        size_t u = g->to[2 * k + 1], v = g->to[2 * k];
+        if (!in[u] && in[v] && lower[k] > 0) {
+            need += lower[k];
+            if (k < ns) {
+                set_cut[k] = FEAS_LOWER;
+                sets++;
+            } else if (k < ns + nc) {
+                cell_cut[k - ns] = 1;
+                floors++;
+            }
+        } else if (in[u] && !in[v]) {
+            if (upper[k] == INF || k >= ns)
+                return -1;
+            room += upper[k];
+            set_cut[k] = FEAS_UPPER;
+            sets++;
+        }
+    }
+    if (need - room != gap)
+        return -1;
+    return sets * (long)(nc + 1) + floors;
+}
+
 static void graph_free(graph *g)
 {
     free(g->to);
@@ -260,7 +296,8 @@ fp_error feas_solve(const feas_net *N, feas_result *R)
     R->feasible = flow == demand;
     R->gap = demand - flow;
     if (!R->feasible) {
-        /* the minimum cut: X = what the super source still reaches */
+        /* Two minimum cuts: X = what the super source still reaches, and X = what cannot reach
+         * the super sink; the certificate is the one naming fewer bounds. */
         size_t head = 0, tail = 0;
         reach[SS] = 1;
         g.queue[tail++] = SS;
@@ -272,28 +309,38 @@ fp_error feas_solve(const feas_net *N, feas_result *R)
                     g.queue[tail++] = g.to[e];
                 }
         }
-        memset(R->set_cut, 0, ns);
-        memset(R->cell_cut, 0, nc);
-        i128 need = 0, room = 0;
-        for (size_t k = 0; k < norig; k++) {
-            size_t u = g.to[2 * k + 1], v = g.to[2 * k];
-            if (!reach[u] && reach[v] && lower[k] > 0) {
-                need += lower[k];
-                if (k < ns)
-                    R->set_cut[k] = FEAS_LOWER;
-                else if (k < ns + nc)
-                    R->cell_cut[k - ns] = 1;
-            } else if (reach[u] && !reach[v]) {
-                if (upper[k] == INF || k >= ns) { /* an unbounded arc cannot leave a minimum cut */
-                    err = FP_ERR_INTERNAL;
-                    goto done;
-                }
-                room += upper[k];
-                R->set_cut[k] = FEAS_UPPER;
-            }
+        uint8_t *sink_side = calloc(g.nn, 1), *sets2 = malloc(ns + 1), *cells2 = malloc(nc + 1);
+        if (!sink_side || !sets2 || !cells2) {
+            free(sink_side);
+            free(sets2);
+            free(cells2);
+            err = FP_ERR_NOMEM;
+            goto done;
         }
-        if (need - room != R->gap)
+        head = tail = 0;
+        sink_side[TT] = 1;
+        g.queue[tail++] = TT;
+        while (head < tail) {
+            size_t w = g.queue[head++];
+            for (size_t e = g.first[w]; e != NIL; e = g.next[e])
+                if (g.cap[e ^ 1] > 0 && !sink_side[g.to[e]]) {
+                    sink_side[g.to[e]] = 1;
+                    g.queue[tail++] = g.to[e];
+                }
+        }
+        for (size_t v = 0; v < g.nn; v++)
+            sink_side[v] = !sink_side[v]; /* now the source side */
+        long n1 = cut_bounds(&g, ns, nc, lower, upper, reach, R->gap, R->set_cut, R->cell_cut);
+        long n2 = cut_bounds(&g, ns, nc, lower, upper, sink_side, R->gap, sets2, cells2);
+        if (n1 < 0 || n2 < 0) {
             err = FP_ERR_INTERNAL;
+        } else if (n2 < n1) {
+            memcpy(R->set_cut, sets2, ns);
+            memcpy(R->cell_cut, cells2, nc);
+        }
+        free(sink_side);
+        free(sets2);
+        free(cells2);
         goto done;
     }
     /* feasible: a cell at its floor can rise in some solution exactly when the residual network

@@ -696,13 +696,13 @@ static fp_error report_conflict(joint *J, const feas_result *R)
         if (!R->set_cut[J->ntg + b])
             continue;
         if (nrows < 3)
-            strbuf_printf(&rows, "%s%s", nrows ? ", " : " on ", fp_table_row_name(t, J->b_row[b]));
-        else if (nrows == 3)
-            strbuf_str(&rows, " …");
+            strbuf_printf(&rows, "%s%s", nrows ? ", " : "", fp_table_row_name(t, J->b_row[b]));
         nrows++;
     }
+    if (nrows > 3)
+        strbuf_printf(&rows, " and %zu more", nrows - 3);
     if (nrows) {
-        strbuf_printf(&text, "--no-clawback%s", strbuf_get(&rows));
+        strbuf_printf(&text, "--no-clawback (%s)", strbuf_get(&rows));
         parts[nparts++] = strbuf_take(&text);
     }
     for (size_t i = 0; i < J->nv; i++)
