@@ -314,6 +314,27 @@ Test(boundary, a_set_to_zero_over_zero_cells_pins_nothing)
     fp_table_free(out);
 }
 
+/* A unit set to 329 inside its parent set to 330 in the same column: the fit converges at a rate
+ * of 329/330 per round and used to stop after 5000 rounds (residual 2e-7 units) without writing a
+ * table; small requests now get more rounds. */
+Test(boundary, nested_targets_with_a_thin_margin_converge)
+{
+    request q = {"级次,单位,C0,C1,C2," COL_TOTAL "\n"
+                 "0,N0,728,1159,444,2331\n1,N1,333,172,0,505\n2,N2,148,0,0,148\n"
+                 "2,N3,185,172,0,357\n1,N4,226,137,243,606\n2,N5,162,10,0,172\n"
+                 "2,N6,64,127,243,434\n1,N7,169,850,201,1220\n2,N8,0,262,0,262\n"
+                 "2,N9,9,294,23,326\n2,N10,160,294,178,632\n",
+                 {{"N10", "C0", 329 * SC}, {"N2", "C1", 0}, {"N7", "C0", 330 * SC}},
+                 3, 0, {NULL, 0}, NULL};
+    fp_diag d;
+    fp_table *out = NULL;
+    cr_assert_eq(run(&q, &d, &out), FP_OK, "%s", d.message);
+    cr_assert_eq(fp_table_amount(out, 10, 2), 329 * SC);
+    cr_assert_eq(fp_table_amount(out, 9, 2), 1 * SC);
+    cr_assert_eq(fp_table_amount(out, 7, 2), 330 * SC);
+    fp_table_free(out);
+}
+
 /* ---- the property test: an exact rational simplex as the independent model ---- */
 
 #define MAXN 14
