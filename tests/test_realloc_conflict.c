@@ -115,6 +115,21 @@ static fp_error run(const request *q, fp_diag *d, fp_table **out)
     return e;
 }
 
+/* Without any one of its --set the request holds: the contradiction needs them all. */
+static void holds_without_any_one(const request *q)
+{
+    for (size_t drop = 0; drop < q->ntg; drop++) {
+        request p = *q;
+        p.ntg = 0;
+        for (size_t j = 0; j < q->ntg; j++)
+            if (j != drop)
+                p.tg[p.ntg++] = q->tg[j];
+        fp_diag d;
+        cr_assert_eq(run(&p, &d, NULL), FP_OK, "without --set %s:%s: %s", q->tg[drop].unit,
+                     q->tg[drop].column, d.message);
+    }
+}
+
 #define TWO "级次,单位,甲,乙," COL_TOTAL "\n0,总计,20,20,40\n1,A,10,10,20\n1,B,10,10,20\n"
 
 /* Row margins and a column margin: A's and B's year totals (5 and 4) cannot give 总计's 甲 10.
@@ -127,15 +142,7 @@ Test(three_or_more, two_row_totals_and_a_column_total)
     cr_assert_eq(run(&q, &d, NULL), FP_ERR_CONFLICT, "%s", d.message);
     cr_assert_str_eq(d.message, "--set 总计:甲=10, --set A:" COL_TOTAL "=5 and --set B:" COL_TOTAL
                                 "=4 cannot all hold: short by 1");
-    /* each two of them hold */
-    for (size_t drop = 0; drop < 3; drop++) {
-        request p = q;
-        p.ntg = 0;
-        for (size_t j = 0; j < 3; j++)
-            if (j != drop)
-                p.tg[p.ntg++] = q.tg[j];
-        cr_assert_eq(run(&p, &d, NULL), FP_OK, "without target %zu: %s", drop, d.message);
-    }
+    holds_without_any_one(&q);
 }
 
 /* All four margins of a 2 × 2 block: the row totals add up to 9, the column totals to 8. Every
@@ -152,14 +159,7 @@ Test(three_or_more, four_margins_that_do_not_add_up)
     cr_assert_eq(run(&q, &d, NULL), FP_ERR_CONFLICT, "%s", d.message);
     cr_assert_str_eq(d.message, "--set A:" COL_TOTAL "=5, --set B:" COL_TOTAL
                                 "=4, --set 总计:甲=4 and --set 总计:乙=4 cannot all hold: short by 1");
-    for (size_t drop = 0; drop < 4; drop++) {
-        request p = q;
-        p.ntg = 0;
-        for (size_t j = 0; j < 4; j++)
-            if (j != drop)
-                p.tg[p.ntg++] = q.tg[j];
-        cr_assert_eq(run(&p, &d, NULL), FP_OK, "without target %zu: %s", drop, d.message);
-    }
+    holds_without_any_one(&q);
 }
 
 #define SENT                                                                                   \
@@ -176,10 +176,30 @@ Test(three_or_more, a_column_and_two_cells_with_no_clawback)
     cr_assert_eq(run(&q, &d, NULL), FP_ERR_CONFLICT, "%s", d.message);
     cr_assert_str_eq(d.message, "--set 总计:甲=20, --set A:乙=4 and --set B:乙=4 cannot all hold "
                                 "(with --no-clawback (A, B)): short by 2");
+    /* (without 总计:甲, A's and B's 甲 are kept as they are: A:乙 and B:乙 cannot hold then) */
     q.no_clawback = 0;
     fp_table *out = NULL;
     cr_assert_eq(run(&q, &d, &out), FP_OK, "%s", d.message);
     cr_assert_eq(fp_table_amount(out, 0, 2), 20 * SC);
+    fp_table_free(out);
+}
+
+/* Both column totals and A's year total: B is left 16 + 16 − 18 = 14, below the 15 it was sent.
+ * Without --no-clawback, or without any one of the three, it holds. */
+Test(three_or_more, two_columns_and_a_row_total_with_no_clawback)
+{
+    request q = {SENT,
+                 {{"总计", "甲", 16 * SC}, {"总计", "乙", 16 * SC}, {"A", COL_TOTAL, 18 * SC}},
+                 3, 1, {NULL, 0}, NULL};
+    fp_diag d;
+    cr_assert_eq(run(&q, &d, NULL), FP_ERR_CONFLICT, "%s", d.message);
+    cr_assert_str_eq(d.message, "--set 总计:甲=16, --set 总计:乙=16 and --set A:" COL_TOTAL
+                                "=18 cannot all hold (with --no-clawback (B)): short by 1");
+    holds_without_any_one(&q);
+    q.no_clawback = 0;
+    fp_table *out = NULL;
+    cr_assert_eq(run(&q, &d, &out), FP_OK, "%s", d.message);
+    cr_assert_eq(fp_table_amount(out, 2, 4), 14 * SC, "B's year total is clawed back to 14");
     fp_table_free(out);
 }
 
@@ -193,6 +213,7 @@ Test(three_or_more, two_row_totals_and_a_column_with_a_floor)
     cr_assert_eq(run(&q, &d, NULL), FP_ERR_CONFLICT, "%s", d.message);
     cr_assert_str_eq(d.message, "--set 总计:甲=11, --set A:" COL_TOTAL "=8 and --set B:" COL_TOTAL
                                 "=8 cannot all hold (with --min 乙=3): short by 1");
+    holds_without_any_one(&q);
     q.floor.column = NULL;
     cr_assert_eq(run(&q, &d, NULL), FP_OK, "%s", d.message);
 }
@@ -214,6 +235,7 @@ Test(three_or_more, margins_around_a_fixed_unit)
     cr_assert_str_eq(d.message, "--set 总计:甲=15, --set A:" COL_TOTAL "=12, --set B:" COL_TOTAL
                                 "=12, --set A:乙=7 and --set B:乙=7 cannot all hold (with --fix): "
                                 "short by 2");
+    holds_without_any_one(&q);
     q.fixed = NULL;
     fp_table *out = NULL;
     cr_assert_eq(run(&q, &d, &out), FP_OK, "%s", d.message);
@@ -230,16 +252,18 @@ Test(three_or_more, nested_levels_with_no_clawback_and_a_floor)
                  "2,一县,10,10,20,12,8\n"
                  "2,二县,10,10,20,15,5\n"
                  "1,三县,10,10,20,13,7\n",
-                 {{"市", COL_TOTAL, 30 * SC}, {"一县", "甲", 6 * SC}, {"二县", "甲", 6 * SC}}, 3, 1,
+                 {{"市", COL_TOTAL, 31 * SC}, {"一县", "甲", 6 * SC}, {"二县", "甲", 6 * SC}}, 3, 1,
                  {"乙", 10 * SC}, NULL};
-    /* 一县 and 二县 get 6 of 甲 each; 乙 must bring them to 12 and 15 and is at least 10: 一县 乙
-     * ≥ 10, 二县 乙 ≥ 10, so 市 ≥ 32 against the 30 it is set to */
+    /* 一县 and 二县 get 6 of 甲 each and 乙 is at least 10: 市 ≥ 32 against the 31 it is set to.
+     * Without 二县:甲 it holds just (二县 at its 15 sent: 甲 5, 乙 10; 一县 16), without 一县:甲
+     * easily (一县 12 and 二县 16 make 28) */
     fp_diag d;
     cr_assert_eq(run(&q, &d, NULL), FP_ERR_CONFLICT, "%s", d.message);
-    cr_assert_str_eq(d.message, "--set 市:" COL_TOTAL "=30, --set 一县:甲=6 and --set 二县:甲=6 "
-                                "cannot all hold (with --min 乙=10): short by 2");
-    /* with a floor of 9 the floors fit, and --no-clawback asks 一县 乙 ≥ 6, 二县 乙 ≥ 9: 市 = 30
-     * holds (18 of 乙) */
+    cr_assert_str_eq(d.message, "--set 市:" COL_TOTAL "=31, --set 一县:甲=6 and --set 二县:甲=6 "
+                                "cannot all hold (with --min 乙=10): short by 1");
+    holds_without_any_one(&q);
+    /* with a floor of 9 the floors fit, and --no-clawback asks 一县 乙 ≥ 6, 二县 乙 ≥ 9: 市 = 31
+     * holds (19 of 乙) */
     q.floor.amount = 9 * SC;
     cr_assert_eq(run(&q, &d, NULL), FP_OK, "%s", d.message);
 }
