@@ -96,9 +96,14 @@ typedef struct fp_label_shift {
     const char *lost;          /* row LAST's name (gazetteer), in the form the table's other
                                   rows use (博州, 木垒县, a former name); NULL when it cannot be
                                   told: no division, or several, or a former name in doubt */
+    int lost_sure;             /* 1 when LOST's form is no guess: it has one form, or the table
+                                  writes every division with two forms in one of them */
     const char *lost_division; /* the official name of the division lost, or NULL */
     int ambiguous;             /* another end of the run fits as well (LAST_ALT) */
-    size_t last_alt;           /* FP_NONE unless ambiguous */
+    int by_order;              /* another end (LAST_ALT) fits as well and is second only by the
+                                  order of the division codes, which the table does not keep
+                                  elsewhere (it lists two of its rows against their codes) */
+    size_t last_alt;           /* FP_NONE unless ambiguous or by_order */
 } fp_label_shift;
 
 /** The label shift that starts at ROW of T, where fp_check puts its FP_RULE_LABEL_SHIFT warning

@@ -77,10 +77,12 @@ typedef enum fp_fix_hold {
     FP_HOLD_NAME,      /* a row to insert whose name's form (full, short or former name) the table
                           does not tell */
     FP_HOLD_NOTE,      /* a note (no finding) that changes no cell, or a change not yet applicable */
+    FP_HOLD_ORDER,     /* a label shift whose end only the order of the division codes tells, an
+                          order the table does not keep elsewhere */
     FP_HOLD_MAX
 } fp_fix_hold;
 
-/** Stable names ("", "ambiguous", "residue", "partial", "name", "note") and one sentence (EN 0:
+/** Stable names ("", "ambiguous", "residue", "partial", "name", "note", "order") and one sentence (EN 0:
  *  Chinese, 1: English) saying why --fix left a cause alone; static strings. */
 const char *fp_fix_hold_name(fp_fix_hold hold);
 const char *fp_fix_hold_text(fp_fix_hold hold, int en);

@@ -1,6 +1,7 @@
 /* check/shift.c — names one row late against their numbers (label shifts): where a run starts, where it ends, the name it lost. */
 #include <stdint.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 
 #include "fenpei/check.h"
@@ -218,18 +219,29 @@ static int inversions(trial *T)
     return inv;
 }
 
-/* The lost name (division E) in the form the table's other rows use: a short form when they
- * write divisions of E's level that have one by it (博州, 木垒县), else the official name. For a
- * division renamed in year Y, the former name when the table names a division renamed in Y or
+/* The lost name (division E) in the form the table writes its peers in — the one rule for a
+ * label shift's lost name and a missing row's. A division with one form: that form, sure. A
+ * division renamed in year Y: the former name when the table names a division renamed in Y or
  * earlier by its former name, the present one when it names one renamed in Y or later by its
- * present name; NULL (cannot be told) when the table shows neither. */
-const char *ck_lost_form(const fp_table *t, int e)
+ * present name, sure; NULL when the table shows neither. A division with a short form (木垒县 for
+ * 木垒哈萨克自治县): the form E's siblings under PARENT use when they use one, else the form most
+ * of the table's divisions of E's level use; sure only when the table's divisions with two forms
+ * all use one of them (a table that shortens some and not others leaves the form to a guess). */
+const char *ck_lost_form(const fp_table *t, int e, size_t parent, int *sure)
 {
-    int short_used = 0, full_used = 0, older = 0, newer = 0, year = gz_renamed_year(e);
-    /* per division: 0 not yet looked at, 1 without a short form, 2 with one */
-    unsigned char *has_short = calloc((size_t)gz_count(), 1);
-    if (!has_short)
+    int ok = 0;
+    if (!sure)
+        sure = &ok;
+    *sure = 0;
+    if (e < 0)
         return NULL;
+    int year = gz_renamed_year(e), two = strcmp(gz_short_name(e), gz_name(e)) != 0;
+    if (!two && !gz_former_name(e)) {
+        *sure = 1;
+        return gz_name(e);
+    }
+    size_t short_used = 0, full_used = 0, sib_short = 0, sib_full = 0;
+    int older = 0, newer = 0;
     for (size_t r = 0; r < fp_table_row_count(t); r++) {
         const char *nm = fp_table_row_name(t, r);
         if (!*nm)
@@ -244,23 +256,25 @@ const char *ck_lost_form(const fp_table *t, int e)
             else
                 newer |= y >= year; /* named after X's renaming, so after E's */
         }
-        if (gz_level(x) != gz_level(e))
+        if (gz_level(x) != gz_level(e) || strcmp(gz_short_name(x), gz_name(x)) == 0)
             continue;
-        if (!has_short[x])
-            has_short[x] = strcmp(gz_short_name(x), gz_name(x)) != 0 ? 2 : 1;
-        if (has_short[x] == 2) {
-            if (strcmp(nm, gz_name(x)) == 0)
-                full_used++;
-            else
-                short_used++;
+        int full = strcmp(nm, gz_name(x)) == 0;
+        full_used += (size_t)full;
+        short_used += (size_t)!full;
+        if (parent != FP_NONE && fp_table_parent(t, r) == parent) {
+            sib_full += (size_t)full;
+            sib_short += (size_t)!full;
         }
     }
-    free(has_short);
     if (gz_former_name(e)) {
         if (older == newer)
             return NULL;
+        *sure = 1;
         return older ? gz_former_name(e) : gz_name(e);
     }
+    *sure = (full_used > 0) != (short_used > 0);
+    if ((sib_full > 0) != (sib_short > 0))
+        return sib_short ? gz_short_name(e) : gz_name(e);
     return short_used > full_used ? gz_short_name(e) : gz_name(e);
 }
 
@@ -283,6 +297,34 @@ int ck_shift_start(const fp_table *t, size_t a)
     return 0;
 }
 
+int ck_keeps_order(const fp_table *t, size_t lo, size_t hi)
+{
+    size_t n = fp_table_row_count(t);
+    for (size_t p = 0; p < n; p++) {
+        size_t first = fp_table_first_child(t, p);
+        if (first == FP_NONE)
+            continue;
+        int P = gz_resolve(fp_table_row_name(t, p), 0, -1);
+        if (P < 0)
+            continue;
+        long prev = -1;
+        for (size_t k = first; k != FP_NONE; k = fp_table_next_sibling(t, k)) {
+            if (k >= lo && k < hi) {
+                prev = -1;
+                continue;
+            }
+            int e = gz_resolve(fp_table_row_name(t, k), 0, P);
+            if (e < 0 || gz_parent(e) != P)
+                continue;
+            long key = gz_listing_code(e);
+            if (prev >= 0 && key < prev)
+                return 0;
+            prev = key;
+        }
+    }
+    return 1;
+}
+
 int fp_label_shift_at(const fp_table *t, size_t a, fp_label_shift *out)
 {
     size_t n = fp_table_row_count(t);
@@ -302,8 +344,9 @@ int fp_label_shift_at(const fp_table *t, size_t a, fp_label_shift *out)
     int base = fit_of(&T);
     int best_fit = 0, best_inv = 0, have = 0;
     size_t best_b = FP_NONE, alt_b = FP_NONE;
-    int best_lost = -1;
+    int best_lost = -1, fits[RUN_MAX + 1];
     for (size_t b = a + 1; b < T.hi && b <= a + RUN_MAX; b++) {
+        fits[b - a] = INT_MIN;
         T.b = b;
         T.lost = -1;
         for (size_t k = 0; k < REGION; k++)
@@ -314,6 +357,7 @@ int fp_label_shift_at(const fp_table *t, size_t a, fp_label_shift *out)
         int fit = fit_of(&T);
         if (fit < base + 2 * FIT)
             continue;
+        fits[b - a] = fit;
         int inv = inversions(&T);
         if (!have || fit > best_fit || (fit == best_fit && inv < best_inv)) {
             have = 1;
@@ -332,7 +376,23 @@ int fp_label_shift_at(const fp_table *t, size_t a, fp_label_shift *out)
     out->last = best_b;
     out->last_alt = alt_b;
     out->ambiguous = alt_b != FP_NONE;
-    out->lost = best_lost >= 0 ? ck_lost_form(t, best_lost) : NULL;
+    /* another end fits as well and only the code order put it second */
+    /* (the one nearest to LAST: within one block any end fits, the lost name is the same) */
+    for (size_t b = a + 1; b < T.hi && b <= a + RUN_MAX && !out->ambiguous; b++)
+        if (b != best_b && fits[b - a] == best_fit &&
+            (!out->by_order || (b > best_b ? b - best_b : best_b - b) <
+                                   (out->last_alt > best_b ? out->last_alt - best_b
+                                                           : best_b - out->last_alt))) {
+            out->by_order = 1;
+            out->last_alt = b;
+        }
+    if (out->by_order && ck_keeps_order(t, a, best_b + 2)) {
+        out->by_order = 0;
+        out->last_alt = FP_NONE;
+    }
+    out->lost = best_lost >= 0 ? ck_lost_form(t, best_lost, fp_table_parent(t, best_b),
+                                              &out->lost_sure)
+                               : NULL;
     out->lost_division = best_lost >= 0 ? gz_name(best_lost) : NULL;
     return 1;
 }

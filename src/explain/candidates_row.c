@@ -1,4 +1,5 @@
 /* explain/candidates_row.c — hypotheses from a parent whose rows do not add up: rows missing, extra, moved, rounding residues. */
+#include "check/shift.h"
 #include "explain/cause_impl.h"
 
 /* ---- hypotheses from a parent whose rows do not add up ---- */
@@ -170,62 +171,6 @@ static void residue_parent(engine *E, size_t p, const i128 *G, size_t nkids)
 }
 
 
-/* A division's name with its last character (县, 市, 区) changed, into BUF: the former name of a
- * county become a city or a district (沙湾县 for 沙湾市) when the gazetteer knows it as one. */
-static const char *former_form(int e, char *buf, size_t size)
-{
-    static const char *const ends[] = {"县", "市", "区"};
-    const char *name = gz_name(e);
-    size_t n = strlen(name), m = strlen("县");
-    if (n <= m || n + 1 > size)
-        return NULL;
-    for (size_t i = 0; i < 3; i++) {
-        if (strcmp(name + n - m, ends[i]) == 0)
-            continue;
-        memcpy(buf, name, n - m);
-        memcpy(buf + n - m, ends[i], m + 1);
-        if (gz_names(e, buf))
-            return buf;
-    }
-    return NULL;
-}
-
-/* The name of county E missing under P, in the form the table's other rows use: the short form
- * (木垒县) or the official name (木垒哈萨克自治县). *SURE is 1 when nothing is left to a guess: E
- * has one form only, or its siblings use one form throughout. A county renamed (沙湾县 → 沙湾市)
- * is never sure: a table may keep one old name and update another (沙湾县 beside 库车市), so the
- * current name is given and --fix leaves the row to the reader. */
-static const char *missing_name(const engine *E, size_t p, int e, int *sure)
-{
-    const char *full = gz_name(e), *shrt = gz_short_name(e);
-    char buf[128];
-    *sure = 0;
-    if (former_form(e, buf, sizeof buf))
-        return full;
-    if (strcmp(full, shrt) == 0) {
-        *sure = 1;
-        return full;
-    }
-    size_t nfull = 0, nshort = 0, sfull = 0, sshort = 0;
-    for (size_t r = 0; r < E->t->nrows; r++) {
-        size_t pr = ex_parent_of(E, r);
-        int P = pr == FP_NONE ? -1 : ex_place_parent(E, pr);
-        int x = P < 0 ? -1 : ex_county_within(E, r, P);
-        if (x < 0 || strcmp(gz_name(x), gz_short_name(x)) == 0)
-            continue;
-        const char *name = ex_name_of(E, r);
-        int isfull = strcmp(name, gz_name(x)) == 0, isshort = strcmp(name, gz_short_name(x)) == 0;
-        nfull += (size_t)isfull;
-        nshort += (size_t)isshort;
-        if (pr == p) {
-            sfull += (size_t)isfull;
-            sshort += (size_t)isshort;
-        }
-    }
-    *sure = (sfull > 0) != (sshort > 0);
-    return nfull > nshort || (sfull && !sshort) ? full : shrt;
-}
-
 /* A subtotal row changed on its own (a rounding remainder put on it): P's rows and P's parent
  * agree, P does not agree with either, P's own identities hold. Put back, every identity holds:
  * one row, a few cells. G: P's column residuals. */
@@ -351,7 +296,10 @@ void ex_gen_parent(engine *E, size_t p, gap **gaps, size_t *ngaps, size_t *gapca
                 int e = ex_missing_county(E, p, &h->before);
                 if (e >= 0) {
                     int sure = 0;
-                    h->name = missing_name(E, p, e, &sure);
+                    /* in the form the table writes its peers in (a renamed county whose era
+                     * the table does not show: its present name, not sure) */
+                    const char *nm = ck_lost_form(E->t, e, p, &sure);
+                    h->name = nm ? nm : gz_name(e);
                     if (!sure) {
                         h->fixable = 0;
                         h->hold = FP_HOLD_NAME;

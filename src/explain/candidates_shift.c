@@ -1,4 +1,6 @@
 /* explain/candidates_shift.c — label shifts (names one row late) as hypotheses and as notes, and counties under the wrong prefecture. */
+#include <limits.h>
+
 #include "check/shift.h"
 #include "places/gazetteer.h"
 #include "explain/cause_impl.h"
@@ -109,13 +111,15 @@ static int shift_entry(const char *name, int P)
 
 /* How well the realigned names fit the gazetteer: 2 per name that is a division of its new
  * parent (a prefecture under a parent that is no place), minus 1 per pair of rows under one
- * parent out of code order. The lost label's likely name — the one division of its parent that
- * no row names — goes to *LOST. */
+ * parent out of code order (*INV: how many). The lost label's likely name — the one division of
+ * its parent that no row names — goes to *LOST, *SURE when its form is no guess. */
 static int shift_score(const engine *E, const shift *s, const size_t *npar, size_t np,
-                       const char **lost)
+                       const char **lost, int *sure, int *inv)
 {
     int score = 0;
     *lost = NULL;
+    *sure = 0;
+    *inv = 0;
     int *ent = malloc((np + 1) * sizeof *ent);
     if (!ent)
         return 0;
@@ -160,7 +164,7 @@ static int shift_score(const engine *E, const shift *s, const size_t *npar, size
         }
         if (cands == 1) {
             ent[i] = found;
-            *lost = ck_lost_form(E->t, found);
+            *lost = ck_lost_form(E->t, found, npar[i], sure);
         }
     }
     for (size_t i = 0; i < np; i++) {
@@ -169,7 +173,7 @@ static int shift_score(const engine *E, const shift *s, const size_t *npar, size
         score += 2;
         for (size_t x = i + 1; x < np; x++)
             if (ent[x] >= 0 && npar[x] == npar[i] && gz_listing_code(ent[x]) < gz_listing_code(ent[i]))
-                score--;
+                score--, ++*inv;
     }
     free(ent);
     return score;
@@ -181,13 +185,14 @@ static void gen_shift_at(engine *E, const int *D, size_t a)
     size_t n = t->nrows;
     typedef struct found {
         shift s;
-        int score;
+        int score, fit; /* FIT: the score before the code order's penalty */
         const char *lost;
+        int sure;
         size_t lo, hi, Q;
     } found;
     found best[MAX_CANDIDATES];
     size_t nbest = 0;
-    int top = -1;
+    int top = -1, fit_of_worse = INT_MIN; /* the best fit of the realignments scored below top */
     size_t np = SHIFT_WINDOW + 8;
     size_t *npar = malloc(np * sizeof *npar);
     if (!npar) {
@@ -231,13 +236,19 @@ static void gen_shift_at(engine *E, const int *D, size_t a)
             if (!shift_holds(E, D, &s, Q, lo, hi, npar, a + keep <= hi ? keep : hi - a))
                 continue;
             const char *lost;
-            int score = shift_score(E, &s, npar, keep, &lost);
+            int sure, inv;
+            int score = shift_score(E, &s, npar, keep, &lost, &sure, &inv);
             if (score > top) {
+                for (size_t i = 0; i < nbest; i++)
+                    if (best[i].fit > fit_of_worse)
+                        fit_of_worse = best[i].fit;
                 top = score;
                 nbest = 0;
+            } else if (score < top && score + inv > fit_of_worse) {
+                fit_of_worse = score + inv;
             }
             if (score == top && nbest < MAX_CANDIDATES)
-                best[nbest++] = (found){s, score, lost, lo, hi, Q};
+                best[nbest++] = (found){s, score, score + inv, lost, sure, lo, hi, Q};
         }
     }
     free(npar);
@@ -250,7 +261,16 @@ static void gen_shift_at(engine *E, const int *D, size_t a)
         h->row_end = f->s.b;
         h->level_end = f->s.L;
         h->name = f->lost;
-        h->fixable = f->lost != NULL; /* a lost name that cannot be told is never guessed */
+        /* a lost name that cannot be told is never guessed, nor an end that only the code order
+         * put first in a table that does not keep that order */
+        h->fixable = f->lost != NULL && f->sure;
+        if (f->lost && !f->sure)
+            h->hold = FP_HOLD_NAME;
+        if (h->fixable && nbest == 1 && fit_of_worse >= f->fit &&
+            !ck_keeps_order(t, f->s.a, f->s.b + 2)) {
+            h->fixable = 0;
+            h->hold = FP_HOLD_ORDER;
+        }
         h->parent = f->Q;
         if (f->Q != FP_NONE)
             ex_cover_row(E, h, f->Q, 0, 1);
@@ -357,6 +377,15 @@ static void shift_note_text(strbuf *b, const fp_table *t, const fp_label_shift *
             strbuf_printf(b, "; yet the run may as well end on line %ld: not realigned.", lc);
         else
             strbuf_printf(b, "；但错行也可能止于第 %ld 行，无法判定，未自动修正。", lc);
+    } else if (s->by_order) {
+        long lc = fp_table_row_line(t, s->last_alt);
+        if (en)
+            strbuf_printf(b, "; the run may also end on line %ld: only the order of the division "
+                             "codes says otherwise, and this table does not keep that order "
+                             "elsewhere: not realigned.", lc);
+        else
+            strbuf_printf(b, "；错行也可能止于第 %ld 行，只有区划代码顺序可依，而本表别处并不按"
+                             "代码顺序排列，未自动修正。", lc);
     } else if (!s->lost) {
         strbuf_str(b, en ? "; not realigned." : "；未自动修正。");
     } else {
@@ -381,11 +410,9 @@ int ex_shift_notes(const fp_table *t, const fp_report *r, fp_causes *C)
                       C->list[x]->c.row_end >= s.first;
         if (covered)
             continue;
-        /* the lost name's form (木垒县 or 木垒哈萨克自治县) is the table's habit, not a fact: a
-         * division with two forms is suggested in the habitual one but not written by --fix */
-        int e = s.lost_division ? gz_resolve(s.lost_division, 0, -1) : -1;
-        int one_form = e >= 0 && strcmp(gz_short_name(e), gz_name(e)) == 0;
-        int fixable = !s.ambiguous && s.lost && one_form;
+        /* the lost name's form (木垒县 or 木垒哈萨克自治县) is the table's habit: --fix writes it
+         * only when the habit is certain (ck_lost_form) */
+        int fixable = !s.ambiguous && !s.by_order && s.lost && s.lost_sure;
         /* rows whose names are certain: all of the run, or (ambiguous) those before either end */
         size_t end = s.ambiguous ? (s.last_alt < s.last ? s.last_alt : s.last) : s.last + 1;
         size_t ncells = end - s.first;
@@ -415,7 +442,10 @@ int ex_shift_notes(const fp_table *t, const fp_report *r, fp_causes *C)
         c->c.parent = c->c.before = FP_NONE;
         c->c.name = s.lost;
         c->c.fixable = fixable;
-        c->c.hold = fixable ? FP_HOLD_NONE : s.ambiguous ? FP_HOLD_AMBIGUOUS : FP_HOLD_NAME;
+        c->c.hold = fixable       ? FP_HOLD_NONE
+                     : s.ambiguous ? FP_HOLD_AMBIGUOUS
+                     : s.by_order  ? FP_HOLD_ORDER
+                                   : FP_HOLD_NAME;
         c->c.cells = cells;
         c->c.ncells = ncells;
         c->c.text_zh = strbuf_take(&zh);

@@ -35,6 +35,7 @@ static const char *const hold_names[FP_HOLD_MAX] = {
     [FP_HOLD_PARTIAL] = "partial",
     [FP_HOLD_NAME] = "name",
     [FP_HOLD_NOTE] = "note",
+    [FP_HOLD_ORDER] = "order",
 };
 
 static const char *const hold_zh[FP_HOLD_MAX] = {
@@ -44,6 +45,7 @@ static const char *const hold_zh[FP_HOLD_MAX] = {
     [FP_HOLD_PARTIAL] = "与之相连的其他错误没有唯一解释，只改这一处是一种猜测",
     [FP_HOLD_NAME] = "要补的行名称写法（全称、简称或旧称）表中无从判断",
     [FP_HOLD_NOTE] = "提示，不改动数字",
+    [FP_HOLD_ORDER] = "错行到哪一行为止只能按区划代码顺序推断，而本表别处并不按代码顺序排列",
 };
 
 static const char *const hold_en[FP_HOLD_MAX] = {
@@ -55,6 +57,8 @@ static const char *const hold_en[FP_HOLD_MAX] = {
     [FP_HOLD_NAME] = "the table does not tell which form of the row's name (full, short or former) "
                      "to write",
     [FP_HOLD_NOTE] = "a note: no amount to change",
+    [FP_HOLD_ORDER] = "only the order of the division codes tells where the run ends, and the "
+                      "table does not keep that order elsewhere",
 };
 
 const char *fp_fix_hold_name(fp_fix_hold hold)

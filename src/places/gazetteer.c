@@ -14,7 +14,8 @@ typedef struct gz_entry {
 typedef struct gz_key {
     uint32_t text;    /* offset of the name or short form in gz_text */
     uint16_t entry;
-    uint8_t is_short; /* 1 for a short form, 2 for a former name (recognised, never suggested) */
+    uint8_t is_short; /* 1 a short form, 2 a former name (recognised, never suggested), 3 an alias
+                       * (recognised, no short form: 塔县 for a division tables write in full) */
 } gz_key;
 
 #include "places/gazetteer_data.h"

@@ -203,8 +203,9 @@ fp_error fp_report_write_json_explained(const fp_report *r, const fp_causes *c, 
                     fputs("null", out);
                 fputc('}', out);
             }
-            fprintf(out, "],\"ambiguous\":%s", sh.ambiguous ? "true" : "false");
-            if (sh.ambiguous)
+            fprintf(out, "],\"ambiguous\":%s,\"by_order\":%s", sh.ambiguous ? "true" : "false",
+                    sh.by_order ? "true" : "false");
+            if (sh.ambiguous || sh.by_order)
                 fprintf(out, ",\"or_last_line\":%ld", fp_table_row_line(t, sh.last_alt));
         }
         if (f->identity == FP_RULE_CUSTOM && opts && f->custom < opts->custom_count) {

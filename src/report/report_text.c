@@ -143,6 +143,11 @@ static void write_shift(FILE *out, const fp_table *t, size_t row, fp_lang lang)
         fprintf(out, eng ? "; or the run ends on line %ld: which cannot be told"
                         : "；错行也可能止于第 %ld 行，无法判定",
                 fp_table_row_line(t, s.last_alt));
+    else if (s.by_order)
+        fprintf(out, eng ? "; or the run ends on line %ld, which only the code order (not kept by "
+                           "this table elsewhere) speaks against"
+                         : "；错行也可能止于第 %ld 行，只有区划代码顺序（本表别处并未遵循）与之不合",
+                fp_table_row_line(t, s.last_alt));
 }
 
 /* Does the report hold a label-shift warning at ROW? */

@@ -3,7 +3,7 @@
 and whether `check --fix` restores the original table; false alarms on clean notice-layout controls.
 
     /usr/bin/python3 tests/acceptance/score_causes.py FENPEI [--cases DIR] [-n 60] [--seed 16] [--clean N]
-        [--json SUMMARY.json] [--jobs 2] [--min-kind-recall X] [--max-false-alarms N]
+        [--json SUMMARY.json] [--jobs 2] [--min-kind-recall X] [--min-kind-suggestion X] [--max-false-alarms N]
         [--max-fix-differs N] [--furniture]
 
 Without --cases (or when DIR has no manifest.json) the cases are generated first with faults.py
@@ -33,7 +33,8 @@ Per case and layout:
   recall       suggestion right AND fix exact
 Clean controls: a false alarm is exit status != 0; notes or warnings on them are counted apart.
 --min-kind-recall X (a fraction, e.g. 0.95, or a percentage if > 1): exit 1 when any kind in any
-layout has a recall below X.  --max-false-alarms / --max-fix-differs likewise (default: no limit).
+layout has a recall below X; --min-kind-suggestion X likewise for the right suggestion (issue 16's
+measure: >= 95 %, with --fix never writing a wrong table).  --max-false-alarms / --max-fix-differs likewise (default: no limit).
 """
 import argparse
 import concurrent.futures
@@ -321,6 +322,7 @@ def main(argv=None):
     ap.add_argument("--json", help="write the summary (and every case's result) here")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--min-kind-recall", type=float, default=None, metavar="X")
+    ap.add_argument("--min-kind-suggestion", type=float, default=None, metavar="X")
     ap.add_argument("--max-false-alarms", type=int, default=None, metavar="N")
     ap.add_argument("--max-fix-differs", type=int, default=None, metavar="N")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every miss")
@@ -418,6 +420,10 @@ def main(argv=None):
                 x = a.min_kind_recall / 100.0 if a.min_kind_recall > 1 else a.min_kind_recall
                 if n and cnt["recall"] < x * n:
                     failed.append("%s (%s): recall %s%% < %.1f%%" % (kind, layout, pct(cnt["recall"], n), 100 * x))
+            if a.min_kind_suggestion is not None:
+                x = a.min_kind_suggestion / 100.0 if a.min_kind_suggestion > 1 else a.min_kind_suggestion
+                if n and cnt["suggestion"] < x * n:
+                    failed.append("%s (%s): right suggestion %s%% < %.1f%%" % (kind, layout, pct(cnt["suggestion"], n), 100 * x))
             if a.verbose:
                 for c in sorted(r):
                     x = r[c]

@@ -510,7 +510,7 @@ int main(int argc, char **argv)
             if (fp_report_errors(rep) == 0)
                 for (size_t i = 0; i < fp_causes_count(cs); i++)
                     all_kind &= fp_causes_get(cs, i)->kind == ke->kind;
-            int ok = all_kind && !any_amb && !unexplained, fix_failed = 0;
+            int ok = all_kind && !any_amb && !unexplained, fix_failed = 0, held_now = 0;
             if (ok) {
                 fp_table *fixed = NULL;
                 size_t applied;
@@ -539,6 +539,7 @@ int main(int argc, char **argv)
                 fix_failed = !ok;
                 if (fix_failed && applied == 0)
                     ke->held++;
+                held_now = applied == 0;
             }
             if (ok)
                 ke->recalled++;
@@ -551,7 +552,8 @@ int main(int argc, char **argv)
             else
                 ke->wrong_kind++;
             if (!ok && verbose) {
-                fprintf(stderr, "--- %s missed:\n", fp_cause_kind_name(ke->kind));
+                fprintf(stderr, "--- %s missed%s:\n", fp_cause_kind_name(ke->kind),
+                        fix_failed && !held_now ? " (--fix wrote a table that differs)" : "");
                 for (size_t i = 0; i < fp_causes_count(cs); i++)
                     fprintf(stderr, "  %s\n", fp_causes_get(cs, i)->text_zh);
                 if (fp_causes_count(cs) == 0)
