@@ -338,9 +338,9 @@ Test(boundary, a_set_to_zero_over_zero_cells_pins_nothing)
     fp_table_free(out);
 }
 
-/* A unit set to 329 inside its parent set to 330 in the same column: the fit converges at a rate
- * of 329/330 per round and used to stop after 5000 rounds (residual 2e-7 units) without writing a
- * table; small requests now get more rounds. */
+/* A unit set to 329 inside its parent set to 330 in the same column: plain rounds of fitting
+ * converge at a rate of 329/330 and used to stop after 5000 (residual 2e-7 units) without writing
+ * a table. */
 Test(boundary, nested_targets_with_a_thin_margin_converge)
 {
     request q = {"级次,单位,C0,C1,C2," COL_TOTAL "\n"
@@ -356,6 +356,23 @@ Test(boundary, nested_targets_with_a_thin_margin_converge)
     cr_assert_eq(fp_table_amount(out, 10, 2), 329 * SC);
     cr_assert_eq(fp_table_amount(out, 9, 2), 1 * SC);
     cr_assert_eq(fp_table_amount(out, 7, 2), 330 * SC);
+    fp_table_free(out);
+}
+
+/* The same with a margin of 1 in a million: each --set's own step scales only its cells outside
+ * the sets inside it, so nested targets are met in one round (plain rounds would need millions). */
+Test(boundary, nested_targets_with_a_margin_of_one_in_a_million)
+{
+    request q = {"级次,单位,C0,C1," COL_TOTAL "\n0,N0,300,300,600\n1,N7,200,200,400\n"
+                 "2,N9,9,100,109\n2,N10,191,100,291\n1,N1,100,100,200\n",
+                 {{"N10", "C0", 999999 * SC}, {"N7", "C0", 1000000 * SC}},
+                 2, 0, {NULL, 0}, NULL};
+    fp_diag d;
+    fp_table *out = NULL;
+    cr_assert_eq(run(&q, &d, &out), FP_OK, "%s", d.message);
+    cr_assert_eq(fp_table_amount(out, 3, 2), 999999 * SC);
+    cr_assert_eq(fp_table_amount(out, 2, 2), 1 * SC);
+    cr_assert_eq(fp_table_amount(out, 0, 2), 1000100 * SC);
     fp_table_free(out);
 }
 

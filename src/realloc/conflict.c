@@ -9,27 +9,6 @@
 #include "realloc/joint.h"
 #include "util/buf.h"
 
-static int contains(const joint *J, const jset *a, const jset *b)
-{
-    if (!in_subtree(J->C, a->tg->row, b->tg->row))
-        return 0;
-    for (size_t k = 0; k < J->C->ncats; k++)
-        if (b->has_col[k] && !a->has_col[k])
-            return 0;
-    return 1;
-}
-
-static int disjoint(const joint *J, const jset *a, const jset *b)
-{
-    if (!in_subtree(J->C, a->tg->row, b->tg->row) && !in_subtree(J->C, b->tg->row, a->tg->row))
-        return 1;
-    for (size_t k = 0; k < J->C->ncats; k++)
-        if (a->has_col[k] && b->has_col[k])
-            return 0;
-    return 1;
-}
-
-
 /* Targets that contradict each other, named with the gap: a set inside another asking for more
  * (a parent below its set children, a column above its year total), the same cells asked two
  * amounts, sets that cover every variable cell of another without adding up to it, or crossing

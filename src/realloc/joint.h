@@ -40,6 +40,28 @@ static inline int in_subtree(const ctx *C, size_t top, size_t r)
     return C->pos[r] >= C->pos[top] && C->pos[r] < C->pos[top] + C->size[top];
 }
 
+/* Does set A hold every cell set B can hold (B's subtree inside A's, its columns among A's)? */
+static inline int contains(const joint *J, const jset *a, const jset *b)
+{
+    if (!in_subtree(J->C, a->tg->row, b->tg->row))
+        return 0;
+    for (size_t k = 0; k < J->C->ncats; k++)
+        if (b->has_col[k] && !a->has_col[k])
+            return 0;
+    return 1;
+}
+
+/* Can sets A and B share no cell (subtrees apart, or no column in common)? */
+static inline int disjoint(const joint *J, const jset *a, const jset *b)
+{
+    if (!in_subtree(J->C, a->tg->row, b->tg->row) && !in_subtree(J->C, b->tg->row, a->tg->row))
+        return 1;
+    for (size_t k = 0; k < J->C->ncats; k++)
+        if (a->has_col[k] && b->has_col[k])
+            return 0;
+    return 1;
+}
+
 /* An amount (micro-units, known to fit) as its decimal text. */
 static inline void amount_text(i128 v, char *buf) { fp_amount_format((fp_amount)v, 0, buf); }
 
