@@ -445,20 +445,24 @@ Test(perf_cli, a_folder_checks_performance_files_by_their_rules_in_the_same_summ
     copy_to(PERF_DIR "clean-target.docx", dir, "target.docx");
     copy_to(PERF_DIR "fault-target-weights.docx", dir, "weights.docx");
     copy_to(PERF_DIR "fault-self-score.xlsx", dir, "score.xlsx");
-    /* a Word file that holds no performance table (the notice's letter) is not a table */
+    /* a Word file that holds no table at all (the notice's letter) is left out, and said so; one
+     * that holds an allocation table is checked as one */
     copy_to(FENPEI_SOURCE_DIR "/tests/data/package/fuling-2024/letter.docx", dir, "letter.docx");
+    copy_to(FENPEI_SOURCE_DIR "/tests/data/header/group.docx", dir, "group.docx");
     cr_assert_eq(chdir(top), 0);
     const char *argv[] = {FENPEI_BIN, "check", "d", NULL};
     th_run r = th_run_argv(argv);
     cr_assert_eq(r.status, 1, "%s", r.err);
-    cr_assert_str_eq(r.err, "");
+    cr_assert_str_eq(r.err, "fenpei: d/letter.docx: a Word document without a table (a letter?): "
+                            "not checked\n");
     cr_assert_str_eq(r.out, "文件                   行数   错误   警告\n"
                             "d/alloc.csv             119      0      0\n"
                             "d/bj.txt                  -      1      2   绩效表 12 张\n"
+                            "d/group.docx              5      0      0\n"
                             "d/score.xlsx              -      1      0   绩效表 1 张\n"
                             "d/target.docx             -      0      0   绩效表 1 张\n"
                             "d/weights.docx            -      1      0   绩效表 1 张\n"
-                            "共 5 个文件：2 个通过，3 个有错误，0 个无法读取。\n");
+                            "共 6 个文件：3 个通过，3 个有错误，0 个无法读取。\n");
     th_run_free(&r);
     /* JSON: each performance file is its performance report with its name */
     const char *js[] = {FENPEI_BIN, "check", "--format", "json", "d", NULL};
@@ -470,7 +474,7 @@ Test(perf_cli, a_folder_checks_performance_files_by_their_rules_in_the_same_summ
               r.out);
     cr_assert(strstr(r.out, "\"where\":\"Sheet1!J8\",\"expected\":\"9.2\",\"actual\":\"9.3\""), "%s",
               r.out);
-    cr_assert(strstr(r.out, "\"summary\":{\"files\":5,\"clean\":2,\"with_errors\":3,"
+    cr_assert(strstr(r.out, "\"summary\":{\"files\":6,\"clean\":3,\"with_errors\":3,"
                             "\"unreadable\":0}}\n"),
               "%s", r.out);
     th_run_free(&r);

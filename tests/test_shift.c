@@ -8,7 +8,6 @@
 
 #define SHIFT_DIR FENPEI_SOURCE_DIR "/tests/data/shift/"
 #define ERA SHIFT_DIR "era.csv"
-#define IN_ORDER SHIFT_DIR "in-order.csv"
 
 typedef struct loaded {
     fp_table *t;
@@ -111,9 +110,8 @@ static void expect_fix_none(const loaded *x)
     fp_table_free(fixed);
 }
 
-/* The bundled table lists two pairs of rows against their codes (克拉玛依区, 阿瓦提县): a run whose
- * end only the code order tells is shown with every name but not fixed; its other end is on line
- * ALT. */
+/* A run whose end only the order of the division codes tells, in a table that lists two of its
+ * rows against that order elsewhere: shown with every name, its other end on line ALT, not fixed. */
 static void expect_held_by_order(const loaded *x, const fp_label_shift *s, long alt)
 {
     cr_assert(s->by_order);
@@ -122,6 +120,8 @@ static void expect_held_by_order(const loaded *x, const fp_label_shift *s, long 
     const fp_cause *c = the_cause(x);
     cr_assert_not(c->fixable);
     cr_assert_eq(c->hold, FP_HOLD_ORDER);
+    cr_assert_str_eq(fp_fix_hold_text(c->hold, 0),
+                     "错行到哪一行为止只能按区划代码顺序推断，而本表别处并不按代码顺序排列");
     cr_assert_not_null(strstr(c->text_zh, "只有区划代码顺序可依，而本表别处并不按代码顺序排列，未自动修正。"),
                        "%s", c->text_zh);
     expect_fix_none(x);
@@ -131,8 +131,7 @@ static void expect_held_by_order(const loaded *x, const fp_label_shift *s, long 
 
 Test(notice, a_run_of_two_inside_a_block)
 {
-    /* a table that keeps the code order: the run ends where the order says */
-    loaded x = load("order-hetian-2.notice.txt");
+    loaded x = load("hetian-2.notice.txt");
     fp_label_shift s = the_warning(&x);
     cr_assert_eq(fp_table_row_line(x.t, s.first), 117);
     cr_assert_eq(fp_table_row_line(x.t, s.last), 118);
@@ -146,35 +145,7 @@ Test(notice, a_run_of_two_inside_a_block)
     cr_assert_not_null(strstr(c->text_zh, "名称错行：第 117–118 行的单位名称比数字晚了一行：第 117 行是"
                                           "「墨玉县」，第 118 行的名称缺失，应是「皮山县」"),
                        "%s", c->text_zh);
-    expect_fix_exact(&x, IN_ORDER);
-    loaded_free(&x);
-}
-
-Test(notice, the_same_run_in_a_table_that_does_not_keep_the_code_order_is_held)
-{
-    /* hetian-2 in the bundled table, which lists 阿瓦提县 before 乌什县: the run may end on line
-     * 119 as well (皮山县 after 洛浦县); only the code order says 118 */
-    loaded x = load("hetian-2.notice.txt");
-    fp_label_shift s = the_warning(&x);
-    cr_assert_eq(fp_table_row_line(x.t, s.last), 118);
-    cr_assert_str_eq(s.lost, "皮山县");
-    static const char *const names[] = {"墨玉县", "皮山县"};
-    expect_renames(&x, the_cause(&x), 117, names, N(names));
-    expect_held_by_order(&x, &s, 119);
-    loaded_free(&x);
-}
-
-Test(notice, a_run_ending_where_the_table_breaks_the_code_order_is_never_fixed_wrong)
-{
-    /* 阿克苏地区 … 拜城县 one row late, 阿瓦提县 lost on line 92; the table lists 阿瓦提县 before
-     * 乌什县 (652928, 652927), so the code order would end the run on line 93, one row off:
-     * --fix must not write that; the table's other inversion (克拉玛依区) says the order is no
-     * evidence here */
-    loaded x = load("akesu-8-prefecture.notice.txt");
-    fp_label_shift s = the_warning(&x);
-    cr_assert_eq(fp_table_row_line(x.t, s.first), 85);
-    cr_assert_str_eq(s.lost, "阿瓦提县");
-    expect_held_by_order(&x, &s, 92);
+    expect_fix_exact(&x, TH_BUNDLED);
     loaded_free(&x);
 }
 
@@ -188,7 +159,7 @@ Test(notice, a_run_of_four_from_a_prefecture_row_that_repeats_the_row_above)
     expect_renames(&x, c, 59, names, N(names));
     cr_assert_eq(c->cells[0].level, 2);
     cr_assert_eq(c->cells[1].level, 3);
-    expect_held_by_order(&x, &s, 61);
+    expect_fix_exact(&x, TH_BUNDLED);
     loaded_free(&x);
 }
 
@@ -196,13 +167,13 @@ Test(notice, a_run_of_ten_keeps_a_new_city_listed_last_in_place)
 {
     /* 伊犁州: 伊宁市 … 尼勒克县 one row late; 霍尔果斯市 (a city of 2014, code 654004) is listed
      * last, as tables do: 尼勒克县 goes before it, not after by its code */
-    loaded x = load("order-yili-10.notice.txt");
+    loaded x = load("yili-10.notice.txt");
     fp_label_shift s = the_warning(&x);
     cr_assert_str_eq(s.lost, "尼勒克县");
     static const char *const names[] = {"伊宁市", "奎屯市", "伊宁县",  "察布查尔县", "霍城县",
                                         "巩留县", "新源县", "昭苏县", "特克斯县",   "尼勒克县"};
     expect_renames(&x, the_cause(&x), 21, names, N(names));
-    expect_fix_exact(&x, IN_ORDER);
+    expect_fix_exact(&x, TH_BUNDLED);
     loaded_free(&x);
 }
 
@@ -214,15 +185,15 @@ Test(notice, a_whole_block_from_its_prefecture_row)
     static const char *const names[] = {"和田地区", "和田市", "和田县", "墨玉县", "皮山县",
                                         "洛浦县",   "策勒县", "于田县", "民丰县"};
     expect_renames(&x, the_cause(&x), 114, names, N(names));
-    expect_held_by_order(&x, &s, 121);
+    expect_fix_exact(&x, TH_BUNDLED);
     loaded_free(&x);
 }
 
 Test(notice, the_lost_name_in_the_tables_short_form)
 {
     /* 木垒哈萨克自治县 lost: the table writes its autonomous counties short (巴里坤县, 焉耆县; it
-     * writes 塔什库尔干塔吉克自治县 in full, which has no short form of that kind, 塔县), so the
-     * name is 木垒县, and that is no guess; the run's end is (only the code order tells it) */
+     * writes 塔什库尔干塔吉克自治县 in full, whose abbreviation is 塔县: no stem + 县 form to
+     * follow), so the name is 木垒县, and that is no guess: fixed */
     loaded x = load("changji-tail.notice.txt");
     fp_label_shift s = the_warning(&x);
     cr_assert_str_eq(s.lost, "木垒县");
@@ -231,7 +202,62 @@ Test(notice, the_lost_name_in_the_tables_short_form)
     static const char *const names[] = {"奇台县", "吉木萨尔县", "木垒县"};
     const fp_cause *c = the_cause(&x);
     expect_renames(&x, c, 64, names, N(names));
-    expect_held_by_order(&x, &s, 65);
+    cr_assert(c->fixable);
+    expect_fix_exact(&x, TH_BUNDLED);
+    loaded_free(&x);
+}
+
+Test(notice, a_run_ending_at_a_pair_listed_against_its_codes_ends_where_the_table_lists_it)
+{
+    /* 阿克苏地区 … 拜城县 one row late, 阿瓦提县 lost on line 92: Xinjiang's documents list
+     * 阿瓦提县 (652928) before 乌什县 (652927), as the bundled table does; by plain code order the
+     * run would end on line 93, one row off (issue 16: a wrong fixed table) */
+    loaded x = load("akesu-8-prefecture.notice.txt");
+    fp_label_shift s = the_warning(&x);
+    cr_assert_eq(fp_table_row_line(x.t, s.first), 85);
+    cr_assert_eq(fp_table_row_line(x.t, s.last), 92);
+    cr_assert_str_eq(s.lost, "阿瓦提县");
+    cr_assert_not(s.by_order, "the table keeps its listing: the order is evidence");
+    static const char *const names[] = {"阿克苏地区", "阿克苏市", "温宿县", "库车市",
+                                        "沙雅县",     "新和县",   "拜城县", "阿瓦提县"};
+    expect_renames(&x, the_cause(&x), 85, names, N(names));
+    expect_fix_exact(&x, TH_BUNDLED);
+    loaded_free(&x);
+}
+
+Test(notice, a_run_in_a_table_that_does_not_keep_the_listing_is_held)
+{
+    /* hetian-2 in the bundled table reordered by plain codes (独山子区 before 克拉玛依区, 乌什县
+     * before 阿瓦提县): the run may end on line 119 as well (皮山县 after 洛浦县); only the order
+     * says 118, and this table shows it does not follow the usual one */
+    loaded x = load("code-order-hetian-2.notice.txt");
+    fp_label_shift s = the_warning(&x);
+    cr_assert_eq(fp_table_row_line(x.t, s.last), 118);
+    cr_assert_str_eq(s.lost, "皮山县");
+    static const char *const names[] = {"墨玉县", "皮山县"};
+    expect_renames(&x, the_cause(&x), 117, names, N(names));
+    expect_held_by_order(&x, &s, 119);
+    loaded_free(&x);
+    /* the command line says so */
+    th_run r = th_run_argv((const char *const[]){FENPEI_BIN, "check", "--format", "json",
+                                                 SHIFT_DIR "code-order-hetian-2.notice.txt", NULL});
+    cr_assert(strstr(r.out, "\"ambiguous\":false,\"by_order\":true,\"or_last_line\":119"), "%s",
+              r.out);
+    th_run_free(&r);
+}
+
+Test(csv, names_and_levels_moved_in_a_table_off_the_listing_are_held)
+{
+    /* the engine's reading (the sums fail; realigned they hold, ending on line 95 or 96 alike) in
+     * the table of plain code order: only the order chooses, and the table does not keep it */
+    loaded x = load("code-order-kezhou-3.levels.csv");
+    const fp_cause *c = the_cause(&x);
+    cr_assert_not(fp_cause_is_note(x.c, c));
+    cr_assert_not(c->fixable);
+    cr_assert_eq(c->hold, FP_HOLD_ORDER);
+    static const char *const names[] = {"克州", "阿图什市", "阿克陶县"};
+    expect_renames(&x, c, 93, names, N(names));
+    expect_fix_none(&x);
     loaded_free(&x);
 }
 
@@ -243,7 +269,7 @@ Test(notice, a_run_around_a_renamed_division_moves_its_name_as_written)
     cr_assert_str_eq(s.lost, "鄯善县");
     static const char *const names[] = {"吐鲁番地区", "高昌区", "鄯善县"};
     expect_renames(&x, the_cause(&x), 71, names, N(names));
-    expect_held_by_order(&x, &s, 72);
+    expect_fix_exact(&x, ERA);
     loaded_free(&x);
 }
 
@@ -332,46 +358,20 @@ Test(csv, only_the_names_moved)
     cr_assert_str_eq(s.lost, "青河县");
     static const char *const names[] = {"布尔津县", "富蕴县", "福海县", "哈巴河县", "青河县"};
     expect_renames(&x, the_cause(&x), 40, names, N(names));
-    expect_held_by_order(&x, &s, 43);
+    expect_fix_exact(&x, TH_BUNDLED);
     loaded_free(&x);
 }
 
 Test(csv, names_and_levels_moved_break_the_sums_and_are_explained)
 {
-    /* the engine's reading (the sums fail, realigned they hold), in a table that keeps the code
-     * order: fixed; from the command line too */
-    loaded x = load("order-kezhou-3.levels.csv");
+    loaded x = load("kezhou-3.levels.csv");
     cr_assert_gt(fp_report_errors(x.r), 0);
     const fp_cause *c = the_cause(&x);
     cr_assert_not(fp_cause_is_note(x.c, c));
     cr_assert(c->fixable);
     static const char *const names[] = {"克州", "阿图什市", "阿克陶县"};
     expect_renames(&x, c, 93, names, N(names));
-    expect_fix_exact(&x, IN_ORDER);
-    loaded_free(&x);
-    char *dir = th_tmp_dir("shift-fix"), out[1024];
-    snprintf(out, sizeof out, "%s/order-kezhou-fixed.csv", dir);
-    remove(out);
-    th_run r = th_run_argv((const char *const[]){FENPEI_BIN, "check", "--fix", "-o", out,
-                                                 SHIFT_DIR "order-kezhou-3.levels.csv", NULL});
-    cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
-    cr_assert_not_null(strstr(r.out, "修正后的表：各项平衡关系全部成立。\n"), "%s", r.out);
-    th_run_free(&r);
-    free(dir);
-}
-
-Test(csv, names_and_levels_moved_in_a_table_off_the_code_order_are_held)
-{
-    /* the same run in the bundled table (阿瓦提县 before 乌什县): the sums hold for the run ending
-     * on line 95 or 96 alike; only the code order chooses, and the table does not keep it */
-    loaded x = load("kezhou-3.levels.csv");
-    const fp_cause *c = the_cause(&x);
-    cr_assert_not(fp_cause_is_note(x.c, c));
-    cr_assert_not(c->fixable);
-    cr_assert_eq(c->hold, FP_HOLD_ORDER);
-    static const char *const names[] = {"克州", "阿图什市", "阿克陶县"};
-    expect_renames(&x, c, 93, names, N(names));
-    expect_fix_none(&x);
+    expect_fix_exact(&x, TH_BUNDLED);
     loaded_free(&x);
 }
 
@@ -383,7 +383,7 @@ Test(xlsx, a_workbook_of_another_producer)
     static const char *const names[] = {"沙依巴克区", "新市区", "水磨沟区", "头屯河区", "达坂城区"};
     const fp_cause *c = the_cause(&x);
     expect_renames(&x, c, 12, names, N(names));
-    expect_held_by_order(&x, &s, 15);
+    expect_fix_exact(&x, TH_BUNDLED);
     loaded_free(&x);
 }
 
@@ -402,14 +402,14 @@ Test(clean, the_bundled_table_and_its_older_naming_have_no_shift)
 Test(report, the_warning_and_the_json_name_every_row_of_the_run)
 {
     th_run r = th_run_argv((const char *const[]){FENPEI_BIN, "check",
-                                                 SHIFT_DIR "order-hetian-2.notice.txt", NULL});
+                                                 SHIFT_DIR "hetian-2.notice.txt", NULL});
     cr_assert_eq(r.status, 0, "a warning: exit 0");
     cr_assert(strstr(r.out, "警告  名称错行：第 117–118 行的单位名称比数字晚了一行：第 117 行是「墨玉县」，"
                             "第 118 行是「皮山县」（名称缺失，据区划名录）。\n"),
               "%s", r.out);
     th_run_free(&r);
     r = th_run_argv((const char *const[]){FENPEI_BIN, "check", "--format", "json",
-                                          SHIFT_DIR "order-hetian-2.notice.txt", NULL});
+                                          SHIFT_DIR "hetian-2.notice.txt", NULL});
     cr_assert(strstr(r.out, "\"realign\":[{\"line\":117,\"name\":\"墨玉县\"},{\"line\":118,\"name\":"
                             "\"皮山县\"}],\"ambiguous\":false,\"by_order\":false"),
               "%s", r.out);

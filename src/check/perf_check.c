@@ -320,6 +320,42 @@ static int score_rules(const perf_table *t, i128 expect[2], int *d)
     return mask ? mask : mask_printed ? 3 : 0;
 }
 
+/* The 总计 row's points or score against the sum of the rows (SUM, with D decimals; BLANK: some
+ * rows are blank, so a difference is a warning, not an error). */
+typedef struct total_text {
+    const char *rule, *cell_zh, *cell_en, *zh, *blank_zh, *en;
+} total_text;
+
+static const total_text total_texts[2] = {
+    {"total-points", "总计行的分值", "the 总计 row's 分值", "总计分值 %s ≠ 各行分值之和 %s%s",
+     "（有空白分值，无法核对）", "total points %s ≠ the sum of the rows' points %s%s"},
+    {"total-score", "总计行的得分", "the 总计 row's 得分", "总分 %s ≠ 各行得分之和 %s%s",
+     "（有空白得分，无法核对）", "total score %s ≠ the sum of the rows' scores %s%s"},
+};
+
+static void check_total(fp_perf_report *R, size_t ti, const perf_table *t, const perf_num *tot,
+                        fp_amount sum, int d, int blank, const total_text *x)
+{
+    if (tot->state != PN_NUM) {
+        blank_cell(R, ti, t, t->total_row, tot->col, x->cell_zh, x->cell_en);
+        return;
+    }
+    if (sum == tot->v)
+        return;
+    char a[48], b[48];
+    int dd = maxd(d, tot->decimals);
+    fmt_amount(sum, dd, 0, a, sizeof a);
+    fmt_num(tot, b, sizeof b);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    fp_perf_finding *f =
+        add(R, x->rule, blank ? FP_SEVERITY_WARNING : FP_SEVERITY_ERROR, ti, t, t->total_row,
+            tot->col, sfmt(x->zh, b, a, blank ? x->blank_zh : ""),
+            sfmt(x->en, b, a, blank ? " (some are blank: cannot be checked)" : ""));
+#pragma GCC diagnostic pop
+    values(f, units_at(sum, dd), units_at(tot->v, dd), dd, 0);
+}
+
 static void check_scores(fp_perf_report *R, size_t ti, const perf_table *t)
 {
     const perf_fund *bf = &t->funds[FUND_TOTAL];
@@ -400,7 +436,7 @@ static void check_scores(fp_perf_report *R, size_t ti, const perf_table *t)
             sfmt("no 总计 (total score) row found"));
         return;
     }
-    char a[48], b[48];
+    char a[48];
     fp_amount hundred = 100 * FP_AMOUNT_SCALE;
     if (!pblank && psum != hundred) {
         fmt_amount(psum, pd, 0, a, sizeof a);
@@ -409,35 +445,8 @@ static void check_scores(fp_perf_report *R, size_t ti, const perf_table *t)
                                  sfmt("the points (分值) of all rows add up to %s, not 100", a));
         values(f, units_at(hundred, pd), units_at(psum, pd), pd, 0);
     }
-    const perf_num *tp = &t->total_points, *ts = &t->total_score;
-    if (tp->state != PN_NUM) {
-        blank_cell(R, ti, t, t->total_row, tp->col, "总计行的分值", "the 总计 row's 分值");
-    } else if (psum != tp->v) {
-        int dd = maxd(pd, tp->decimals);
-        fmt_amount(psum, dd, 0, a, sizeof a);
-        fmt_num(tp, b, sizeof b);
-        fp_perf_finding *f = add(
-            R, "total-points", pblank ? FP_SEVERITY_WARNING : FP_SEVERITY_ERROR, ti, t,
-            t->total_row, tp->col,
-            sfmt("总计分值 %s ≠ 各行分值之和 %s%s", b, a, pblank ? "（有空白分值，无法核对）" : ""),
-            sfmt("total points %s ≠ the sum of the rows' points %s%s", b, a,
-                 pblank ? " (some are blank: cannot be checked)" : ""));
-        values(f, units_at(psum, dd), units_at(tp->v, dd), dd, 0);
-    }
-    if (ts->state != PN_NUM) {
-        blank_cell(R, ti, t, t->total_row, ts->col, "总计行的得分", "the 总计 row's 得分");
-    } else if (ssum != ts->v) {
-        int dd = maxd(sd, ts->decimals);
-        fmt_amount(ssum, dd, 0, a, sizeof a);
-        fmt_num(ts, b, sizeof b);
-        fp_perf_finding *f = add(
-            R, "total-score", sblank ? FP_SEVERITY_WARNING : FP_SEVERITY_ERROR, ti, t,
-            t->total_row, ts->col,
-            sfmt("总分 %s ≠ 各行得分之和 %s%s", b, a, sblank ? "（有空白得分，无法核对）" : ""),
-            sfmt("total score %s ≠ the sum of the rows' scores %s%s", b, a,
-                 sblank ? " (some are blank: cannot be checked)" : ""));
-        values(f, units_at(ssum, dd), units_at(ts->v, dd), dd, 0);
-    }
+    check_total(R, ti, t, &t->total_points, psum, pd, pblank, &total_texts[0]);
+    check_total(R, ti, t, &t->total_score, ssum, sd, sblank, &total_texts[1]);
 }
 
 /* The rounding of the budget scores, file by file: a table whose score only one rule gives,

@@ -26,8 +26,7 @@ int cli_letter_load(const fp_table *t, const char *letter, fp_letter_report **ou
 /* ---- several files ---- */
 
 /* A file a folder holds that may be a table: .csv, .tsv, .txt, .xlsx, .pdf, .docx (not hidden, not a
- * workbook's lock file); a .docx is taken only when it holds performance tables (a folder
- * often holds the notice's letter too). */
+ * workbook's lock file). */
 static int table_like(const char *name)
 {
     static const char *const exts[] = {".csv", ".tsv", ".txt", ".xlsx", ".pdf", ".docx"};
@@ -82,6 +81,24 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A .docx of a folder without any table (the notice's letter, often beside its attachments):
+ * left out, and said so on stderr. A .docx with performance tables or an allocation table, or
+ * one that cannot be read (said in the summary), is checked. */
+static int letter_only(const char *path)
+{
+    size_t n = strlen(path);
+    if (n <= 5 || strcasecmp(path + n - 5, ".docx") != 0 || fp_perf_file_is_performance(path))
+        return 0;
+    fp_table *t = NULL;
+    fp_diag d;
+    fp_error e = fp_table_load_file(path, NULL, &t, &d);
+    fp_table_free(t);
+    if (e != FP_ERR_EMPTY)
+        return 0;
+    fprintf(stderr, "fenpei: %s: a Word document without a table (a letter?): not checked\n", path);
+    return 1;
+}
+
 /* The files to check: operands as given, a folder's table files in name order. */
 static int expand(int n, char **operands, char ***files, size_t *nfiles)
 {
@@ -110,10 +127,7 @@ static int expand(int n, char **operands, char ***files, size_t *nfiles)
             }
             snprintf(path, len, "%s%s%s", operands[i],
                      operands[i][strlen(operands[i]) - 1] == '/' ? "" : "/", e->d_name);
-            size_t plen = strlen(path);
-            int skip = cli_is_dir(path) ||
-                       (plen > 5 && strcasecmp(path + plen - 5, ".docx") == 0 &&
-                        !fp_perf_file_is_performance(path));
+            int skip = cli_is_dir(path) || letter_only(path);
             int rc = skip ? 0 : push_str(files, nfiles, &cap, path);
             free(path);
             if (rc) {

@@ -134,17 +134,25 @@ const char *gz_former_name(int e)
 
 /* Where tables list a division among its siblings when that is not by its code: a county renamed
  * into a city keeps the place of the county (its former code); a city created after the order of
- * most tables was set comes after its siblings (LISTED_LAST). Xinjiang's changes since 2010, from
- * the Ministry of Civil Affairs' yearly lists of changes to county-level divisions; extend as
- * tables of other provinces need. */
+ * most tables was set comes after its siblings (LISTED_LAST) — Xinjiang's changes since 2010, from
+ * the Ministry of Civil Affairs' yearly lists of changes to county-level divisions; and the order
+ * Xinjiang's own documents keep against the codes: 克拉玛依区, the seat, before 独山子区 ("下设克拉玛依、
+ * 独山子、白碱滩、乌尔禾4个区", the 1982 approval as retold by blog.sina.com.cn/s/blog_67d691a00100ndg0
+ * and begonia-capital.com/xinjiang/kelamayi/26050.shtml), and 阿瓦提县 before 乌什县 (阿克苏日报
+ * 2022-03-04, acosx.cn/jingji/2022-03-04/detail-ihaweeet5004424.shtml: "阿克苏市…拜城县…阿瓦提县…
+ * 乌什县、柯坪县"; the 2024 notice we ship lists both pairs so). Extend as tables of other
+ * provinces need. A table that lists its rows otherwise is told by ck_keeps_order (check). */
 #define LISTED_LAST 99
 static const struct {
-    int32_t code, listed, year; /* YEAR: when the division was created or renamed */
+    int32_t code, listed, year; /* YEAR: when the division was created or renamed (0: neither) */
 } listing[] = {
+    {650203, 650201, 0},         /* 克拉玛依区 first, before 独山子区 650202 */
     {650400, 650400, 2015},      /* 吐鲁番市, until 2015 吐鲁番地区 */
     {650500, 650500, 2016},      /* 哈密市, until 2016 哈密地区 */
     {652702, LISTED_LAST, 2012}, /* 阿拉山口市, created */
     {652902, 652923, 2019},      /* 库车市, until 2019 库车县 652923 */
+    {652927, 652928, 0},         /* 乌什县 after 阿瓦提县 */
+    {652928, 652927, 0},         /* 阿瓦提县 before 乌什县 */
     {654004, LISTED_LAST, 2014}, /* 霍尔果斯市, created */
     {654203, 654223, 2021},      /* 沙湾市, until 2021 沙湾县 654223 */
 };

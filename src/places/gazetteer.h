@@ -39,8 +39,9 @@ int gz_names(int e, const char *name);
 const char *gz_former_name(int e);
 
 /* The code by which tables order entry E among its siblings: its code, except for a county
- * renamed into a city, listed where the county was (库车市 as 库车县 652923), and for a city
- * created recently, listed after its siblings (阿拉山口市). */
+ * renamed into a city, listed where the county was (库车市 as 库车县 652923), for a city
+ * created recently, listed after its siblings (阿拉山口市), and for the few a province's own
+ * documents list against their codes (克拉玛依区 first, 阿瓦提县 before 乌什县). */
 long gz_listing_code(int e);
 
 /* The year entry E took its name when it has a former name and the year is known, else 0. */

@@ -112,19 +112,18 @@ if openpyxl:
     wb.properties.created = wb.properties.modified = __import__("datetime").datetime(2024, 1, 1)
     wb.save(os.path.join(HERE, "urumqi-5.xlsx"))
 
-# The bundled table lists 克拉玛依区 before 独山子区 and 阿瓦提县 before 乌什县, against their codes:
-# a run's end told only by the code order is held there (FP_HOLD_ORDER). in-order.csv is the
-# bundled table with those two pairs in code order (every sum the same), a table that keeps the
-# order, where the same runs are fixed.
+# The bundled table lists its rows as Xinjiang's documents do (gz_listing_code): 克拉玛依区 before
+# 独山子区 and 阿瓦提县 before 乌什县, against their codes. code-order.csv is the bundled table with
+# those two pairs in plain code order (every sum the same): a table that does not keep that
+# listing, where a run whose end only the order tells is held (FP_HOLD_ORDER).
 O = [list(r) for r in R]
 for a, b in (("克拉玛依区", "独山子区"), ("阿瓦提县", "乌什县")):
     i, j = at(O, a), at(O, b)
     O[i], O[j] = O[j], O[i]
-write_csv("in-order.csv", O)
-write_notice("order-hetian-2.notice.txt", shift(O, at(O, "墨玉县"), 2, "empty"), O)
-write_notice("order-yili-10.notice.txt", shift(O, at(O, "伊宁市"), 10, "empty"), O)
-# in the bundled table, a run in 阿克苏地区 whose lost name 阿瓦提县 is listed before 乌什县: the
-# code order would end it one row late (乌什县 652927 before 阿瓦提县 652928)
+write_csv("code-order.csv", O)
+write_notice("code-order-hetian-2.notice.txt", shift(O, at(O, "墨玉县"), 2, "empty"), O)
+# in the bundled table, a run in 阿克苏地区 whose lost name 阿瓦提县 is listed before 乌什县: by plain
+# code order (乌什县 652927 before 阿瓦提县 652928) it would end one row late
 write_notice("akesu-8-prefecture.notice.txt", shift(R, at(R, "阿克苏地区"), 8, "empty"), R)
-# CSV: 级次 moves with the names in the table that keeps the code order (克州, 3 rows): fixed
-write_csv("order-kezhou-3.levels.csv", shift(O, at(O, "克州"), 3, "previous", levels=True))
+# CSV: 级次 moves with the names in the table of plain code order (克州, 3 rows): held
+write_csv("code-order-kezhou-3.levels.csv", shift(O, at(O, "克州"), 3, "previous", levels=True))
