@@ -539,14 +539,19 @@ static void random_pins(blk *b, bool only_near, int64_t **cell_pin, int64_t **ro
     *row_pin = rp;
 }
 
-static void reference_trials(int trials, uint64_t seed)
+/* TRIALS random blocks against the reference; ONLY_DEN, when not 0, bounds every denominator
+ * instead of the usual mix (12, 10^6, 10^15). */
+static void reference_trials(int trials, uint64_t seed, uint64_t only_den)
 {
     rng_state = seed;
     int compared = 0, infeasible = 0;
     for (int t = 0; t < trials; t++) {
         int shape = t % 4;
         size_t leaves = 20 + below(shape == 1 ? 400 : 200), cats = 1 + below(t % 5 == 0 ? 40 : 12);
-        uint64_t max_den = t % 3 == 0 ? 12 : t % 3 == 1 ? 1000000 : 1000000000000000ULL;
+        uint64_t max_den = only_den ? only_den
+                           : t % 3 == 0 ? 12
+                           : t % 3 == 1 ? 1000000
+                                        : 1000000000000000ULL;
         blk b = random_shaped(shape, leaves, cats, max_den);
         int64_t *cell_pin = NULL, *row_pin = NULL;
         if (t % 6 == 2) random_bounds(&b);
@@ -593,7 +598,79 @@ static void reference_trials(int trials, uint64_t seed)
 
 Test(controlled, same_least_cost_as_the_reference_solver)
 {
-    reference_trials(1000, 11);
+    reference_trials(1000, 11, 0);
+}
+
+Test(controlled, same_least_cost_as_the_reference_with_64_bit_denominators)
+{
+    /* Costs near 2^63: too large for the solver's 64-bit arithmetic, so it solves with the
+     * costs divided by a power of two first and finishes with the exact 128-bit costs. */
+    reference_trials(200, 12, UINT64_MAX);
+}
+
+/* A block shaped like bench_controlled's, smaller: 1 → PREF → DIST → COUNTY (each parent with
+ * at least one child), CATS categories, amounts to 4 decimals scaled by 1.037 over a large
+ * common denominator (about 10^10 to 10^11), as a what-if run makes them. */
+static blk bench_like(size_t pref, size_t dist, size_t county, size_t cats)
+{
+    size_t *dpp = calloc(pref, sizeof *dpp), *cpd = calloc(dist, sizeof *cpd);
+    cr_assert(dpp && cpd);
+    for (size_t i = 0; i < dist; i++) dpp[i < pref ? i : below(pref)]++;
+    for (size_t i = 0; i < county; i++) cpd[i < dist ? i : below(dist)]++;
+    blk b = blk_new(1 + pref + dist + county, cats);
+    size_t v = 0, d = 0;
+    b.parent[v++] = FP_NONE;
+    for (size_t p = 0; p < pref; p++) {
+        size_t pv = v;
+        b.parent[v++] = 0;
+        for (size_t i = 0; i < dpp[p]; i++, d++) {
+            size_t dv = v;
+            b.parent[v++] = pv;
+            for (size_t j = 0; j < cpd[d]; j++) b.parent[v++] = dv;
+        }
+    }
+    i128 old_total = 0;
+    for (size_t i = (1 + pref + dist) * cats; i < b.nodes * cats; i++) {
+        b.num[i] = (i128)below(50000000u);
+        old_total += b.num[i];
+    }
+    i128 new_total = old_total + old_total * 37 / 1000;
+    for (size_t i = 0; i < b.nodes * cats; i++) b.num[i] *= new_total;
+    b.den = old_total;
+    free(dpp);
+    free(cpd);
+    return b;
+}
+
+Test(controlled, benchmark_shapes_same_least_cost_as_the_reference)
+{
+    /* The benchmark's shapes at a tenth of the size or less: 4 levels × 20 and 60 categories,
+     * a flat fan × 20 and 60, each solved twice (same bytes) and against the reference. */
+    static const size_t shapes[][4] = {
+        {4, 40, 300, 20}, {4, 40, 300, 60}, {1, 1, 300, 20}, {1, 1, 300, 60}, {9, 30, 90, 60},
+    };
+    rng_state = 13;
+    for (size_t t = 0; t < sizeof shapes / sizeof shapes[0]; t++) {
+        blk b = bench_like(shapes[t][0], shapes[t][1], shapes[t][2], shapes[t][3]);
+        size_t nc = b.nodes * b.cats;
+        int64_t *x1 = calloc(nc, sizeof *x1), *x2 = calloc(nc, sizeof *x2),
+                *x3 = calloc(nc, sizeof *x3);
+        cr_assert(x1 && x2 && x3);
+        cr_assert_eq(run(&b, x1), FP_OK);
+        cr_assert_eq(ssp_round_controlled_pinned(b.nodes, b.parent, b.cats, b.num, b.den, NULL,
+                                                 NULL, NULL, NULL, x2),
+                     FP_OK);
+        cr_assert_null(violation(&b, x1), "shape %zu", t);
+        i128 c1 = cost(&b, x1), c2 = cost(&b, x2);
+        cr_assert(c1 == c2, "shape %zu: cost %lld/den, reference %lld/den", t, (long long)c1,
+                  (long long)c2);
+        cr_assert_eq(run(&b, x3), FP_OK);
+        cr_assert_arr_eq(x1, x3, nc * sizeof *x1, "shape %zu: two runs differ", t);
+        free(x1);
+        free(x2);
+        free(x3);
+        blk_free(&b);
+    }
 }
 
 Test(controlled, whole_targets_are_reproduced_exactly)

@@ -25,34 +25,31 @@
  * not forced). Raising a free arc costs |ceil - v| - |floor - v| = (den - 2 rem) / den; the
  * common 1/den is dropped, so costs are exact integers. */
 
-typedef struct arc {
-    i128 cost;  /* cost of up = 1 against up = 0, in units of 1/den (divided by `scale`) */
-    int64_t base;  /* value when up = 0 */
-    uint32_t tail; /* network node the value leaves */
-    uint32_t head; /* network node the value enters */
-    uint8_t free;  /* 1 when up may change */
-} arc;
-
 /* Costs stay exact while den ≤ 2^80 (and so below the solver's limit for any block that fits
  * in memory); above, all costs are divided by one common factor: the objective is then exact to
  * about 2^-80 of a unit. */
 #define COST_LIMIT ((i128)1 << 80)
 
-/* Set arc A to carry the exact value NUM/DEN rounded, with optional lower bound LOW (INT64_MIN
- * for none) or a PIN (its value, INT64_MIN for none); OBJECTIVE says whether its deviation
- * counts in the cost. */
-static fp_error S_arc_set(arc *a, uint32_t tail, uint32_t head, i128 num, i128 den,
-                          i128 scale, int64_t low, int64_t pin, bool objective)
+/* One arc's rounded value: it is BASE, or BASE + 1 when FREE; raising it costs COST. */
+typedef struct arc_value {
+    i128 cost;    /* cost of BASE + 1 against BASE, in units of 1/den (divided by `scale`) */
+    int64_t base; /* floor of the exact value, or its ceiling when a lower bound forces it */
+    bool free;    /* 1 when the value may still move up by one */
+} arc_value;
+
+/* The exact value NUM/DEN (NUM ≥ 0) rounded, with optional lower bound LOW (INT64_MIN for
+ * none) or a PIN (its value, INT64_MIN for none); OBJECTIVE says whether its deviation counts
+ * in the cost. */
+static fp_error S_arc_value(arc_value *a, i128 num, i128 den, i128 scale, int64_t low,
+                            int64_t pin, bool objective)
 {
-    a->tail = tail;
-    a->head = head;
     if (pin != INT64_MIN) { /* a value given exactly: no choice, no cost */
         a->base = pin;
-        a->free = 0;
+        a->free = false;
         a->cost = 0;
         return low > pin ? FP_ERR_INFEASIBLE : FP_OK;
     }
-    i128 fl = num / den, rem = num % den; /* num ≥ 0: truncation is floor */
+    i128 fl = num / den, rem = num - fl * den; /* num ≥ 0: truncation is floor */
     if (fl > (i128)INT64_MAX - (rem > 0)) return FP_ERR_AMOUNT_OVERFLOW;
     a->base = (int64_t)fl;
     a->free = rem > 0;
@@ -60,7 +57,7 @@ static fp_error S_arc_set(arc *a, uint32_t tail, uint32_t head, i128 num, i128 d
     if (low > a->base) {
         if (low > a->base + a->free) return FP_ERR_INFEASIBLE;
         a->base++; /* forced to the ceiling */
-        a->free = 0;
+        a->free = false;
         a->cost = 0;
     }
     return FP_OK;
@@ -79,12 +76,40 @@ fp_error round_controlled(size_t nodes, const size_t *parent, size_t cats, const
                                    x);
 }
 
+/* Where each arc of the network starts and ends: cell (v,c) is arc v*cats+c, row v is arc
+ * ncell+v, category c is arc ncell+nodes+c. */
+typedef struct net_shape {
+    const size_t *parent;
+    const size_t *aidx; /* an internal node's block of A nodes, or FP_NONE for a leaf */
+    size_t nodes, cats, ncell;
+    uint32_t t0, b0, a0; /* T_c = t0 + c, B(v) = b0 + v, A(v,c) = a0 + aidx[v]*cats + c */
+} net_shape;
+
+/* Arc K's ends; for a cell, (V, C) is its node and category (k = v·cats + c; the callers walk
+ * them along, which spares two divisions per arc). */
+static void S_arc_ends(const net_shape *g, size_t k, size_t v, size_t c, uint32_t *tail,
+                       uint32_t *head)
+{
+    if (k < g->ncell) {
+        size_t p = g->parent[v];
+        *tail = p == FP_NONE ? (uint32_t)(g->t0 + c) : (uint32_t)(g->a0 + g->aidx[p] * g->cats + c);
+        *head = g->aidx[v] == FP_NONE ? (uint32_t)(g->b0 + v)
+                                      : (uint32_t)(g->a0 + g->aidx[v] * g->cats + c);
+    } else if (k < g->ncell + g->nodes) {
+        v = k - g->ncell;
+        *tail = (uint32_t)(g->b0 + v);
+        *head = g->parent[v] == FP_NONE ? 0 : (uint32_t)(g->b0 + g->parent[v]);
+    } else {
+        *tail = 0; /* S */
+        *head = (uint32_t)(g->t0 + (k - g->ncell - g->nodes));
+    }
+}
+
 /* The free arcs as a min-cost flow problem: each may carry 0 or 1 extra unit, and each node
  * must send out what the base values leave it in excess. */
 typedef struct flow_problem {
     uint32_t *tail;
     uint32_t *head;
-    int64_t *cap;
     i128 *cost;
     int64_t *supply;
     int64_t *flow;
@@ -95,7 +120,6 @@ static void S_problem_free(flow_problem *f)
 {
     free(f->tail);
     free(f->head);
-    free(f->cap);
     free(f->cost);
     free(f->supply);
     free(f->flow);
@@ -117,16 +141,15 @@ fp_error round_controlled_pinned(size_t nodes, const size_t *parent, size_t cats
 
     size_t ncell = nodes * cats;
     fp_error err = FP_ERR_NOMEM;
-    arc *arcs = NULL;
     int64_t *value = NULL;
+    i128 *excess = NULL, *isum = NULL;
     flow_problem f;
     memset(&f, 0, sizeof f);
-    i128 *cellnum = malloc(ncell * sizeof *cellnum);
-    size_t *aidx = malloc(nodes * sizeof *aidx); /* internal node's A block, or FP_NONE (leaf) */
-    if (!cellnum || !aidx) goto done;
+    size_t *aidx = malloc(nodes * sizeof *aidx);
+    if (!aidx) goto done;
 
-    /* Exact numerators of every cell: leaves from the input, internal cells summed bottom-up
-     * (children come after their parent in pre-order). */
+    /* Exact numerators of the internal cells (a leaf's are the input), summed bottom-up:
+     * children come after their parent in pre-order. */
     for (size_t v = 0; v < nodes; v++) aidx[v] = FP_NONE;
     for (size_t v = 0; v < nodes; v++)
         if (parent[v] != FP_NONE) aidx[parent[v]] = 0;
@@ -134,22 +157,23 @@ fp_error round_controlled_pinned(size_t nodes, const size_t *parent, size_t cats
     for (size_t v = 0; v < nodes; v++) {
         if (aidx[v] != FP_NONE) {
             aidx[v] = internal++;
-            for (size_t c = 0; c < cats; c++) cellnum[v * cats + c] = 0;
         } else {
-            for (size_t c = 0; c < cats; c++) {
+            for (size_t c = 0; c < cats; c++)
                 if (num[v * cats + c] < 0) {
                     err = FP_ERR_ARGUMENT;
                     goto done;
                 }
-                cellnum[v * cats + c] = num[v * cats + c];
-            }
         }
     }
+    isum = calloc(internal * cats + 1, sizeof *isum);
+    if (!isum) goto done;
+#define CELLNUM(v, c) (aidx[v] == FP_NONE ? num[(v) * cats + (c)] : isum[aidx[v] * cats + (c)])
     err = FP_ERR_AMOUNT_OVERFLOW;
     for (size_t v = nodes; v-- > 0;) {
         if (parent[v] == FP_NONE) continue;
+        i128 *up = &isum[aidx[parent[v]] * cats];
         for (size_t c = 0; c < cats; c++)
-            if (S_add_ovf(&cellnum[parent[v] * cats + c], cellnum[v * cats + c])) goto done;
+            if (S_add_ovf(&up[c], CELLNUM(v, c))) goto done;
     }
 
     /* Network sizes; indices are 32-bit to keep the solver's arrays small. */
@@ -163,134 +187,112 @@ fp_error round_controlled_pinned(size_t nodes, const size_t *parent, size_t cats
         err = FP_ERR_NOMEM;
         goto done;
     }
-    const uint32_t node_s = 0;
-    const uint32_t t0 = 1;                            /* T_c = t0 + c */
-    const uint32_t b0 = (uint32_t)(1 + cats);         /* B(v) = b0 + v */
-    const uint32_t a0 = (uint32_t)(1 + cats + nodes); /* A(v,c) = a0 + aidx[v]*cats + c */
+    const net_shape g = {parent, aidx, nodes, cats, ncell, 1, (uint32_t)(1 + cats),
+                         (uint32_t)(1 + cats + nodes)};
     i128 scale = den <= COST_LIMIT ? 1 : den / COST_LIMIT + 1;
 
-    err = FP_ERR_NOMEM;
-    arcs = malloc(gm * sizeof *arcs);
-    if (!arcs) goto done;
-
-    /* Arcs: cell (v,c) is arc v*cats+c, row v is arc ncell+v, category c is ncell+nodes+c. */
-    for (size_t v = 0; v < nodes; v++) {
-        bool leaf = aidx[v] == FP_NONE;
-        i128 rownum = 0;
-        for (size_t c = 0; c < cats; c++) {
-            size_t p = parent[v];
-            uint32_t tail = p == FP_NONE ? (uint32_t)(t0 + c) : (uint32_t)(a0 + aidx[p] * cats + c);
-            uint32_t head = leaf ? (uint32_t)(b0 + v) : (uint32_t)(a0 + aidx[v] * cats + c);
-            int64_t low = leaf && cell_min ? cell_min[v * cats + c] : INT64_MIN;
-            int64_t pin = cell_pin ? cell_pin[v * cats + c] : INT64_MIN;
-            err = S_arc_set(&arcs[v * cats + c], tail, head, cellnum[v * cats + c], den, scale,
-                            low, pin, true);
-            if (err != FP_OK) goto done;
-            if (S_add_ovf(&rownum, cellnum[v * cats + c])) {
-                err = FP_ERR_AMOUNT_OVERFLOW;
-                goto done;
-            }
-        }
-        uint32_t head = parent[v] == FP_NONE ? node_s : (uint32_t)(b0 + parent[v]);
-        int64_t low = leaf && row_min ? row_min[v] : INT64_MIN;
-        err = S_arc_set(&arcs[ncell + v], (uint32_t)(b0 + v), head, rownum, den, scale, low,
-                        row_pin ? row_pin[v] : INT64_MIN, true);
-        if (err != FP_OK) goto done;
-    }
-    for (size_t c = 0; c < cats; c++) {
-        i128 catnum = 0;
-        for (size_t v = 0; v < nodes; v++)
-            if (parent[v] == FP_NONE && S_add_ovf(&catnum, cellnum[v * cats + c])) {
-                err = FP_ERR_AMOUNT_OVERFLOW;
-                goto done;
-            }
-        err = S_arc_set(&arcs[ncell + nodes + c], node_s, (uint32_t)(t0 + c), catnum, den, scale,
-                        INT64_MIN, INT64_MIN, false);
-        if (err != FP_OK) goto done;
-    }
-
-    /* The free arcs and what the base values leave unbalanced. The exact values balance, so
-     * without pins each excess is less than the node's degree in magnitude; with pins an excess
-     * the free arcs cannot absorb makes the problem infeasible. Summed in 128 bits because the
-     * bases themselves may be large. */
-    err = FP_ERR_NOMEM;
-    size_t nfree = 0;
-    for (size_t k = 0; k < gm; k++) nfree += arcs[k].free;
-    f.tail = malloc((nfree + 1) * sizeof *f.tail);
-    f.head = malloc((nfree + 1) * sizeof *f.head);
-    f.cap = malloc((nfree + 1) * sizeof *f.cap);
-    f.cost = malloc((nfree + 1) * sizeof *f.cost);
-    f.flow = malloc((nfree + 1) * sizeof *f.flow);
-    f.arc = malloc((nfree + 1) * sizeof *f.arc);
-    f.supply = malloc(gn * sizeof *f.supply);
-    i128 *excess = calloc(gn, sizeof *excess);
-    if (!f.tail || !f.head || !f.cap || !f.cost || !f.flow || !f.arc || !f.supply || !excess) {
-        free(excess);
-        goto done;
-    }
-    size_t j = 0;
-    for (size_t k = 0; k < gm; k++) {
-        const arc *a = &arcs[k];
-        excess[a->head] += a->base;
-        excess[a->tail] -= a->base;
-        if (a->free) {
-            f.tail[j] = a->tail;
-            f.head[j] = a->head;
-            f.cap[j] = 1;
-            f.cost[j] = a->cost;
-            f.arc[j] = (uint32_t)k;
-            j++;
-        }
-    }
-    err = FP_ERR_INFEASIBLE;
-    for (size_t v = 0; v < gn; v++) {
-        if (excess[v] > (i128)gm || excess[v] < -(i128)gm) { /* pins far off */
-            free(excess);
-            goto done;
-        }
-        f.supply[v] = (int64_t)excess[v];
-    }
-    free(excess);
-
-    err = netsimplex_solve(gn, nfree, f.tail, f.head, f.cap, f.cost, f.supply, f.flow);
-    if (err != FP_OK) goto done;
-
-    /* Own check: every node balanced (so every sum holds). */
+    /* Every arc's base value into VALUE, the free ones into F, what the base values leave
+     * unbalanced at each node into EXCESS (128 bits: the bases themselves may be large). */
     err = FP_ERR_NOMEM;
     value = malloc(gm * sizeof *value);
-    int64_t *bal = calloc(gn, sizeof *bal);
-    if (!value || !bal) {
-        free(bal);
-        goto done;
+    f.tail = malloc(gm * sizeof *f.tail);
+    f.head = malloc(gm * sizeof *f.head);
+    f.cost = malloc(gm * sizeof *f.cost);
+    f.arc = malloc(gm * sizeof *f.arc);
+    f.supply = malloc(gn * sizeof *f.supply);
+    excess = calloc(gn, sizeof *excess);
+    if (!value || !f.tail || !f.head || !f.cost || !f.arc || !f.supply || !excess) goto done;
+    size_t nfree = 0;
+    for (size_t k = 0, kv = 0, kc = 0; k < gm; k++) {
+        arc_value a;
+        i128 arcnum = 0;
+        int64_t low = INT64_MIN, pin = INT64_MIN;
+        if (k < ncell) { /* a cell */
+            size_t v = kv, c = kc;
+            arcnum = CELLNUM(v, c);
+            if (aidx[v] == FP_NONE && cell_min) low = cell_min[k];
+            if (cell_pin) pin = cell_pin[k];
+        } else if (k < ncell + nodes) { /* a row total */
+            size_t v = k - ncell;
+            for (size_t c = 0; c < cats; c++)
+                if (S_add_ovf(&arcnum, CELLNUM(v, c))) {
+                    err = FP_ERR_AMOUNT_OVERFLOW;
+                    goto done;
+                }
+            if (aidx[v] == FP_NONE && row_min) low = row_min[v];
+            if (row_pin) pin = row_pin[v];
+        } else { /* a category total over the roots */
+            size_t c = k - ncell - nodes;
+            for (size_t v = 0; v < nodes; v++)
+                if (parent[v] == FP_NONE && S_add_ovf(&arcnum, CELLNUM(v, c))) {
+                    err = FP_ERR_AMOUNT_OVERFLOW;
+                    goto done;
+                }
+        }
+        err = S_arc_value(&a, arcnum, den, scale, low, pin, k < ncell + nodes);
+        if (err != FP_OK) goto done;
+        uint32_t tail, head;
+        S_arc_ends(&g, k, kv, kc, &tail, &head);
+        if (++kc == cats) {
+            kc = 0;
+            kv++;
+        }
+        value[k] = a.base;
+        excess[head] += a.base;
+        excess[tail] -= a.base;
+        if (a.free) {
+            f.tail[nfree] = tail;
+            f.head[nfree] = head;
+            f.cost[nfree] = a.cost;
+            f.arc[nfree] = (uint32_t)k;
+            nfree++;
+        }
     }
-    for (size_t k = 0; k < gm; k++) value[k] = arcs[k].base;
+#undef CELLNUM
+
+    /* The exact values balance, so without pins each excess is less than the node's degree in
+     * magnitude; with pins an excess the free arcs cannot absorb makes the problem infeasible. */
+    err = FP_ERR_INFEASIBLE;
+    for (size_t v = 0; v < gn; v++) {
+        if (excess[v] > (i128)gm || excess[v] < -(i128)gm) goto done; /* pins far off */
+        f.supply[v] = (int64_t)excess[v];
+    }
+    err = FP_ERR_NOMEM;
+    f.flow = malloc((nfree + 1) * sizeof *f.flow);
+    if (!f.flow) goto done;
+
+    err = netsimplex_solve(gn, nfree, f.tail, f.head, NULL, f.cost, f.supply, f.flow);
+    if (err != FP_OK) goto done;
+
+    /* Own check: every δ in {0, 1} and every node balanced (so every sum holds); flow
+     * conservation is checked modulo 2^64 (the values balance exactly, or a bug shows). */
     err = FP_ERR_INTERNAL;
     for (size_t i = 0; i < nfree; i++) {
-        if (f.flow[i] < 0 || f.flow[i] > 1) {
-            free(bal);
-            goto done;
-        }
+        if (f.flow[i] < 0 || f.flow[i] > 1) goto done;
         value[f.arc[i]] += f.flow[i]; /* base + free ≤ INT64_MAX was checked */
     }
-    for (size_t k = 0; k < gm; k++) {
-        /* Flow conservation, checked modulo 2^64 (the values balance exactly, or a bug shows). */
-        bal[arcs[k].head] = (int64_t)((uint64_t)bal[arcs[k].head] + (uint64_t)value[k]);
-        bal[arcs[k].tail] = (int64_t)((uint64_t)bal[arcs[k].tail] - (uint64_t)value[k]);
+    int64_t *bal = f.supply; /* reused */
+    memset(bal, 0, gn * sizeof *bal);
+    for (size_t k = 0, kv = 0, kc = 0; k < gm; k++) {
+        uint32_t tail, head;
+        S_arc_ends(&g, k, kv, kc, &tail, &head);
+        if (++kc == cats) {
+            kc = 0;
+            kv++;
+        }
+        bal[head] = (int64_t)((uint64_t)bal[head] + (uint64_t)value[k]);
+        bal[tail] = (int64_t)((uint64_t)bal[tail] - (uint64_t)value[k]);
     }
     for (size_t v = 0; v < gn; v++)
-        if (bal[v] != 0) {
-            free(bal);
-            goto done;
-        }
-    free(bal);
+        if (bal[v] != 0) goto done;
 
-    for (size_t k = 0; k < ncell; k++) x[k] = value[k];
+    memcpy(x, value, ncell * sizeof *x);
     err = FP_OK;
 done:
     S_problem_free(&f);
-    free(arcs);
     free(value);
-    free(cellnum);
+    free(excess);
+    free(isum);
     free(aidx);
     return err;
 }

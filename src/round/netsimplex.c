@@ -1,8 +1,15 @@
 /* round/netsimplex.c — minimum-cost flow by the primal network simplex: a strongly feasible
  * spanning tree, block-search pricing, big-M artificial arcs to an extra root (Ahuja, Magnanti
- * and Orlin, "Network Flows", ch. 11; Kelly and O'Neill 1991 for the pivot rule). */
+ * and Orlin, "Network Flows", ch. 11; Kelly and O'Neill 1991 for the pivot rule).
+ *
+ * Costs and potentials are kept in 64 bits while that is provably safe (2-3 times faster than
+ * 128 bits: pricing reads half the memory). When the exact costs are too large for that, a
+ * first phase solves with every cost divided by one power of two (64 bits), and a second phase
+ * continues from its spanning tree with the exact 128-bit costs until no arc prices out: the
+ * result is exactly optimal either way, the first phase only makes the start near-optimal. */
 
 #include "round/netsimplex.h"
+#include "util/buf.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -13,6 +20,12 @@
 #define COST_LIMIT ((i128)1 << 112)
 #define FLOW_LIMIT ((i128)1 << 62)
 
+/* In 64 bits. A potential is the cost of the tree path from the root: one artificial arc (0
+ * or big) and at most n - 1 real ones, so it lies in [-n·C, big + n·C] (C = max |cost|), and
+ * a reduced cost cost + pi[tail] - pi[head], with its partial sum, within big + (2n + 1)·C.
+ * Keeping that below 2^62 leaves a factor 2 to spare. */
+#define COST64_LIMIT ((i128)1 << 62)
+
 /* Arc states: a non-tree arc sits at its lower bound (flow 0) or at its capacity; the sign is
  * chosen so that an arc is eligible to enter when state × reduced cost < 0. */
 enum { AT_LOWER = 1, IN_TREE = 0, AT_UPPER = -1 };
@@ -21,14 +34,17 @@ enum { AT_LOWER = 1, IN_TREE = 0, AT_UPPER = -1 };
 enum { DIR_UP = 1, DIR_DOWN = -1 };
 
 typedef struct simplex {
+    void *block;      /* every array below lives in it (S_place) */
     uint32_t n;       /* real nodes; the root is node n */
     uint32_t m;       /* real arcs; arc m + v is node v's artificial arc */
     uint32_t *tail;   /* m + n */
     uint32_t *head;
     int64_t *cap;
     int64_t *flow;
-    i128 *cost;
+    int64_t *cost64; /* the costs in 64 bits: exact, or divided by 2^shift (first phase) */
+    i128 *cost;      /* the exact costs, for the second phase (NULL when not needed) */
     int8_t *state;
+    bool wide;       /* pricing with cost and pi (128 bits) rather than cost64 and pi64 */
     /* The spanning tree, n + 1 entries each. */
     uint32_t *parent;
     uint32_t *pred;   /* the arc joining a node to its parent */
@@ -36,7 +52,8 @@ typedef struct simplex {
     uint32_t *depth;
     uint32_t *thread;     /* pre-order successor (circular through the root) */
     uint32_t *rev_thread; /* pre-order predecessor */
-    i128 *pi;          /* potentials: every tree arc has cost + pi[tail] - pi[head] = 0 */
+    int64_t *pi64;     /* potentials: every tree arc has cost + pi[tail] - pi[head] = 0 */
+    i128 *pi;          /* the same in 128 bits (second phase) */
     /* Scratch for one pivot, n + 1 entries each. */
     uint32_t *seg;        /* the moved subtree in its old pre-order */
     uint32_t *order;      /* the same nodes in their new pre-order */
@@ -48,12 +65,37 @@ typedef struct simplex {
 
 static i128 S_reduced(const simplex *s, uint32_t k)
 {
-    return s->cost[k] + s->pi[s->tail[k]] - s->pi[s->head[k]];
+    if (s->wide) return s->cost[k] + s->pi[s->tail[k]] - s->pi[s->head[k]];
+    return s->cost64[k] + s->pi64[s->tail[k]] - s->pi64[s->head[k]];
 }
 
 /* Block search (Grigoriadis 1986): scan the arcs cyclically in blocks of about √m, and take the
- * most violating arc of the first block that has one. */
-static bool S_price(const simplex *s, uint32_t block, uint32_t *next, uint32_t *entering)
+ * most violating arc of the first block that has one. S_price64 is the same in 64 bits. */
+static bool S_price64(const simplex *s, uint32_t block, uint32_t *next, uint32_t *entering)
+{
+    const uint32_t *tail = s->tail, *head = s->head;
+    const int8_t *state = s->state;
+    const int64_t *cost = s->cost64, *pi = s->pi64;
+    int64_t best = 0;
+    uint32_t count = block, k = *next, m = s->m;
+    for (uint32_t seen = 0; seen < m; seen++) {
+        /* state × reduced cost: negative when eligible, 0 for a tree arc (never below best) */
+        int64_t rc = (cost[k] + pi[tail[k]] - pi[head[k]]) * state[k];
+        if (rc < best) {
+            best = rc;
+            *entering = k;
+        }
+        if (++k == m) k = 0;
+        if (--count == 0) {
+            if (best < 0) break;
+            count = block;
+        }
+    }
+    *next = k;
+    return best < 0;
+}
+
+static bool S_price128(const simplex *s, uint32_t block, uint32_t *next, uint32_t *entering)
 {
     const uint32_t *tail = s->tail, *head = s->head;
     const int8_t *state = s->state;
@@ -106,24 +148,28 @@ static void S_move_subtree(simplex *s, uint32_t u_in, uint32_t v_in, uint32_t u_
         s->stem[K++] = u;
         if (u == u_out) break;
     }
-    for (uint32_t p = 0; p < len; p++) {
-        uint32_t i = s->stem_index[s->seg[p]];
-        if (i != UINT32_MAX) s->stem_at[i] = p;
-    }
-    {
+    /* The new order; when the entering arc leaves from the cut node itself (no stem to
+     * reverse, a frequent case), the old order stays. */
+    const uint32_t *order = s->seg;
+    uint32_t olen = len;
+    if (K > 1) {
+        for (uint32_t p = 0; p < len; p++) {
+            uint32_t i = s->stem_index[s->seg[p]];
+            if (i != UINT32_MAX) s->stem_at[i] = p;
+        }
         uint32_t p = s->stem_at[0] + 1;
         for (uint32_t i = 0; i < K; i++) {
             uint32_t d = s->depth[s->stem[i]];
             while (p < len && s->depth[s->seg[p]] > d) p++;
             s->stem_end[i] = p;
         }
-    }
-    uint32_t olen = 0;
-    for (uint32_t p = s->stem_at[0]; p < s->stem_end[0]; p++) s->order[olen++] = s->seg[p];
-    for (uint32_t i = 1; i < K; i++) {
-        for (uint32_t p = s->stem_at[i]; p < s->stem_at[i - 1]; p++) s->order[olen++] = s->seg[p];
-        for (uint32_t p = s->stem_end[i - 1]; p < s->stem_end[i]; p++)
-            s->order[olen++] = s->seg[p];
+        olen = 0;
+        for (p = s->stem_at[0]; p < s->stem_end[0]; p++) s->order[olen++] = s->seg[p];
+        for (uint32_t i = 1; i < K; i++) {
+            for (p = s->stem_at[i]; p < s->stem_at[i - 1]; p++) s->order[olen++] = s->seg[p];
+            for (p = s->stem_end[i - 1]; p < s->stem_end[i]; p++) s->order[olen++] = s->seg[p];
+        }
+        order = s->order;
     }
 
     /* Reverse the stem: each stem node's parent becomes the one below it. */
@@ -142,16 +188,27 @@ static void S_move_subtree(simplex *s, uint32_t u_in, uint32_t v_in, uint32_t u_
      * (a parent always comes before its children). */
     uint32_t next = s->thread[v_in];
     uint32_t prev = v_in;
-    for (uint32_t p = 0; p < olen; p++) {
-        uint32_t v = s->order[p];
-        s->thread[prev] = v;
-        s->rev_thread[v] = prev;
-        s->depth[v] = s->depth[s->parent[v]] + 1;
-        s->pi[v] += sigma;
-        prev = v;
+    if (K == 1) { /* the run keeps its inner links; its depths all move by the same step */
+        uint32_t shift = s->depth[v_in] + 1 - s->depth[u_in]; /* modulo 2^32 */
+        for (uint32_t p = 0; p < olen; p++) s->depth[order[p]] += shift;
+        s->thread[prev] = order[0];
+        s->rev_thread[order[0]] = prev;
+        prev = order[olen - 1];
+    } else {
+        for (uint32_t p = 0; p < olen; p++) {
+            uint32_t v = order[p];
+            s->thread[prev] = v;
+            s->rev_thread[v] = prev;
+            s->depth[v] = s->depth[s->parent[v]] + 1;
+            prev = v;
+        }
     }
     s->thread[prev] = next;
     s->rev_thread[next] = prev;
+    if (s->wide)
+        for (uint32_t p = 0; p < olen; p++) s->pi[order[p]] += sigma;
+    else
+        for (uint32_t p = 0; p < olen; p++) s->pi64[order[p]] += (int64_t)sigma;
 }
 
 /* One pivot on the entering arc IN. The cycle it closes is oriented along the push (tail to
@@ -218,28 +275,53 @@ static void S_pivot(simplex *s, uint32_t in)
     S_move_subtree(s, u_in, v_in, u_out, in, sigma);
 }
 
-static void S_free(simplex *s)
+/* Arc K's capacity: CAP[k], every capacity 1 when CAP is NULL. */
+static int64_t S_cap(const int64_t *cap, size_t k)
 {
-    free(s->tail);
-    free(s->head);
-    free(s->cap);
-    free(s->flow);
-    free(s->cost);
-    free(s->state);
-    free(s->parent);
-    free(s->pred);
-    free(s->dir);
-    free(s->depth);
-    free(s->thread);
-    free(s->rev_thread);
-    free(s->pi);
-    free(s->seg);
-    free(s->order);
-    free(s->stem_at);
-    free(s->stem_end);
-    free(s->stem);
-    free(s->stem_index);
+    return cap ? cap[k] : 1;
 }
+
+/* Place every array of S in one block at BASE (NULL: only measure) and return its size: the
+ * first touches of a few 2 MiB pages instead of thousands of 4 KiB ones (each a trap, a dear one
+ * on a virtual machine; see buf_resize_big). NARROW and EXACT say which costs and potentials. */
+static size_t S_place(simplex *s, char *base, size_t all, size_t nn, bool narrow, bool exact)
+{
+    size_t at = 0;
+#define PLACE(field, count)                                                                    \
+    do {                                                                                       \
+        at = (at + 15) & ~(size_t)15;                                                          \
+        if (base) s->field = (void *)(base + at);                                              \
+        at += (count) * sizeof *s->field;                                                      \
+    } while (0)
+    PLACE(tail, all);
+    PLACE(head, all);
+    PLACE(cap, all);
+    PLACE(flow, all);
+    PLACE(state, all);
+    PLACE(parent, nn);
+    PLACE(pred, nn);
+    PLACE(dir, nn);
+    PLACE(depth, nn);
+    PLACE(thread, nn);
+    PLACE(rev_thread, nn);
+    PLACE(seg, nn);
+    PLACE(order, nn);
+    PLACE(stem_at, nn);
+    PLACE(stem_end, nn);
+    PLACE(stem, nn);
+    PLACE(stem_index, nn);
+    if (narrow) {
+        PLACE(cost64, all);
+        PLACE(pi64, nn);
+    }
+    if (exact) {
+        PLACE(cost, all);
+        PLACE(pi, nn);
+    }
+#undef PLACE
+    return at;
+}
+
 
 fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32_t *head,
                           const int64_t *cap, const i128 *cost, const int64_t *supply,
@@ -247,17 +329,18 @@ fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32
 {
     if (n == 0) return m == 0 ? FP_OK : FP_ERR_ARGUMENT;
     if (n >= UINT32_MAX / 2 || m >= UINT32_MAX / 2) return FP_ERR_NOMEM;
-    if (!tail || !head || !cap || !cost || !supply || (m > 0 && !flow)) return FP_ERR_ARGUMENT;
+    if (!tail || !head || !cost || !supply || (m > 0 && !flow)) return FP_ERR_ARGUMENT;
 
     /* Start every arc of negative cost at its capacity (the cheapest arc values alone), the
      * others at 0; what that leaves unbalanced goes through the artificial arcs. */
     i128 big = 1, sum = 0, moved = 0;
     for (size_t k = 0; k < m; k++) {
-        if (tail[k] >= n || head[k] >= n || cap[k] < 0) return FP_ERR_ARGUMENT;
+        if (tail[k] >= n || head[k] >= n || S_cap(cap, k) < 0) return FP_ERR_ARGUMENT;
         i128 c = cost[k] < 0 ? -cost[k] : cost[k];
-        if (c > COST_LIMIT || (cap[k] > 0 && c > COST_LIMIT / cap[k])) return FP_ERR_ARGUMENT;
-        big += c * cap[k];
-        moved += cap[k];
+        int64_t ck = S_cap(cap, k); /* a division only for capacities above 1 */
+        if (c > COST_LIMIT || (ck > 1 && c > COST_LIMIT / ck)) return FP_ERR_ARGUMENT;
+        big += c * S_cap(cap, k);
+        moved += S_cap(cap, k);
         if (big > COST_LIMIT || moved > FLOW_LIMIT) return FP_ERR_ARGUMENT;
     }
     for (size_t v = 0; v < n; v++) {
@@ -268,55 +351,64 @@ fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32
     if (sum != 0) return FP_ERR_INFEASIBLE;
     /* Any flow through the root costs big per unit, more than every real arc together can
      * save: an optimum uses the artificial arcs only when no feasible flow exists. */
+    i128 total = big - 1; /* Σ |cost| · cap */
     big = 2 * big + 1;
+
+    /* The 64-bit phase divides every cost by 2^shift, the least power that keeps it safe:
+     * with costs c >> shift (|c >> shift| ≤ (|c| >> shift) + 1), Σ|c'|·cap ≤ (total >> shift)
+     * + Σ cap, and max|c'| ≤ (max|c| >> shift) + 1. */
+    i128 maxc = 0, capsum = 0;
+    for (size_t k = 0; k < m; k++) {
+        i128 c = cost[k] < 0 ? -cost[k] : cost[k];
+        if (c > maxc) maxc = c;
+        capsum += S_cap(cap, k);
+    }
+    int shift = 0;
+    bool narrow = false;
+    for (; shift < 120; shift++) {
+        i128 t = (total >> shift) + capsum, mc = (maxc >> shift) + 1;
+        if (t < COST64_LIMIT && mc < COST64_LIMIT &&
+            2 * t + 1 + (i128)(2 * n + 1) * mc < COST64_LIMIT) {
+            narrow = true;
+            break;
+        }
+    }
 
     simplex s;
     memset(&s, 0, sizeof s);
     s.n = (uint32_t)n;
     s.m = (uint32_t)m;
+    s.wide = !narrow;
     size_t all = m + n, nn = n + 1;
-    s.tail = malloc(all * sizeof *s.tail);
-    s.head = malloc(all * sizeof *s.head);
-    s.cap = malloc(all * sizeof *s.cap);
-    s.flow = malloc(all * sizeof *s.flow);
-    s.cost = malloc(all * sizeof *s.cost);
-    s.state = malloc(all * sizeof *s.state);
-    s.parent = malloc(nn * sizeof *s.parent);
-    s.pred = malloc(nn * sizeof *s.pred);
-    s.dir = malloc(nn * sizeof *s.dir);
-    s.depth = malloc(nn * sizeof *s.depth);
-    s.thread = malloc(nn * sizeof *s.thread);
-    s.rev_thread = malloc(nn * sizeof *s.rev_thread);
-    s.pi = malloc(nn * sizeof *s.pi);
-    s.seg = malloc(nn * sizeof *s.seg);
-    s.order = malloc(nn * sizeof *s.order);
-    s.stem_at = malloc(nn * sizeof *s.stem_at);
-    s.stem_end = malloc(nn * sizeof *s.stem_end);
-    s.stem = malloc(nn * sizeof *s.stem);
-    s.stem_index = malloc(nn * sizeof *s.stem_index);
     int64_t *bal = malloc(n * sizeof *bal);
     fp_error err = FP_ERR_NOMEM;
-    if (!s.tail || !s.head || !s.cap || !s.flow || !s.cost || !s.state || !s.parent || !s.pred ||
-        !s.dir || !s.depth || !s.thread || !s.rev_thread || !s.pi || !s.seg || !s.order ||
-        !s.stem_at || !s.stem_end || !s.stem || !s.stem_index || !bal)
-        goto done;
+    bool exact = !narrow || shift > 0;
+    size_t bytes = S_place(&s, NULL, all, nn, narrow, exact);
+    if (!bal || buf_resize_big(&s.block, 0, bytes, bytes) != 0) goto done;
+    S_place(&s, s.block, all, nn, narrow, exact);
 
     memcpy(bal, supply, n * sizeof *bal);
+    i128 big64 = 1;
     for (size_t k = 0; k < m; k++) {
         s.tail[k] = tail[k];
         s.head[k] = head[k];
-        s.cap[k] = cap[k];
-        s.cost[k] = cost[k];
+        s.cap[k] = S_cap(cap, k);
+        if (s.cost) s.cost[k] = cost[k];
+        if (narrow) {
+            s.cost64[k] = (int64_t)(cost[k] >> shift);
+            big64 += (i128)(s.cost64[k] < 0 ? -s.cost64[k] : s.cost64[k]) * S_cap(cap, k);
+        }
         if (cost[k] < 0) {
-            s.flow[k] = cap[k];
+            s.flow[k] = S_cap(cap, k);
             s.state[k] = AT_UPPER;
-            bal[tail[k]] -= cap[k];
-            bal[head[k]] += cap[k];
+            bal[tail[k]] -= S_cap(cap, k);
+            bal[head[k]] += S_cap(cap, k);
         } else {
             s.flow[k] = 0;
             s.state[k] = AT_LOWER;
         }
     }
+    big64 = 2 * big64 + 1;
 
     /* The initial tree: every node hangs from the root by its artificial arc, pointing up for
      * a node that must still send flow (cost 0), down for one that must receive (cost big).
@@ -326,12 +418,14 @@ fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32
     s.pred[root] = UINT32_MAX;
     s.dir[root] = 0;
     s.depth[root] = 0;
-    s.pi[root] = 0;
+    if (s.pi) s.pi[root] = 0;
+    if (narrow) s.pi64[root] = 0;
     s.thread[root] = 0;
     s.rev_thread[0] = root;
     s.stem_index[root] = UINT32_MAX;
     for (uint32_t v = 0; v < s.n; v++) {
         uint32_t e = s.m + v;
+        bool up = bal[v] >= 0;
         s.parent[v] = root;
         s.pred[v] = e;
         s.depth[v] = 1;
@@ -340,26 +434,28 @@ fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32
         s.cap[e] = INT64_MAX;
         s.state[e] = IN_TREE;
         s.stem_index[v] = UINT32_MAX;
-        if (bal[v] >= 0) {
-            s.tail[e] = v;
-            s.head[e] = root;
-            s.flow[e] = bal[v];
-            s.cost[e] = 0;
-            s.dir[v] = DIR_UP;
-            s.pi[v] = 0;
-        } else {
-            s.tail[e] = root;
-            s.head[e] = v;
-            s.flow[e] = -bal[v];
-            s.cost[e] = big;
-            s.dir[v] = DIR_DOWN;
-            s.pi[v] = big;
-        }
+        s.tail[e] = up ? v : root;
+        s.head[e] = up ? root : v;
+        s.flow[e] = up ? bal[v] : -bal[v];
+        s.dir[v] = up ? DIR_UP : DIR_DOWN;
+        if (s.cost) s.cost[e] = s.pi[v] = up ? 0 : big;
+        if (narrow) s.cost64[e] = s.pi64[v] = up ? 0 : (int64_t)big64;
     }
 
     uint32_t block = 10, next = 0, in = 0;
     while ((uint64_t)block * block < s.m) block++;
-    while (s.m > 0 && S_price(&s, block, &next, &in)) S_pivot(&s, in);
+    if (narrow)
+        while (s.m > 0 && S_price64(&s, block, &next, &in)) S_pivot(&s, in);
+    if (s.cost) {
+        /* The exact phase: potentials from the tree (a parent before its children in the
+         * thread), then pivots until no arc prices out at its exact cost. */
+        s.wide = true;
+        for (uint32_t v = s.thread[root]; v != root; v = s.thread[v]) {
+            uint32_t e = s.pred[v], p = s.parent[v];
+            s.pi[v] = s.tail[e] == v ? s.pi[p] - s.cost[e] : s.pi[p] + s.cost[e];
+        }
+        while (s.m > 0 && S_price128(&s, block, &next, &in)) S_pivot(&s, in);
+    }
 
     err = FP_ERR_INFEASIBLE;
     for (uint32_t v = 0; v < s.n; v++)
@@ -367,7 +463,7 @@ fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32
     memcpy(flow, s.flow, m * sizeof *flow);
     err = FP_OK;
 done:
-    S_free(&s);
+    free(s.block);
     free(bal);
     return err;
 }

@@ -10,7 +10,8 @@
 #include "util/int128.h"
 
 /* A network of N nodes and M arcs: arc k goes from TAIL[k] to HEAD[k] (< n), carries a flow
- * 0 ≤ flow ≤ CAP[k] at COST[k] per unit (any sign; Σ|COST|·CAP < 2^112).
+ * 0 ≤ flow ≤ CAP[k] at COST[k] per unit (any sign; Σ|COST|·CAP < 2^112); CAP may be NULL
+ * (every capacity 1).
  * SUPPLY[v] is the net outflow node v must have (Σ SUPPLY = 0; Σ CAP + Σ|SUPPLY| < 2^62).
  *
  * Writes into FLOW[k] a feasible flow of least total cost and returns FP_OK;

@@ -1,6 +1,8 @@
 /* bench_controlled.c — times round_controlled on national-scale blocks (1/4, 1/2, 1, 2×) and
  * other shapes; with --ssp also the reference solver (successive shortest paths), checking that
- * both reach the same least total deviation. */
+ * both reach the same least total deviation; with --wide every target is put over a denominator
+ * 2^24 times larger (about 10^19: the solver's 64-bit phase on reduced costs and its 128-bit
+ * finish). */
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -160,6 +162,13 @@ static i128 S_cost(const block *b)
     return total;
 }
 
+/* Put every target over a denominator 2^24 times larger (the same values). */
+static void S_widen(block *b)
+{
+    for (size_t i = 0; i < b->nodes * b->cats; i++) b->num[i] <<= 24;
+    b->den <<= 24;
+}
+
 static void S_run(block *b, const char *name, double *prev, bool ssp)
 {
     double best = S_time(b, round_controlled);
@@ -187,10 +196,16 @@ static void S_run(block *b, const char *name, double *prev, bool ssp)
 
 int main(int argc, char **argv)
 {
-    bool ssp = argc > 1 && strcmp(argv[1], "--ssp") == 0;
-    if (argc > 1 && !ssp) {
-        fprintf(stderr, "usage: bench_controlled [--ssp]\n");
-        return 2;
+    bool ssp = false, wide = false;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--ssp") == 0)
+            ssp = true;
+        else if (strcmp(argv[i], "--wide") == 0)
+            wide = true;
+        else {
+            fprintf(stderr, "usage: bench_controlled [--ssp] [--wide]\n");
+            return 2;
+        }
     }
     /* Factor 4 = the national scale: 1 → 35 → 400 → 3,000, 20 categories. */
     static const size_t factor4[] = {1, 2, 4, 8};
@@ -205,6 +220,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "bench_controlled: out of memory\n");
             return 1;
         }
+        if (wide) S_widen(&b);
         S_run(&b, "4 levels (1→35→400→N)", &prev, ssp);
         S_block_free(&b);
     }
@@ -224,6 +240,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "bench_controlled: out of memory\n");
             return 1;
         }
+        if (wide) S_widen(&b);
         S_run(&b, shapes[i].name, NULL, ssp);
         S_block_free(&b);
     }
