@@ -1,7 +1,9 @@
 /* read/layout.c — rows of cells from positioned text: a PDF's glyphs (read/pdf.c) or text whose
  * columns are aligned with spaces (read/text_layout.c: pdftotext -layout, a viewer's copy).
  *
- * The input is lines of segments (runs of text without a wide gap). A table starts at a header:
+ * The input is lines of words; words a narrow gap apart are glued into segments (runs of text
+ * without a wide gap) unless read/layout_cols.c tells two cells, and a group header over several
+ * names is found there too. A table starts at a header:
  * a line with a segment naming the unit column (单位, 拨款单位, 地区 …), together with the lines
  * just above and below it that hold no amount (a header wrapped over several lines). The header's
  * segments, merged where they overlap horizontally, give the columns and their names (the pieces
