@@ -180,3 +180,15 @@ Test(rounding_name, rejects_unknown_names)
     cr_expect_eq(got, FP_ROUND_UP);
     cr_expect_str_eq(fp_rounding_name(FP_ROUND_MAX), "unknown");
 }
+
+Test(gcd, of_any_signs_and_of_zero)
+{
+    cr_expect(rat_gcd(12, 18) == 6);
+    cr_expect(rat_gcd(-12, 18) == 6);
+    cr_expect(rat_gcd(12, -18) == 6);
+    cr_expect(rat_gcd(0, 7) == 7);
+    cr_expect(rat_gcd(7, 0) == 7);
+    cr_expect(rat_gcd(0, 0) == 0);
+    i128 big = (i128)1000000007 * 998244353 * 1000000;
+    cr_expect(rat_gcd(big, (i128)998244353 * 35) == (i128)998244353 * 5);
+}

@@ -20,20 +20,6 @@ void fp_allocate_options_init(fp_allocate_options *opts)
     opts->unit = FP_AMOUNT_SCALE;
 }
 
-static i128 gcd(i128 a, i128 b)
-{
-    if (a < 0)
-        a = -a;
-    if (b < 0)
-        b = -b;
-    while (b) {
-        i128 t = a % b;
-        a = b;
-        b = t;
-    }
-    return a;
-}
-
 static size_t row_at(const fp_table *t, size_t k) { return t->order ? (size_t)t->order[k] : k; }
 
 /* The exact shares: S[l] / *DEN for the leaves LEAVES[0..n) of F (pre-order). */
@@ -90,7 +76,7 @@ static fp_error shares(const fp_table *F, const fp_allocate_options *o, size_t *
         }
         W[k] = w;
         wsum += w;
-        gw = gcd(gw, w);
+        gw = rat_gcd(gw, w);
         for (size_t i = 0; i < n; i++) {
             size_t r = leaves[i];
             if (fp_table_is_blank(F, r, col[k])) {
@@ -110,7 +96,7 @@ static fp_error shares(const fp_table *F, const fp_allocate_options *o, size_t *
                 goto done;
             }
             Fk[k] += v;
-            gk[k] = gcd(gk[k], v);
+            gk[k] = rat_gcd(gk[k], v);
         }
         if (Fk[k] == 0) {
             e = diag_set(diag, FP_ERR_ARGUMENT, fp_table_source(F), 0, name, NULL, 0,
@@ -130,7 +116,7 @@ static fp_error shares(const fp_table *F, const fp_allocate_options *o, size_t *
     i128 L = 1, limit = (i128)1 << 100;
     for (size_t k = 0; k < K; k++) {
         i128 f = Fk[k] / gk[k], l;
-        if (__builtin_mul_overflow(L / gcd(L, f), f, &l) || l > limit)
+        if (__builtin_mul_overflow(L / rat_gcd(L, f), f, &l) || l > limit)
             goto overflow;
         L = l;
     }

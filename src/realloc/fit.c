@@ -21,20 +21,6 @@ static i128 row_value_num(const solver *S, size_t l)
     return sum;
 }
 
-static i128 gcd128(i128 a, i128 b)
-{
-    if (a < 0)
-        a = -a;
-    if (b < 0)
-        b = -b;
-    while (b) {
-        i128 t = a % b;
-        a = b;
-        b = t;
-    }
-    return a;
-}
-
 /* The least amount the leaves can take whatever the factor: each leaf at least its row bound,
  * and at least the floors of its positive cells. */
 static i128 least_amount(const solver *S)
@@ -90,7 +76,7 @@ fp_error realloc_solve_factor(solver *S, fp_amount available)
             S->fnum = 0;
             S->fden = 1;
         } else {
-            i128 g = gcd128(rest, weight);
+            i128 g = rat_gcd(rest, weight);
             S->fnum = rest / g;
             S->fden = weight / g;
         }
@@ -225,7 +211,7 @@ static void muldiv(u128 a, u128 b, u128 c, u128 *q, u128 *r)
 static int lcm_within(i128 a, i128 b, i128 limit, i128 *out)
 {
     i128 l;
-    if (__builtin_mul_overflow(a / gcd128(a, b), b, &l) || l > limit)
+    if (__builtin_mul_overflow(a / rat_gcd(a, b), b, &l) || l > limit)
         return 0;
     *out = l;
     return 1;
@@ -285,7 +271,7 @@ int realloc_block_targets(solver *S, const size_t *rows, size_t nrows, const siz
                 goto done;
             if (q[k] != 1)
                 rowc[l] = qq;
-            i128 g = p[k] ? gcd128(p[k], qq) : qq;
+            i128 g = p[k] ? rat_gcd(p[k], qq) : qq;
             P[l * K + k] = p[k] / g;
             Q[l * K + k] = qq / g;
             total += P[l * K + k] / Q[l * K + k] + 1;

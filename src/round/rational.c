@@ -80,3 +80,17 @@ const char *fp_rounding_name(fp_rounding mode)
         return "unknown";
     return S_rounding_names[mode];
 }
+
+i128 rat_gcd(i128 a, i128 b)
+{
+    if (a < 0)
+        a = -a;
+    if (b < 0)
+        b = -b;
+    while (b) {
+        i128 t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}

@@ -15,4 +15,7 @@ i128 rat_round_div(i128 num, i128 den, fp_rounding mode);
 /* floor(num/den) for den > 0, any sign of num. */
 i128 rat_floor_div(i128 num, i128 den);
 
+/* The greatest common divisor of |a| and |b| (0 when both are 0). */
+i128 rat_gcd(i128 a, i128 b);
+
 #endif
