@@ -42,23 +42,10 @@ fp_error joint_contradictions(joint *J)
     /* the largest sets inside each set, taken while they are disjoint */
     for (size_t j = 0; j < J->ntg; j++) {
         const jset *P = &J->sets[j];
-        size_t taken[64], nt = 0, cells = 0;
+        size_t taken[64], nt = joint_inner_sets(J, j, taken), cells = 0;
         i128 sum = 0, avail = 0;
-        for (size_t k = 0; k < J->ntg && nt < 64; k++) {
-            const jset *Q = &J->sets[k];
-            if (k == j || !contains(J, P, Q) || contains(J, Q, P))
-                continue;
-            int maximal = 1, free_of = 1;
-            for (size_t l = 0; l < J->ntg && maximal; l++)
-                if (l != j && l != k && contains(J, P, &J->sets[l]) &&
-                    !contains(J, &J->sets[l], P) && contains(J, &J->sets[l], Q) &&
-                    !contains(J, Q, &J->sets[l]))
-                    maximal = 0;
-            for (size_t t = 0; t < nt && free_of; t++)
-                free_of = disjoint(J, &J->sets[taken[t]], Q);
-            if (!maximal || !free_of)
-                continue;
-            taken[nt++] = k;
+        for (size_t t = 0; t < nt; t++) {
+            const jset *Q = &J->sets[taken[t]];
             sum += Q->tg->amount;
             avail += Q->avail;
             cells += Q->end - Q->first;

@@ -115,22 +115,10 @@ static double sum_of(const joint *J, const size_t *idx, size_t n)
 static void own_cells(const joint *J, size_t j, uint8_t *mark, size_t *rest, size_t *n, double *A)
 {
     const jset *P = &J->sets[j];
-    size_t taken[64], nt = 0;
+    size_t taken[64], nt = joint_inner_sets(J, j, taken);
     i128 avail = P->avail;
-    for (size_t k = 0; k < J->ntg && nt < 64; k++) {
-        const jset *Q = &J->sets[k];
-        if (k == j || !contains(J, P, Q) || contains(J, Q, P))
-            continue;
-        int maximal = 1, free_of = 1;
-        for (size_t l = 0; l < J->ntg && maximal; l++)
-            if (l != j && l != k && contains(J, P, &J->sets[l]) && !contains(J, &J->sets[l], P) &&
-                contains(J, &J->sets[l], Q) && !contains(J, Q, &J->sets[l]))
-                maximal = 0;
-        for (size_t t = 0; t < nt && free_of; t++)
-            free_of = disjoint(J, &J->sets[taken[t]], Q);
-        if (!maximal || !free_of)
-            continue;
-        taken[nt++] = k;
+    for (size_t t = 0; t < nt; t++) {
+        const jset *Q = &J->sets[taken[t]];
         avail -= Q->avail;
         for (size_t p = Q->first; p < Q->end; p++)
             mark[J->set_idx[p]] = 1;
@@ -143,6 +131,27 @@ static void own_cells(const joint *J, size_t j, uint8_t *mark, size_t *rest, siz
         for (size_t p = J->sets[taken[t]].first; p < J->sets[taken[t]].end; p++)
             mark[J->set_idx[p]] = 0;
     *A = (double)(avail / J->C->o->unit);
+}
+
+size_t joint_inner_sets(const joint *J, size_t j, size_t taken[64])
+{
+    const jset *P = &J->sets[j];
+    size_t nt = 0;
+    for (size_t k = 0; k < J->ntg && nt < 64; k++) {
+        const jset *Q = &J->sets[k];
+        if (k == j || !contains(J, P, Q) || contains(J, Q, P))
+            continue;
+        int maximal = 1, free_of = 1;
+        for (size_t l = 0; l < J->ntg && maximal; l++)
+            if (l != j && l != k && contains(J, P, &J->sets[l]) && !contains(J, &J->sets[l], P) &&
+                contains(J, &J->sets[l], Q) && !contains(J, Q, &J->sets[l]))
+                maximal = 0;
+        for (size_t t = 0; t < nt && free_of; t++)
+            free_of = disjoint(J, &J->sets[taken[t]], Q);
+        if (maximal && free_of)
+            taken[nt++] = k;
+    }
+    return nt;
 }
 
 /* Dual coordinate ascent until every set is met and every row bound holds. */

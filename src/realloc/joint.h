@@ -67,6 +67,10 @@ static inline void amount_text(i128 v, char *buf) { fp_amount_format((fp_amount)
 
 /* conflict.c: the pairwise contradictions among the --set, named with the gap. */
 fp_error joint_contradictions(joint *J);
+
+/* The largest sets strictly inside set J (in no other set inside J), taken in order while they
+ * are disjoint, into TAKEN (at most 64); how many. */
+size_t joint_inner_sets(const joint *J, size_t j, size_t taken[64]);
 /* conflict.c: the exact test of every --set and bound together (feasible.c): a conflict named
  * with its certificate, or the cells every solution keeps at 0 taken to 0 (*AGAIN = 1). */
 fp_error joint_feasibility(joint *J, uint8_t *cand, int *again);
