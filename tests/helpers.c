@@ -290,3 +290,16 @@ size_t th_errors_of(const fp_table *t, size_t *warn)
     fp_report_free(r);
     return e;
 }
+
+uint64_t th_rand(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+int64_t th_rand_in(uint64_t *state, int64_t lo, int64_t hi)
+{
+    return lo + (int64_t)(th_rand(state) % (uint64_t)(hi - lo + 1));
+}

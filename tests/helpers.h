@@ -2,6 +2,7 @@
 #ifndef FENPEI_TESTS_HELPERS_H
 #define FENPEI_TESTS_HELPERS_H
 
+#include <stdint.h>
 #include <stddef.h>
 
 #include "fenpei/fenpei.h"
@@ -22,6 +23,11 @@ char *th_write_tmp_text(const char *name, const char *text);
 /* Make the folder FENPEI_TEST_TMP/NAME (if missing) and return its path, which the caller
  * frees. Fails the running test when it cannot be made. */
 char *th_tmp_dir(const char *name);
+
+/* The tests' one random source, splitmix64 over *STATE (seed it for a reproducible run): the next
+ * 64 bits, and a whole number uniform in LO … HI (HI - LO well below 2^64). */
+uint64_t th_rand(uint64_t *state);
+int64_t th_rand_in(uint64_t *state, int64_t lo, int64_t hi);
 
 /* A copy of TEXT with the one occurrence of FROM replaced by TO. Fails the running test unless
  * FROM occurs exactly once. The caller frees the result. */

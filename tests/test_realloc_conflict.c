@@ -385,18 +385,8 @@ Test(boundary, nested_targets_with_a_margin_of_one_in_a_million)
 
 static uint64_t rng_state;
 
-static uint64_t rnd(void)
-{
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-static int64_t rnd_in(int64_t lo, int64_t hi)
-{
-    return lo + (int64_t)(rnd() % (uint64_t)(hi - lo + 1));
-}
+static uint64_t rnd(void) { return th_rand(&rng_state); }
+static int64_t rnd_in(int64_t lo, int64_t hi) { return th_rand_in(&rng_state, lo, hi); }
 
 typedef struct frac {
     i128 n, d; /* d > 0, reduced */
