@@ -84,8 +84,6 @@ typedef struct fastpath {
     size_t npend, pendcap;
 } fastpath;
 
-static int is_trim(char c, char delim) { return (c == ' ' || c == '\t') && c != delim; }
-
 /* One whole line (without its '\n'); returns 0 when it must go to libcsv instead. CLEAN: the
  * caller knows that the line holds no quote and no CR before its end. */
 static int fast_line(csvr *R, const char *s, size_t len, char delim, int clean)
@@ -100,23 +98,15 @@ static int fast_line(csvr *R, const char *s, size_t len, char delim, int clean)
         return 1;
     }
     const char *end = s + len, *p = s;
-    if (!memchr(s, delim, len)) { /* one cell: blank means no record at all */
-        while (p < end && is_trim(*p, delim))
-            p++;
-        if (p == end) {
-            on_record('\n', R);
-            return 1;
-        }
+    if (line_blank(s, len, delim)) { /* blank means no record at all */
+        on_record('\n', R);
+        return 1;
     }
     for (;;) {
-        const char *q = memchr(p, delim, (size_t)(end - p));
-        const char *e = q ? q : end;
-        while (p < e && is_trim(*p, delim))
-            p++;
-        const char *t = e;
-        while (t > p && is_trim(t[-1], delim))
-            t--;
-        on_field((void *)(uintptr_t)p, (size_t)(t - p), R);
+        const char *cell;
+        size_t n;
+        const char *q = line_cell(p, end, delim, &cell, &n);
+        on_field((void *)(uintptr_t)cell, n, R);
         if (!q)
             break;
         p = q + 1;

@@ -2,6 +2,7 @@
 #ifndef FENPEI_TABLE_LOADER_H
 #define FENPEI_TABLE_LOADER_H
 
+#include <string.h>
 #include <stddef.h>
 
 #include "fenpei/table.h"
@@ -32,6 +33,34 @@ void loader_row_end(loader *L);
  * and the string pool get room for SCALE times the rows and text so far now, so that a big table
  * is not copied again and again as it grows. Does nothing before the header. */
 void loader_expect(loader *L, double scale);
+/* Splitting a line without quotes as libcsv would (csv_read.c's fast path and loader_line):
+ * spaces and tabs around a cell are trimmed, a tab that is the delimiter is not. A line of only
+ * such blanks is no record. line_cell: the cell starting at P, up to DELIM or END, trimmed, to
+ * *CELL and *LEN; returns the delimiter ending it, or NULL at the end of the line. */
+static inline int line_is_trim(char c, char delim) { return (c == ' ' || c == '\t') && c != delim; }
+
+static inline int line_blank(const char *s, size_t len, char delim)
+{
+    for (size_t i = 0; i < len; i++)
+        if (!line_is_trim(s[i], delim))
+            return 0;
+    return 1;
+}
+
+static inline const char *line_cell(const char *p, const char *end, char delim, const char **cell,
+                                    size_t *len)
+{
+    const char *q = memchr(p, delim, (size_t)(end - p));
+    const char *e = q ? q : end;
+    while (p < e && line_is_trim(*p, delim))
+        p++;
+    while (e > p && line_is_trim(e[-1], delim))
+        e--;
+    *cell = p;
+    *len = (size_t)(e - p);
+    return q;
+}
+
 /* May whole lines go to loader_line (data rows of the canonical layout, no record open)? */
 int loader_takes_lines(const loader *L);
 /* One line of LEN bytes at S (without its line end, no quote, no CR), starting at LINE, its cells

@@ -9,20 +9,14 @@
 
 int loader_takes_lines(const loader *L) { return L->canon && !L->err && !L->in_record; }
 
-static int is_trim(char c, char delim) { return (c == ' ' || c == '\t') && c != delim; }
-
 /* The general way for one cell starting at P: up to the delimiter, trimmed as libcsv trims.
  * Returns the delimiter ending it, or NULL at the end of the line. */
 static const char *general_cell(loader *L, size_t col, const char *p, const char *end, char delim)
 {
-    const char *q = memchr(p, delim, (size_t)(end - p));
-    const char *e = q ? q : end;
-    while (p < e && is_trim(*p, delim))
-        p++;
-    const char *t = e;
-    while (t > p && is_trim(t[-1], delim))
-        t--;
-    loader_cell(L, col, p, (size_t)(t - p));
+    const char *cell;
+    size_t n;
+    const char *q = line_cell(p, end, delim, &cell, &n);
+    loader_cell(L, col, cell, n);
     return q;
 }
 
@@ -71,16 +65,8 @@ static int digits(const char *p, size_t left, size_t *n, uint64_t *v)
 void loader_line(loader *L, long line, const char *s, size_t len, char delim)
 {
     const char *end = s + len, *p = s;
-    if (!len)
-        return; /* an empty line is no record */
-    if (is_trim(*p, delim) && !memchr(s, delim, len)) {
-        /* one cell: blank means no record at all */
-        while (p < end && is_trim(*p, delim))
-            p++;
-        if (p == end)
-            return;
-        p = s;
-    }
+    if (line_blank(s, len, delim))
+        return; /* an empty or blank line is no record */
     loader_row_begin(L, line);
     fp_table *t = L->t;
     size_t ncols = t->ncols;
@@ -96,7 +82,7 @@ void loader_line(loader *L, long line, const char *s, size_t len, char delim)
             for (; e < end && *e != delim; e++)
                 odd |= *e == '\0' || *e == '\xEF';
             size_t n = (size_t)(e - p), off;
-            if (odd || !n || is_trim(p[0], delim) || is_trim(e[-1], delim))
+            if (odd || !n || line_is_trim(p[0], delim) || line_is_trim(e[-1], delim))
                 goto general;
             if (strpool_add(&t->pool, p, n, &off) || off > UINT32_MAX)
                 goto general; /* the general path tells the error */
