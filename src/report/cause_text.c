@@ -266,6 +266,16 @@ static void put_rounded_rows(strbuf *b, const engine *E, size_t p, int en)
     strbuf_str(b, en ? ")" : "）");
 }
 
+/* One changed cell as "column stated → suggested" (原基本公共卫生项目 357→356). */
+static void put_change(strbuf *b, const engine *E, const fp_cause_cell *c, int en)
+{
+    strbuf_str(b, fp_table_column_name(E->t, c->column));
+    strbuf_str(b, " ");
+    strbuf_amount(b, c->stated);
+    strbuf_str(b, en ? " → " : "→");
+    strbuf_amount(b, c->suggested);
+}
+
 /* A rounding remainder put on one subtotal row: the row's cells back to the sums of its rows. */
 static void text_subtotal_row(strbuf *b, const engine *E, const hyp *h, int en)
 {
@@ -283,11 +293,7 @@ static void text_subtotal_row(strbuf *b, const engine *E, const hyp *h, int en)
         const fp_cause_cell *c = &h->cells[i];
         if (i)
             strbuf_str(b, en ? ", " : "、");
-        strbuf_str(b, fp_table_column_name(E->t, c->column));
-        strbuf_str(b, " ");
-        strbuf_amount(b, c->stated);
-        strbuf_str(b, en ? " → " : "→");
-        strbuf_amount(b, c->suggested);
+        put_change(b, E, c, en);
     }
     strbuf_str(b, en ? "; then every identity holds." : "；改回后各项平衡关系全部成立。");
 }
@@ -340,11 +346,7 @@ static void text_residue(strbuf *b, const engine *E, const hyp *h, int en)
             strbuf_str(b, en ? ", " : "、");
         }
         last = c->row;
-        strbuf_str(b, fp_table_column_name(E->t, c->column));
-        strbuf_str(b, " ");
-        strbuf_amount(b, c->stated);
-        strbuf_str(b, en ? " → " : "→");
-        strbuf_amount(b, c->suggested);
+        put_change(b, E, c, en);
     }
     strbuf_str(b, en ? "." : "。");
 }
