@@ -112,6 +112,29 @@ fp_table *th_load_bundled(void)
     return t;
 }
 
+fp_table *th_fix(const fp_table *t, const fp_causes *c, size_t applied)
+{
+    fp_table *fixed = NULL;
+    size_t got = applied + 1;
+    fp_diag d;
+    cr_assert_eq(fp_causes_fix(t, c, &fixed, &got, &d), FP_OK, "fix: %s", d.message);
+    cr_assert_eq(got, applied, "%zu causes applied, not %zu", got, applied);
+    return fixed;
+}
+
+void th_expect_same_rows(const fp_table *got, const fp_table *want)
+{
+    cr_assert_eq(fp_table_row_count(got), fp_table_row_count(want));
+    for (size_t row = 0; row < fp_table_row_count(want); row++) {
+        cr_assert_str_eq(fp_table_row_name(got, row), fp_table_row_name(want, row), "row %zu", row);
+        cr_assert_eq(fp_table_depth(got, row), fp_table_depth(want, row), "row %zu depth", row);
+        for (size_t col = 0; col < fp_table_column_count(want); col++)
+            if (fp_table_column_is_amount(want, col))
+                cr_assert_eq(fp_table_amount(got, row, col), fp_table_amount(want, row, col),
+                             "row %zu column %zu", row, col);
+    }
+}
+
 size_t th_row(const fp_table *t, const char *name)
 {
     size_t row;

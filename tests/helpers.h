@@ -39,6 +39,12 @@ fp_table *th_load_text(const char *text);
 /* Load the bundled table, failing the running test when it does not load. */
 fp_table *th_load_bundled(void);
 
+/* Apply the causes C to T (fp_causes_fix), asserting that it succeeds and applies APPLIED of
+ * them; the fixed table, which the caller frees. */
+fp_table *th_fix(const fp_table *t, const fp_causes *c, size_t applied);
+/* Assert that GOT holds WANT's rows in order: the same count, names, depths and amounts. */
+void th_expect_same_rows(const fp_table *got, const fp_table *want);
+
 /* The row named NAME (which must name exactly one row), failing the test otherwise. */
 size_t th_row(const fp_table *t, const char *name);
 /* Check T with the default rules: the number of errors, the number of warnings to *WARN (may be

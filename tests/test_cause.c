@@ -89,11 +89,7 @@ static void expect_cell(const explained *x, const fp_cause *c, size_t i, fp_cell
 /* --fix leaves the table alone: nothing applied, the errors stay. */
 static void expect_fix_none(const explained *x)
 {
-    fp_table *fixed = NULL;
-    size_t applied = 1;
-    fp_diag d;
-    cr_assert_eq(fp_causes_fix(x->t, x->c, &fixed, &applied, &d), FP_OK, "fix: %s", d.message);
-    cr_assert_eq(applied, 0, "%zu causes applied", applied);
+    fp_table *fixed = th_fix(x->t, x->c, 0);
     for (size_t i = 0; i < fp_causes_count(x->c); i++)
         cr_assert(!fp_causes_get(x->c, i)->fixable, "%s", fp_causes_get(x->c, i)->text_zh);
     fp_table_free(fixed);
@@ -101,27 +97,15 @@ static void expect_fix_none(const explained *x)
 
 static void expect_fix(const explained *x, size_t applied_expected, int equal_to_bundled)
 {
-    fp_table *fixed = NULL;
-    size_t applied = 0;
-    fp_diag d;
-    cr_assert_eq(fp_causes_fix(x->t, x->c, &fixed, &applied, &d), FP_OK, "fix: %s", d.message);
-    cr_assert_eq(applied, applied_expected, "%zu causes applied", applied);
+    fp_table *fixed = th_fix(x->t, x->c, applied_expected);
     fp_report *r = NULL;
+    fp_diag d;
     cr_assert_eq(fp_check(fixed, NULL, &r, &d), FP_OK);
     cr_assert_eq(fp_report_errors(r), 0, "the fixed table has %zu errors", fp_report_errors(r));
     fp_report_free(r);
     if (equal_to_bundled) {
         fp_table *b = th_load_bundled();
-        cr_assert_eq(fp_table_row_count(fixed), fp_table_row_count(b));
-        for (size_t row = 0; row < fp_table_row_count(b); row++) {
-            cr_assert_str_eq(fp_table_row_name(fixed, row), fp_table_row_name(b, row), "row %zu",
-                             row);
-            cr_assert_eq(fp_table_depth(fixed, row), fp_table_depth(b, row), "row %zu depth", row);
-            for (size_t col = 0; col < fp_table_column_count(b); col++)
-                if (fp_table_column_is_amount(b, col))
-                    cr_assert_eq(fp_table_amount(fixed, row, col), fp_table_amount(b, row, col),
-                                 "row %zu column %zu", row, col);
-        }
+        th_expect_same_rows(fixed, b);
         fp_table_free(b);
     }
     fp_table_free(fixed);
@@ -407,12 +391,7 @@ Test(several, equal_typos_in_twin_rows_are_ambiguous)
     cr_assert_not(c->fixable);
     cr_assert_not_null(strstr(c->text_zh, "原因不唯一"));
     /* nothing is guessed: the fixed table is the faulty one */
-    fp_table *fixed = NULL;
-    size_t applied = 9;
-    fp_diag d;
-    cr_assert_eq(fp_causes_fix(x.t, x.c, &fixed, &applied, &d), FP_OK);
-    cr_assert_eq(applied, 0);
-    fp_table_free(fixed);
+    fp_table_free(th_fix(x.t, x.c, 0));
     explained_free(&x);
 }
 

@@ -82,33 +82,13 @@ static const fp_cause *expect_subtotal_row(const explained *x, const char *row, 
 /* --fix gives back exactly the table ORIGINAL (as text): same rows, names, depths, amounts. */
 static void expect_fix_restores(const explained *x, const char *original)
 {
-    fp_table *fixed = NULL, *want = th_load_text(original);
-    size_t applied = 0;
-    fp_diag d;
-    cr_assert_eq(fp_causes_fix(x->t, x->c, &fixed, &applied, &d), FP_OK, "fix: %s", d.message);
-    cr_assert_eq(applied, 1);
-    cr_assert_eq(fp_table_row_count(fixed), fp_table_row_count(want));
-    for (size_t row = 0; row < fp_table_row_count(want); row++) {
-        cr_assert_str_eq(fp_table_row_name(fixed, row), fp_table_row_name(want, row));
-        cr_assert_eq(fp_table_depth(fixed, row), fp_table_depth(want, row), "row %zu", row);
-        for (size_t col = 0; col < fp_table_column_count(want); col++)
-            if (fp_table_column_is_amount(want, col))
-                cr_assert_eq(fp_table_amount(fixed, row, col), fp_table_amount(want, row, col),
-                             "row %zu column %zu", row, col);
-    }
+    fp_table *fixed = th_fix(x->t, x->c, 1), *want = th_load_text(original);
+    th_expect_same_rows(fixed, want);
     fp_table_free(fixed);
     fp_table_free(want);
 }
 
-static void expect_fix_none(const explained *x)
-{
-    fp_table *fixed = NULL;
-    size_t applied = 1;
-    fp_diag d;
-    cr_assert_eq(fp_causes_fix(x->t, x->c, &fixed, &applied, &d), FP_OK, "fix: %s", d.message);
-    cr_assert_eq(applied, 0, "%zu causes applied", applied);
-    fp_table_free(fixed);
-}
+static void expect_fix_none(const explained *x) { fp_table_free(th_fix(x->t, x->c, 0)); }
 
 #define ORIG(s) s "\r\n" /* the bundled file ends its lines with CRLF */
 

@@ -82,33 +82,15 @@ static void expect_renames(const loaded *x, const fp_cause *c, long first, const
 /* fp_causes_fix applies the one cause and gives back exactly the table at ORIGINAL. */
 static void expect_fix_exact(const loaded *x, const char *original)
 {
-    fp_table *fixed = NULL, *o = NULL;
-    size_t applied = 0;
+    fp_table *fixed = th_fix(x->t, x->c, 1), *o = NULL;
     fp_diag d;
-    cr_assert_eq(fp_causes_fix(x->t, x->c, &fixed, &applied, &d), FP_OK, "fix: %s", d.message);
-    cr_assert_eq(applied, 1);
     cr_assert_eq(fp_table_load_file(original, NULL, &o, &d), FP_OK, "%s", d.message);
-    cr_assert_eq(fp_table_row_count(fixed), fp_table_row_count(o));
-    for (size_t row = 0; row < fp_table_row_count(o); row++) {
-        cr_assert_str_eq(fp_table_row_name(fixed, row), fp_table_row_name(o, row), "row %zu", row);
-        cr_assert_eq(fp_table_depth(fixed, row), fp_table_depth(o, row), "row %zu", row);
-        for (size_t col = 0; col < fp_table_column_count(o); col++)
-            if (fp_table_column_is_amount(o, col))
-                cr_assert_eq(fp_table_amount(fixed, row, col), fp_table_amount(o, row, col));
-    }
+    th_expect_same_rows(fixed, o);
     fp_table_free(o);
     fp_table_free(fixed);
 }
 
-static void expect_fix_none(const loaded *x)
-{
-    fp_table *fixed = NULL;
-    size_t applied = 1;
-    fp_diag d;
-    cr_assert_eq(fp_causes_fix(x->t, x->c, &fixed, &applied, &d), FP_OK, "fix: %s", d.message);
-    cr_assert_eq(applied, 0);
-    fp_table_free(fixed);
-}
+static void expect_fix_none(const loaded *x) { fp_table_free(th_fix(x->t, x->c, 0)); }
 
 /* A run whose end only the order of the division codes tells, in a table that lists two of its
  * rows against that order elsewhere: shown with every name, its other end on line ALT, not fixed. */
