@@ -376,15 +376,15 @@ int fp_label_shift_at(const fp_table *t, size_t a, fp_label_shift *out)
     out->last = best_b;
     out->last_alt = alt_b;
     out->ambiguous = alt_b != FP_NONE;
-    /* another end fits as well and only the code order put it second */
-    /* (the one nearest to LAST: within one block any end fits, the lost name is the same) */
-    for (size_t b = a + 1; b < T.hi && b <= a + RUN_MAX && !out->ambiguous; b++)
-        if (b != best_b && fits[b - a] == best_fit &&
-            (!out->by_order || (b > best_b ? b - best_b : best_b - b) <
-                                   (out->last_alt > best_b ? out->last_alt - best_b
-                                                           : best_b - out->last_alt))) {
-            out->by_order = 1;
-            out->last_alt = b;
+    /* another end that fits as well, second only by the code order: the nearest to LAST, the
+     * earlier of two as near (within one block any end fits and loses the same name) */
+    for (size_t d = 1; d <= RUN_MAX && !out->ambiguous && !out->by_order; d++)
+        for (int later = 0; later < 2 && !out->by_order; later++) {
+            size_t b = later ? best_b + d : best_b - d; /* wraps past 0: out of range below */
+            if (b > a && b < T.hi && b <= a + RUN_MAX && fits[b - a] == best_fit) {
+                out->by_order = 1;
+                out->last_alt = b;
+            }
         }
     if (out->by_order && ck_keeps_order(t, a, best_b + 2)) {
         out->by_order = 0;
