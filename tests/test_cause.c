@@ -450,6 +450,15 @@ Test(places, gazetteer_knows_short_forms_and_former_names)
     cr_assert_str_eq(gz_name(bz), "巴音郭楞蒙古自治州");
     cr_assert_str_eq(gz_short_name(bz), "巴州");
     cr_assert_str_eq(gz_short_name(gz_resolve("库车市", 0, -1)), "库车市", "never a former name");
+    cr_assert_str_eq(gz_former_name(gz_resolve("库车市", 0, -1)), "库车县");
+    cr_assert_null(gz_former_name(gz_resolve("和静县", 0, -1)));
+    cr_assert_str_eq(gz_short_name(gz_resolve("木垒哈萨克自治县", 0, -1)), "木垒县");
+    int tx = gz_resolve("塔县", GZ_COUNTY, -1); /* an alias, no short form: written in full */
+    cr_assert_eq(gz_code(tx), 653131);
+    cr_assert_eq(gz_resolve("塔什库尔干县", GZ_COUNTY, -1), tx);
+    cr_assert_str_eq(gz_short_name(tx), "塔什库尔干塔吉克自治县");
+    cr_assert_str_eq(gz_short_name(GZ_NONE), "");
+    cr_assert_null(gz_former_name(GZ_NONE));
     cr_assert(gz_within(gz_resolve("和静县", 0, -1), bz));
     cr_assert_eq(gz_level(bz), GZ_PREFECTURE);
     cr_assert_eq(gz_code(gz_parent(bz)), 650000);

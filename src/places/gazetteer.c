@@ -4,11 +4,15 @@
 
 #include "places/gazetteer.h"
 
+#define NO_TEXT UINT32_MAX
+
 typedef struct gz_entry {
-    int32_t code;    /* GB/T 2260: 650000 province, 652800 prefecture, 652827 county */
-    uint32_t name;   /* offset of the official name in gz_text */
-    int16_t parent;  /* entry of the parent division, -1 for a province */
-    uint8_t level;   /* GZ_PROVINCE, GZ_PREFECTURE, GZ_COUNTY */
+    int32_t code;       /* GB/T 2260: 650000 province, 652800 prefecture, 652827 county */
+    uint32_t name;      /* offset of the official name in gz_text */
+    int16_t parent;     /* entry of the parent division, -1 for a province */
+    uint8_t level;      /* GZ_PROVINCE, GZ_PREFECTURE, GZ_COUNTY */
+    uint32_t short_name; /* the short name a table prints (the name itself when it has none) */
+    uint32_t former;    /* the former name, or NO_TEXT */
 } gz_entry;
 
 typedef struct gz_key {
@@ -114,22 +118,11 @@ int gz_names(int e, const char *name)
     return 0;
 }
 
-const char *gz_short_name(int e)
-{
-    const char *best = NULL;
-    for (size_t i = 0; i < GZ_KEYS; i++)
-        if (gz_keys[i].entry == e && gz_keys[i].is_short == 1 &&
-            (!best || strlen(gz_text + gz_keys[i].text) < strlen(best)))
-            best = gz_text + gz_keys[i].text;
-    return best ? best : gz_name(e);
-}
+const char *gz_short_name(int e) { return valid(e) ? gz_text + gz_entries[e].short_name : ""; }
 
 const char *gz_former_name(int e)
 {
-    for (size_t i = 0; i < GZ_KEYS; i++)
-        if (gz_keys[i].entry == e && gz_keys[i].is_short == 2)
-            return gz_text + gz_keys[i].text;
-    return NULL;
+    return valid(e) && gz_entries[e].former != NO_TEXT ? gz_text + gz_entries[e].former : NULL;
 }
 
 /* Where tables list a division among its siblings when that is not by its code: a county renamed
