@@ -284,16 +284,6 @@ static int header_like(const lay_doc *d, size_t li)
 
 /* ---- finding tables ---- */
 
-typedef struct span {
-    double x0, x1;
-} span;
-
-static int span_cmp(const void *a, const void *b)
-{
-    const span *p = a, *q = b;
-    return p->x0 < q->x0 ? -1 : p->x0 > q->x0;
-}
-
 /* The column of T under which the middle of segment S lies, or the nearest. */
 static size_t col_of(const lay_table *T, const lay_seg *s)
 {
@@ -332,7 +322,7 @@ static int build_header(const lay_doc *d, size_t a, size_t b, lay_table *T, cons
     size_t n = 0;
     for (size_t li = a; li <= b; li++)
         n += d->lines[li].nseg;
-    span *sp = malloc((n ? n : 1) * sizeof *sp);
+    lay_span *sp = malloc((n ? n : 1) * sizeof *sp);
     if (!sp)
         return -1;
     size_t k = 0;
@@ -345,23 +335,17 @@ static int build_header(const lay_doc *d, size_t a, size_t b, lay_table *T, cons
             sp[k].x0 = s->x0;
             sp[k++].x1 = s->x1;
         }
-    n = k;
-    qsort(sp, n, sizeof *sp, span_cmp);
+    n = lay_merge_spans(sp, k);
     T->cols = calloc(n ? n : 1, sizeof *T->cols);
     if (!T->cols) {
         free(sp);
         return -1;
     }
-    T->ncols = 0;
     for (size_t i = 0; i < n; i++) {
-        if (T->ncols && sp[i].x0 < T->cols[T->ncols - 1].x1) {
-            if (sp[i].x1 > T->cols[T->ncols - 1].x1)
-                T->cols[T->ncols - 1].x1 = sp[i].x1;
-        } else {
-            T->cols[T->ncols].x0 = sp[i].x0;
-            T->cols[T->ncols++].x1 = sp[i].x1;
-        }
+        T->cols[i].x0 = sp[i].x0;
+        T->cols[i].x1 = sp[i].x1;
     }
+    T->ncols = n;
     free(sp);
     /* the names: the pieces of each column top to bottom */
     size_t *len = calloc(T->ncols ? T->ncols : 1, sizeof *len);

@@ -54,19 +54,30 @@ int lay_join_words(lay_doc *d)
     return 0;
 }
 
-typedef struct span {
-    double x0, x1;
-} span;
-
 static int by_x0(const void *a, const void *b)
 {
-    const span *p = a, *q = b;
+    const lay_span *p = a, *q = b;
     return p->x0 < q->x0 ? -1 : p->x0 > q->x0;
+}
+
+size_t lay_merge_spans(lay_span *v, size_t n)
+{
+    qsort(v, n, sizeof *v, by_x0);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (m && v[i].x0 < v[m - 1].x1) {
+            if (v[i].x1 > v[m - 1].x1)
+                v[m - 1].x1 = v[i].x1;
+        } else {
+            v[m++] = v[i];
+        }
+    }
+    return m;
 }
 
 /* The columns of amounts of T: the amounts of its rows, overlapping extents merged, into
  * *OUT (malloc'd, left to right). Their number, or 0 (none, or out of memory). */
-static size_t amount_columns(const lay_doc *d, const lay_table *T, span **out)
+static size_t amount_columns(const lay_doc *d, const lay_table *T, lay_span **out)
 {
     size_t n = 0;
     for (size_t li = T->b + 1; li < T->end; li++)
@@ -74,7 +85,7 @@ static size_t amount_columns(const lay_doc *d, const lay_table *T, span **out)
             if (d->segs[d->lines[li].first + k].amount)
                 n++;
     *out = NULL;
-    span *v = malloc((n ? n : 1) * sizeof *v);
+    lay_span *v = malloc((n ? n : 1) * sizeof *v);
     if (!v)
         return 0;
     n = 0;
@@ -86,22 +97,12 @@ static size_t amount_columns(const lay_doc *d, const lay_table *T, span **out)
                 v[n++].x1 = s->x1;
             }
         }
-    qsort(v, n, sizeof *v, by_x0);
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (m && v[i].x0 < v[m - 1].x1) {
-            if (v[i].x1 > v[m - 1].x1)
-                v[m - 1].x1 = v[i].x1;
-        } else {
-            v[m++] = v[i];
-        }
-    }
     *out = v;
-    return m;
+    return lay_merge_spans(v, n);
 }
 
 /* The first and last of the N columns COLS that word W overlaps into *LO, *HI; 0 when none. */
-static int over(const span *cols, size_t n, const lay_seg *w, size_t *lo, size_t *hi)
+static int over(const lay_span *cols, size_t n, const lay_seg *w, size_t *lo, size_t *hi)
 {
     int any = 0;
     for (size_t c = 0; c < n; c++)
@@ -140,7 +141,7 @@ size_t lay_cut_words(lay_doc *d, const lay_table *T)
     }
     /* the header: two words over different columns of amounts are two names (LibreOffice
      * prints 中央资金 and 地方资金 a narrow gap apart when its columns are narrow) */
-    span *cols;
+    lay_span *cols;
     size_t n = amount_columns(d, T, &cols);
     for (size_t li = T->a; n && li <= T->b; li++) {
         const lay_row *l = &d->lines[li];

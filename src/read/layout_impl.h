@@ -65,6 +65,15 @@ int lay_is_name_word(const char *sq);
 int lay_seg_names_units(const lay_doc *d, const lay_seg *s);
 int lay_seg_is_unit(const lay_doc *d, const lay_seg *s);
 
+/* A horizontal extent on the page. */
+typedef struct lay_span {
+    double x0, x1;
+} lay_span;
+
+/* Sort the N extents V by their left edge and merge those that overlap, in place: how many are
+ * left (the columns their cells make). */
+size_t lay_merge_spans(lay_span *v, size_t n);
+
 /* The segments of D from its words: glued words joined unless their glue is cut. 0 or -1. */
 int lay_join_words(lay_doc *d);
 /* Cut the glue of T's words that are two cells: an amount and the text right of it in a row (a
