@@ -962,3 +962,116 @@ Test(controlled, values_beyond_int64_overflow)
     cr_assert_eq(round_controlled(3, parent, 1, fine, (i128)1 << 80, NULL, NULL, x), FP_OK);
     cr_assert_eq(x[0], x[1] + x[2]);
 }
+
+/* ---- the network simplex itself: both pricing kernels, optimality ----------------------- */
+
+#include "round/netsimplex.h"
+
+/* A random network of N nodes and M arcs: runs of arcs whose tails and heads step by 0 or 1
+ * (the shapes the AVX2 kernel prices four at a time, some longer than a block) mixed with
+ * single random arcs; costs from a narrow range (many ties, where kernels could part) or a
+ * wide one; supplies from a random feasible flow. */
+typedef struct net {
+    size_t n, m;
+    uint32_t *tail, *head;
+    int64_t *cap, *supply;
+    i128 *cost;
+} net;
+
+static void net_make(net *g, size_t n, size_t m, int64_t cost_span)
+{
+    g->n = n;
+    g->m = m;
+    g->tail = malloc(m * sizeof *g->tail);
+    g->head = malloc(m * sizeof *g->head);
+    g->cap = malloc(m * sizeof *g->cap);
+    g->cost = malloc(m * sizeof *g->cost);
+    g->supply = calloc(n, sizeof *g->supply);
+    cr_assert(g->tail && g->head && g->cap && g->cost && g->supply);
+    for (size_t k = 0; k < m;) {
+        size_t len = below(3) == 0 ? 1 : 1 + below(70);
+        uint32_t dt = (uint32_t)below(2), dh = (uint32_t)below(2);
+        uint32_t t = (uint32_t)below(n), h = (uint32_t)below(n);
+        for (size_t i = 0; i < len && k < m; i++, k++) {
+            uint32_t ti = (uint32_t)((t + dt * i) % n), hi = (uint32_t)((h + dh * i) % n);
+            if (ti == hi) hi = (hi + 1) % (uint32_t)n;
+            g->tail[k] = ti;
+            g->head[k] = hi;
+            g->cap[k] = 1 + (int64_t)below(3);
+            g->cost[k] = (i128)below((uint64_t)(2 * cost_span + 1)) - cost_span;
+            int64_t f = (int64_t)below((uint64_t)g->cap[k] + 1);
+            g->supply[ti] += f;
+            g->supply[hi] -= f;
+        }
+    }
+}
+
+static void net_free(net *g)
+{
+    free(g->tail);
+    free(g->head);
+    free(g->cap);
+    free(g->cost);
+    free(g->supply);
+}
+
+/* An optimality certificate found independently: no cycle of negative cost in the residual
+ * network (Bellman–Ford from a virtual source joined to every node at cost 0). */
+static bool net_optimal(const net *g, const int64_t *flow)
+{
+    i128 *d = calloc(g->n, sizeof *d);
+    cr_assert(d);
+    bool changed = true;
+    for (size_t round = 0; round <= g->n && changed; round++) {
+        changed = false;
+        for (size_t k = 0; k < g->m; k++) {
+            uint32_t t = g->tail[k], h = g->head[k];
+            if (flow[k] < g->cap[k] && d[t] + g->cost[k] < d[h]) {
+                d[h] = d[t] + g->cost[k];
+                changed = true;
+            }
+            if (flow[k] > 0 && d[h] - g->cost[k] < d[t]) {
+                d[t] = d[h] - g->cost[k];
+                changed = true;
+            }
+        }
+    }
+    free(d);
+    return !changed;
+}
+
+Test(netsimplex, both_pricing_kernels_take_the_same_pivots_and_reach_the_optimum)
+{
+    rng_state = 0x5eed0012u;
+    int solved = 0;
+    for (int trial = 0; trial < 400; trial++) {
+        net g;
+        size_t n = 2 + below(trial < 300 ? 40 : 400);
+        net_make(&g, n, 1 + below(trial < 300 ? 200 : 4000), below(2) ? 3 : 1000000);
+        int64_t *f1 = malloc(g.m * sizeof *f1), *f2 = malloc(g.m * sizeof *f2);
+        cr_assert(f1 && f2);
+        fp_error e1 = netsimplex_solve_kernel(g.n, g.m, g.tail, g.head, g.cap, g.cost, g.supply,
+                                              f1, NETSIMPLEX_AUTO);
+        fp_error e2 = netsimplex_solve_kernel(g.n, g.m, g.tail, g.head, g.cap, g.cost, g.supply,
+                                              f2, NETSIMPLEX_SCALAR);
+        cr_assert_eq(e1, FP_OK, "trial %d: a network with a feasible flow is solved", trial);
+        cr_assert_eq(e2, FP_OK);
+        cr_assert_arr_eq(f1, f2, g.m * sizeof *f1, "trial %d: the kernels' flows differ", trial);
+        /* feasible: within capacity, every supply met */
+        int64_t *bal = calloc(g.n, sizeof *bal);
+        cr_assert(bal);
+        for (size_t k = 0; k < g.m; k++) {
+            cr_assert(f1[k] >= 0 && f1[k] <= g.cap[k]);
+            bal[g.tail[k]] += f1[k];
+            bal[g.head[k]] -= f1[k];
+        }
+        cr_assert_arr_eq(bal, g.supply, g.n * sizeof *bal, "trial %d: supplies not met", trial);
+        cr_assert(net_optimal(&g, f1), "trial %d: a cheaper flow exists", trial);
+        solved++;
+        free(bal);
+        free(f1);
+        free(f2);
+        net_free(&g);
+    }
+    cr_assert_eq(solved, 400);
+}

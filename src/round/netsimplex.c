@@ -6,7 +6,12 @@
  * 128 bits: pricing reads half the memory). When the exact costs are too large for that, a
  * first phase solves with every cost divided by one power of two (64 bits), and a second phase
  * continues from its spanning tree with the exact 128-bit costs until no arc prices out: the
- * result is exactly optimal either way, the first phase only makes the start near-optimal. */
+ * result is exactly optimal either way, the first phase only makes the start near-optimal.
+ *
+ * The 64-bit pricing reads the arcs as runs (consecutive arcs whose tails, and heads, are
+ * consecutive nodes or one node): potentials are then read in order rather than gathered, and
+ * on a processor with AVX2 four arcs are priced at once. Every kernel takes the same entering
+ * arc, so the pivots, and the flow, are the same on every machine. */
 
 #include "round/netsimplex.h"
 #include "util/buf.h"
@@ -14,6 +19,11 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define NS_AVX2 1
+#endif
 
 /* Bounds that keep every potential and reduced cost far inside 128 bits (potentials stay below
  * 2^114) and every flow inside 64 bits. */
@@ -33,6 +43,13 @@ enum { AT_LOWER = 1, IN_TREE = 0, AT_UPPER = -1 };
 /* Direction of a node's tree arc: UP when it goes from the node to its parent. */
 enum { DIR_UP = 1, DIR_DOWN = -1 };
 
+/* A run of arcs START … START + LEN - 1: arc START + i goes from TAIL + DT·i to HEAD + DH·i
+ * (DT, DH ∈ {0, 1}). */
+typedef struct arc_run {
+    uint32_t start, len, tail, head;
+    uint8_t dt, dh;
+} arc_run;
+
 typedef struct simplex {
     void *block;      /* every array below lives in it (S_place) */
     uint32_t n;       /* real nodes; the root is node n */
@@ -45,6 +62,10 @@ typedef struct simplex {
     i128 *cost;      /* the exact costs, for the second phase (NULL when not needed) */
     int8_t *state;
     bool wide;       /* pricing with cost and pi (128 bits) rather than cost64 and pi64 */
+    bool simd;       /* price with the AVX2 kernel */
+    arc_run *runs;   /* the real arcs as runs, in order (64-bit pricing) */
+    uint32_t nruns;
+    uint32_t run_at; /* the run holding the next arc to price */
     /* The spanning tree, n + 1 entries each. */
     uint32_t *parent;
     uint32_t *pred;   /* the arc joining a node to its parent */
@@ -69,30 +90,131 @@ static i128 S_reduced(const simplex *s, uint32_t k)
     return s->cost64[k] + s->pi64[s->tail[k]] - s->pi64[s->head[k]];
 }
 
-/* Block search (Grigoriadis 1986): scan the arcs cyclically in blocks of about √m, and take the
- * most violating arc of the first block that has one. S_price64 is the same in 64 bits. */
-static bool S_price64(const simplex *s, uint32_t block, uint32_t *next, uint32_t *entering)
+/* The runs of arcs [0, M): each as long as its tails and heads keep their steps. With RUNS
+ * NULL, only counts them. */
+static uint32_t S_runs(const uint32_t *tail, const uint32_t *head, uint32_t m, arc_run *runs)
 {
-    const uint32_t *tail = s->tail, *head = s->head;
+    uint32_t count = 0;
+    for (uint32_t k = 0; k < m;) {
+        uint32_t len = 1, dt = 0, dh = 0;
+        if (k + 1 < m && tail[k + 1] - tail[k] <= 1 && head[k + 1] - head[k] <= 1) {
+            dt = tail[k + 1] - tail[k];
+            dh = head[k + 1] - head[k];
+            len = 2;
+            while (k + len < m && tail[k + len] == tail[k] + dt * len &&
+                   head[k + len] == head[k] + dh * len)
+                len++;
+        }
+        if (runs) runs[count] = (arc_run){k, len, tail[k], head[k], (uint8_t)dt, (uint8_t)dh};
+        count++;
+        k += len;
+    }
+    return count;
+}
+
+/* The least state × reduced cost over arcs [LO, HI) of run R, into *BEST and *AT when below
+ * *BEST: state × reduced cost is negative when the arc is eligible to enter, 0 for a tree arc;
+ * the first least one in the order of the arcs is kept. */
+static void S_run_min(const simplex *s, const arc_run *r, uint32_t lo, uint32_t hi,
+                      int64_t *best, uint32_t *at)
+{
     const int8_t *state = s->state;
     const int64_t *cost = s->cost64, *pi = s->pi64;
-    int64_t best = 0;
-    uint32_t count = block, k = *next, m = s->m;
-    for (uint32_t seen = 0; seen < m; seen++) {
-        /* state × reduced cost: negative when eligible, 0 for a tree arc (never below best) */
-        int64_t rc = (cost[k] + pi[tail[k]] - pi[head[k]]) * state[k];
-        if (rc < best) {
-            best = rc;
-            *entering = k;
+    for (uint32_t k = lo; k < hi; k++) {
+        uint32_t i = k - r->start;
+        int64_t rc = (cost[k] + pi[r->tail + r->dt * i] - pi[r->head + r->dh * i]) * state[k];
+        if (rc < *best) {
+            *best = rc;
+            *at = k;
         }
-        if (++k == m) k = 0;
-        if (--count == 0) {
+    }
+}
+
+#ifdef NS_AVX2
+/* The same, four arcs at a time: each lane keeps its own first least value, and the lanes are
+ * merged by value, then by arc (the first of equal values). */
+__attribute__((target("avx2"))) static void S_run_min_avx2(const simplex *s, const arc_run *r,
+                                                         uint32_t lo, uint32_t hi,
+                                                         int64_t *best, uint32_t *at)
+{
+    const int8_t *state = s->state;
+    const int64_t *cost = s->cost64, *pi = s->pi64;
+    uint32_t k = lo;
+    if (hi - lo >= 8) {
+        const int64_t *pt = pi + r->tail - r->start, *ph = pi + r->head - r->start;
+        __m256i zero = _mm256_setzero_si256(), four = _mm256_set1_epi64x(4);
+        __m256i tail_pi = _mm256_set1_epi64x(pi[r->tail]), head_pi = _mm256_set1_epi64x(pi[r->head]);
+        __m256i bv = _mm256_set1_epi64x(*best), bi = _mm256_set1_epi64x(*at);
+        __m256i iv = _mm256_set_epi64x(lo + 3, lo + 2, lo + 1, lo);
+        for (; k + 4 <= hi; k += 4) {
+            __m256i a = r->dt ? _mm256_loadu_si256((const __m256i *)(pt + k)) : tail_pi;
+            __m256i h = r->dh ? _mm256_loadu_si256((const __m256i *)(ph + k)) : head_pi;
+            __m256i c = _mm256_loadu_si256((const __m256i *)(cost + k));
+            int32_t st4;
+            memcpy(&st4, state + k, sizeof st4);
+            __m256i st = _mm256_cvtepi8_epi64(_mm_cvtsi32_si128(st4));
+            __m256i rc = _mm256_sub_epi64(_mm256_add_epi64(c, a), h);
+            /* × state ∈ {-1, 0, 1}: negate where -1, clear where 0 */
+            __m256i neg = _mm256_cmpgt_epi64(zero, st);
+            rc = _mm256_sub_epi64(_mm256_xor_si256(rc, neg), neg);
+            rc = _mm256_andnot_si256(_mm256_cmpeq_epi64(st, zero), rc);
+            __m256i lt = _mm256_cmpgt_epi64(bv, rc);
+            bv = _mm256_blendv_epi8(bv, rc, lt);
+            bi = _mm256_blendv_epi8(bi, iv, lt);
+            iv = _mm256_add_epi64(iv, four);
+        }
+        int64_t v[4], ix[4];
+        _mm256_storeu_si256((__m256i *)v, bv);
+        _mm256_storeu_si256((__m256i *)ix, bi);
+        int64_t before = *best;
+        for (int l = 0; l < 4; l++) /* a lane still at BEFORE found nothing below it */
+            if (v[l] < *best || (v[l] == *best && v[l] < before && (uint32_t)ix[l] < *at)) {
+                *best = v[l];
+                *at = (uint32_t)ix[l];
+            }
+    }
+    S_run_min(s, r, k, hi, best, at);
+}
+#endif
+
+/* Block search (Grigoriadis 1986): scan the arcs cyclically in blocks of about √m, and take the
+ * most violating arc of the first block that has one (the first of equally violating ones). */
+static bool S_price64(simplex *s, uint32_t block, uint32_t *next, uint32_t *entering)
+{
+    int64_t best = 0;
+    uint32_t at = 0, count = block, k = *next, m = s->m, r = s->run_at;
+    for (uint32_t seen = 0; seen < m;) {
+        while (k < s->runs[r].start || k - s->runs[r].start >= s->runs[r].len)
+            if (++r == s->nruns) r = 0;
+        const arc_run *run = &s->runs[r];
+        uint32_t take = run->start + run->len - k;
+        if (take > count) take = count;
+        if (take > m - seen) take = m - seen;
+#ifdef NS_AVX2
+        if (s->simd)
+            S_run_min_avx2(s, run, k, k + take, &best, &at);
+        else
+#endif
+            S_run_min(s, run, k, k + take, &best, &at);
+        k += take;
+        if (k == m) k = 0;
+        seen += take;
+        count -= take;
+        if (count == 0) {
             if (best < 0) break;
             count = block;
         }
     }
+    s->run_at = r;
     *next = k;
-    return best < 0;
+    if (best >= 0) return false;
+    /* The pivot reads the arc's ends and flow next: fetch them while it starts. */
+    __builtin_prefetch(s->tail + at);
+    __builtin_prefetch(s->head + at);
+    __builtin_prefetch(s->flow + at);
+    __builtin_prefetch(s->cap + at);
+    *entering = at;
+    return true;
 }
 
 static bool S_price128(const simplex *s, uint32_t block, uint32_t *next, uint32_t *entering)
@@ -221,36 +343,46 @@ static void S_pivot(simplex *s, uint32_t in)
     uint32_t first = lower ? s->tail[in] : s->head[in];
     uint32_t second = lower ? s->head[in] : s->tail[in];
 
+    /* One walk up from both ends to the apex (the deeper end first) finds the apex and each
+     * side's tightest arc. The cycle runs apex → first (down the tree), the entering arc, then
+     * second → apex; the leaving arc is the last blocking one on it: on the first side the
+     * tightest arc nearest first (strict <, met first going up), on the second the tightest
+     * nearest the apex (<=, met last), and the second side's on a tie with the first's. */
+    int64_t r1 = INT64_MAX, r2 = INT64_MAX;
+    uint32_t u1 = UINT32_MAX, u2 = UINT32_MAX;
     uint32_t a = first, b = second;
     while (a != b) {
-        if (s->depth[a] >= s->depth[b])
+        if (s->depth[a] >= s->depth[b]) {
+            uint32_t e = s->pred[a];
+            int64_t r = s->dir[a] == DIR_UP ? s->flow[e] : s->cap[e] - s->flow[e];
+            if (r < r1) {
+                r1 = r;
+                u1 = a;
+            }
             a = s->parent[a];
-        else
+        } else {
+            uint32_t e = s->pred[b];
+            int64_t r = s->dir[b] == DIR_UP ? s->cap[e] - s->flow[e] : s->flow[e];
+            if (r <= r2) {
+                r2 = r;
+                u2 = b;
+            }
             b = s->parent[b];
+        }
     }
     uint32_t apex = a;
-
-    /* The walk goes apex → first (down the tree), the entering arc, then second → apex. */
     int64_t delta = s->cap[in];
     uint32_t u_out = UINT32_MAX;
     int side = 0;
-    for (uint32_t u = first; u != apex; u = s->parent[u]) {
-        uint32_t e = s->pred[u];
-        int64_t r = s->dir[u] == DIR_UP ? s->flow[e] : s->cap[e] - s->flow[e];
-        if (r < delta) { /* strict: on a tie the arc met later on the walk (nearer first) stays */
-            delta = r;
-            u_out = u;
-            side = 1;
-        }
+    if (r1 < delta) {
+        delta = r1;
+        u_out = u1;
+        side = 1;
     }
-    for (uint32_t u = second; u != apex; u = s->parent[u]) {
-        uint32_t e = s->pred[u];
-        int64_t r = s->dir[u] == DIR_UP ? s->cap[e] - s->flow[e] : s->flow[e];
-        if (r <= delta) { /* not strict: later on the walk */
-            delta = r;
-            u_out = u;
-            side = 2;
-        }
+    if (u2 != UINT32_MAX && r2 <= delta) {
+        delta = r2;
+        u_out = u2;
+        side = 2;
     }
 
     if (delta > 0) {
@@ -283,8 +415,10 @@ static int64_t S_cap(const int64_t *cap, size_t k)
 
 /* Place every array of S in one block at BASE (NULL: only measure) and return its size: the
  * first touches of a few 2 MiB pages instead of thousands of 4 KiB ones (each a trap, a dear one
- * on a virtual machine; see buf_resize_big). NARROW and EXACT say which costs and potentials. */
-static size_t S_place(simplex *s, char *base, size_t all, size_t nn, bool narrow, bool exact)
+ * on a virtual machine; see buf_resize_big). NARROW and EXACT say which costs and potentials;
+ * NRUNS is the number of runs of arcs (64-bit pricing only). */
+static size_t S_place(simplex *s, char *base, size_t all, size_t nn, size_t nruns, bool narrow,
+                      bool exact)
 {
     size_t at = 0;
 #define PLACE(field, count)                                                                    \
@@ -313,6 +447,7 @@ static size_t S_place(simplex *s, char *base, size_t all, size_t nn, bool narrow
     if (narrow) {
         PLACE(cost64, all);
         PLACE(pi64, nn);
+        PLACE(runs, nruns);
     }
     if (exact) {
         PLACE(cost, all);
@@ -326,6 +461,13 @@ static size_t S_place(simplex *s, char *base, size_t all, size_t nn, bool narrow
 fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32_t *head,
                           const int64_t *cap, const i128 *cost, const int64_t *supply,
                           int64_t *flow)
+{
+    return netsimplex_solve_kernel(n, m, tail, head, cap, cost, supply, flow, NETSIMPLEX_AUTO);
+}
+
+fp_error netsimplex_solve_kernel(size_t n, size_t m, const uint32_t *tail, const uint32_t *head,
+                                 const int64_t *cap, const i128 *cost, const int64_t *supply,
+                                 int64_t *flow, netsimplex_kernel kernel)
 {
     if (n == 0) return m == 0 ? FP_OK : FP_ERR_ARGUMENT;
     if (n >= UINT32_MAX / 2 || m >= UINT32_MAX / 2) return FP_ERR_NOMEM;
@@ -379,13 +521,20 @@ fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32
     s.n = (uint32_t)n;
     s.m = (uint32_t)m;
     s.wide = !narrow;
+#ifdef NS_AVX2
+    s.simd = kernel == NETSIMPLEX_AUTO && __builtin_cpu_supports("avx2");
+#else
+    (void)kernel;
+#endif
     size_t all = m + n, nn = n + 1;
     int64_t *bal = malloc(n * sizeof *bal);
     fp_error err = FP_ERR_NOMEM;
     bool exact = !narrow || shift > 0;
-    size_t bytes = S_place(&s, NULL, all, nn, narrow, exact);
+    s.nruns = narrow ? S_runs(tail, head, s.m, NULL) : 0;
+    size_t bytes = S_place(&s, NULL, all, nn, s.nruns, narrow, exact);
     if (!bal || buf_resize_big(&s.block, 0, bytes, bytes) != 0) goto done;
-    S_place(&s, s.block, all, nn, narrow, exact);
+    S_place(&s, s.block, all, nn, s.nruns, narrow, exact);
+    if (narrow) S_runs(tail, head, s.m, s.runs);
 
     memcpy(bal, supply, n * sizeof *bal);
     i128 big64 = 1;

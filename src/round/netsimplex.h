@@ -22,4 +22,12 @@ fp_error netsimplex_solve(size_t n, size_t m, const uint32_t *tail, const uint32
                           const int64_t *cap, const i128 *cost, const int64_t *supply,
                           int64_t *flow);
 
+/* Which pricing kernel: AUTO uses AVX2 where the processor has it; SCALAR never does (for the
+ * tests, which check that both take the same pivots). */
+typedef enum netsimplex_kernel { NETSIMPLEX_AUTO, NETSIMPLEX_SCALAR } netsimplex_kernel;
+
+fp_error netsimplex_solve_kernel(size_t n, size_t m, const uint32_t *tail, const uint32_t *head,
+                                 const int64_t *cap, const i128 *cost, const int64_t *supply,
+                                 int64_t *flow, netsimplex_kernel kernel);
+
 #endif
