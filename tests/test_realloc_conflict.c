@@ -87,7 +87,8 @@ typedef struct request {
     const char *fixed;      /* NULL: none */
 } request;
 
-static fp_error run(const request *q, fp_diag *d, fp_table **out)
+/* Q with at most ROUNDS rounds of fitting (0: the default). */
+static fp_error run_rounds(const request *q, long rounds, fp_diag *d, fp_table **out)
 {
     fp_table *t = th_load_text(q->table);
     fp_realloc_options o;
@@ -103,6 +104,7 @@ static fp_error run(const request *q, fp_diag *d, fp_table **out)
         o.fixed = &q->fixed;
         o.fixed_count = 1;
     }
+    o.fit_rounds = rounds;
     fp_table *res = NULL;
     fp_error e = fp_realloc(t, &o, &res, d);
     if (e != FP_OK)
@@ -113,6 +115,11 @@ static fp_error run(const request *q, fp_diag *d, fp_table **out)
     else
         fp_table_free(res);
     return e;
+}
+
+static fp_error run(const request *q, fp_diag *d, fp_table **out)
+{
+    return run_rounds(q, 0, d, out);
 }
 
 /* Without any one of its --set the request holds: the contradiction needs them all. */
@@ -281,6 +288,73 @@ Test(three_or_more, on_the_command_line_nothing_is_written)
               "%s", r.err);
     struct stat st;
     cr_assert_neq(stat(out, &st), 0, "no table is written");
+    th_run_free(&r);
+    free(in);
+    free(out);
+}
+
+/* ---- a fit that stops short ---- */
+
+/* A row margin and a column margin that cross (三县's year total, the 甲 of 总计): feasible, but
+ * the fit needs several rounds. Held to fewer rounds than it needs, it says so with its residual
+ * and returns no table; the residual shrinks with every round allowed; by default it converges. */
+#define CROSS                                                                                  \
+    "级次,单位,甲,乙,丙," COL_TOTAL "\n0,总计,70,45,35,150\n1,一县,20,10,10,40\n"                  \
+    "1,二县,30,20,5,55\n1,三县,20,15,20,55\n"
+
+static double residual_after(long rounds)
+{
+    request q = {CROSS, {{"总计", "甲", 100 * SC}, {"三县", COL_TOTAL, 70 * SC}}, 2, 0,
+                 {NULL, 0}, NULL};
+    fp_diag d;
+    cr_assert_eq(run_rounds(&q, rounds, &d, NULL), FP_ERR_NO_CONVERGENCE, "%ld rounds: %s", rounds, d.message);
+    const char *at = strstr(d.message, "still missed by ");
+    cr_assert(at, "%s", d.message);
+    cr_assert(strstr(d.message, "although they can all hold") &&
+                  strstr(d.message, "--fit-rounds") && strstr(d.message, "no table was written"),
+              "%s", d.message);
+    char want[64];
+    snprintf(want, sizeof want, "after %ld round%s of fitting", rounds, rounds == 1 ? "" : "s");
+    cr_assert(strstr(d.message, want), "%s", d.message);
+    return strtod(at + strlen("still missed by "), NULL);
+}
+
+Test(fit, stopping_short_says_so_with_its_residual_and_writes_nothing)
+{
+    double r1 = residual_after(1), r2 = residual_after(2), r3 = residual_after(3);
+    cr_assert(r1 > r2 && r2 > r3 && r3 > 0, "residuals %g %g %g", r1, r2, r3);
+
+    request q = {CROSS, {{"总计", "甲", 100 * SC}, {"三县", COL_TOTAL, 70 * SC}}, 2, 0,
+                 {NULL, 0}, NULL};
+    fp_diag d;
+    fp_table *out = NULL;
+    cr_assert_eq(run(&q, &d, &out), FP_OK, "%s", d.message);
+    cr_assert_eq(fp_table_amount(out, 0, 2), 100 * SC);
+    cr_assert_eq(fp_table_amount(out, 3, 5), 70 * SC);
+    fp_table_free(out);
+}
+
+Test(fit, stopping_short_on_the_command_line_is_exit_2_and_no_file)
+{
+    char *in = th_write_tmp_text("fit-short.csv", CROSS);
+    char *out = th_out_path("fit-short-out.csv");
+    th_run r = TH_FENPEI("realloc", in, "--set", "总计:乙=60", "--set", "一县:" COL_TOTAL "=60",
+                         "--fit-rounds", "2", "-o", out);
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "after 2 rounds of fitting the targets are still missed by"), "%s",
+              r.err);
+    struct stat st;
+    cr_assert_neq(stat(out, &st), 0, "no table is written");
+    th_run_free(&r);
+    r = TH_FENPEI("realloc", in, "--set", "总计:乙=60", "--fit-rounds", "0", "-o", out);
+    cr_assert_eq(r.status, 2);
+    cr_assert(strstr(r.err, "--fit-rounds: expected a number of rounds from 1, not \"0\""), "%s",
+              r.err);
+    th_run_free(&r);
+    r = TH_FENPEI("realloc", in, "--set", "总计:乙=60", "--set", "一县:" COL_TOTAL "=60", "-o",
+                  out);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_eq(stat(out, &st), 0, "by default the fit converges and the table is written");
     th_run_free(&r);
     free(in);
     free(out);

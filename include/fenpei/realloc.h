@@ -52,6 +52,9 @@ typedef struct fp_realloc_options {
     size_t floor_count;
     const char *const *fixed; /* units (names or paths) kept unchanged with their subtrees */
     size_t fixed_count;
+    long fit_rounds; /* most rounds of fitting several targets together (0: the default, from
+                        5,000 up to 10^6 as the request is small); when they do not reach the
+                        targets, FP_ERR_NO_CONVERGENCE with the residual and no table */
 } fp_realloc_options;
 
 /** Fill OPTS with the defaults. */
@@ -60,7 +63,8 @@ void fp_realloc_options_init(fp_realloc_options *opts);
 /** Apply OPTS to IN and store the new table in *OUT (caller frees with fp_table_free). The new
  *  table has IN's columns and rows; 已提前下达 is unchanged and 此次下达 = 全年 − 已提前下达.
  *  The result passes fp_check before it is returned (FP_ERR_INTERNAL otherwise). Errors:
- *  FP_ERR_UNIT_NOT_FOUND / _AMBIGUOUS, FP_ERR_COLUMN, FP_ERR_CONFLICT, FP_ERR_INFEASIBLE. */
+ *  FP_ERR_UNIT_NOT_FOUND / _AMBIGUOUS, FP_ERR_COLUMN, FP_ERR_CONFLICT, FP_ERR_INFEASIBLE,
+ *  FP_ERR_NO_CONVERGENCE (several targets not reached in opts->fit_rounds; *OUT stays NULL). */
 fp_error fp_realloc(const fp_table *in, const fp_realloc_options *opts, fp_table **out,
                     fp_diag *diag);
 

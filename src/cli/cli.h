@@ -53,6 +53,8 @@ int cli_same_file(const char *a, const char *b);
 int cli_amount(const char *option, const char *text, fp_amount *out);
 /* cli_amount for an amount that must be above 0 (a --unit). 0 or -1. */
 int cli_positive_amount(const char *option, const char *text, fp_amount *out);
+/* A whole number ≥ 0 (digits only, fits int64) into *OUT; 0, or -1 after a message. */
+int cli_count(const char *option, const char *text, int64_t *out);
 /* An output written to a temporary file in its target's folder, not yet in place. Several
  * outputs of one command are staged first and published together, so that a failure leaves
  * every target as it was. */

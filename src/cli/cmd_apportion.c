@@ -34,23 +34,6 @@ static const char usage_text[] =
 
 enum { OPT_SEATS = CLI_OPT_FIRST_FREE, OPT_METHOD, OPT_MIN, OPT_MAX };
 
-/* A whole number ≥ 0 given on the command line: digits only, must fit int64. */
-static int parse_count(const char *option, const char *text, int64_t *out)
-{
-    if (text[0] < '0' || text[0] > '9')
-        return cli_fail("%s: expected a whole number ≥ 0, not \"%s\"", option, text), -1;
-    errno = 0;
-    char *end;
-    long long v = strtoll(text, &end, 10);
-    if (*end != '\0')
-        return cli_fail("%s: expected a whole number ≥ 0, not \"%s\"", option, text), -1;
-    if (errno == ERANGE)
-        return cli_fail("%s: %s is too large (at most %lld)", option, text, (long long)INT64_MAX),
-               -1;
-    *out = (int64_t)v;
-    return 0;
-}
-
 /* ---- reading the weights ---- */
 
 typedef struct reader {
@@ -300,19 +283,19 @@ int cmd_apportion(int argc, char **argv)
             fputs(cli_help_text("apportion", usage_text, cli_lang_english(argc, argv)), stdout);
             return EXIT_CLEAN;
         case OPT_SEATS:
-            if (parse_count("--seats", optarg, &seats))
+            if (cli_count("--seats", optarg, &seats))
                 return EXIT_USAGE;
             break;
         case OPT_METHOD:
             method_text = optarg;
             break;
         case OPT_MIN:
-            if (parse_count("--min", optarg, &kmin))
+            if (cli_count("--min", optarg, &kmin))
                 return EXIT_USAGE;
             has_min = 1;
             break;
         case OPT_MAX:
-            if (parse_count("--max", optarg, &kmax))
+            if (cli_count("--max", optarg, &kmax))
                 return EXIT_USAGE;
             has_max = 1;
             break;

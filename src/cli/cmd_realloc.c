@@ -1,4 +1,5 @@
 /* cli/cmd_realloc.c — fenpei realloc: a what-if run that writes a new table in whole units. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -31,6 +32,8 @@ static const char usage_text[] =
     "  --no-clawback             no row's new year total below its 已提前下达 (此次下达 ≥ 0)\n"
     "  --min COLUMN=AMOUNT       a floor for COLUMN on every row that receives it (repeatable)\n"
     "  --fix UNIT                keep UNIT and its rows unchanged (repeatable)\n"
+    "  --fit-rounds N            most rounds of fitting several --set together (default:\n"
+    "                            5,000 or more); short of the targets, nothing is written\n"
     "  --title TEXT              the title of 新表 in the workbook (default: the table's)\n"
     "  --attachment TEXT         a line above that title, such as 附件1\n"
     "  --force                   replace existing output files\n" CLI_LOAD_HELP
@@ -49,7 +52,8 @@ enum {
     OPT_FIX,
     OPT_XLSX,
     OPT_TITLE,
-    OPT_ATTACHMENT
+    OPT_ATTACHMENT,
+    OPT_FIT_ROUNDS
 };
 
 #define MAX_ITEMS 256
@@ -319,6 +323,7 @@ int cmd_realloc(int argc, char **argv)
         {"xlsx", required_argument, NULL, OPT_XLSX},
         {"title", required_argument, NULL, OPT_TITLE},
         {"attachment", required_argument, NULL, OPT_ATTACHMENT},
+        {"fit-rounds", required_argument, NULL, OPT_FIT_ROUNDS},
         CLI_SHARED_LONG_OPTIONS,
     };
     cli_load L = {0};
@@ -400,6 +405,17 @@ int cmd_realloc(int argc, char **argv)
         case OPT_NO_CLAWBACK:
             ro.no_clawback = 1;
             break;
+        case OPT_FIT_ROUNDS: {
+            int64_t n;
+            if (cli_count("--fit-rounds", optarg, &n))
+                goto done;
+            if (n < 1 || n > LONG_MAX) {
+                cli_fail("--fit-rounds: expected a number of rounds from 1, not \"%s\"", optarg);
+                goto done;
+            }
+            ro.fit_rounds = (long)n;
+            break;
+        }
         case OPT_TITLE:
             no.title = optarg;
             break;

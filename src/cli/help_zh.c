@@ -81,6 +81,8 @@ static const help_zh helps[] = {
      "  --no-clawback             任何一行的新全年合计不低于已提前下达（此次下达 ≥ 0）\n"
      "  --min COLUMN=AMOUNT       每个有该列金额的行在该列的下限（可重复）\n"
      "  --fix UNIT                UNIT 及其下各行保持不变（可重复）\n"
+     "  --fit-rounds N            同时拟合多个 --set 的最多轮数（默认 5000 轮以上）；\n"
+     "                            未达目标则不写出新表\n"
      "  --force                   覆盖已存在的输出文件\n" LOAD_HELP_ZH
      "  -h, --help                显示本帮助\n"
      "\n"

@@ -118,6 +118,23 @@ int cli_amount(const char *option, const char *text, fp_amount *out)
     return 0;
 }
 
+/* A whole number ≥ 0 given on the command line: digits only, must fit int64. */
+int cli_count(const char *option, const char *text, int64_t *out)
+{
+    if (text[0] < '0' || text[0] > '9')
+        return cli_fail("%s: expected a whole number ≥ 0, not \"%s\"", option, text), -1;
+    errno = 0;
+    char *end;
+    long long v = strtoll(text, &end, 10);
+    if (*end != '\0')
+        return cli_fail("%s: expected a whole number ≥ 0, not \"%s\"", option, text), -1;
+    if (errno == ERANGE)
+        return cli_fail("%s: %s is too large (at most %lld)", option, text, (long long)INT64_MAX),
+               -1;
+    *out = (int64_t)v;
+    return 0;
+}
+
 int cli_positive_amount(const char *option, const char *text, fp_amount *out)
 {
     fp_amount v;

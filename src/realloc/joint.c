@@ -195,6 +195,8 @@ static fp_error fit(joint *J)
     long sweeps = SWEEP_WORK / work > MAX_SWEEPS ? MAX_SWEEPS : (long)(SWEEP_WORK / work);
     if (sweeps < MIN_SWEEPS)
         sweeps = MIN_SWEEPS;
+    if (C->o->fit_rounds > 0)
+        sweeps = C->o->fit_rounds;
     for (long sweep = 0; sweep < sweeps; sweep++) {
         for (size_t j = 0; j < J->ntg; j++) {
             jset *S = &J->sets[j];
@@ -264,10 +266,13 @@ static fp_error fit(joint *J)
             const jset *S = &J->sets[worst_at];
             err = diag_set(C->diag, FP_ERR_NO_CONVERGENCE, fp_table_source(C->t), 0, NULL, NULL,
                            0,
-                           "the targets could not all be met: after %ld rounds of fitting the "
-                           "residual is %.6g units (largest at --set %s:%s); they may "
-                           "contradict each other or the bounds; no table was written",
-                           sweeps, norm, S->tg->unit_text, S->tg->col_text);
+                           "the fit stopped short: after %ld round%s of fitting the targets are "
+                           "still missed by %.6g units (residual norm; the largest miss at "
+                           "--set %s:%s), although they can all hold (checked exactly "
+                           "before fitting); more rounds (--fit-rounds) may reach them; no "
+                           "table was written",
+                           sweeps, sweeps == 1 ? "" : "s", norm, S->tg->unit_text,
+                           S->tg->col_text);
         }
     }
 done:
