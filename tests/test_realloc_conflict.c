@@ -293,6 +293,70 @@ Test(three_or_more, on_the_command_line_nothing_is_written)
     free(out);
 }
 
+/* How many --set a message names, and how many it counts ("and 15 more --set") before END. */
+static size_t sets_in(const char *message, const char *end)
+{
+    const char *more = strstr(message, " more --set");
+    cr_assert(more && more < end, "%s", message);
+    size_t named = 0;
+    for (const char *p = message; (p = strstr(p, "--set ")) && p < more; p++)
+        named++;
+    const char *digits = more;
+    while (digits > message && digits[-1] >= '0' && digits[-1] <= '9')
+        digits--;
+    return named + strtoul(digits, NULL, 10);
+}
+
+/* Contradictions of many --set: the sentence names as many as fit the diagnostic, counts the
+ * others and always ends with the gap (it used to be cut off at 512 bytes, gap and all). Both
+ * the rule for sets inside a set and the network's certificate. */
+Test(three_or_more, a_long_list_of_targets_keeps_its_gap)
+{
+    enum { N = 24 };
+    char table[4096], names[N][48];
+    int len = snprintf(table, sizeof table, "级次,单位,甲,乙," COL_TOTAL "\n0,总计,%d,%d,%d\n",
+                       10 * N, 10 * N, 20 * N);
+    fp_realloc_target tg[N + 1];
+    for (int i = 0; i < N; i++) {
+        snprintf(names[i], sizeof names[i], "第%02d个自治县人民政府", i + 1);
+        len += snprintf(table + len, sizeof table - (size_t)len, "1,%s,10,10,20\n", names[i]);
+    }
+    fp_table *t = th_load_text(table);
+    fp_realloc_options o;
+    fp_realloc_options_init(&o);
+    o.targets = tg;
+    o.target_count = N + 1;
+    fp_table *out = NULL;
+    fp_diag d;
+
+    /* the counties' 甲 add up to 7 more than 总计's */
+    for (int i = 0; i < N; i++)
+        tg[i] = (fp_realloc_target){names[i], "甲", 12 * SC};
+    tg[N] = (fp_realloc_target){"总计", "甲", (12 * N - 7) * SC};
+    cr_assert_eq(fp_realloc(t, &o, &out, &d), FP_ERR_CONFLICT, "%s", d.message);
+    cr_assert_null(out);
+    size_t n = strlen(d.message);
+    cr_assert_lt(n, sizeof d.message - 1, "the sentence fits: %s", d.message);
+    cr_assert(n > 7 && strcmp(d.message + n - 7, "), by 7") == 0, "%s", d.message);
+    cr_assert(strstr(d.message, "(--set 第01个自治县人民政府:甲=12, "), "%s", d.message);
+    cr_assert_eq(sets_in(d.message, d.message + n), (size_t)N + 1, "%s", d.message);
+
+    /* the counties' year totals leave 总计's 甲 7 short: only the network test sees it */
+    for (int i = 0; i < N; i++)
+        tg[i] = (fp_realloc_target){names[i], COL_TOTAL, 20 * SC};
+    tg[N] = (fp_realloc_target){"总计", "甲", (20 * N + 7) * SC};
+    cr_assert_eq(fp_realloc(t, &o, &out, &d), FP_ERR_CONFLICT, "%s", d.message);
+    cr_assert_null(out);
+    n = strlen(d.message);
+    cr_assert_lt(n, sizeof d.message - 1, "the sentence fits: %s", d.message);
+    const char *end = strstr(d.message, " cannot all hold: short by 7");
+    cr_assert(end && end + strlen(" cannot all hold: short by 7") == d.message + n, "%s",
+              d.message);
+    cr_assert(strstr(d.message, "--set 第01个自治县人民政府:" COL_TOTAL "=20, "), "%s", d.message);
+    cr_assert_eq(sets_in(d.message, end), (size_t)N + 1, "%s", d.message);
+    fp_table_free(t);
+}
+
 /* ---- a fit that stops short ---- */
 
 /* A row margin and a column margin that cross (三县's year total, the 甲 of 总计): feasible, but

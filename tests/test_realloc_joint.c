@@ -445,7 +445,7 @@ Test(contradiction, children_above_their_parent)
         {"总计", "甲", 12 * SC}, {"A", "甲", 8 * SC}, {"B", "甲", 6 * SC}};
     fp_diag d;
     cr_assert_eq(run2(SMALL, tg, 3, &d), FP_ERR_CONFLICT);
-    cr_assert_str_eq(d.message, "--set 总计:甲=12 is below the sets inside it (--set A:甲=8, "
+    cr_assert_str_eq(d.message, "--set 总计:甲=12 is below the sets inside it (--set A:甲=8 and "
                                 "--set B:甲=6), by 2");
 }
 

@@ -1,6 +1,7 @@
 /* realloc/conflict.c — several --set that cannot all hold: the pairwise rules, with their own
  * messages, and the exact test of every target and bound together on the network they form
  * (feasible.c), whose certificate names the --set and bounds that contradict each other. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +9,36 @@
 #include "realloc/feasible.h"
 #include "realloc/joint.h"
 #include "util/buf.h"
+
+/* The message of a diagnostic holds this many bytes of a sentence. */
+#define MESSAGE_ROOM (sizeof ((fp_diag *)0)->message - 1)
+
+/* "--set A:甲=1, --set B:甲=2 and --set C:甲=3" for the sets WHICH[0..n) in order; when that is
+ * longer than ROOM bytes, as many of the first as fit (one at least) and "and K more --set", so
+ * that the sentence around it keeps its end (the gap). */
+static void name_sets(strbuf *out, const joint *J, const size_t *which, size_t n, size_t room)
+{
+    strbuf s = {0};
+    char a[FP_AMOUNT_BUFSIZE];
+    for (size_t shown = n; shown > 0; shown--) {
+        strbuf_reset(&s);
+        for (size_t i = 0; i < shown; i++) {
+            const target *q = J->sets[which[i]].tg;
+            amount_text(q->amount, a);
+            strbuf_printf(&s, "%s--set %s:%s=%s", i == 0 ? "" : i + 1 == n ? " and " : ", ",
+                          q->unit_text, q->col_text, a);
+        }
+        if (shown < n)
+            strbuf_printf(&s, " and %zu more --set", n - shown);
+        if (s.oom || s.len <= room)
+            break;
+    }
+    if (s.oom)
+        out->oom = 1;
+    else
+        strbuf_str(out, strbuf_get(&s));
+    strbuf_free(&s);
+}
 
 /* Targets that contradict each other, named with the gap: a set inside another asking for more
  * (a parent below its set children, a column above its year total), the same cells asked two
@@ -56,26 +87,27 @@ fp_error joint_contradictions(joint *J)
         int under = !over && cells == P->end - P->first && avail != P->avail;
         if (!over && !under)
             continue;
-        strbuf list = {0};
-        for (size_t t = 0; t < nt; t++) {
-            const target *q = J->sets[taken[t]].tg;
-            amount_text(q->amount, b);
-            strbuf_printf(&list, "%s--set %s:%s=%s", t ? ", " : "", q->unit_text, q->col_text, b);
-        }
-        if (list.oom) {
-            strbuf_free(&list);
-            return realloc_nomem(C);
-        }
         amount_text(P->tg->amount, a);
         i128 gap = over ? sum - P->tg->amount : P->avail - avail;
         amount_text(gap < 0 ? -gap : gap, g);
-        fp_error e = diag_set(C->diag, FP_ERR_CONFLICT, fp_table_source(C->t),
-                              fp_table_row_line(C->t, P->tg->row), P->tg->col_text, NULL, 0,
-                              over ? "--set %s:%s=%s is below the sets inside it (%s), by %s"
-                                   : "--set %s:%s=%s: the sets inside it (%s) leave it nothing "
-                                     "else to change and differ from it by %s",
-                              P->tg->unit_text, P->tg->col_text, a, strbuf_get(&list), g);
-        strbuf_free(&list);
+        /* the sentence around the list says how much room the list has */
+        strbuf head = {0}, foot = {0}, text = {0};
+        strbuf_printf(&head, "--set %s:%s=%s", P->tg->unit_text, P->tg->col_text, a);
+        strbuf_str(&head, over ? " is below the sets inside it (" : ": the sets inside it (");
+        strbuf_printf(&foot, over ? "), by %s" : ") leave it nothing else to change and differ "
+                                                 "from it by %s", g);
+        size_t around = head.len + foot.len;
+        strbuf_str(&text, strbuf_get(&head));
+        name_sets(&text, J, taken, nt, around < MESSAGE_ROOM ? MESSAGE_ROOM - around : 0);
+        strbuf_str(&text, strbuf_get(&foot));
+        int oom = head.oom || foot.oom || text.oom;
+        fp_error e = oom ? realloc_nomem(C)
+                         : diag_set(C->diag, FP_ERR_CONFLICT, fp_table_source(C->t),
+                                    fp_table_row_line(C->t, P->tg->row), P->tg->col_text, NULL,
+                                    0, "%s", strbuf_get(&text));
+        strbuf_free(&head);
+        strbuf_free(&foot);
+        strbuf_free(&text);
         return e;
     }
     /* crossing sets: every cell P can change is also one Q can change (a unit's year total and
@@ -142,19 +174,19 @@ static fp_error report_conflict(joint *J, const feas_result *R)
     size_t K = C->ncats, first = FEAS_NONE, nset = 0, nparts = 0, nrows = 0;
     int fixed = 0;
     char a[FP_AMOUNT_BUFSIZE];
-    strbuf text = {0}, rows = {0};
-    char *sets[64], *parts[64];
+    strbuf text = {0}, rows = {0}, tail = {0};
+    char *parts[64];
     uint8_t col_seen[256] = {0};
-    for (size_t j = 0; j < J->ntg && nset < 64; j++) {
+    size_t *sets = malloc((J->ntg + 1) * sizeof *sets);
+    if (!sets)
+        return realloc_nomem(C);
+    for (size_t j = 0; j < J->ntg; j++) {
         if (!R->set_cut[j])
             continue;
-        const target *q = J->sets[j].tg;
         if (first == FEAS_NONE)
             first = j;
-        fixed |= (i128)q->amount != J->sets[j].avail; /* --fix cells under it */
-        amount_text(q->amount, a);
-        strbuf_printf(&text, "--set %s:%s=%s", q->unit_text, q->col_text, a);
-        sets[nset++] = strbuf_take(&text);
+        fixed |= (i128)J->sets[j].tg->amount != J->sets[j].avail; /* --fix cells under it */
+        sets[nset++] = j;
     }
     for (size_t b = 0; b < J->nb; b++) {
         if (!R->set_cut[J->ntg + b])
@@ -180,24 +212,24 @@ static fp_error report_conflict(joint *J, const feas_result *R)
         }
     if (fixed && nparts < 64)
         parts[nparts++] = strdup("--fix");
-    join_words(&text, sets, nset);
-    strbuf_str(&text, nset == 1 ? " cannot hold" : nset == 2 ? " cannot both hold"
-                                                              : " cannot all hold");
+    /* everything after the --set first: its length is the room left for naming them */
+    strbuf_str(&tail, nset == 1 ? " cannot hold" : nset == 2 ? " cannot both hold"
+                                                             : " cannot all hold");
     if (nparts) {
-        strbuf_str(&text, " (with ");
-        join_words(&text, parts, nparts);
-        strbuf_str(&text, ")");
+        strbuf_str(&tail, " (with ");
+        join_words(&tail, parts, nparts);
+        strbuf_str(&tail, ")");
     }
     i128 gap = R->gap * u;
     if (gap <= INT64_MAX) {
         amount_text(gap, a);
-        strbuf_printf(&text, ": short by %s", a);
+        strbuf_printf(&tail, ": short by %s", a);
     } else {
-        strbuf_str(&text, ": short by more than 9223372036854.775807");
+        strbuf_str(&tail, ": short by more than 9223372036854.775807");
     }
-    int oom = text.oom || rows.oom;
-    for (size_t i = 0; i < nset; i++)
-        oom |= !sets[i];
+    name_sets(&text, J, sets, nset, tail.len < MESSAGE_ROOM ? MESSAGE_ROOM - tail.len : 0);
+    strbuf_str(&text, strbuf_get(&tail));
+    int oom = text.oom || rows.oom || tail.oom;
     for (size_t i = 0; i < nparts; i++)
         oom |= !parts[i];
     fp_error e = oom ? realloc_nomem(C)
@@ -205,12 +237,12 @@ static fp_error report_conflict(joint *J, const feas_result *R)
                                 first == FEAS_NONE ? 0 : fp_table_row_line(t, J->sets[first].tg->row),
                                 first == FEAS_NONE ? NULL : J->sets[first].tg->col_text, NULL, 0,
                                 "%s", strbuf_get(&text));
-    for (size_t i = 0; i < nset; i++)
-        free(sets[i]);
     for (size_t i = 0; i < nparts; i++)
         free(parts[i]);
+    free(sets);
     strbuf_free(&text);
     strbuf_free(&rows);
+    strbuf_free(&tail);
     return e;
 }
 
