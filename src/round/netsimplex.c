@@ -208,11 +208,6 @@ static bool S_price64(simplex *s, uint32_t block, uint32_t *next, uint32_t *ente
     s->run_at = r;
     *next = k;
     if (best >= 0) return false;
-    /* The pivot reads the arc's ends and flow next: fetch them while it starts. */
-    __builtin_prefetch(s->tail + at);
-    __builtin_prefetch(s->head + at);
-    __builtin_prefetch(s->flow + at);
-    __builtin_prefetch(s->cap + at);
     *entering = at;
     return true;
 }
