@@ -194,29 +194,39 @@ long lay_find_groups(const lay_doc *d, const lay_table *T, size_t *role)
         double mid = (s[g].x0 + s[g].x1) / 2;
         for (size_t j = line[g] + 1; j <= T->b; j++) {
             double lo = -INFINITY, hi = INFINITY;
+            int lo_half = 0, hi_half = 0;
             for (size_t k = 0; k < n; k++) {
                 if (k == g || lay_seg_is_unit(d, &s[k]) ||
                     (line[k] == j && !lay_seg_names_units(d, &s[k])))
                     continue;
                 /* another group beside G, on its line over names of line J: the sub-columns
-                 * nearer G than it are G's */
+                 * nearer G than it are G's (by their middles: a name printed wider than it is
+                 * in -layout text, each Chinese character one column, may reach past the
+                 * half-way line) */
                 int half = line[k] == line[g] && over_names(s, line, n, j, &s[k]);
                 double left = half ? (s[k].x1 + s[g].x0) / 2 : s[k].x1;
                 double right = half ? (s[k].x0 + s[g].x1) / 2 : s[k].x0;
-                if (s[k].x1 <= s[g].x0 && left > lo)
+                if (s[k].x1 <= s[g].x0 && left > lo) {
                     lo = left;
-                if (s[k].x0 >= s[g].x1 && right < hi)
+                    lo_half = half;
+                }
+                if (s[k].x0 >= s[g].x1 && right < hi) {
                     hi = right;
+                    hi_half = half;
+                }
             }
             size_t first = n, last = n, subs = 0; /* the candidates: segments first..last */
-            for (size_t k = 0; k < n; k++)
-                if (line[k] == j && s[k].x0 >= lo && s[k].x1 <= hi &&
+            for (size_t k = 0; k < n; k++) {
+                double km = (s[k].x0 + s[k].x1) / 2;
+                if (line[k] == j && (lo_half ? km >= lo : s[k].x0 >= lo) &&
+                    (hi_half ? km <= hi : s[k].x1 <= hi) &&
                     !lay_seg_names_units(d, &s[k]) && !lay_seg_is_unit(d, &s[k])) {
                     if (first == n)
                         first = k;
                     last = k;
                     subs++;
                 }
+            }
             if (!subs)
                 continue;
             if (subs >= 2 && (isinf(lo) || isinf(hi))) {
