@@ -14,12 +14,15 @@ takes two lines, a group cell 资金情况 spanning its three sub-columns 中央
                    down the two header lines, amounts right-aligned (`printed`)
   groups-rl.pdf    reportlab, STSong-Light: three groups side by side (C级, D级, 合计, each over
                    户数 and 补助资金, the 垫江 2021 layout), 序号 and 单位 half-way down (`printed`)
+  groups-lo.xlsx   openpyxl: three groups side by side (中职, 高中, 合计, each merged over 人数
+                   and 资金), 单位 merged down; groups-lo.pdf is LibreOffice Calc's PDF of it
+                   (`sidebyside`, below)
   group-*.txt      pdftotext -layout of each PDF
 Run from the repository root with /usr/bin/python3 (python3-openpyxl, python3-docx, libreoffice,
 poppler-utils; python3-reportlab for group-rl.pdf); the outputs are committed.
 `make_header_fixtures.py printed` makes only group-writer.pdf, group-rl.pdf and groups-rl.pdf (and
-their text),
-leaving the others as committed."""
+their text), `make_header_fixtures.py sidebyside` only groups-lo.xlsx, .pdf and .txt, leaving the
+others as committed."""
 import os
 import shutil
 import subprocess
@@ -179,6 +182,49 @@ def write_reportlab_groups(path):
     c.save()
 
 
+def sidebyside():
+    """groups-lo.xlsx, LibreOffice Calc's groups-lo.pdf of it, and its pdftotext -layout text:
+    another instance of side-by-side groups, from other producers than groups-rl.pdf."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Side
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "附件"
+    ws.append(["2023年中等职业教育和普通高中国家助学金分配表"])
+    ws.append(["单位：人、万元"])
+    ws.append(["单位", "中职", None, "高中", None, "合计", None])
+    ws.append([None, "人数", "资金", "人数", "资金", "人数", "资金"])
+    rows = [("合计", 1250, "250.00", 2100, "420.00", 3350, "670.00"),
+            ("东城区", 450, "90.00", 800, "160.00", 1250, "250.00"),
+            ("西城区", 500, "100.00", 700, "140.00", 1200, "240.00"),
+            ("南山县", 300, "60.00", 600, "120.00", 900, "180.00")]
+    for r in rows:
+        ws.append([r[0]] + [x if isinstance(x, int) else float(x) for x in r[1:]])
+    ws.merge_cells("A3:A4")
+    for a, b in (("B3", "C3"), ("D3", "E3"), ("F3", "G3")):
+        ws.merge_cells(f"{a}:{b}")
+    thin = Side(style="thin")
+    for row in ws.iter_rows(min_row=3, max_row=8, max_col=7):
+        for cell in row:
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+            cell.alignment = Alignment(horizontal="center", vertical="center")
+    for row in ws.iter_rows(min_row=5, max_row=8, min_col=3, max_col=7):
+        for cell in row:
+            if cell.column in (3, 5, 7):
+                cell.number_format = "0.00"
+    ws.column_dimensions["A"].width = 12
+    wb.save(f"{D}/groups-lo.xlsx")
+    tmp = tempfile.mkdtemp(prefix="fenpei-header-")
+    try:
+        shutil.copy(f"{D}/groups-lo.xlsx", tmp)
+        soffice(f"{tmp}/groups-lo.xlsx", "pdf", tmp)
+        shutil.copy(f"{tmp}/groups-lo.pdf", f"{D}/groups-lo.pdf")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    subprocess.run(["pdftotext", "-layout", f"{D}/groups-lo.pdf", f"{D}/groups-lo.txt"],
+                   check=True)
+
+
 def printed():
     """group-writer.pdf and group-rl.pdf with their pdftotext -layout text."""
     tmp = tempfile.mkdtemp(prefix="fenpei-header-")
@@ -219,5 +265,7 @@ if __name__ == "__main__":
     import sys
     if sys.argv[1:] == ["printed"]:
         printed()
+    elif sys.argv[1:] == ["sidebyside"]:
+        sidebyside()
     else:
         main()

@@ -270,6 +270,33 @@ Test(group, side_by_side_groups_in_pdftotext_layout)
     fp_table_free(t);
 }
 
+/* Another instance of side-by-side groups, from other producers: openpyxl's workbook with the
+ * groups merged over 人数 and 资金, LibreOffice Calc's PDF of it (each group name centred over
+ * the gap between its two sub-columns, above neither) and that PDF's -layout text. */
+Test(group, side_by_side_groups_from_libreoffice)
+{
+    static const char *const files[] = {"groups-lo.xlsx", "groups-lo.pdf", "groups-lo.txt"};
+    static const long want[4][6] = {{1250, 25000, 2100, 42000, 3350, 67000},
+                                    {450, 9000, 800, 16000, 1250, 25000},
+                                    {500, 10000, 700, 14000, 1200, 24000},
+                                    {300, 6000, 600, 12000, 900, 18000}};
+    static const char *const rows[4] = {"合计", "东城区", "西城区", "南山县"};
+    for (size_t f = 0; f < 3; f++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s%s", HEADER_DIR, files[f]);
+        fp_table *t = load_path(path);
+        cr_assert_str_eq(names(t), "单位|中职/人数|中职/资金|高中/人数|高中/资金|合计/人数|"
+                                   "合计/资金", "%s", files[f]);
+        cr_assert_eq(fp_table_row_count(t), 4, "%s", files[f]);
+        for (size_t r = 0; r < 4; r++)
+            for (size_t c = 0; c < 6; c++)
+                cr_assert_eq(fp_table_amount(t, th_row(t, rows[r]), 1 + c),
+                             c % 2 ? U(want[r][c]) / 100 : U(want[r][c]),
+                             "%s: %s, column %zu", files[f], rows[r], 1 + c);
+        fp_table_free(t);
+    }
+}
+
 Test(group, a_wrapped_space_aligned_header_is_no_group)
 {
     /* one piece under each upper piece: the pieces join per column, as before */

@@ -168,6 +168,23 @@ static int over_names(const lay_seg *s, const size_t *line, size_t n, size_t j, 
     return 0;
 }
 
+/* Does the middle of segment W fall in the gap between two names of header line J, as a group's
+ * name printed centred over its two sub-columns does (LibreOffice's merged cell)? */
+static int between_names(const lay_seg *s, const size_t *line, size_t n, size_t j, const lay_seg *w)
+{
+    double mid = (w->x0 + w->x1) / 2;
+    int left = 0, right = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (line[k] != j)
+            continue;
+        if (s[k].x0 < mid && s[k].x1 > mid)
+            return 0; /* a name under the middle: over_names */
+        left |= s[k].x1 <= mid;
+        right |= s[k].x0 >= mid;
+    }
+    return left && right;
+}
+
 long lay_find_groups(const lay_doc *d, const lay_table *T, size_t *role)
 {
     const lay_seg *s = d->segs + d->lines[T->a].first;
@@ -199,11 +216,12 @@ long lay_find_groups(const lay_doc *d, const lay_table *T, size_t *role)
                 if (k == g || lay_seg_is_unit(d, &s[k]) ||
                     (line[k] == j && !lay_seg_names_units(d, &s[k])))
                     continue;
-                /* another group beside G, on its line over names of line J: the sub-columns
-                 * nearer G than it are G's (by their middles: a name printed wider than it is
+                /* another group beside G, on its line over names of line J or centred over the
+                 * gap between two of them: the sub-columns nearer G than it are G's (by their middles: a name printed wider than it is
                  * in -layout text, each Chinese character one column, may reach past the
                  * half-way line) */
-                int half = line[k] == line[g] && over_names(s, line, n, j, &s[k]);
+                int half = line[k] == line[g] && (over_names(s, line, n, j, &s[k]) ||
+                                                  between_names(s, line, n, j, &s[k]));
                 double left = half ? (s[k].x1 + s[g].x0) / 2 : s[k].x1;
                 double right = half ? (s[k].x0 + s[g].x1) / 2 : s[k].x0;
                 if (s[k].x1 <= s[g].x0 && left > lo) {
