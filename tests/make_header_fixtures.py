@@ -17,11 +17,14 @@ takes two lines, a group cell 资金情况 spanning its three sub-columns 中央
   groups-lo.xlsx   openpyxl: three groups side by side (中职, 高中, 合计, each merged over 人数
                    and 资金), 单位 merged down; groups-lo.pdf is LibreOffice Calc's PDF of it
                    (`sidebyside`, below)
+  groups-word.docx python-docx: three groups side by side (小学, 初中, 合计, each merged over 学生数
+                   and 补助资金, centred as WPS and Word users set headers), 地区 merged down;
+                   groups-word.pdf is LibreOffice Writer's PDF of it (`sidebyside`)
   group-*.txt      pdftotext -layout of each PDF
 Run from the repository root with /usr/bin/python3 (python3-openpyxl, python3-docx, libreoffice,
 poppler-utils; python3-reportlab for group-rl.pdf); the outputs are committed.
 `make_header_fixtures.py printed` makes only group-writer.pdf, group-rl.pdf and groups-rl.pdf (and
-their text), `make_header_fixtures.py sidebyside` only groups-lo.xlsx, .pdf and .txt, leaving the
+their text), `make_header_fixtures.py sidebyside` only groups-lo.* and groups-word.*, leaving the
 others as committed."""
 import os
 import shutil
@@ -225,6 +228,47 @@ def sidebyside():
                    check=True)
 
 
+def word_groups():
+    """groups-word.docx, LibreOffice Writer's groups-word.pdf of it, and its -layout text."""
+    from docx import Document
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    d = Document()
+    d.add_paragraph("2022年农村义务教育学生营养改善计划补助资金分配表")
+    d.add_paragraph("单位：万元")
+    t = d.add_table(rows=6, cols=7)
+    t.style = "Table Grid"
+    sub = ["", "学生数", "补助资金", "学生数", "补助资金", "学生数", "补助资金"]
+    rows = [("合计", "3000", "150.5", "2000", "100.25", "5000", "250.75"),
+            ("甲区", "1000", "50.5", "800", "40.25", "1800", "90.75"),
+            ("乙区", "1200", "60", "700", "35", "1900", "95"),
+            ("丙县", "800", "40", "500", "25", "1300", "65")]
+    for i, v in enumerate(sub):
+        t.cell(1, i).text = v
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            t.cell(2 + r, c).text = v
+    t.cell(0, 1).merge(t.cell(0, 2)).text = "小学"
+    t.cell(0, 3).merge(t.cell(0, 4)).text = "初中"
+    t.cell(0, 5).merge(t.cell(0, 6)).text = "合计"
+    t.cell(0, 0).merge(t.cell(1, 0)).text = "地区"
+    for r in range(2):
+        for c in range(7):
+            for p in t.cell(r, c).paragraphs:
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            t.cell(r, c).vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    d.save(f"{D}/groups-word.docx")
+    tmp = tempfile.mkdtemp(prefix="fenpei-header-")
+    try:
+        shutil.copy(f"{D}/groups-word.docx", tmp)
+        soffice(f"{tmp}/groups-word.docx", "pdf", tmp)
+        shutil.copy(f"{tmp}/groups-word.pdf", f"{D}/groups-word.pdf")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    subprocess.run(["pdftotext", "-layout", f"{D}/groups-word.pdf", f"{D}/groups-word.txt"],
+                   check=True)
+
+
 def printed():
     """group-writer.pdf and group-rl.pdf with their pdftotext -layout text."""
     tmp = tempfile.mkdtemp(prefix="fenpei-header-")
@@ -267,5 +311,6 @@ if __name__ == "__main__":
         printed()
     elif sys.argv[1:] == ["sidebyside"]:
         sidebyside()
+        word_groups()
     else:
         main()

@@ -297,6 +297,32 @@ Test(group, side_by_side_groups_from_libreoffice)
     }
 }
 
+/* The same from a Word-style document: python-docx's table, merged group cells centred (as WPS
+ * and Word users set headers), LibreOffice Writer's PDF of it and its -layout text; the .docx
+ * itself reads through the Word reader. */
+Test(group, side_by_side_groups_from_a_word_table)
+{
+    static const char *const files[] = {"groups-word.docx", "groups-word.pdf", "groups-word.txt"};
+    static const char *const rows[4] = {"合计", "甲区", "乙区", "丙县"};
+    static const long want[4][6] = {{3000, 15050, 2000, 10025, 5000, 25075},
+                                    {1000, 5050, 800, 4025, 1800, 9075},
+                                    {1200, 6000, 700, 3500, 1900, 9500},
+                                    {800, 4000, 500, 2500, 1300, 6500}};
+    for (size_t f = 0; f < 3; f++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s%s", HEADER_DIR, files[f]);
+        fp_table *t = load_path(path);
+        cr_assert_str_eq(names(t), "地区|小学/学生数|小学/补助资金|初中/学生数|初中/补助资金|"
+                                   "合计/学生数|合计/补助资金", "%s", files[f]);
+        for (size_t r = 0; r < 4; r++)
+            for (size_t c = 0; c < 6; c++)
+                cr_assert_eq(fp_table_amount(t, th_row(t, rows[r]), 1 + c),
+                             c % 2 ? U(want[r][c]) / 100 : U(want[r][c]),
+                             "%s: %s, column %zu", files[f], rows[r], 1 + c);
+        fp_table_free(t);
+    }
+}
+
 Test(group, a_wrapped_space_aligned_header_is_no_group)
 {
     /* one piece under each upper piece: the pieces join per column, as before */
