@@ -20,6 +20,8 @@ takes two lines, a group cell 资金情况 spanning its three sub-columns 中央
   groups-word.docx python-docx: three groups side by side (小学, 初中, 合计, each merged over 学生数
                    and 补助资金, centred as WPS and Word users set headers), 地区 merged down;
                    groups-word.pdf is LibreOffice Writer's PDF of it (`sidebyside`)
+  groups-wordl.*   the same with the header cells left as python-docx leaves them: at the left
+                   of their merged cells, each group's name where its first sub-column starts
   group-*.txt      pdftotext -layout of each PDF
 Run from the repository root with /usr/bin/python3 (python3-openpyxl, python3-docx, libreoffice,
 poppler-utils; python3-reportlab for group-rl.pdf); the outputs are committed.
@@ -228,8 +230,9 @@ def sidebyside():
                    check=True)
 
 
-def word_groups():
-    """groups-word.docx, LibreOffice Writer's groups-word.pdf of it, and its -layout text."""
+def word_groups(name, centred):
+    """NAME.docx, LibreOffice Writer's NAME.pdf of it, and its -layout text; the header cells
+    CENTRED or left as python-docx leaves them (Word's default: at the left)."""
     from docx import Document
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -254,19 +257,19 @@ def word_groups():
     t.cell(0, 0).merge(t.cell(1, 0)).text = "地区"
     for r in range(2):
         for c in range(7):
-            for p in t.cell(r, c).paragraphs:
-                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            t.cell(r, c).vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    d.save(f"{D}/groups-word.docx")
+            if centred:
+                for p in t.cell(r, c).paragraphs:
+                    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                t.cell(r, c).vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    d.save(f"{D}/{name}.docx")
     tmp = tempfile.mkdtemp(prefix="fenpei-header-")
     try:
-        shutil.copy(f"{D}/groups-word.docx", tmp)
-        soffice(f"{tmp}/groups-word.docx", "pdf", tmp)
-        shutil.copy(f"{tmp}/groups-word.pdf", f"{D}/groups-word.pdf")
+        shutil.copy(f"{D}/{name}.docx", tmp)
+        soffice(f"{tmp}/{name}.docx", "pdf", tmp)
+        shutil.copy(f"{tmp}/{name}.pdf", f"{D}/{name}.pdf")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    subprocess.run(["pdftotext", "-layout", f"{D}/groups-word.pdf", f"{D}/groups-word.txt"],
-                   check=True)
+    subprocess.run(["pdftotext", "-layout", f"{D}/{name}.pdf", f"{D}/{name}.txt"], check=True)
 
 
 def printed():
@@ -311,6 +314,7 @@ if __name__ == "__main__":
         printed()
     elif sys.argv[1:] == ["sidebyside"]:
         sidebyside()
-        word_groups()
+        word_groups("groups-word", True)
+        word_groups("groups-wordl", False)
     else:
         main()

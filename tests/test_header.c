@@ -298,17 +298,20 @@ Test(group, side_by_side_groups_from_libreoffice)
 }
 
 /* The same from a Word-style document: python-docx's table, merged group cells centred (as WPS
- * and Word users set headers), LibreOffice Writer's PDF of it and its -layout text; the .docx
- * itself reads through the Word reader. */
+ * and Word users set headers) or left where python-docx leaves them (groups-wordl: each group's
+ * name where its first sub-column's starts), LibreOffice Writer's PDF of each and its -layout
+ * text; the .docx itself reads through the Word reader. */
 Test(group, side_by_side_groups_from_a_word_table)
 {
-    static const char *const files[] = {"groups-word.docx", "groups-word.pdf", "groups-word.txt"};
+    static const char *const files[] = {"groups-word.docx",  "groups-word.pdf",
+                                        "groups-word.txt",   "groups-wordl.docx",
+                                        "groups-wordl.pdf",  "groups-wordl.txt"};
     static const char *const rows[4] = {"合计", "甲区", "乙区", "丙县"};
     static const long want[4][6] = {{3000, 15050, 2000, 10025, 5000, 25075},
                                     {1000, 5050, 800, 4025, 1800, 9075},
                                     {1200, 6000, 700, 3500, 1900, 9500},
                                     {800, 4000, 500, 2500, 1300, 6500}};
-    for (size_t f = 0; f < 3; f++) {
+    for (size_t f = 0; f < 6; f++) {
         char path[1024];
         snprintf(path, sizeof path, "%s%s", HEADER_DIR, files[f]);
         fp_table *t = load_path(path);
