@@ -244,7 +244,7 @@ def simplex(A, b, c):
             col = next((j for j in range(allowed) if obj[j] < 0), None)   # Bland
             if col is None:
                 return
-            r = None
+            r, ratio = None, None
             for i in range(m):
                 if T[i][col] > 0:
                     q = Fraction(T[i][-1]) / T[i][col]
@@ -388,7 +388,6 @@ def solve_piecewise(u, low, rhs):
         return None
     bps = sorted((i for i in range(len(u)) if u[i] > 0), key=lambda i: low[i] / u[i])
     # for t in segment k: the cells bps[k:] are above their floors... walk from the top down
-    su = 0.0
     sl = sum(low)
     # active set grows as t grows; go through breakpoints ascending
     active_u = 0.0
@@ -798,11 +797,11 @@ def realloc_trial(args, rng, cls, tmp, tag, result, req=None, expect=None):
     repro = "cat > t.csv <<'EOF'\n%sEOF\n%s" % (text, " ".join(shquote(a) for a in
                                                    [os.path.basename(cmd[0])] + cmd[1:2] + ["t.csv"] + cmd[3:-1] + ["new.csv"]))
     sub = cls + ("/feasible" if feasible else "/infeasible")
-    if "gap" in expect and feasible:
-        fails.append("the model finds this request feasible, the docs say it is refused")
     fails = []
     close = []
     notes = []
+    if "gap" in expect and feasible:
+        fails.append("the model finds this request feasible, the docs say it is refused")
     if not feasible:
         if p.returncode != 2:
             fails.append("model says the targets cannot all hold, fenpei exited %d" % p.returncode)
