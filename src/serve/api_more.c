@@ -261,7 +261,17 @@ static void write_allocate_json(FILE *out, const fp_table *f, const fp_allocate_
         api_json_amount(out, wt, 0);
         fputc('}', out);
     }
-    fprintf(out, "],\"leaves\":%zu},\"shares\":[", leaves);
+    fprintf(out, "],\"leaves\":%zu,\"clawbacks\":", leaves);
+    size_t batch = result ? fp_table_role_column(result, FP_ROLE_BATCH) : FP_NONE;
+    if (batch == FP_NONE) {
+        fputs("null", out);
+    } else { /* rows of the new table whose 此次下达 is negative (收回) */
+        size_t n = 0;
+        for (size_t r = 0; r < fp_table_row_count(result); r++)
+            n += fp_table_amount(result, r, batch) < 0;
+        fprintf(out, "%zu", n);
+    }
+    fputs("},\"shares\":[", out);
     int first = 1;
     for (size_t r = 0; r < nr; r++) {
         if (fp_table_first_child(f, r) != FP_NONE)

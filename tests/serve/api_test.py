@@ -211,7 +211,7 @@ try:
     expect('allocate status', (st, h.get('content-type')), (200, 'application/json; charset=utf-8'))
     expect('allocate summary', j['summary'],
            {'file': 'hand.csv', 'into': None, 'column': '分配金额', 'total': '1000', 'base': '50',
-            'unit': '1', 'leaves': 4,
+            'unit': '1', 'leaves': 4, 'clawbacks': None,
             'weights': [{'column': '常住人口', 'weight': '0.6'}, {'column': '管理人数', 'weight': '0.3'},
                         {'column': '绩效得分', 'weight': '0.1'}]})
     # tests/data/allocate/README.md, by hand: A 278, B 179, C 333, D 210; 甲市 457, 乙市 543
@@ -258,6 +258,10 @@ try:
                                      j['table'][0]['cells'][2], len(j['table']), j['shares'][0]['amount']),
            (NAME, '原基本公共卫生项目', '27000', 119, None))
     expect('allocate into marks changes', 2 in j['table'][0]['changed'], True)
+    bcol = [c['name'] for c in j['columns']].index('此次下达')
+    expect('allocate into clawbacks counted', j['summary']['clawbacks'],
+           sum(1 for r in j['table'] if r['cells'][bcol].startswith('-')))
+    expect('allocate into has clawbacks', j['summary']['clawbacks'] > 0, True)
     expect('allocate shares add up', sum(int(x['share'].replace('.', '')) for x in j['shares'])
            in range(1000000 - len(j['shares']), 1000000 + len(j['shares'])), True)
 
