@@ -350,6 +350,9 @@ function prepareWhatif(table) {
   into.disabled = !!state.check.errors || !intoCol.options.length;
   if (into.disabled) into.checked = false;
   intoCol.disabled = into.disabled;
+  intoCol.hidden = into.disabled;
+  $('alloc-into-note').hidden = !into.disabled;
+  $('alloc-column').disabled = into.checked;
 }
 
 // A row of the bounds: a category and its floor.
