@@ -53,6 +53,25 @@ static int write_table(FILE *out, void *p)
     return fp_table_write_csv(p, out, -1, &d) == FP_OK ? 0 : cli_fail_diag(&d);
 }
 
+/* The next item of the list at *S, cut at ',' or a full-width '，' (whole characters: the bytes of
+ * '，' also occur inside other characters, so strtok cannot be used), or NULL at its end. */
+static char *next_item(char **s)
+{
+    while (**s == ',' || strncmp(*s, "，", 3) == 0)
+        *s += **s == ',' ? 1 : 3;
+    if (!**s)
+        return NULL;
+    char *item = *s;
+    while (**s && **s != ',' && strncmp(*s, "，", 3) != 0)
+        (*s)++;
+    if (**s) {
+        size_t skip = **s == ',' ? 1 : 3;
+        **s = '\0';
+        *s += skip;
+    }
+    return item;
+}
+
 /* "A=0.6,B=0.4" into W (names and weights point into the copy *KEEP, which the caller frees). */
 static int parse_weights(const char *text, fp_factor_weight *w, size_t *n, char **keep)
 {
@@ -61,7 +80,8 @@ static int parse_weights(const char *text, fp_factor_weight *w, size_t *n, char 
         return cli_fail("out of memory");
     *keep = s;
     *n = 0;
-    for (char *item = strtok(s, ",，"); item; item = strtok(NULL, ",，")) {
+    char *rest = s;
+    for (char *item; (item = next_item(&rest)) != NULL;) {
         char *eq = strrchr(item, '=');
         if (!eq || eq == item || !eq[1])
             return cli_fail("--weights: \"%s\" is not COLUMN=WEIGHT (e.g. 常住人口=0.6)", item);

@@ -63,6 +63,25 @@ static int amount_field(const serve_form *form, const char *name, int positive, 
     return 0;
 }
 
+/* The next item of the list at *S, cut at ',' or a full-width '，' (whole characters: the bytes of
+ * '，' also occur inside other characters, so strtok cannot be used), or NULL at its end. */
+static char *next_item(char **s)
+{
+    while (**s == ',' || strncmp(*s, "，", 3) == 0)
+        *s += **s == ',' ? 1 : 3;
+    if (!**s)
+        return NULL;
+    char *item = *s;
+    while (**s && **s != ',' && strncmp(*s, "，", 3) != 0)
+        (*s)++;
+    if (**s) {
+        size_t skip = **s == ',' ? 1 : 3;
+        **s = '\0';
+        *s += skip;
+    }
+    return item;
+}
+
 /* "A=0.6,B=0.4" (commas ASCII or full-width, as --weights) into W, pointing into S (modified).
  * Each weight a decimal ≥ 0, the weights adding up to exactly 1 (in millionths: integers).
  * 0, or -1 with REPLY set. */
@@ -71,8 +90,8 @@ static int parse_weights(char *s, const char *text, fp_factor_weight *w, size_t 
 {
     *n = 0;
     fp_amount sum = 0;
-    char *save = NULL;
-    for (char *item = strtok_r(s, ",，", &save); item; item = strtok_r(NULL, ",，", &save)) {
+    char *rest = s;
+    for (char *item; (item = next_item(&rest)) != NULL;) {
         char *eq = strrchr(item, '=');
         if (!eq || eq == item || !eq[1]) {
             bad_field(reply, "weights", text,

@@ -233,6 +233,16 @@ try:
                 '--weights', WEIGHTS, *args, '-o', out)
         expect('allocate csv %s = CLI' % args, (st, h.get('content-disposition'), body),
                (200, 'attachment; filename="allocate.csv"', open(out, 'rb').read()))
+    # a factor whose name holds the bytes of '，' (会: E4 BC 9A), full-width commas between
+    SH = '级次,单位,社会人口,面积\n0,总计,,\n1,甲,10,1\n1,乙,30,3\n'.encode()
+    open(os.path.join(tmp, 'sh.csv'), 'wb').write(SH)
+    st, h, body = post_form(port, '/api/allocate?format=csv', [('file', ('sh.csv', SH)), ('total', '100'),
+                                                               ('weights', '社会人口=0.5，面积=0.5')])
+    os.unlink(out)
+    r = cli('allocate', 'sh.csv', '--total', '100', '--weights', '社会人口=0.5，面积=0.5', '-o', out, cwd=tmp)
+    expect('allocate 社会人口 = CLI', (st, r.returncode, body),
+           (200, 0, '级次,单位,社会人口,面积,分配金额\n0,总计,,,100\n1,甲,10,1,25\n1,乙,30,3,75\n'.encode()))
+    expect('allocate 社会人口 CLI bytes', open(out, 'rb').read(), body)
     # the factors as a workbook (openpyxl's): told apart by content, the same answer as the CLI's
     wb = openpyxl.Workbook()
     for line in HAND.decode().splitlines():
