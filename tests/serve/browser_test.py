@@ -160,6 +160,26 @@ try:
         rows = list(wb['变动'].iter_rows(values_only=True))
         flat = [c for r in rows for c in r]
         expect('workbook 变动 has 天山区', '天山区' in flat, True)
+    # realloc's bounds under 更多条件: a floor and a unit held, shown in the summary
+    b.eval("document.getElementById('bounds').open = true; "
+           "document.getElementById('add-floor').click(); document.getElementById('add-fix').click()")
+    b.eval("const f = document.querySelector('#floors .target'); "
+           "f.querySelector('.column').value = '医养结合和老年健康服务'; "
+           "f.querySelector('.amount').value = '2'; "
+           "document.querySelector('#fixes .unit').value = '自治区本级合计'; "
+           "document.getElementById('fit-rounds').value = 'x'")
+    b.eval("document.getElementById('run-whatif').click()")
+    expect('fit rounds refused in place', b.wait("document.getElementById('whatif-error').textContent"),
+           '拟合轮数应为正整数，如 5000。')
+    b.eval("document.getElementById('fit-rounds').value = '100'; "
+           "document.getElementById('whatif-result').hidden = true; "
+           "document.getElementById('run-whatif').click()")
+    b.wait("!document.getElementById('whatif-result').hidden || "
+           "!document.getElementById('whatif-error').hidden")
+    expect('bounds shown', (b.eval("document.getElementById('whatif-error').textContent"),
+                            b.eval("document.querySelectorAll('#whatif-summary p')[2].textContent")),
+           ('', '条件：医养结合和老年健康服务 不低于 2；「自治区本级合计」保持不变。'))
+
     # 因素法: the hand-computed example (tests/data/allocate/README.md), then --into this table
     fnode = b.call('DOM.querySelector', nodeId=doc['root']['nodeId'], selector='#factors-file')
     b.call('DOM.setFileInputFiles', files=[os.path.join(SRC, 'tests/data/allocate/hand.csv')],

@@ -460,6 +460,9 @@ function showWhatif(j) {
   for (const t of s.targets)
     box.appendChild(el('p', 'big', '「' + t.unit + '」的' + t.column + '：' + t.before + ' → ' +
                        t.after));
+  if (s.min.length || s.fix.length)
+    box.appendChild(el('p', null, '条件：' + s.min.map(m => m.column + ' 不低于 ' + m.amount)
+      .concat(s.fix.map(u => '「' + u + '」保持不变')).join('；') + '。'));
   box.appendChild(el('p', null, '共变动 ' + s.changed_rows + ' 行、' + s.changed_cells +
                      ' 个数字；各级合计与各项平衡关系全部成立。'));
   if (s.total_change)
