@@ -357,6 +357,29 @@ Test(three_or_more, a_long_list_of_targets_keeps_its_gap)
     fp_table_free(t);
 }
 
+/* A --set to 0 beside another --set takes its cells to 0, which a --min on them forbids: it used
+ * to be written with the floors broken (found by tests/acceptance/realloc_accept.py). The gap is
+ * every floor the zeroed cells lose, in every column. */
+Test(three_or_more, a_set_to_zero_against_floors_is_refused)
+{
+    request q = {"级次,单位,甲,乙," COL_TOTAL "\n0,总计,20,20,40\n1,A,10,10,20\n2,A1,5,5,10\n"
+                 "2,A2,5,5,10\n1,B,10,10,20\n",
+                 {{"A", COL_TOTAL, 0}, {"总计", COL_TOTAL, 50 * SC}},
+                 2, 0, {"乙", 2 * SC}, NULL};
+    fp_diag d;
+    cr_assert_eq(run(&q, &d, NULL), FP_ERR_CONFLICT, "%s", d.message);
+    cr_assert_str_eq(d.message, "--set A:" COL_TOTAL "=0 cannot hold (with --min 乙=2): it leaves "
+                                "nothing for the cells under it that a floor keeps above 0; "
+                                "short by 4");
+    /* without the floor it holds: A's rows go to 0, B takes 50 */
+    q.floor.column = NULL;
+    fp_table *out = NULL;
+    cr_assert_eq(run(&q, &d, &out), FP_OK, "%s", d.message);
+    cr_assert_eq(fp_table_amount(out, 1, 4), 0);
+    cr_assert_eq(fp_table_amount(out, 4, 4), 50 * SC);
+    fp_table_free(out);
+}
+
 /* ---- a fit that stops short ---- */
 
 /* A row margin and a column margin that cross (三县's year total, the 甲 of 总计): feasible, but
@@ -724,8 +747,8 @@ static int covers(const model *m, const req *q, size_t i, size_t k)
 
 /* What the documentation promises, written as a linear system: a cell some --set covers, not
  * under --fix and not 0 is free (at least its --min floor); every other cell keeps its amount;
- * the free cells of a --set whose amount is already taken by the kept cells go to 0; a kept cell
- * below a floor (and above 0) cannot be; every --set holds; with --no-clawback every leaf row
+ * the free cells of a --set whose amount is already taken by the kept cells go to 0, which their
+ * floor forbids (they receive the column); a kept cell below a floor (and above 0) cannot be; every --set holds; with --no-clawback every leaf row
  * something changes in keeps its year total at least 已提前下达. USE[j] = 0 leaves --set j's
  * equation out (the cells stay as they are). Is there a table? */
 static int model_feasible(const model *m, const req *q, size_t nq, const bounds *bd,
@@ -755,9 +778,12 @@ static int model_feasible(const model *m, const req *q, size_t nq, const bounds 
     if (bd->floor_col >= 0)
         floor_of[bd->floor_col] = bd->floor;
     for (size_t i = 0; i < m->n; i++)
-        for (size_t k = 0; k < m->K && m->leaf[i]; k++)
+        for (size_t k = 0; k < m->K && m->leaf[i]; k++) {
             if (!var[i][k] && m->v[i][k] > 0 && m->v[i][k] < floor_of[k])
                 return 0; /* kept below its floor */
+            if (zero[i][k] && floor_of[k] > 0)
+                return 0; /* a cell that receives the column taken to 0 under its floor */
+        }
     /* the columns: free cells (y = x − floor), then one surplus per bounded row */
     size_t col[MAXN][MAXK], nv = 0;
     for (size_t i = 0; i < m->n; i++)

@@ -639,19 +639,52 @@ fp_error realloc_joint(ctx *C, const target *tg, size_t ntg)
             goto done;
         }
     }
-    /* a set to 0 takes its cells to 0 (no proportion brings them back) */
+    /* a set to 0 (or to what its kept cells hold) takes its other cells to 0: no proportion
+     * brings them back, and a --min floor on one of them cannot hold */
     for (size_t j = 0; j < ntg; j++) {
         if (J.sets[j].avail != 0)
             continue;
         size_t top = tg[j].row;
+        i128 short_by = 0;
+        uint8_t *floored = NULL; /* the columns whose --min is broken */
         for (size_t p = C->pos[top]; p < C->pos[top] + C->size[top]; p++)
             for (size_t k = 0; k < K; k++) {
                 size_t c = C->pre[p] * K + k;
                 if (J.sets[j].has_col[k] && cand[c]) {
                     cand[c] = 0;
                     J.zeroed[c] = 1;
+                    if (C->floor_of[C->cats[k]] <= 0)
+                        continue;
+                    short_by += C->floor_of[C->cats[k]];
+                    if (!floored && !(floored = calloc(K, 1))) {
+                        e = realloc_nomem(C);
+                        goto done;
+                    }
+                    floored[k] = 1;
                 }
             }
+        if (short_by > 0) {
+            char a[FP_AMOUNT_BUFSIZE], f[FP_AMOUNT_BUFSIZE];
+            strbuf mins = {0};
+            for (size_t k = 0; k < K; k++)
+                if (floored[k]) {
+                    amount_text(C->floor_of[C->cats[k]], f);
+                    strbuf_printf(&mins, "%s--min %s=%s", mins.len ? ", " : "",
+                                  fp_table_column_name(t, C->cats[k]), f);
+                }
+            free(floored);
+            amount_text(tg[j].amount, a);
+            amount_text(short_by > INT64_MAX ? INT64_MAX : (fp_amount)short_by, f);
+            e = mins.oom ? realloc_nomem(C)
+                         : diag_set(C->diag, FP_ERR_CONFLICT, fp_table_source(t),
+                                    fp_table_row_line(t, top), tg[j].col_text, NULL, 0,
+                                    "--set %s:%s=%s cannot hold (with %s): it leaves nothing for "
+                                    "the cells under it that a floor keeps above 0; short by %s",
+                                    tg[j].unit_text, tg[j].col_text, a, strbuf_get(&mins), f);
+            strbuf_free(&mins);
+            goto done;
+        }
+        free(floored);
     }
     /* the variable cells and row bounds; the pairwise contradictions, then the exact test of
      * all of them together, which may take to 0 cells that no solution keeps above it, once */
