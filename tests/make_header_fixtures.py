@@ -14,12 +14,20 @@ takes two lines, a group cell 资金情况 spanning its three sub-columns 中央
                    down the two header lines, amounts right-aligned (`printed`)
   groups-rl.pdf    reportlab, STSong-Light: three groups side by side (C级, D级, 合计, each over
                    户数 and 补助资金, the 垫江 2021 layout), 序号 and 单位 half-way down (`printed`)
+  groups-lo.xlsx   openpyxl: three groups side by side (中职, 高中, 合计, each merged over 人数
+                   and 资金), 单位 merged down; groups-lo.pdf is LibreOffice Calc's PDF of it
+                   (`sidebyside`, below)
+  groups-word.docx python-docx: three groups side by side (小学, 初中, 合计, each merged over 学生数
+                   and 补助资金, centred as WPS and Word users set headers), 地区 merged down;
+                   groups-word.pdf is LibreOffice Writer's PDF of it (`sidebyside`)
+  groups-wordl.*   the same with the header cells left as python-docx leaves them: at the left
+                   of their merged cells, each group's name where its first sub-column starts
   group-*.txt      pdftotext -layout of each PDF
 Run from the repository root with /usr/bin/python3 (python3-openpyxl, python3-docx, libreoffice,
 poppler-utils; python3-reportlab for group-rl.pdf); the outputs are committed.
 `make_header_fixtures.py printed` makes only group-writer.pdf, group-rl.pdf and groups-rl.pdf (and
-their text),
-leaving the others as committed."""
+their text), `make_header_fixtures.py sidebyside` only groups-lo.* and groups-word.*, leaving the
+others as committed."""
 import os
 import shutil
 import subprocess
@@ -179,6 +187,91 @@ def write_reportlab_groups(path):
     c.save()
 
 
+def sidebyside():
+    """groups-lo.xlsx, LibreOffice Calc's groups-lo.pdf of it, and its pdftotext -layout text:
+    another instance of side-by-side groups, from other producers than groups-rl.pdf."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Side
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "附件"
+    ws.append(["2023年中等职业教育和普通高中国家助学金分配表"])
+    ws.append(["单位：人、万元"])
+    ws.append(["单位", "中职", None, "高中", None, "合计", None])
+    ws.append([None, "人数", "资金", "人数", "资金", "人数", "资金"])
+    rows = [("合计", 1250, "250.00", 2100, "420.00", 3350, "670.00"),
+            ("东城区", 450, "90.00", 800, "160.00", 1250, "250.00"),
+            ("西城区", 500, "100.00", 700, "140.00", 1200, "240.00"),
+            ("南山县", 300, "60.00", 600, "120.00", 900, "180.00")]
+    for r in rows:
+        ws.append([r[0]] + [x if isinstance(x, int) else float(x) for x in r[1:]])
+    ws.merge_cells("A3:A4")
+    for a, b in (("B3", "C3"), ("D3", "E3"), ("F3", "G3")):
+        ws.merge_cells(f"{a}:{b}")
+    thin = Side(style="thin")
+    for row in ws.iter_rows(min_row=3, max_row=8, max_col=7):
+        for cell in row:
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+            cell.alignment = Alignment(horizontal="center", vertical="center")
+    for row in ws.iter_rows(min_row=5, max_row=8, min_col=3, max_col=7):
+        for cell in row:
+            if cell.column in (3, 5, 7):
+                cell.number_format = "0.00"
+    ws.column_dimensions["A"].width = 12
+    wb.save(f"{D}/groups-lo.xlsx")
+    tmp = tempfile.mkdtemp(prefix="fenpei-header-")
+    try:
+        shutil.copy(f"{D}/groups-lo.xlsx", tmp)
+        soffice(f"{tmp}/groups-lo.xlsx", "pdf", tmp)
+        shutil.copy(f"{tmp}/groups-lo.pdf", f"{D}/groups-lo.pdf")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    subprocess.run(["pdftotext", "-layout", f"{D}/groups-lo.pdf", f"{D}/groups-lo.txt"],
+                   check=True)
+
+
+def word_groups(name, centred):
+    """NAME.docx, LibreOffice Writer's NAME.pdf of it, and its -layout text; the header cells
+    CENTRED or left as python-docx leaves them (Word's default: at the left)."""
+    from docx import Document
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    d = Document()
+    d.add_paragraph("2022年农村义务教育学生营养改善计划补助资金分配表")
+    d.add_paragraph("单位：万元")
+    t = d.add_table(rows=6, cols=7)
+    t.style = "Table Grid"
+    sub = ["", "学生数", "补助资金", "学生数", "补助资金", "学生数", "补助资金"]
+    rows = [("合计", "3000", "150.5", "2000", "100.25", "5000", "250.75"),
+            ("甲区", "1000", "50.5", "800", "40.25", "1800", "90.75"),
+            ("乙区", "1200", "60", "700", "35", "1900", "95"),
+            ("丙县", "800", "40", "500", "25", "1300", "65")]
+    for i, v in enumerate(sub):
+        t.cell(1, i).text = v
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            t.cell(2 + r, c).text = v
+    t.cell(0, 1).merge(t.cell(0, 2)).text = "小学"
+    t.cell(0, 3).merge(t.cell(0, 4)).text = "初中"
+    t.cell(0, 5).merge(t.cell(0, 6)).text = "合计"
+    t.cell(0, 0).merge(t.cell(1, 0)).text = "地区"
+    for r in range(2):
+        for c in range(7):
+            if centred:
+                for p in t.cell(r, c).paragraphs:
+                    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                t.cell(r, c).vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    d.save(f"{D}/{name}.docx")
+    tmp = tempfile.mkdtemp(prefix="fenpei-header-")
+    try:
+        shutil.copy(f"{D}/{name}.docx", tmp)
+        soffice(f"{tmp}/{name}.docx", "pdf", tmp)
+        shutil.copy(f"{tmp}/{name}.pdf", f"{D}/{name}.pdf")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    subprocess.run(["pdftotext", "-layout", f"{D}/{name}.pdf", f"{D}/{name}.txt"], check=True)
+
+
 def printed():
     """group-writer.pdf and group-rl.pdf with their pdftotext -layout text."""
     tmp = tempfile.mkdtemp(prefix="fenpei-header-")
@@ -219,5 +312,9 @@ if __name__ == "__main__":
     import sys
     if sys.argv[1:] == ["printed"]:
         printed()
+    elif sys.argv[1:] == ["sidebyside"]:
+        sidebyside()
+        word_groups("groups-word", True)
+        word_groups("groups-wordl", False)
     else:
         main()

@@ -257,14 +257,73 @@ Test(group, side_by_side_groups_in_a_reportlab_pdf)
     fp_table_free(t);
 }
 
-Test(group, side_by_side_groups_in_pdftotext_layout_keep_their_cells)
+Test(group, side_by_side_groups_in_pdftotext_layout)
 {
-    /* the cells are right; the names are not yet (docs/input.md): pdftotext prints each
-     * Chinese character one column wide, so 户数 under D级 lands nearer C级 */
+    /* pdftotext prints each Chinese character one column wide, so D级's 补助资金 reaches past
+     * the half-way line to 合计: each sub-column goes to the group its middle is nearer */
     fp_table *t = load_groups("groups-rl.txt");
-    cr_assert_str_eq(names(t), "序号|单位|C级/户数|C级/补助资金|户数|D级补助资金|总户数|"
+    cr_assert_str_eq(names(t), "序号|单位|C级/户数|C级/补助资金|D级/户数|D级/补助资金|总户数|"
                                "合计/补助资金");
+    cr_assert_eq(fp_table_role_column(t, FP_ROLE_TOTAL), 7);
+    size_t warn = 9;
+    cr_assert_eq(th_errors_of(t, &warn), 0);
     fp_table_free(t);
+}
+
+/* Another instance of side-by-side groups, from other producers: openpyxl's workbook with the
+ * groups merged over 人数 and 资金, LibreOffice Calc's PDF of it (each group name centred over
+ * the gap between its two sub-columns, above neither) and that PDF's -layout text. */
+Test(group, side_by_side_groups_from_libreoffice)
+{
+    static const char *const files[] = {"groups-lo.xlsx", "groups-lo.pdf", "groups-lo.txt"};
+    static const long want[4][6] = {{1250, 25000, 2100, 42000, 3350, 67000},
+                                    {450, 9000, 800, 16000, 1250, 25000},
+                                    {500, 10000, 700, 14000, 1200, 24000},
+                                    {300, 6000, 600, 12000, 900, 18000}};
+    static const char *const rows[4] = {"合计", "东城区", "西城区", "南山县"};
+    for (size_t f = 0; f < 3; f++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s%s", HEADER_DIR, files[f]);
+        fp_table *t = load_path(path);
+        cr_assert_str_eq(names(t), "单位|中职/人数|中职/资金|高中/人数|高中/资金|合计/人数|"
+                                   "合计/资金", "%s", files[f]);
+        cr_assert_eq(fp_table_row_count(t), 4, "%s", files[f]);
+        for (size_t r = 0; r < 4; r++)
+            for (size_t c = 0; c < 6; c++)
+                cr_assert_eq(fp_table_amount(t, th_row(t, rows[r]), 1 + c),
+                             c % 2 ? U(want[r][c]) / 100 : U(want[r][c]),
+                             "%s: %s, column %zu", files[f], rows[r], 1 + c);
+        fp_table_free(t);
+    }
+}
+
+/* The same from a Word-style document: python-docx's table, merged group cells centred (as WPS
+ * and Word users set headers) or left where python-docx leaves them (groups-wordl: each group's
+ * name where its first sub-column's starts), LibreOffice Writer's PDF of each and its -layout
+ * text; the .docx itself reads through the Word reader. */
+Test(group, side_by_side_groups_from_a_word_table)
+{
+    static const char *const files[] = {"groups-word.docx",  "groups-word.pdf",
+                                        "groups-word.txt",   "groups-wordl.docx",
+                                        "groups-wordl.pdf",  "groups-wordl.txt"};
+    static const char *const rows[4] = {"合计", "甲区", "乙区", "丙县"};
+    static const long want[4][6] = {{3000, 15050, 2000, 10025, 5000, 25075},
+                                    {1000, 5050, 800, 4025, 1800, 9075},
+                                    {1200, 6000, 700, 3500, 1900, 9500},
+                                    {800, 4000, 500, 2500, 1300, 6500}};
+    for (size_t f = 0; f < 6; f++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s%s", HEADER_DIR, files[f]);
+        fp_table *t = load_path(path);
+        cr_assert_str_eq(names(t), "地区|小学/学生数|小学/补助资金|初中/学生数|初中/补助资金|"
+                                   "合计/学生数|合计/补助资金", "%s", files[f]);
+        for (size_t r = 0; r < 4; r++)
+            for (size_t c = 0; c < 6; c++)
+                cr_assert_eq(fp_table_amount(t, th_row(t, rows[r]), 1 + c),
+                             c % 2 ? U(want[r][c]) / 100 : U(want[r][c]),
+                             "%s: %s, column %zu", files[f], rows[r], 1 + c);
+        fp_table_free(t);
+    }
 }
 
 Test(group, a_wrapped_space_aligned_header_is_no_group)

@@ -168,6 +168,91 @@ static int over_names(const lay_seg *s, const size_t *line, size_t n, size_t j, 
     return 0;
 }
 
+/* Does the middle of segment W fall in the gap between two names of header line J, as a group's
+ * name printed centred over its two sub-columns does (LibreOffice's merged cell)? */
+static int between_names(const lay_seg *s, const size_t *line, size_t n, size_t j, const lay_seg *w)
+{
+    double mid = (w->x0 + w->x1) / 2;
+    int left = 0, right = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (line[k] != j)
+            continue;
+        if (s[k].x0 < mid && s[k].x1 > mid)
+            return 0; /* a name under the middle: over_names */
+        left |= s[k].x1 <= mid;
+        right |= s[k].x0 >= mid;
+    }
+    return left && right;
+}
+
+/* May segment S of the header be a group's name or a sub-column (not 单位：万元, not the unit
+ * column's name)? */
+static int nameable(const lay_doc *d, const lay_seg *s)
+{
+    return !lay_seg_is_unit(d, s) && !lay_seg_names_units(d, s);
+}
+
+/* The width of one character of segment S (its width over its characters). */
+static double char_width(const lay_doc *d, const lay_seg *s)
+{
+    const char *t = lay_text(d, s);
+    size_t chars = 0;
+    for (size_t i = 0; i < s->len; i++)
+        chars += ((unsigned char)t[i] & 0xC0) != 0x80;
+    return chars ? (s->x1 - s->x0) / (double)chars : 0;
+}
+
+/* Groups side by side printed at the left of their merged cells (Word's default alignment): two
+ * or more names on one header line, each starting where a name of the line below starts (to
+ * half a character). Each takes the names of that line from its own up to the next group's;
+ * the last as many as the one before it (or all that are left when they differ). Their roles
+ * go to ROLE; returns the number of groups found. */
+static long left_groups(const lay_doc *d, const lay_seg *s, const size_t *line, size_t n,
+                        size_t a, size_t b, size_t *role)
+{
+    long groups = 0;
+    for (size_t li = a; li < b; li++) {
+        size_t lab[64], nlab = 0, sub[128], nsub = 0, j = li + 1;
+        for (size_t k = 0; k < n && nlab < 64; k++)
+            if (line[k] == li && nameable(d, &s[k]) && role[k] == LAY_PLAIN)
+                lab[nlab++] = k;
+        if (nlab < 2)
+            continue;
+        for (; j <= b && !nsub; j++)
+            for (size_t k = 0; k < n && nsub < 128; k++)
+                if (line[k] == j && nameable(d, &s[k]) && role[k] == LAY_PLAIN &&
+                    s[k].x0 >= s[lab[0]].x0 - char_width(d, &s[lab[0]]) / 2)
+                    sub[nsub++] = k;
+        if (nsub < 2 * nlab)
+            continue;
+        size_t at[64]; /* the sub-column each group starts at */
+        int aligned = 1;
+        for (size_t g = 0; g < nlab && aligned; g++) {
+            double tol = char_width(d, &s[lab[g]]) / 2;
+            aligned = 0;
+            for (size_t q = 0; q < nsub && !aligned; q++)
+                if (fabs(s[sub[q]].x0 - s[lab[g]].x0) <= tol) {
+                    at[g] = q;
+                    aligned = g == 0 || q > at[g - 1] + 1; /* two or more each */
+                }
+        }
+        if (!aligned)
+            continue;
+        for (size_t g = 0; g < nlab; g++) {
+            size_t end = g + 1 < nlab ? at[g + 1] : nsub;
+            if (g + 1 == nlab && g > 0 && at[g] + (at[g] - at[g - 1]) <= nsub)
+                end = at[g] + (at[g] - at[g - 1]);
+            if (end - at[g] < 2)
+                continue;
+            role[lab[g]] = lab[g];
+            for (size_t q = at[g]; q < end; q++)
+                role[sub[q]] = lab[g];
+            groups++;
+        }
+    }
+    return groups;
+}
+
 long lay_find_groups(const lay_doc *d, const lay_table *T, size_t *role)
 {
     const lay_seg *s = d->segs + d->lines[T->a].first;
@@ -180,7 +265,7 @@ long lay_find_groups(const lay_doc *d, const lay_table *T, size_t *role)
             line[d->lines[li].first + k - d->lines[T->a].first] = li;
     for (size_t k = 0; k < n; k++)
         role[k] = LAY_PLAIN;
-    long groups = 0;
+    long groups = left_groups(d, s, line, n, T->a, T->b, role);
     for (size_t g = 0; g < n; g++) {
         if (line[g] == T->b || role[g] != LAY_PLAIN || lay_seg_is_unit(d, &s[g]) ||
             lay_seg_names_units(d, &s[g]))
@@ -194,29 +279,40 @@ long lay_find_groups(const lay_doc *d, const lay_table *T, size_t *role)
         double mid = (s[g].x0 + s[g].x1) / 2;
         for (size_t j = line[g] + 1; j <= T->b; j++) {
             double lo = -INFINITY, hi = INFINITY;
+            int lo_half = 0, hi_half = 0;
             for (size_t k = 0; k < n; k++) {
                 if (k == g || lay_seg_is_unit(d, &s[k]) ||
                     (line[k] == j && !lay_seg_names_units(d, &s[k])))
                     continue;
-                /* another group beside G, on its line over names of line J: the sub-columns
-                 * nearer G than it are G's */
-                int half = line[k] == line[g] && over_names(s, line, n, j, &s[k]);
+                /* another group beside G, on its line over names of line J or centred over the
+                 * gap between two of them: the sub-columns nearer G than it are G's (by their middles: a name printed wider than it is
+                 * in -layout text, each Chinese character one column, may reach past the
+                 * half-way line) */
+                int half = line[k] == line[g] && (over_names(s, line, n, j, &s[k]) ||
+                                                  between_names(s, line, n, j, &s[k]));
                 double left = half ? (s[k].x1 + s[g].x0) / 2 : s[k].x1;
                 double right = half ? (s[k].x0 + s[g].x1) / 2 : s[k].x0;
-                if (s[k].x1 <= s[g].x0 && left > lo)
+                if (s[k].x1 <= s[g].x0 && left > lo) {
                     lo = left;
-                if (s[k].x0 >= s[g].x1 && right < hi)
+                    lo_half = half;
+                }
+                if (s[k].x0 >= s[g].x1 && right < hi) {
                     hi = right;
+                    hi_half = half;
+                }
             }
             size_t first = n, last = n, subs = 0; /* the candidates: segments first..last */
-            for (size_t k = 0; k < n; k++)
-                if (line[k] == j && s[k].x0 >= lo && s[k].x1 <= hi &&
+            for (size_t k = 0; k < n; k++) {
+                double km = (s[k].x0 + s[k].x1) / 2;
+                if (line[k] == j && (lo_half ? km >= lo : s[k].x0 >= lo) &&
+                    (hi_half ? km <= hi : s[k].x1 <= hi) &&
                     !lay_seg_names_units(d, &s[k]) && !lay_seg_is_unit(d, &s[k])) {
                     if (first == n)
                         first = k;
                     last = k;
                     subs++;
                 }
+            }
             if (!subs)
                 continue;
             if (subs >= 2 && (isinf(lo) || isinf(hi))) {

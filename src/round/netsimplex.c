@@ -141,14 +141,15 @@ __attribute__((target("avx2"))) static void S_run_min_avx2(const simplex *s, con
     const int64_t *cost = s->cost64, *pi = s->pi64;
     uint32_t k = lo;
     if (hi - lo >= 8) {
-        const int64_t *pt = pi + r->tail - r->start, *ph = pi + r->head - r->start;
+        const int64_t *pt = pi + r->tail, *ph = pi + r->head; /* at arc k: [k - r->start] */
         __m256i zero = _mm256_setzero_si256(), four = _mm256_set1_epi64x(4);
         __m256i tail_pi = _mm256_set1_epi64x(pi[r->tail]), head_pi = _mm256_set1_epi64x(pi[r->head]);
         __m256i bv = _mm256_set1_epi64x(*best), bi = _mm256_set1_epi64x(*at);
         __m256i iv = _mm256_set_epi64x(lo + 3, lo + 2, lo + 1, lo);
         for (; k + 4 <= hi; k += 4) {
-            __m256i a = r->dt ? _mm256_loadu_si256((const __m256i *)(pt + k)) : tail_pi;
-            __m256i h = r->dh ? _mm256_loadu_si256((const __m256i *)(ph + k)) : head_pi;
+            uint32_t i = k - r->start;
+            __m256i a = r->dt ? _mm256_loadu_si256((const __m256i *)(pt + i)) : tail_pi;
+            __m256i h = r->dh ? _mm256_loadu_si256((const __m256i *)(ph + i)) : head_pi;
             __m256i c = _mm256_loadu_si256((const __m256i *)(cost + k));
             int32_t st4;
             memcpy(&st4, state + k, sizeof st4);
