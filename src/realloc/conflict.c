@@ -167,7 +167,8 @@ static void join_words(strbuf *b, char *const *parts, size_t n)
 
 /* The bounds of a certificate: --no-clawback (NOCLAW, or NULL), the --min MINS[0..nmin) and
  * --fix (FIX), joined as join_words does; when that is longer than ROOM bytes, as many of the
- * --min as fit (none at least) and "K more --min", so that the --set and the gap keep room. */
+ * --min as fit and "K more --min" ("K --min" when none fit), so that the --set and the gap keep
+ * room. */
 static void name_bounds(strbuf *out, char *noclaw, char *const *mins, size_t nmin, int fix,
                         size_t room)
 {
@@ -182,7 +183,7 @@ static void name_bounds(strbuf *out, char *noclaw, char *const *mins, size_t nmi
         for (size_t i = 0; i < shown; i++)
             words[n++] = mins[i];
         if (shown < nmin) {
-            snprintf(more, sizeof more, "%zu more --min", nmin - shown);
+            snprintf(more, sizeof more, shown ? "%zu more --min" : "%zu --min", nmin - shown);
             words[n++] = more;
         }
         if (fix)
