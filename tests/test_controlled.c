@@ -1089,9 +1089,11 @@ static uint64_t net_flow_hash(netsimplex_kernel kernel)
     rng_state = 0x714dd46u;
     uint64_t h = 14695981039346656037u;
     for (int trial = 0; trial < 300; trial++) {
-        net g;
-        net_make(&g, 2 + below(trial < 200 ? 30 : 300), 1 + below(trial < 200 ? 300 : 3000),
-                 below(2) ? 1 : 3);
+        net g; /* one draw a statement: the order of a call's arguments is the compiler's */
+        size_t n = 2 + below(trial < 200 ? 30 : 300);
+        size_t m = 1 + below(trial < 200 ? 300 : 3000);
+        int64_t span = below(2) ? 1 : 3;
+        net_make(&g, n, m, span);
         int64_t *f = calloc(g.m, sizeof *f);
         cr_assert(f);
         fp_error e = netsimplex_solve_kernel(g.n, g.m, g.tail, g.head, g.cap, g.cost, g.supply,
@@ -1107,7 +1109,7 @@ static uint64_t net_flow_hash(netsimplex_kernel kernel)
 
 Test(netsimplex, the_pivots_are_those_of_the_plain_scan)
 {
-    const uint64_t want = 0x4bd1c09a248da3b1u; /* the solver of commit 714dd46 */
+    const uint64_t want = 0xedf16c8c4e97343au; /* the solver of commit 714dd46 */
     uint64_t got_auto = net_flow_hash(NETSIMPLEX_AUTO);
     uint64_t got_scalar = net_flow_hash(NETSIMPLEX_SCALAR);
     cr_assert_eq(got_auto, want, "AVX2 where available: 0x%016" PRIx64, got_auto);
