@@ -3,6 +3,7 @@
 #define FENPEI_COMPARE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "fenpei/amount.h"
 #include "fenpei/error.h"
@@ -51,6 +52,22 @@ fp_compare_value fp_comparison_value(const fp_comparison *c, size_t i, size_t k)
  *  change, % change and ranks). Same input, same bytes. */
 fp_error fp_xlsx_write_compare(const fp_comparison *c, const char *old_name,
                                const char *new_name, const char *path, fp_diag *diag);
+
+/** As fp_xlsx_write_compare, into a new buffer of *LEN bytes stored in *DATA (the caller frees it
+ *  with free()); no name of the caller's reaches the file system. */
+fp_error fp_xlsx_compare_buffer(const fp_comparison *c, const char *old_name,
+                                const char *new_name, char **data, size_t *len, fp_diag *diag);
+
+/** The comparison as UTF-8 CSV to OUT (`fenpei compare --format csv`): one line per unit and
+ *  column — 状态, 路径, 单位, 列, 原值, 新值, 变动, 变动率, 原排名, 新排名, 排名变化. FP_ERR_IO on a
+ *  write error. */
+fp_error fp_comparison_write_csv(const fp_comparison *c, FILE *out);
+
+/** The comparison as JSON to OUT (`fenpei compare --format json`): {old, new, units: [{path, unit,
+ *  in, values: [{column, old, new, change, pct, rank_old, rank_new}]}]}, OLD_NAME and NEW_NAME
+ *  naming the two tables. FP_ERR_IO on a write error. */
+fp_error fp_comparison_write_json(const fp_comparison *c, const char *old_name,
+                                  const char *new_name, FILE *out);
 
 #ifdef __cplusplus
 }

@@ -119,6 +119,12 @@ fp_error fp_allocate_into(const fp_table *factors, const fp_allocate_options *op
                           const fp_table *table, const char *column, fp_table **out,
                           fp_diag *diag);
 
+/** The listing `fenpei allocate -o` writes, as UTF-8 CSV to OUT: 级次, 单位, the factor columns of
+ *  OPTS (as read), then COLUMN holding AMOUNTS (from fp_allocate), one line per row of FACTORS in
+ *  its order. FP_ERR_IO on a write error. */
+fp_error fp_allocate_write_csv(const fp_table *factors, const fp_allocate_options *opts,
+                               const fp_amount *amounts, const char *column, FILE *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -33,51 +33,43 @@ enum { OPT_TOTAL_AMOUNT = CLI_OPT_FIRST_FREE, OPT_WEIGHTS, OPT_BASE, OPT_COLUMN,
 
 typedef struct listing {
     const fp_table *f;
+    const fp_allocate_options *ao;
     const fp_amount *amounts;
-    const fp_factor_weight *w;
-    size_t nw;
     const char *column;
 } listing;
-
-static void put_amount(FILE *out, const fp_table *t, size_t r, size_t c)
-{
-    char b[FP_AMOUNT_BUFSIZE];
-    if (fp_table_is_blank(t, r, c))
-        return;
-    fp_amount_format(fp_table_amount(t, r, c), 0, b);
-    fputs(b, out);
-}
 
 /* 级次, 单位, the factor columns, the result: one line per row of FACTORS, in its order. */
 static int write_listing(FILE *out, void *p)
 {
     listing *L = p;
-    fputs("级次,单位", out);
-    for (size_t k = 0; k < L->nw; k++) {
-        fputc(',', out);
-        cli_csv_cell(out, L->w[k].column);
-    }
-    fputc(',', out);
-    cli_csv_cell(out, L->column);
-    fputc('\n', out);
-    for (size_t r = 0; r < fp_table_row_count(L->f); r++) {
-        fprintf(out, "%d,", fp_table_depth(L->f, r));
-        cli_csv_cell(out, fp_table_row_name(L->f, r));
-        for (size_t k = 0; k < L->nw; k++) {
-            fputc(',', out);
-            put_amount(out, L->f, r, fp_table_find_column(L->f, L->w[k].column));
-        }
-        char b[FP_AMOUNT_BUFSIZE];
-        fp_amount_format(L->amounts[r], 0, b);
-        fprintf(out, ",%s\n", b);
-    }
-    return ferror(out) ? cli_fail("cannot write the allocation") : 0;
+    return fp_allocate_write_csv(L->f, L->ao, L->amounts, L->column, out) == FP_OK
+               ? 0
+               : cli_fail("cannot write the allocation");
 }
 
 static int write_table(FILE *out, void *p)
 {
     fp_diag d;
     return fp_table_write_csv(p, out, -1, &d) == FP_OK ? 0 : cli_fail_diag(&d);
+}
+
+/* The next item of the list at *S, cut at ',' or a full-width '，' (whole characters: the bytes of
+ * '，' also occur inside other characters, so strtok cannot be used), or NULL at its end. */
+static char *next_item(char **s)
+{
+    while (**s == ',' || strncmp(*s, "，", 3) == 0)
+        *s += **s == ',' ? 1 : 3;
+    if (!**s)
+        return NULL;
+    char *item = *s;
+    while (**s && **s != ',' && strncmp(*s, "，", 3) != 0)
+        (*s)++;
+    if (**s) {
+        size_t skip = **s == ',' ? 1 : 3;
+        **s = '\0';
+        *s += skip;
+    }
+    return item;
 }
 
 /* "A=0.6,B=0.4" into W (names and weights point into the copy *KEEP, which the caller frees). */
@@ -88,7 +80,8 @@ static int parse_weights(const char *text, fp_factor_weight *w, size_t *n, char 
         return cli_fail("out of memory");
     *keep = s;
     *n = 0;
-    for (char *item = strtok(s, ",，"); item; item = strtok(NULL, ",，")) {
+    char *rest = s;
+    for (char *item; (item = next_item(&rest)) != NULL;) {
         char *eq = strrchr(item, '=');
         if (!eq || eq == item || !eq[1])
             return cli_fail("--weights: \"%s\" is not COLUMN=WEIGHT (e.g. 常住人口=0.6)", item);
@@ -205,7 +198,7 @@ int cmd_allocate(int argc, char **argv)
             rc = cli_fail_diag(&d);
             goto done;
         }
-        listing li = {f, amounts, w, ao.weight_count, column ? column : "分配金额"};
+        listing li = {f, &ao, amounts, column ? column : "分配金额"};
         if ((rc = cli_write_file(L.output, L.force, write_listing, &li)) != 0)
             goto done;
     }

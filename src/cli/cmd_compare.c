@@ -22,119 +22,6 @@ static const char usage_text[] =
 
 enum { OPT_FORMAT = CLI_OPT_FIRST_FREE, OPT_XLSX };
 
-static const char *where(const fp_compare_unit *u)
-{
-    return u->old_row == FP_NONE ? "仅新表" : u->new_row == FP_NONE ? "仅原表" : "两表";
-}
-
-static void json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(out, "\\%c", ch);
-        else if (ch < 0x20)
-            fprintf(out, "\\u%04x", ch);
-        else
-            fputc(ch, out);
-    }
-    fputc('"', out);
-}
-
-/* The old, new, change and % change of one value as text ("" where absent). */
-typedef struct texts {
-    char o[FP_AMOUNT_BUFSIZE], n[FP_AMOUNT_BUFSIZE], d[FP_AMOUNT_BUFSIZE];
-    char p[FP_PERCENT_BUFSIZE];
-} texts;
-
-static void to_text(const fp_compare_value *v, texts *t)
-{
-    t->o[0] = t->n[0] = t->d[0] = t->p[0] = '\0';
-    if (v->has_old)
-        fp_amount_format(v->old, 0, t->o);
-    if (v->has_new)
-        fp_amount_format(v->new_, 0, t->n);
-    fp_amount d;
-    if (v->has_old && v->has_new && !fp_amount_sub(v->new_, v->old, &d)) {
-        fp_amount_format(d, 0, t->d);
-        fp_amount_percent(v->old, v->new_, t->p);
-    }
-}
-
-static void write_csv(FILE *out, const fp_comparison *c)
-{
-    fputs("状态,路径,单位,列,原值,新值,变动,变动率,原排名,新排名,排名变化\n", out);
-    for (size_t i = 0; i < fp_comparison_unit_count(c); i++) {
-        const fp_compare_unit *u = fp_comparison_unit(c, i);
-        for (size_t k = 0; k < fp_comparison_column_count(c); k++) {
-            fp_compare_value v = fp_comparison_value(c, i, k);
-            texts t;
-            to_text(&v, &t);
-            fprintf(out, "%s,", where(u));
-            cli_csv_cell(out, u->path);
-            fputc(',', out);
-            cli_csv_cell(out, u->name);
-            fputc(',', out);
-            cli_csv_cell(out, fp_comparison_column_name(c, k));
-            fprintf(out, ",%s,%s,%s,%s,", t.o, t.n, t.d, t.p);
-            if (v.rank_old)
-                fprintf(out, "%zu", v.rank_old);
-            fputc(',', out);
-            if (v.rank_new)
-                fprintf(out, "%zu", v.rank_new);
-            fputc(',', out);
-            if (v.rank_old && v.rank_new)
-                fprintf(out, "%+ld", (long)v.rank_old - (long)v.rank_new);
-            fputc('\n', out);
-        }
-    }
-}
-
-static void write_json(FILE *out, const fp_comparison *c, const char *a, const char *b)
-{
-    fputs("{\"old\": ", out);
-    json_string(out, a);
-    fputs(", \"new\": ", out);
-    json_string(out, b);
-    fputs(", \"units\": [", out);
-    for (size_t i = 0; i < fp_comparison_unit_count(c); i++) {
-        const fp_compare_unit *u = fp_comparison_unit(c, i);
-        fputs(i ? ",\n  {\"path\": " : "\n  {\"path\": ", out);
-        json_string(out, u->path);
-        fputs(", \"unit\": ", out);
-        json_string(out, u->name);
-        fprintf(out, ", \"in\": \"%s\", \"values\": [",
-                u->old_row == FP_NONE ? "new" : u->new_row == FP_NONE ? "old" : "both");
-        for (size_t k = 0; k < fp_comparison_column_count(c); k++) {
-            fp_compare_value v = fp_comparison_value(c, i, k);
-            texts t;
-            to_text(&v, &t);
-            fputs(k ? ", {\"column\": " : "{\"column\": ", out);
-            json_string(out, fp_comparison_column_name(c, k));
-            fprintf(out, ", \"old\": %s, \"new\": %s, \"change\": %s, \"pct\": ",
-                    t.o[0] ? t.o : "null", t.n[0] ? t.n : "null", t.d[0] ? t.d : "null");
-            if (t.p[0])
-                json_string(out, t.p);
-            else
-                fputs("null", out);
-            fprintf(out, ", \"rank_old\": ");
-            if (v.rank_old)
-                fprintf(out, "%zu", v.rank_old);
-            else
-                fputs("null", out);
-            fprintf(out, ", \"rank_new\": ");
-            if (v.rank_new)
-                fprintf(out, "%zu", v.rank_new);
-            else
-                fputs("null", out);
-            fputc('}', out);
-        }
-        fputs("]}", out);
-    }
-    fputs("\n]}\n", out);
-}
-
 typedef struct book {
     const fp_comparison *c;
     const char *a, *b;
@@ -198,11 +85,11 @@ int cmd_compare(int argc, char **argv)
     book k = {c, pa, pb};
     if (xlsx && (rc = cli_write_path(xlsx, L.force, write_book, &k)) != 0)
         goto done;
-    if (json)
-        write_json(stdout, c, pa, pb);
+    if ((json ? fp_comparison_write_json(c, pa, pb, stdout) : fp_comparison_write_csv(c, stdout)) !=
+        FP_OK)
+        rc = cli_fail("cannot write the comparison");
     else
-        write_csv(stdout, c);
-    rc = ferror(stdout) ? cli_fail("cannot write the comparison") : EXIT_CLEAN;
+        rc = EXIT_CLEAN;
 done:
     fp_comparison_free(c);
     fp_table_free(a);

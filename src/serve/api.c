@@ -1,4 +1,5 @@
 /* serve/api.c — the JSON API of fenpei serve: check, realloc, notice on an uploaded table. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,7 +50,7 @@ const char *api_error_zh(fp_error code)
     return code > FP_OK && code < FP_ERROR_MAX ? error_zh[code] : NULL;
 }
 
-static void json_str(FILE *out, const char *s)
+void api_json_str(FILE *out, const char *s)
 {
     fputc('"', out);
     for (; *s; s++) {
@@ -74,11 +75,11 @@ static void json_str(FILE *out, const char *s)
     fputc('"', out);
 }
 
-static void json_amount(FILE *out, fp_amount v, int decimals)
+void api_json_amount(FILE *out, fp_amount v, int decimals)
 {
     char buf[FP_AMOUNT_BUFSIZE];
     fp_amount_format(v, decimals, buf);
-    json_str(out, buf);
+    api_json_str(out, buf);
 }
 
 void api_error(serve_reply *reply, unsigned status, const char *zh, const char *en, int lang_en)
@@ -88,7 +89,7 @@ void api_error(serve_reply *reply, unsigned status, const char *zh, const char *
     FILE *f = open_memstream(&text, &len);
     if (f) {
         fputs("{\"error\":", f);
-        json_str(f, lang_en ? en : zh);
+        api_json_str(f, lang_en ? en : zh);
         fputs("}\n", f);
         if (fclose(f) != 0) {
             free(text);
@@ -118,7 +119,7 @@ static void append(char *buf, size_t cap, const char *fmt, ...)
 
 /* A library failure as a reply: where (file, line, cell, column, text) and why, in the
  * clerk's language; STATUS for input errors, 500 for ours. */
-static void diag_error(serve_reply *reply, unsigned status, const char *what_zh,
+void api_diag_error(serve_reply *reply, unsigned status, const char *what_zh,
                        const fp_diag *d, int lang_en)
 {
     char zh[1024] = "", en[1024] = "";
@@ -155,7 +156,7 @@ static void diag_error(serve_reply *reply, unsigned status, const char *what_zh,
     api_error(reply, status, zh, en, lang_en);
 }
 
-static void nomem(serve_reply *reply, int lang_en)
+void api_nomem(serve_reply *reply, int lang_en)
 {
     api_error(reply, 500, "服务器内存不足，请稍后再试。", "out of memory; try again later.",
               lang_en);
@@ -163,7 +164,7 @@ static void nomem(serve_reply *reply, int lang_en)
 
 /* The upload's name for messages and the JSON "file": its last path part, printable, short.
  * It never names a file here. */
-static void upload_name(const serve_field *f, char *buf, size_t cap)
+void api_upload_name(const serve_field *f, char *buf, size_t cap)
 {
     const char *s = f->filename && *f->filename ? f->filename : "粘贴的表格";
     const char *slash = strrchr(s, '/'), *bslash = strrchr(s, '\\');
@@ -186,30 +187,22 @@ static void upload_name(const serve_field *f, char *buf, size_t cap)
     buf[n] = '\0';
 }
 
-/* The table of field "file" (a file, or pasted text in field "text"). 0, or -1 with REPLY set. */
-static int load_upload(const serve_form *form, fp_table **out, const serve_field **src,
-                       int lang_en, serve_reply *reply)
+/* The table uploaded in field F (its bytes, told apart by content), with the form's "sheet" when
+ * USE_SHEET; 0, or -1 with REPLY set (400 unreadable, 413 over --max-rows). */
+int api_load_field(const serve_form *form, const serve_field *f, int use_sheet, fp_table **out,
+                   int lang_en, serve_reply *reply)
 {
-    const serve_field *f = serve_form_get(form, "file");
-    if (!f || f->len == 0)
-        f = serve_form_get(form, "text");
-    if (!f || f->len == 0) {
-        api_error(reply, 400, "没有收到表格：请选择文件，或粘贴表格文字。",
-                  "no table: send a file in field \"file\" (or text in field \"text\").",
-                  lang_en);
-        return -1;
-    }
     char name[128];
-    upload_name(f, name, sizeof name);
+    api_upload_name(f, name, sizeof name);
     fp_load_options o;
     fp_load_options_init(&o);
     const serve_field *sheet = serve_form_get(form, "sheet");
-    if (sheet && sheet->len)
+    if (use_sheet && sheet && sheet->len)
         o.sheet = sheet->data;
     fp_diag d;
     fp_diag_clear(&d);
     if (fp_table_load_memory(f->data, f->len, name, &o, out, &d) != FP_OK) {
-        diag_error(reply, 400, "无法读取表格", &d, lang_en);
+        api_diag_error(reply, 400, "无法读取表格", &d, lang_en);
         return -1;
     }
     if (fp_table_row_count(*out) > form->max_rows) { /* bounds the work of one request */
@@ -223,17 +216,35 @@ static int load_upload(const serve_form *form, fp_table **out, const serve_field
         *out = NULL;
         return -1;
     }
+    return 0;
+}
+
+/* The table of field "file" (a file, or pasted text in field "text"). 0, or -1 with REPLY set. */
+static int load_upload(const serve_form *form, fp_table **out, const serve_field **src,
+                       int lang_en, serve_reply *reply)
+{
+    const serve_field *f = serve_form_get(form, "file");
+    if (!f || f->len == 0)
+        f = serve_form_get(form, "text");
+    if (!f || f->len == 0) {
+        api_error(reply, 400, "没有收到表格：请选择文件，或粘贴表格文字。",
+                  "no table: send a file in field \"file\" (or text in field \"text\").",
+                  lang_en);
+        return -1;
+    }
+    if (api_load_field(form, f, 1, out, lang_en, reply))
+        return -1;
     *src = f;
     return 0;
 }
 
 /* The columns of T: [{name, role, amount}]. */
-static void write_columns(FILE *out, const fp_table *t)
+void api_write_columns(FILE *out, const fp_table *t)
 {
     fputc('[', out);
     for (size_t c = 0; c < fp_table_column_count(t); c++) {
         fputs(c ? ",{\"name\":" : "{\"name\":", out);
-        json_str(out, fp_table_column_name(t, c));
+        api_json_str(out, fp_table_column_name(t, c));
         fprintf(out, ",\"role\":\"%s\",\"amount\":%s}", fp_role_name(fp_table_column_role(t, c)),
                 fp_table_column_is_amount(t, c) ? "true" : "false");
     }
@@ -242,13 +253,13 @@ static void write_columns(FILE *out, const fp_table *t)
 
 /* The rows of T in file order: [{line, name, depth, parent, cells}]; with OLD (the table
  * before a reallocation) each row also lists its changed columns. */
-static void write_rows(FILE *out, const fp_table *t, const fp_table *old)
+void api_write_rows(FILE *out, const fp_table *t, const fp_table *old)
 {
     size_t nc = fp_table_column_count(t), nr = fp_table_row_count(t);
     fputc('[', out);
     for (size_t r = 0; r < nr; r++) {
         fprintf(out, "%s\n{\"line\":%ld,\"name\":", r ? "," : "", fp_table_row_line(t, r));
-        json_str(out, fp_table_row_name(t, r));
+        api_json_str(out, fp_table_row_name(t, r));
         size_t p = fp_table_parent(t, r);
         fprintf(out, ",\"depth\":%d,\"parent\":", fp_table_depth(t, r));
         if (p == FP_NONE)
@@ -259,11 +270,11 @@ static void write_rows(FILE *out, const fp_table *t, const fp_table *old)
         for (size_t c = 0; c < nc; c++) {
             fputs(c ? "," : "", out);
             if (!fp_table_column_is_amount(t, c))
-                json_str(out, fp_table_text(t, r, c));
+                api_json_str(out, fp_table_text(t, r, c));
             else if (fp_table_is_blank(t, r, c) && (!old || fp_table_is_blank(old, r, c)))
                 fputs("\"\"", out);
             else
-                json_amount(out, fp_table_amount(t, r, c), fp_table_column_decimals(t, c));
+                api_json_amount(out, fp_table_amount(t, r, c), fp_table_column_decimals(t, c));
         }
         fputc(']', out);
         if (old) {
@@ -283,7 +294,7 @@ static void write_rows(FILE *out, const fp_table *t, const fp_table *old)
 }
 
 /* The next field named NAME with a value, from field *I on (*I moves past it), or NULL. */
-static const serve_field *next_field(const serve_form *form, const char *name, size_t *i)
+const serve_field *api_next_field(const serve_form *form, const char *name, size_t *i)
 {
     while (*i < form->count) {
         const serve_field *x = &form->fields[(*i)++];
@@ -294,7 +305,7 @@ static const serve_field *next_field(const serve_form *form, const char *name, s
 }
 
 /* A workbook of LEN bytes at DATA (malloc'd; REPLY takes it) as the answer, named FILENAME. */
-static void reply_xlsx(serve_reply *reply, char *data, size_t len, const char *filename)
+void api_reply_xlsx(serve_reply *reply, char *data, size_t len, const char *filename)
 {
     reply->status = 200;
     reply->body = data;
@@ -304,21 +315,21 @@ static void reply_xlsx(serve_reply *reply, char *data, size_t len, const char *f
 }
 
 /* A stream into *TEXT for an answer, or NULL after answering "out of memory". */
-static FILE *reply_stream(char **text, size_t *len, serve_reply *reply, int lang_en)
+FILE *api_reply_stream(char **text, size_t *len, serve_reply *reply, int lang_en)
 {
     FILE *f = open_memstream(text, len);
     if (!f)
-        nomem(reply, lang_en);
+        api_nomem(reply, lang_en);
     return f;
 }
 
 /* Close the stream and hand its text to REPLY as JSON (or TYPE). */
-static void finish_stream(FILE *f, char **text, size_t *len, serve_reply *reply,
+void api_finish_stream(FILE *f, char **text, size_t *len, serve_reply *reply,
                           const char *type, int lang_en)
 {
     if (fclose(f) != 0) {
         free(*text);
-        nomem(reply, lang_en);
+        api_nomem(reply, lang_en);
         return;
     }
     reply->status = 200;
@@ -343,13 +354,13 @@ void api_check(const serve_form *form, serve_format format, int with_table, int 
     fp_diag d;
     fp_diag_clear(&d);
     const serve_field *x;
-    for (size_t i = 0; (x = next_field(form, "rule", &i)) != NULL;) {
+    for (size_t i = 0; (x = api_next_field(form, "rule", &i)) != NULL;) {
         if (nrules == MAX_RULES) {
             api_error(reply, 400, "规则最多 64 条。", "at most 64 rules.", lang_en);
             goto done;
         }
         if (fp_rule_parse(t, x->data, &rules[nrules], &d) != FP_OK) {
-            diag_error(reply, 400, "规则无法使用", &d, lang_en);
+            api_diag_error(reply, 400, "规则无法使用", &d, lang_en);
             goto done;
         }
         nrules++;
@@ -357,22 +368,22 @@ void api_check(const serve_form *form, serve_format format, int with_table, int 
     co.custom = (const fp_rule *const *)rules;
     co.custom_count = nrules;
     if (fp_check(t, &co, &report, &d) != FP_OK || fp_explain(t, report, &co, &causes, &d) != FP_OK) {
-        diag_error(reply, 400, "无法检查表格", &d, lang_en);
+        api_diag_error(reply, 400, "无法检查表格", &d, lang_en);
         goto done;
     }
     if (format == SERVE_XLSX) {
         char *data;
         size_t len;
         if (fp_xlsx_audit_buffer(t, report, &co, &data, &len, &d) != FP_OK) {
-            diag_error(reply, 400, "无法生成审核工作簿", &d, lang_en);
+            api_diag_error(reply, 400, "无法生成审核工作簿", &d, lang_en);
             goto done;
         }
-        reply_xlsx(reply, data, len, "audit.xlsx");
+        api_reply_xlsx(reply, data, len, "audit.xlsx");
         goto done;
     }
     char *text = NULL;
     size_t len = 0;
-    FILE *f = reply_stream(&text, &len, reply, lang_en);
+    FILE *f = api_reply_stream(&text, &len, reply, lang_en);
     if (!f)
         goto done;
     fp_report_write_json_explained(report, causes, t, &co, f);
@@ -387,22 +398,22 @@ void api_check(const serve_form *form, serve_format format, int with_table, int 
         if (f) {
             fwrite(report_text, 1, n, f);
             fputs(",\"table\":{\"columns\":", f);
-            write_columns(f, t);
+            api_write_columns(f, t);
             fputs(",\"rows\":", f);
-            write_rows(f, t, NULL);
+            api_write_rows(f, t, NULL);
             fputs("}}\n", f);
         }
         free(report_text);
         if (!f) {
-            nomem(reply, lang_en);
+            api_nomem(reply, lang_en);
             goto done;
         }
     } else if (with_table) {
         free(text);
-        nomem(reply, lang_en);
+        api_nomem(reply, lang_en);
         goto done;
     }
-    finish_stream(f, &text, &len, reply, "application/json; charset=utf-8", lang_en);
+    api_finish_stream(f, &text, &len, reply, "application/json; charset=utf-8", lang_en);
 done:
     for (size_t i = 0; i < nrules; i++)
         fp_rule_free(rules[i]);
@@ -432,13 +443,42 @@ static int parse_set(char *s, fp_realloc_target *t)
                : -1;
 }
 
+/* "COLUMN=AMOUNT" (the last '=') into F, pointing into S. */
+static int parse_min(char *s, fp_realloc_floor *f)
+{
+    char *eq = strrchr(s, '=');
+    if (!eq || eq == s)
+        return -1;
+    *eq = '\0';
+    f->column = s;
+    const char *a = eq + 1;
+    while (*a == ' ')
+        a++;
+    fp_amount_info info;
+    return fp_amount_parse(a, strlen(a), &f->amount, &info) == FP_OK && !info.blank ? 0 : -1;
+}
+
+/* A number of fitting rounds: digits only, from 1 to LONG_MAX. */
+static int parse_rounds(const char *s, long *out)
+{
+    if (*s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    char *end;
+    long n = strtol(s, &end, 10);
+    if (*end || errno == ERANGE || n < 1)
+        return -1;
+    *out = n;
+    return 0;
+}
+
 /* The percentage change from OLD to NEW_ (fp_amount_percent: exact to 0.01%), or null when OLD
  * is 0. */
-static void json_percent(FILE *out, fp_amount old, fp_amount new_)
+void api_json_percent(FILE *out, fp_amount old, fp_amount new_)
 {
     char pct[FP_PERCENT_BUFSIZE];
     if (fp_amount_percent(old, new_, pct))
-        json_str(out, pct);
+        api_json_str(out, pct);
     else
         fputs("null", out);
 }
@@ -449,7 +489,7 @@ static void write_realloc_json(FILE *out, const fp_table *a, const fp_table *b,
     char buf[FP_AMOUNT_BUFSIZE];
     fp_amount_format(ro->unit, 0, buf);
     fprintf(out, "{\"summary\":{\"file\":");
-    json_str(out, fp_table_source(a));
+    api_json_str(out, fp_table_source(a));
     fprintf(out, ",\"method\":\"%s\",\"unit\":\"%s\",\"rounding\":\"%s\",\"no_clawback\":%s,"
                  "\"targets\":[",
             fp_method_name(ro->method), buf, fp_rounding_name(ro->rounding),
@@ -458,15 +498,32 @@ static void write_realloc_json(FILE *out, const fp_table *a, const fp_table *b,
         size_t row = FP_NONE, col = fp_table_find_column(a, ro->targets[i].column);
         fp_table_find_row(a, ro->targets[i].unit, &row);
         fputs(i ? ",{\"unit\":" : "{\"unit\":", out);
-        json_str(out, ro->targets[i].unit);
+        api_json_str(out, ro->targets[i].unit);
         fputs(",\"column\":", out);
-        json_str(out, ro->targets[i].column);
+        api_json_str(out, ro->targets[i].column);
         fputs(",\"before\":", out);
-        json_amount(out, fp_table_amount(a, row, col), 0);
+        api_json_amount(out, fp_table_amount(a, row, col), 0);
         fputs(",\"after\":", out);
-        json_amount(out, fp_table_amount(b, row, col), 0);
+        api_json_amount(out, fp_table_amount(b, row, col), 0);
         fputc('}', out);
     }
+    fputs("],\"min\":[", out);
+    for (size_t i = 0; i < ro->floor_count; i++) {
+        fputs(i ? ",{\"column\":" : "{\"column\":", out);
+        api_json_str(out, ro->floors[i].column);
+        fputs(",\"amount\":", out);
+        api_json_amount(out, ro->floors[i].amount, 0);
+        fputc('}', out);
+    }
+    fputs("],\"fix\":[", out);
+    for (size_t i = 0; i < ro->fixed_count; i++) {
+        fputs(i ? "," : "", out);
+        api_json_str(out, ro->fixed[i]);
+    }
+    if (ro->fit_rounds)
+        fprintf(out, "],\"fit_rounds\":%ld", ro->fit_rounds);
+    else
+        fputs("],\"fit_rounds\":null", out);
     size_t rows = 0, cells = 0, clawbacks = 0, batch = fp_table_role_column(a, FP_ROLE_BATCH);
     for (size_t r = 0; r < fp_table_row_count(a); r++) {
         int changed = 0;
@@ -478,7 +535,7 @@ static void write_realloc_json(FILE *out, const fp_table *a, const fp_table *b,
         if (batch != FP_NONE)
             clawbacks += fp_table_amount(b, r, batch) < 0;
     }
-    fprintf(out, "],\"changed_rows\":%zu,\"changed_cells\":%zu,\"clawbacks\":%zu", rows, cells,
+    fprintf(out, ",\"changed_rows\":%zu,\"changed_cells\":%zu,\"clawbacks\":%zu", rows, cells,
             clawbacks);
     size_t total = fp_table_role_column(a, FP_ROLE_TOTAL);
     fp_change_stats st;
@@ -486,15 +543,15 @@ static void write_realloc_json(FILE *out, const fp_table *a, const fp_table *b,
         fprintf(out, ",\"total_change\":{\"rows\":%zu,\"mean_pct\":%.2f,\"sd_pct\":%.2f,"
                      "\"min_pct\":%.2f,\"min_unit\":",
                 st.rows, st.mean_pct, st.sd_pct, st.min_pct);
-        json_str(out, fp_table_row_name(a, st.min_row));
+        api_json_str(out, fp_table_row_name(a, st.min_row));
         fprintf(out, ",\"max_pct\":%.2f,\"max_unit\":", st.max_pct);
-        json_str(out, fp_table_row_name(a, st.max_row));
+        api_json_str(out, fp_table_row_name(a, st.max_row));
         fputc('}', out);
     }
     fputs("},\"columns\":", out);
-    write_columns(out, b);
+    api_write_columns(out, b);
     fputs(",\"table\":", out); /* the new table's rows, each with its changed columns */
-    write_rows(out, b, a);
+    api_write_rows(out, b, a);
     fputs(",\"changes\":[", out);
     int first = 1;
     for (size_t r = 0; r < fp_table_row_count(a); r++)
@@ -507,24 +564,24 @@ static void write_realloc_json(FILE *out, const fp_table *a, const fp_table *b,
             fprintf(out, "%s\n{\"line\":%ld,\"unit\":", first ? "" : ",",
                     fp_table_row_line(a, r));
             first = 0;
-            json_str(out, fp_table_row_name(a, r));
+            api_json_str(out, fp_table_row_name(a, r));
             fputs(",\"path\":[", out);
             size_t path[256];
             size_t np = fp_table_path(a, r, path, 256);
             for (size_t k = 0; k < np && k < 256; k++) {
                 fputs(k ? "," : "", out);
-                json_str(out, fp_table_row_name(a, path[k]));
+                api_json_str(out, fp_table_row_name(a, path[k]));
             }
             fputs("],\"column\":", out);
-            json_str(out, fp_table_column_name(a, c));
+            api_json_str(out, fp_table_column_name(a, c));
             fputs(",\"old\":", out);
-            json_amount(out, o, 0);
+            api_json_amount(out, o, 0);
             fputs(",\"new\":", out);
-            json_amount(out, n, 0);
+            api_json_amount(out, n, 0);
             fputs(",\"change\":", out);
-            json_amount(out, n - o, 0);
+            api_json_amount(out, n - o, 0);
             fputs(",\"percent\":", out);
-            json_percent(out, o, n);
+            api_json_percent(out, o, n);
             fputc('}', out);
         }
     fputs("]}\n", out);
@@ -561,7 +618,7 @@ static int infeasible_hint(const fp_table *t, const fp_realloc_options *ro, cons
     return 0;
 }
 
-static int truthy(const serve_field *f)
+int api_truthy(const serve_field *f)
 {
     return f && (strcmp(f->data, "1") == 0 || strcmp(f->data, "on") == 0 ||
                  strcmp(f->data, "true") == 0 || strcmp(f->data, "yes") == 0);
@@ -574,20 +631,24 @@ void api_realloc(const serve_form *form, serve_format format, int lang_en, serve
     char *sets[MAX_SETS];
     const char *set_text[MAX_SETS];
     size_t nsets = 0;
+    fp_realloc_floor floors[MAX_SETS];
+    char *mins[MAX_SETS];
+    const char *min_text[MAX_SETS], *fixed[MAX_SETS];
+    size_t nfloors = 0, nfixed = 0;
     const serve_field *src;
     if (load_upload(form, &t, &src, lang_en, reply))
         return;
     fp_realloc_options ro;
     fp_realloc_options_init(&ro);
     const serve_field *x;
-    for (size_t i = 0; (x = next_field(form, "set", &i)) != NULL;) {
+    for (size_t i = 0; (x = api_next_field(form, "set", &i)) != NULL;) {
         if (nsets == MAX_SETS) {
             api_error(reply, 400, "设定最多 256 项。", "at most 256 set fields.", lang_en);
             goto done;
         }
         set_text[nsets] = x->data;
         if (!(sets[nsets] = strdup(x->data))) {
-            nomem(reply, lang_en);
+            api_nomem(reply, lang_en);
             goto done;
         }
         nsets++;
@@ -626,7 +687,45 @@ void api_realloc(const serve_form *form, serve_format format, int lang_en, serve
                   "rounding must be nearest, down, up or half-even.", lang_en);
         goto done;
     }
-    ro.no_clawback = truthy(serve_form_get(form, "no_clawback"));
+    ro.no_clawback = api_truthy(serve_form_get(form, "no_clawback"));
+    for (size_t i = 0; (x = api_next_field(form, "min", &i)) != NULL;) {
+        if (nfloors == MAX_SETS) {
+            api_error(reply, 400, "下限最多 256 项。", "at most 256 min fields.", lang_en);
+            goto done;
+        }
+        min_text[nfloors] = x->data;
+        if (!(mins[nfloors] = strdup(x->data))) {
+            api_nomem(reply, lang_en);
+            goto done;
+        }
+        nfloors++;
+        if (parse_min(mins[nfloors - 1], &floors[nfloors - 1])) {
+            char zh[512], en[512];
+            snprintf(zh, sizeof zh, "下限“%.300s”的写法不对：应为 列=金额，如 医养结合和老年健康服务=2。", x->data);
+            snprintf(en, sizeof en, "min \"%.300s\": expected COLUMN=AMOUNT, such as 医养结合和老年健康服务=2.", x->data);
+            api_error(reply, 400, zh, en, lang_en);
+            goto done;
+        }
+    }
+    for (size_t i = 0; (x = api_next_field(form, "fix", &i)) != NULL;) {
+        if (nfixed == MAX_SETS) {
+            api_error(reply, 400, "固定的单位最多 256 个。", "at most 256 fix fields.", lang_en);
+            goto done;
+        }
+        fixed[nfixed++] = x->data;
+    }
+    const serve_field *fr = serve_form_get(form, "fit_rounds");
+    if (fr && fr->len && parse_rounds(fr->data, &ro.fit_rounds)) {
+        char zh[512], en[512];
+        snprintf(zh, sizeof zh, "拟合轮数“%.300s”不对：应为不小于 1 的整数，如 5000。", fr->data);
+        snprintf(en, sizeof en, "fit_rounds \"%.300s\": expected a whole number from 1, such as 5000.", fr->data);
+        api_error(reply, 400, zh, en, lang_en);
+        goto done;
+    }
+    ro.floors = floors;
+    ro.floor_count = nfloors;
+    ro.fixed = fixed;
+    ro.fixed_count = nfixed;
     ro.targets = targets;
     ro.target_count = nsets;
     fp_diag d;
@@ -634,7 +733,7 @@ void api_realloc(const serve_form *form, serve_format format, int lang_en, serve
     if (fp_realloc(t, &ro, &result, &d) != FP_OK) {
         if (d.code == FP_ERR_INFEASIBLE && infeasible_hint(t, &ro, &d, lang_en, reply))
             goto done;
-        diag_error(reply, d.code == FP_ERR_NOMEM ? 500 : 422, "无法重新分配", &d, lang_en);
+        api_diag_error(reply, d.code == FP_ERR_NOMEM ? 500 : 422, "无法重新分配", &d, lang_en);
         goto done;
     }
     if (format == SERVE_XLSX) {
@@ -649,7 +748,7 @@ void api_realloc(const serve_form *form, serve_format format, int lang_en, serve
         fp_amount_format(ro.unit, 0, unit);
         if (fp_table_unit(t))
             snprintf(unit + strlen(unit), 64, " %s", fp_table_unit(t));
-        fp_xlsx_param params[8 + MAX_SETS];
+        fp_xlsx_param params[8 + 3 * MAX_SETS];
         size_t np = 0;
         params[np++] = (fp_xlsx_param){"输入文件", fp_table_source(t)};
         params[np++] = (fp_xlsx_param){"输入文件 SHA-256", digest};
@@ -659,32 +758,38 @@ void api_realloc(const serve_form *form, serve_format format, int lang_en, serve
         params[np++] = (fp_xlsx_param){"不收回已下达资金", ro.no_clawback ? "是" : "否"};
         for (size_t i = 0; i < nsets; i++)
             params[np++] = (fp_xlsx_param){"设定", set_text[i]};
+        for (size_t i = 0; i < nfloors; i++)
+            params[np++] = (fp_xlsx_param){"下限", min_text[i]};
+        for (size_t i = 0; i < nfixed; i++)
+            params[np++] = (fp_xlsx_param){"固定", fixed[i]};
         params[np++] = (fp_xlsx_param){"程序", "fenpei serve " FP_VERSION_STRING};
         char *data;
         size_t len;
         if (fp_xlsx_whatif_buffer(t, result, NULL, params, np, &data, &len, &d) != FP_OK) {
-            diag_error(reply, 400, "无法生成测算工作簿", &d, lang_en);
+            api_diag_error(reply, 400, "无法生成测算工作簿", &d, lang_en);
             goto done;
         }
-        reply_xlsx(reply, data, len, "whatif.xlsx");
+        api_reply_xlsx(reply, data, len, "whatif.xlsx");
         goto done;
     }
     char *text = NULL;
     size_t len = 0;
-    FILE *f = reply_stream(&text, &len, reply, lang_en);
+    FILE *f = api_reply_stream(&text, &len, reply, lang_en);
     if (!f)
         goto done;
     if (format == SERVE_CSV) {
         fp_table_write_csv(result, f, -1, &d);
-        finish_stream(f, &text, &len, reply, "text/csv; charset=utf-8", lang_en);
+        api_finish_stream(f, &text, &len, reply, "text/csv; charset=utf-8", lang_en);
         snprintf(reply->filename, sizeof reply->filename, "realloc.csv");
     } else {
         write_realloc_json(f, t, result, &ro);
-        finish_stream(f, &text, &len, reply, "application/json; charset=utf-8", lang_en);
+        api_finish_stream(f, &text, &len, reply, "application/json; charset=utf-8", lang_en);
     }
 done:
     for (size_t i = 0; i < nsets; i++)
         free(sets[i]);
+    for (size_t i = 0; i < nfloors; i++)
+        free(mins[i]);
     fp_table_free(result);
     fp_table_free(t);
 }
@@ -702,7 +807,7 @@ void api_notice(const serve_form *form, int lang_en, serve_reply *reply)
     fp_diag d;
     fp_diag_clear(&d);
     if (fp_check(t, &co, &report, &d) != FP_OK) {
-        diag_error(reply, 400, "无法检查表格", &d, lang_en);
+        api_diag_error(reply, 400, "无法检查表格", &d, lang_en);
         goto done;
     }
     if (fp_report_errors(report)) {
@@ -724,10 +829,10 @@ void api_notice(const serve_form *form, int lang_en, serve_reply *reply)
     char *data;
     size_t len;
     if (fp_xlsx_notice_buffer(t, &no, &data, &len, &d) != FP_OK) {
-        diag_error(reply, 400, "无法生成下达文件", &d, lang_en);
+        api_diag_error(reply, 400, "无法生成下达文件", &d, lang_en);
         goto done;
     }
-    reply_xlsx(reply, data, len, "notice.xlsx");
+    api_reply_xlsx(reply, data, len, "notice.xlsx");
 done:
     fp_report_free(report);
     fp_table_free(t);

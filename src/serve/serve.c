@@ -242,7 +242,9 @@ static int wants_english(struct MHD_Connection *con, const request *rq)
     return (q && strcmp(q, "en") == 0) || (f && strcmp(f->data, "en") == 0);
 }
 
-typedef enum route { ROUTE_NONE, ROUTE_ASSET, ROUTE_CHECK, ROUTE_REALLOC, ROUTE_NOTICE } route;
+typedef enum route {
+    ROUTE_NONE, ROUTE_ASSET, ROUTE_CHECK, ROUTE_REALLOC, ROUTE_NOTICE, ROUTE_ALLOCATE, ROUTE_COMPARE
+} route;
 
 static route find_route(const char *url, const serve_asset **asset)
 {
@@ -261,6 +263,10 @@ static route find_route(const char *url, const serve_asset **asset)
         return ROUTE_REALLOC;
     if (strcmp(url, "/api/notice") == 0)
         return ROUTE_NOTICE;
+    if (strcmp(url, "/api/allocate") == 0)
+        return ROUTE_ALLOCATE;
+    if (strcmp(url, "/api/compare") == 0)
+        return ROUTE_COMPARE;
     return ROUTE_NONE;
 }
 
@@ -413,6 +419,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
         break;
     case ROUTE_NOTICE:
         api_notice(&rq->form, lang_en, &rep);
+        break;
+    case ROUTE_ALLOCATE:
+        api_allocate(&rq->form, format, lang_en, &rep);
+        break;
+    case ROUTE_COMPARE:
+        api_compare(&rq->form, format, lang_en, &rep);
         break;
     default:
         return MHD_NO;

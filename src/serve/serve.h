@@ -3,6 +3,7 @@
 #define FENPEI_SERVE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "fenpei/fenpei.h"
 
@@ -62,6 +63,43 @@ void api_check(const serve_form *form, serve_format format, int with_table, int 
                serve_reply *reply);
 void api_realloc(const serve_form *form, serve_format format, int lang_en, serve_reply *reply);
 void api_notice(const serve_form *form, int lang_en, serve_reply *reply);
+/* serve/api_more.c: the factor method (fenpei allocate) and two tables compared (fenpei
+ * compare). */
+void api_allocate(const serve_form *form, serve_format format, int lang_en, serve_reply *reply);
+void api_compare(const serve_form *form, serve_format format, int lang_en, serve_reply *reply);
+
+/* ---- helpers of api.c shared with api_more.c ---- */
+
+/* S as a JSON string; an amount as a JSON string of its exact decimal text. */
+void api_json_str(FILE *out, const char *s);
+void api_json_amount(FILE *out, fp_amount v, int decimals);
+/* The percentage change from OLD to NEW_ (exact to 0.01%) as a JSON string, or null. */
+void api_json_percent(FILE *out, fp_amount old, fp_amount new_);
+/* A library failure (DIAG) as an error reply: WHAT_ZH, where and why; 500 for ours. */
+void api_diag_error(serve_reply *reply, unsigned status, const char *what_zh, const fp_diag *d,
+                    int lang_en);
+void api_nomem(serve_reply *reply, int lang_en);
+/* The upload's last path part, printable and short, for messages and outputs. */
+void api_upload_name(const serve_field *f, char *buf, size_t cap);
+/* The table uploaded in field F (with the form's "sheet" when USE_SHEET): 0, or -1 with REPLY
+ * set (400 unreadable, 413 over the row limit). The caller frees *OUT. */
+int api_load_field(const serve_form *form, const serve_field *f, int use_sheet, fp_table **out,
+                   int lang_en, serve_reply *reply);
+/* T's columns [{name, role, amount}]; its rows [{line, name, depth, parent, cells}], each with
+ * "changed" when OLD is given. */
+void api_write_columns(FILE *out, const fp_table *t);
+void api_write_rows(FILE *out, const fp_table *t, const fp_table *old);
+/* The next non-empty field NAME from field *I on (*I moves past it), or NULL. */
+const serve_field *api_next_field(const serve_form *form, const char *name, size_t *i);
+/* 1 when F is "1", "on", "true" or "yes". */
+int api_truthy(const serve_field *f);
+/* A workbook as the answer (REPLY takes DATA), named FILENAME. */
+void api_reply_xlsx(serve_reply *reply, char *data, size_t len, const char *filename);
+/* A memory stream for an answer, or NULL after answering "out of memory"; then its text handed
+ * to REPLY as TYPE (status 200). */
+FILE *api_reply_stream(char **text, size_t *len, serve_reply *reply, int lang_en);
+void api_finish_stream(FILE *f, char **text, size_t *len, serve_reply *reply, const char *type,
+                       int lang_en);
 
 /* The Chinese sentence for a library error code, or NULL for a code it does not know. */
 const char *api_error_zh(fp_error code);

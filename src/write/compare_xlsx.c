@@ -7,6 +7,7 @@
 
 #include "fenpei/compare.h"
 #include "util/buf.h"
+#include "write/xlsx_impl.h"
 
 #define FIXED_CREATED ((time_t)1704067200) /* same bytes for the same input */
 #define EXACT_IN_DOUBLE INT64_C(9007199254740992) /* 2^53 micro-units */
@@ -179,7 +180,7 @@ fp_error fp_xlsx_write_compare(const fp_comparison *c, const char *old_name,
                                                 (double)v.rank_old - (double)v.rank_new, NULL));
         }
     }
-    lxw_error e = workbook_close(w.wb);
+    lxw_error e = xw_workbook_close(w.wb); /* one at a time: the server's threads */
     if (w.err == LXW_NO_ERROR)
         w.err = e;
     if (w.err != LXW_NO_ERROR)

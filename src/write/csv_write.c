@@ -1,8 +1,10 @@
-/* write/csv_write.c — write an fp_table back as UTF-8 CSV with its own columns. */
+/* write/csv_write.c — write an fp_table back as UTF-8 CSV with its own columns; the factor
+ * method's listing (fenpei allocate -o). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fenpei/realloc.h"
 #include "core/table_impl.h"
 #include "write/csv_write.h"
 
@@ -68,4 +70,33 @@ fp_error fp_table_write_csv(const fp_table *t, FILE *out, int decimals, fp_diag 
         return diag_set(diag, FP_ERR_IO, NULL, 0, NULL, NULL, 0, "write error: %s",
                         strerror(errno));
     return FP_OK;
+}
+
+fp_error fp_allocate_write_csv(const fp_table *factors, const fp_allocate_options *opts,
+                               const fp_amount *amounts, const char *result_name, FILE *out)
+{
+    int bad = fputs("级次,单位", out) < 0;
+    for (size_t k = 0; k < opts->weight_count; k++) {
+        bad |= fputc(',', out) == EOF;
+        bad |= csv_put_cell(out, opts->weights[k].column);
+    }
+    bad |= fputc(',', out) == EOF;
+    bad |= csv_put_cell(out, result_name);
+    bad |= fputc('\n', out) == EOF;
+    char b[FP_AMOUNT_BUFSIZE];
+    for (size_t r = 0; r < fp_table_row_count(factors) && !bad; r++) {
+        fprintf(out, "%d,", fp_table_depth(factors, r));
+        bad |= csv_put_cell(out, fp_table_row_name(factors, r));
+        for (size_t k = 0; k < opts->weight_count; k++) {
+            fputc(',', out);
+            size_t c = fp_table_find_column(factors, opts->weights[k].column);
+            if (c == FP_NONE || fp_table_is_blank(factors, r, c))
+                continue;
+            fp_amount_format(fp_table_amount(factors, r, c), 0, b);
+            bad |= csv_put_cell(out, b);
+        }
+        fp_amount_format(amounts[r], 0, b);
+        fprintf(out, ",%s\n", b);
+    }
+    return bad || ferror(out) ? FP_ERR_IO : FP_OK;
 }

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fenpei/compare.h"
 #include "fenpei/xlsx.h"
 
 /* libxlsxwriter 1.1.4 (Debian) writes only to a named file, so the workbook goes to an
@@ -143,4 +144,22 @@ fp_error fp_xlsx_whatif_buffer(const fp_table *old, const fp_table *new_,
 {
     whatif_job j = {old, new_, opts, params, nparams};
     return to_buffer(whatif_to_path, &j, data, len, diag);
+}
+
+typedef struct compare_job {
+    const fp_comparison *c;
+    const char *old_name, *new_name;
+} compare_job;
+
+static fp_error compare_to_path(const char *path, const void *p, fp_diag *diag)
+{
+    const compare_job *j = p;
+    return fp_xlsx_write_compare(j->c, j->old_name, j->new_name, path, diag);
+}
+
+fp_error fp_xlsx_compare_buffer(const fp_comparison *c, const char *old_name,
+                                const char *new_name, char **data, size_t *len, fp_diag *diag)
+{
+    compare_job j = {c, old_name, new_name};
+    return to_buffer(compare_to_path, &j, data, len, diag);
 }

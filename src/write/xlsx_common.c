@@ -321,6 +321,20 @@ fp_error xw_writer_open(writer *w, const char *path, const char *title, int deci
     return FP_OK;
 }
 
+/* libxlsxwriter writes the workbook's dates with gmtime(), whose answer lives in one static
+ * buffer for the whole process (ThreadSanitizer, under fenpei serve): workbooks of several
+ * threads are closed one at a time. errno is kept as workbook_close left it. */
+lxw_error xw_workbook_close(lxw_workbook *wb)
+{
+    static pthread_mutex_t close_lock = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&close_lock);
+    lxw_error e = workbook_close(wb);
+    int close_errno = errno;
+    pthread_mutex_unlock(&close_lock);
+    errno = close_errno;
+    return e;
+}
+
 /* Close the workbook: write PATH when all went well (else only free it) and report. */
 fp_error xw_writer_close(writer *w, fp_error err, const char *path)
 {
@@ -351,15 +365,9 @@ fp_error xw_writer_close(writer *w, fp_error err, const char *path)
                         strerror(errnum));
     }
     fclose(probe);
-    /* libxlsxwriter writes the workbook's dates with gmtime(), whose answer lives in one static
-     * buffer for the whole process (ThreadSanitizer, under fenpei serve): workbooks of several
-     * threads are closed one at a time. */
-    static pthread_mutex_t close_lock = PTHREAD_MUTEX_INITIALIZER;
-    pthread_mutex_lock(&close_lock);
     errno = 0;
-    lxw_error e = workbook_close(w->wb);
+    lxw_error e = xw_workbook_close(w->wb);
     int close_errno = errno; /* what the zip writer met, e.g. ENOSPC */
-    pthread_mutex_unlock(&close_lock);
     w->wb = NULL;
     if (e != LXW_NO_ERROR && !existed)
         unlink(path);

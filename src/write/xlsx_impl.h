@@ -121,6 +121,9 @@ unsigned xw_wrapped_lines(const char *s, double width);
 /* Height in points of a row whose wrapped cells need LINES lines (0: leave the default). */
 double xw_row_height(unsigned lines);
 
+/* workbook_close one workbook at a time in the process (libxlsxwriter uses gmtime()). */
+lxw_error xw_workbook_close(lxw_workbook *wb);
+
 /* Keep the first libxlsxwriter error E of the workbook. */
 void xw_check(writer *w, lxw_error e);
 /* The format of KIND (enum fkind) with the given indent, weight and fill (0 none, 1 amber,

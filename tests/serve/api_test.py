@@ -171,6 +171,144 @@ try:
     expect('notice = CLI', (st, h.get('content-disposition'), body),
            (200, 'attachment; filename="notice.xlsx"', open(out, 'rb').read()))
 
+    # realloc's bounds: min, fix, fit_rounds — the same bytes as --min, --fix, --fit-rounds
+    bounds = [('set', '总计:' + TOTAL + '=30000'), ('min', '医养结合和老年健康服务=2'),
+              ('fix', '自治区本级合计'), ('fit_rounds', '100')]
+    st, h, body = post_form(port, '/api/realloc?format=csv', [('file', (NAME, TABLE))] + bounds)
+    out = os.path.join(tmp, 'bounds.csv')
+    r = cli('realloc', TABLE_PATH, '--set', '总计:' + TOTAL + '=30000', '--min',
+            '医养结合和老年健康服务=2', '--fix', '自治区本级合计', '--fit-rounds', '100', '-o', out)
+    expect('realloc bounds CLI ran', r.returncode, 0)
+    expect('realloc bounds csv = CLI', (st, body), (200, open(out, 'rb').read()))
+    st, h, body = post_form(port, '/api/realloc', [('file', (NAME, TABLE))] + bounds)
+    j = json.loads(body)
+    expect('realloc bounds summary', (st, j['summary']['min'], j['summary']['fix'],
+                                      j['summary']['fit_rounds']),
+           (200, [{'column': '医养结合和老年健康服务', 'amount': '2'}], ['自治区本级合计'], 100))
+    fixed_rows = [r for r in j['table'] if r['name'] == '自治区本级合计']
+    expect('fixed row unchanged', (fixed_rows[0]['changed'], fixed_rows[0]['cells'][8]), ([], '2185'))
+    ycol = [c['name'] for c in j['columns']].index('医养结合和老年健康服务')
+    leaves = [r for r in j['table'] if r['depth'] == 3 and not r['name'].startswith('其中')]
+    expect('min respected', min(int(r['cells'][ycol] or 0) for r in leaves) >= 2, True)
+    st, h, body = post_form(port, '/api/realloc', [('file', (NAME, TABLE))] + bounds[:1])
+    j = json.loads(body)
+    expect('realloc without bounds', (j['summary']['min'], j['summary']['fix'],
+                                      j['summary']['fit_rounds']), ([], [], None))
+    st, h, body = post_form(port, '/api/realloc?format=xlsx', [('file', (NAME, TABLE))] + bounds)
+    wb = openpyxl.load_workbook(io.BytesIO(body))
+    params = [(r[0], r[1]) for r in wb['参数'].iter_rows(values_only=True) if r[0]]
+    expect('whatif params of bounds', [p for p in params if p[0] in ('下限', '固定')],
+           [('下限', '医养结合和老年健康服务=2'), ('固定', '自治区本级合计')])
+
+    # ---- allocate: the factor method (因素法), the same bytes as `fenpei allocate -o` ----
+    ADIR = os.path.join(SRC, 'tests/data/allocate')
+    HAND = open(os.path.join(ADIR, 'hand.csv'), 'rb').read()
+    FACT = open(os.path.join(ADIR, 'xinjiang-factors.csv'), 'rb').read()
+    WEIGHTS = '常住人口=0.6,管理人数=0.3,绩效得分=0.1'
+    hand = [('file', ('hand.csv', HAND)), ('total', '1000'), ('base', '50'), ('weights', WEIGHTS)]
+    st, h, body = post_form(port, '/api/allocate', hand)
+    j = json.loads(body)
+    expect('allocate status', (st, h.get('content-type')), (200, 'application/json; charset=utf-8'))
+    expect('allocate summary', j['summary'],
+           {'file': 'hand.csv', 'into': None, 'column': '分配金额', 'total': '1000', 'base': '50',
+            'unit': '1', 'leaves': 4, 'clawbacks': None,
+            'weights': [{'column': '常住人口', 'weight': '0.6'}, {'column': '管理人数', 'weight': '0.3'},
+                        {'column': '绩效得分', 'weight': '0.1'}]})
+    # tests/data/allocate/README.md, by hand: A 278, B 179, C 333, D 210; 甲市 457, 乙市 543
+    expect('allocate shares', [(x['unit'], x['share'], x['amount'], x['factors'])
+                               for x in j['shares']],
+           [('A县', '0.285000', '278', ['30', '5', '90']), ('B县', '0.161667', '179', ['10', '5', '80']),
+            ('C县', '0.353333', '333', ['40', '6', '70']), ('D县', '0.200000', '210', ['20', '4', '60'])])
+    expect('allocate table', [(r['name'], r['depth'], r['cells'][-1]) for r in j['table']],
+           [('总计', 0, '1000'), ('甲市', 1, '457'), ('A县', 2, '278'), ('B县', 2, '179'),
+            ('乙市', 1, '543'), ('C县', 2, '333'), ('D县', 2, '210')])
+    expect('allocate columns', [c['name'] for c in j['columns']],
+           ['单位', '常住人口', '管理人数', '绩效得分', '分配金额'])
+    for extra, args in [([], []), ([('column', '分配额'), ('unit', '10')], ['--column', '分配额', '--unit', '10'])]:
+        st, h, body = post_form(port, '/api/allocate?format=csv', hand + extra)
+        out = os.path.join(tmp, 'alloc.csv')
+        if os.path.exists(out):
+            os.unlink(out)
+        r = cli('allocate', os.path.join(ADIR, 'hand.csv'), '--total', '1000', '--base', '50',
+                '--weights', WEIGHTS, *args, '-o', out)
+        expect('allocate csv %s = CLI' % args, (st, h.get('content-disposition'), body),
+               (200, 'attachment; filename="allocate.csv"', open(out, 'rb').read()))
+    # a factor whose name holds the bytes of '，' (会: E4 BC 9A), full-width commas between
+    SH = '级次,单位,社会人口,面积\n0,总计,,\n1,甲,10,1\n1,乙,30,3\n'.encode()
+    open(os.path.join(tmp, 'sh.csv'), 'wb').write(SH)
+    st, h, body = post_form(port, '/api/allocate?format=csv', [('file', ('sh.csv', SH)), ('total', '100'),
+                                                               ('weights', '社会人口=0.5，面积=0.5')])
+    os.unlink(out)
+    r = cli('allocate', 'sh.csv', '--total', '100', '--weights', '社会人口=0.5，面积=0.5', '-o', out, cwd=tmp)
+    expect('allocate 社会人口 = CLI', (st, r.returncode, body),
+           (200, 0, '级次,单位,社会人口,面积,分配金额\n0,总计,,,100\n1,甲,10,1,25\n1,乙,30,3,75\n'.encode()))
+    expect('allocate 社会人口 CLI bytes', open(out, 'rb').read(), body)
+    # the factors as a workbook (openpyxl's): told apart by content, the same answer as the CLI's
+    wb = openpyxl.Workbook()
+    for line in HAND.decode().splitlines():
+        wb.active.append([int(c) if c.isdigit() else c for c in line.split(',')])
+    wb.save(os.path.join(tmp, 'hand.xlsx'))
+    st, h, body = post_form(port, '/api/allocate?format=csv', [('file', ('hand.xlsx', open(os.path.join(tmp, 'hand.xlsx'), 'rb').read()))] + hand[1:])
+    os.unlink(out)
+    cli('allocate', os.path.join(tmp, 'hand.xlsx'), '--total', '1000', '--base', '50', '--weights', WEIGHTS, '-o', out)
+    expect('allocate xlsx upload = CLI', (st, body), (200, open(out, 'rb').read()))
+    # --into: the new 原基本公共卫生项目 of the bundled table, its subtotals, 全年 and 此次下达
+    into = [('file', ('xinjiang-factors.csv', FACT)), ('into', (NAME, TABLE)), ('total', '27000'),
+            ('weights', WEIGHTS), ('column', '原基本公共卫生项目')]
+    st, h, body = post_form(port, '/api/allocate?format=csv', into)
+    os.unlink(out)
+    r = cli('allocate', os.path.join(ADIR, 'xinjiang-factors.csv'), '--total', '27000', '--weights',
+            WEIGHTS, '--into', TABLE_PATH, '--column', '原基本公共卫生项目', '-o', out)
+    expect('allocate into csv = CLI', (st, body), (200, open(out, 'rb').read()))
+    st, h, b2 = post_form(port, '/api/check', [('file', ('into.csv', body))])
+    expect('allocate into checks clean', json.loads(b2)['errors'], 0)
+    st, h, body = post_form(port, '/api/allocate', into)
+    j = json.loads(body)
+    expect('allocate into summary', (j['summary']['into'], j['summary']['column'],
+                                     j['table'][0]['cells'][2], len(j['table']), j['shares'][0]['amount']),
+           (NAME, '原基本公共卫生项目', '27000', 119, None))
+    expect('allocate into marks changes', 2 in j['table'][0]['changed'], True)
+    bcol = [c['name'] for c in j['columns']].index('此次下达')
+    expect('allocate into clawbacks counted', j['summary']['clawbacks'],
+           sum(1 for r in j['table'] if r['cells'][bcol].startswith('-')))
+    expect('allocate into has clawbacks', j['summary']['clawbacks'] > 0, True)
+    expect('allocate shares add up', sum(int(x['share'].replace('.', '')) for x in j['shares'])
+           in range(1000000 - len(j['shares']), 1000000 + len(j['shares'])), True)
+
+    # ---- compare: the same bytes as `fenpei compare` (json, csv, --xlsx) ----
+    cmp_dir = os.path.join(tmp, 'cmp')
+    os.mkdir(cmp_dir)
+    NEW = open(os.path.join(tmp, 'bounds.csv'), 'rb').read()
+    open(os.path.join(cmp_dir, 'old.csv'), 'wb').write(TABLE)
+    open(os.path.join(cmp_dir, 'new.csv'), 'wb').write(NEW)
+    pair = [('old', ('old.csv', TABLE)), ('new', ('new.csv', NEW))]
+    st, h, body = post_form(port, '/api/compare', pair)
+    expect('compare json = CLI', (st, h.get('content-type'), body),
+           (200, 'application/json; charset=utf-8',
+            cli('compare', 'old.csv', 'new.csv', '--format', 'json', cwd=cmp_dir).stdout))
+    j = json.loads(body)
+    tj = [u for u in j['units'] if u['unit'] == '天山区'][0]
+    expect('compare 天山区', (tj['in'], tj['values'][6]['column'], tj['values'][6]['old']),
+           ('both', TOTAL, 331))
+    st, h, body = post_form(port, '/api/compare?format=csv', pair)
+    expect('compare csv = CLI', (st, h.get('content-disposition'), body),
+           (200, 'attachment; filename="compare.csv"', cli('compare', 'old.csv', 'new.csv', cwd=cmp_dir).stdout))
+    st, h, body = post_form(port, '/api/compare?format=xlsx', pair)
+    cli('compare', 'old.csv', 'new.csv', '--xlsx', 'c.xlsx', cwd=cmp_dir)
+    expect('compare xlsx = CLI', (st, h.get('content-disposition'), body),
+           (200, 'attachment; filename="compare.xlsx"', open(os.path.join(cmp_dir, 'c.xlsx'), 'rb').read()))
+    wb = openpyxl.load_workbook(io.BytesIO(body))
+    expect('compare sheets', wb.sheetnames[0], '汇总')
+    # same request, same bytes (the workbook included)
+    expect('compare xlsx twice', post_form(port, '/api/compare?format=xlsx', pair)[2], body)
+    st, h, b1 = post_form(port, '/api/allocate', into)
+    expect('allocate twice', post_form(port, '/api/allocate', into)[2], b1)
+    # a unit only in the new table (天山区 renamed)
+    renamed = TEXT.replace('天山区', '天山新区').encode()
+    st, h, body = post_form(port, '/api/compare', [('old', ('old.csv', TABLE)), ('new', ('r.csv', renamed))])
+    ins = {u['unit']: u['in'] for u in json.loads(body)['units']}
+    expect('compare only in one', (ins.get('天山区'), ins.get('天山新区')), ('old', 'new'))
+
     # ---- 400, 413, 422: every error in place, Chinese by default, English with lang=en ----
     cases = [
         ('/api/check', [('title', 'x')], 400, '没有收到表格：请选择文件，或粘贴表格文字。'),
@@ -191,6 +329,65 @@ try:
          '已勾选。请把金额设为不低于 334，或取消勾选“不收回已下达资金”。'),
         ('/api/notice', [('file', ('t1.csv', typo))], 422,
          '表格有 2 处不平衡，不能生成下达文件；请先检查并改正。'),
+        # realloc's bounds
+        ('/api/realloc', [('file', (NAME, TABLE)), ('set', '天山区:' + TOTAL + '=400'),
+                          ('min', '医养结合和老年健康服务')], 400,
+         '下限“医养结合和老年健康服务”的写法不对：应为 列=金额，如 医养结合和老年健康服务=2。'),
+        ('/api/realloc', [('file', (NAME, TABLE)), ('set', '天山区:' + TOTAL + '=400'),
+                          ('min', '医养结合和老年健康服务=abc')], 400, None),
+        ('/api/realloc', [('file', (NAME, TABLE)), ('set', '天山区:' + TOTAL + '=400'),
+                          ('min', '不存在=2')], 422, None),
+        ('/api/realloc', [('file', (NAME, TABLE)), ('set', '天山区:' + TOTAL + '=400'),
+                          ('fix', '火星')], 422, '无法重新分配「%s」：表中没有这个单位（内容“火星”）。' % NAME),
+        ('/api/realloc', [('file', (NAME, TABLE)), ('set', '天山区:' + TOTAL + '=400'),
+                          ('fit_rounds', '0')], 400, '拟合轮数“0”不对：应为不小于 1 的整数，如 5000。'),
+        ('/api/realloc', [('file', (NAME, TABLE)), ('set', '天山区:' + TOTAL + '=400'),
+                          ('fit_rounds', '12x')], 400, '拟合轮数“12x”不对：应为不小于 1 的整数，如 5000。'),
+        # allocate
+        ('/api/allocate', hand[1:], 400, '没有收到因素表：请选择文件（字段 file）。'),
+        ('/api/allocate', [hand[0], hand[3]], 400, '请填写要分配的总额（字段 total），如 27000。'),
+        ('/api/allocate', hand[:3], 400,
+         '请填写各因素及其权重（字段 weights），如 常住人口=0.6,管理人数=0.3,绩效得分=0.1。'),
+        ('/api/allocate', hand[:3] + [('weights', '常住人口=0.6,管理人数=0.3')], 400,
+         '字段 weights 的内容“常住人口=0.6,管理人数=0.3”不对：各因素的权重之和为 0.9，应恰为 1。'),
+        ('/api/allocate', hand[:3] + [('weights', '常住人口=0.6，管理人数=0.3，绩效得分=0.2')], 400,
+         '字段 weights 的内容“常住人口=0.6，管理人数=0.3，绩效得分=0.2”不对：各因素的权重之和为 1.1，应恰为 1。'),
+        ('/api/allocate', hand[:3] + [('weights', '常住人口0.6')], 400,
+         '字段 weights 的内容“常住人口0.6”不对：应为 因素列=权重，以逗号分隔，如 常住人口=0.6,管理人数=0.3,绩效得分=0.1。'),
+        ('/api/allocate', hand[:3] + [('weights', '常住人口=1.2,管理人数=-0.2')], 400,
+         '字段 weights 的内容“常住人口=1.2,管理人数=-0.2”不对：“管理人数”的权重“-0.2”应为不小于 0 的小数，如 0.6。'),
+        ('/api/allocate', [hand[0], ('total', '一千'), hand[3]], 400,
+         '字段 total 的内容“一千”不对：应为不小于 0 的金额，如 27000。'),
+        ('/api/allocate', [hand[0], ('total', '1000'), ('base', '-5'), hand[3]], 400,
+         '字段 base 的内容“-5”不对：应为不小于 0 的金额，如 27000。'),
+        ('/api/allocate', [hand[0], ('total', '1000.5'), hand[3]], 400, '总额和基数应为取整单位 1 的整数倍。'),
+        ('/api/allocate', hand + [('unit', '0')], 400, '字段 unit 的内容“0”不对：应为正数，如 1 或 0.01。'),
+        ('/api/allocate?format=xlsx', hand, 400, '因素法分配的结果只能是 json 或 csv。'),
+        ('/api/allocate', hand + [('into', (NAME, TABLE))], 400,
+         '填入分配表时请给出要填入的类别列（字段 column），如 原基本公共卫生项目。'),
+        ('/api/allocate', [('file', ('f.csv', b'\xff\xfe\x00garbage'))] + hand[1:], 400, None),
+        ('/api/allocate', hand + [('into', ('t.csv', b'a,b\n')), ('column', 'b')], 400, None),
+        ('/api/allocate', hand[:3] + [('weights', '人口=1')], 422,
+         '因素表「hand.csv」中没有“人口”列：请检查 weights 中的列名。'),
+        ('/api/allocate', [('file', ('h.csv', HAND.replace(b'B\xe5\x8e\xbf,10,', b'B\xe5\x8e\xbf,,')))] + hand[1:],
+         422, '因素表「h.csv」第 5 行「B县」缺少“常住人口”（空单元格）：每个末级单位都要有每个因素的数值。'),
+        ('/api/allocate', [('file', ('h.csv', HAND.replace(b'B\xe5\x8e\xbf,10,', b'B\xe5\x8e\xbf,-10,')))] + hand[1:],
+         422, '因素表「h.csv」第 5 行「B县」的“常住人口”为 -10：因素不能为负数。'),
+        ('/api/allocate', [('file', ('z.csv', '级次,单位,人口,面积\n0,总计,,\n1,甲,0,1\n1,乙,0,2\n'.encode()))]
+         + hand[1:3] + [('weights', '人口=0.5,面积=0.5')], 422,
+         '因素表「z.csv」中“人口”在所有末级单位都是 0，无法按它分配。'),
+        ('/api/allocate', [hand[0], ('total', '100'), hand[2], hand[3]], 422,
+         '总额 100 不够给 4 个末级单位各 50 的基数：请提高总额或降低基数。'),
+        ('/api/allocate', hand + [('into', (NAME, TABLE)), ('column', '原基本公共卫生项目')], 422,
+         '无法按因素法分配：「自治区卫生健康委」（%s 第 4 行）在「hand.csv」中没有对应的末级行；'
+         '两张表的末级单位须一一对应（名称相同，或自上而下的路径相同）。' % NAME),
+        # compare
+        ('/api/compare', [('new', ('new.csv', TABLE))], 400, '没有收到原表：请选择文件（字段 old）。'),
+        ('/api/compare', [('old', ('old.csv', TABLE))], 400, '没有收到新表：请选择文件（字段 new）。'),
+        ('/api/compare', [('old', ('old.csv', TABLE)), ('new', ('n.csv', b'\xe5\x8d\x95\xe4\xbd\x8d,\xe5\x90\x88\xe8\xae\xa1\n\xe7\x94\xb2,abc\n'))],
+         400, None),
+        ('/api/compare', [('old', ('old.csv', TABLE)), ('new', ('hand.csv', HAND))], 422,
+         '无法比较：「old.csv」和「hand.csv」没有列名相同的金额列。'),
     ]
     for path, fields, status, message in cases:
         st, h, body = post_form(port, path, fields)

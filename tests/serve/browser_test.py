@@ -160,6 +160,112 @@ try:
         rows = list(wb['变动'].iter_rows(values_only=True))
         flat = [c for r in rows for c in r]
         expect('workbook 变动 has 天山区', '天山区' in flat, True)
+    # realloc's bounds under 更多条件: a floor and a unit held, shown in the summary
+    b.eval("document.getElementById('bounds').open = true; "
+           "document.getElementById('add-floor').click(); document.getElementById('add-fix').click()")
+    b.eval("const f = document.querySelector('#floors .target'); "
+           "f.querySelector('.column').value = '医养结合和老年健康服务'; "
+           "f.querySelector('.amount').value = '2'; "
+           "document.querySelector('#fixes .unit').value = '自治区本级合计'; "
+           "document.getElementById('fit-rounds').value = 'x'")
+    b.eval("document.getElementById('run-whatif').click()")
+    expect('fit rounds refused in place', b.wait("document.getElementById('whatif-error').textContent"),
+           '拟合轮数应为正整数，如 5000。')
+    b.eval("document.getElementById('fit-rounds').value = '100'; "
+           "document.getElementById('whatif-result').hidden = true; "
+           "document.getElementById('run-whatif').click()")
+    b.wait("!document.getElementById('whatif-result').hidden || "
+           "!document.getElementById('whatif-error').hidden")
+    expect('bounds shown', (b.eval("document.getElementById('whatif-error').textContent"),
+                            b.eval("document.querySelectorAll('#whatif-summary p')[2].textContent")),
+           ('', '条件：医养结合和老年健康服务 不低于 2；「自治区本级合计」保持不变。'))
+
+    # 因素法: the hand-computed example (tests/data/allocate/README.md), then --into this table
+    fnode = b.call('DOM.querySelector', nodeId=doc['root']['nodeId'], selector='#factors-file')
+    b.call('DOM.setFileInputFiles', files=[os.path.join(SRC, 'tests/data/allocate/hand.csv')],
+           nodeId=fnode['nodeId'])
+    b.wait("document.querySelectorAll('#factor-names option').length === 3")
+    expect('factor names offered', b.eval("[...document.querySelectorAll('#factor-names option')]"
+                                          ".map(o => o.value)"), ['常住人口', '管理人数', '绩效得分'])
+    b.eval("document.getElementById('add-weight').click(); "
+           "document.getElementById('add-weight').click()")
+    b.eval("const ws = [['常住人口', '0.6'], ['管理人数', '0.3'], ['绩效得分', '0.2']]; "
+           "[...document.querySelectorAll('#weights .target')].forEach((r, i) => { "
+           "r.querySelector('.factor').value = ws[i][0]; r.querySelector('.weight').value = ws[i][1]; })")
+    b.eval("document.getElementById('alloc-total').value = '1000'; "
+           "document.getElementById('alloc-base').value = '50'")
+    b.eval("document.getElementById('run-allocate').click()")
+    expect('allocate refused in place', b.wait("document.getElementById('allocate-error').textContent"),
+           '字段 weights 的内容“常住人口=0.6,管理人数=0.3,绩效得分=0.2”不对：各因素的权重之和为 1.1，应恰为 1。')
+    b.eval("document.querySelectorAll('#weights .weight')[2].value = '0.1'")
+    b.eval("document.getElementById('run-allocate').click()")
+    b.wait("!document.getElementById('allocate-result').hidden")
+    expect('allocate error cleared', b.eval("document.getElementById('allocate-error').hidden"), True)
+    expect('allocate summary', b.eval("document.querySelector('#allocate-summary .big').textContent"),
+           '总额 1000 已分给 4 个末级单位（每个先得基数 50）。')
+    expect('allocate shares', b.eval("[...document.querySelectorAll('#shares tbody tr')].map(tr => "
+                                     "[...tr.children].map(td => td.textContent))"),
+           [['总计 / 甲市 / A县', '30', '5', '90', '28.5000%', '278'],
+            ['总计 / 甲市 / B县', '10', '5', '80', '16.1667%', '179'],
+            ['总计 / 乙市 / C县', '40', '6', '70', '35.3333%', '333'],
+            ['总计 / 乙市 / D县', '20', '4', '60', '20.0000%', '210']])
+    expect('allocate tree', b.eval("[...document.querySelectorAll('#allocate-table tbody tr')].map(tr => "
+                                   "[tr.querySelector('td.name').textContent, tr.lastChild.textContent])"),
+           [['▾总计', '1000'], ['▾甲市', '457'], ['A县', '278'], ['B县', '179'], ['▾乙市', '543'],
+            ['C县', '333'], ['D县', '210']])
+    b.call('DOM.setFileInputFiles', files=[os.path.join(SRC, 'tests/data/allocate/xinjiang-factors.csv')],
+           nodeId=fnode['nodeId'])
+    expect('into offered', b.eval("document.getElementById('alloc-into').disabled"), False)
+    b.eval("document.getElementById('alloc-into').click(); "
+           "document.getElementById('alloc-into-column').value = '原基本公共卫生项目'; "
+           "document.getElementById('alloc-total').value = '27000'; "
+           "document.getElementById('alloc-base').value = ''")
+    b.eval("document.getElementById('allocate-result').hidden = true; "
+           "document.getElementById('run-allocate').click()")
+    b.wait("!document.getElementById('allocate-result').hidden || "
+           "!document.getElementById('allocate-error').hidden")
+    expect('allocate into', (b.eval("document.getElementById('allocate-error').textContent"),
+                             b.eval("document.querySelector('#allocate-table tbody tr td.changed')"
+                                    ".textContent")), ('', '27000原 26455'))
+    if SHOTS:
+        b.screenshot(os.path.join(SHOTS, 'web-allocate.png'), selector='#step-allocate',
+                     max_height=1600)
+
+    # 方案比较: the corrected table against one with 天山区's 原基本公共卫生项目 changed
+    other = os.path.join(tmp, '方案二.csv')
+    open(other, 'w').write(change_cell(text, 10, 2, '400'))
+    for sel, path in [('#compare-old', fixed), ('#compare-new', other)]:
+        n = b.call('DOM.querySelector', nodeId=doc['root']['nodeId'], selector=sel)
+        b.call('DOM.setFileInputFiles', files=[path], nodeId=n['nodeId'])
+    b.eval("document.getElementById('run-compare').click()")
+    b.wait("!document.getElementById('compare-result').hidden || "
+           "!document.getElementById('compare-error').hidden")
+    expect('compare summary', b.eval("document.querySelector('#compare-summary .big').textContent"),
+           '原表「新疆基本公卫第二批-改正.csv」与新表「方案二.csv」：两表共有 119 个单位。')
+    expect('compare total column unchanged', b.eval(
+        "document.querySelector('#compare-table tbody').textContent"), '这一列没有变动的单位。')
+    b.eval("const s = document.getElementById('compare-column'); s.value = '0'; "
+           "s.dispatchEvent(new Event('change'))")
+    expect('compare rows', b.eval("[...document.querySelectorAll('#compare-table tbody tr')].map(tr => "
+                                  "[...tr.children].map(td => td.textContent))"),
+           [['总计 / 地州合计 / 乌鲁木齐市 / 天山区', '316', '400', '+84', '+26.58%', '31', '23', '+8']])
+    if SHOTS:
+        b.screenshot(os.path.join(SHOTS, 'web-compare.png'), selector='#step-compare')
+    for f in glob.glob(os.path.join(downloads, '*')):
+        os.unlink(f)
+    b.eval("document.getElementById('dl-compare-xlsx').click()")
+    end = time.time() + 30
+    got = []
+    while time.time() < end:
+        got = [f for f in glob.glob(os.path.join(downloads, '*')) if not f.endswith('.crdownload')]
+        if got:
+            break
+        time.sleep(0.1)
+    expect('compare downloaded', [os.path.basename(f) for f in got], ['方案比较.xlsx'])
+    if got:
+        time.sleep(0.3)
+        expect('compare workbook', openpyxl.load_workbook(got[0]).sheetnames[0], '汇总')
+
     # the console stayed clean (no CSP violation, no script error)
     errors = [e for e in b.events if e.get('method') == 'Runtime.exceptionThrown' or
               (e.get('method') == 'Runtime.consoleAPICalled' and

@@ -1,4 +1,5 @@
-// app.js — the page of fenpei serve: upload a table, show the check as a tree, run a what-if.
+// app.js — the page of fenpei serve: upload a table, show the check as a tree, run a what-if,
+// allocate by factors (因素法), compare two tables.
 'use strict';
 
 const RULES = {
@@ -31,10 +32,11 @@ function clearErrors() {
   for (const id of ['load-error', 'check-error', 'whatif-error']) showError($(id), '');
 }
 
-// POST the current table with FIELDS to URL; resolve to the Response, or throw a Chinese message.
-async function post(url, fields) {
+// POST FIELDS and FILES ([name, blob, filename]; by default the current table as "file") to URL;
+// resolve to the Response, or throw a Chinese message.
+async function post(url, fields, files) {
   const fd = new FormData();
-  fd.append('file', state.file, state.name);
+  for (const [k, f, n] of files || [['file', state.file, state.name]]) fd.append(k, f, n);
   for (const [k, v] of fields || []) fd.append(k, v);
   let res;
   try {
@@ -53,11 +55,11 @@ async function post(url, fields) {
   return res;
 }
 
-async function download(url, fields, filename, errorBox, button) {
+async function download(url, fields, filename, errorBox, button, files) {
   showError(errorBox, '');
   button.disabled = true;
   try {
-    const res = await post(url, fields);
+    const res = await post(url, fields, files);
     const blob = await res.blob();
     const a = el('a');
     a.href = URL.createObjectURL(blob);
@@ -334,6 +336,58 @@ function prepareWhatif(table) {
     table.columns.filter(c => c.role === 'category').map(c => c.name));
   $('targets').textContent = '';
   addTarget();
+  $('floors').textContent = '';
+  $('fixes').textContent = '';
+  $('fit-rounds').value = '';
+  // 因素法 may fill one of this table's categories, when the table adds up
+  const into = $('alloc-into'), intoCol = $('alloc-into-column');
+  intoCol.textContent = '';
+  for (const c of table.columns.filter(x => x.role === 'category')) {
+    const o = el('option', null, c.name);
+    o.value = c.name;
+    intoCol.appendChild(o);
+  }
+  into.disabled = !!state.check.errors || !intoCol.options.length;
+  if (into.disabled) into.checked = false;
+  intoCol.disabled = into.disabled;
+  intoCol.hidden = into.disabled;
+  $('alloc-into-note').hidden = !into.disabled;
+  $('alloc-column').disabled = into.checked;
+}
+
+// A row of the bounds: a category and its floor.
+function addFloor() {
+  const row = el('div', 'target floor');
+  const col = el('select', 'column');
+  col.setAttribute('aria-label', '下限的类别');
+  for (const c of amountColumns.slice(1)) {
+    const o = el('option', null, c);
+    o.value = c;
+    col.appendChild(o);
+  }
+  const amt = el('input', 'amount');
+  amt.inputMode = 'decimal';
+  amt.placeholder = '下限金额';
+  amt.setAttribute('aria-label', '下限金额');
+  const del = el('button', 'small', '删除');
+  del.type = 'button';
+  del.addEventListener('click', () => row.remove());
+  row.append(el('span', 'lbl', '每个末级单位的'), col, el('span', 'lbl', '不低于'), amt, del);
+  $('floors').appendChild(row);
+}
+
+// A row of the bounds: a unit kept as it is.
+function addFix() {
+  const row = el('div', 'target fix');
+  const unit = el('input', 'unit');
+  unit.setAttribute('list', 'units');
+  unit.placeholder = '单位，如 自治区本级合计';
+  unit.setAttribute('aria-label', '固定不变的单位');
+  const del = el('button', 'small', '删除');
+  del.type = 'button';
+  del.addEventListener('click', () => row.remove());
+  row.append(el('span', 'lbl', '保持不变：'), unit, del);
+  $('fixes').appendChild(row);
 }
 
 function addTarget() {
@@ -378,6 +432,20 @@ function whatifFields() {
     else fields.push(['set', u + ':' + c + '=' + a]);
   }
   if (!fields.length && !problems.length) problems.push('请至少设定一项：单位、列和新金额。');
+  for (const row of $('floors').children) {
+    const c = row.querySelector('.column').value;
+    const a = row.querySelector('.amount').value.trim().replace(/[,，\s]/g, '');
+    if (!a) continue;
+    if (!/^\d+(\.\d+)?$/.test(a)) problems.push('「' + c + '」的下限应为数字，如 2。');
+    else fields.push(['min', c + '=' + a]);
+  }
+  for (const row of $('fixes').children) {
+    const u = row.querySelector('.unit').value.trim();
+    if (u) fields.push(['fix', u]);
+  }
+  const rounds = $('fit-rounds').value.trim();
+  if (rounds && !/^[1-9]\d*$/.test(rounds)) problems.push('拟合轮数应为正整数，如 5000。');
+  else if (rounds) fields.push(['fit_rounds', rounds]);
   if (problems.length) throw new Error(problems.join(' '));
   fields.push(['method', $('method').value]);
   if ($('no-clawback').checked) fields.push(['no_clawback', '1']);
@@ -392,6 +460,9 @@ function showWhatif(j) {
   for (const t of s.targets)
     box.appendChild(el('p', 'big', '「' + t.unit + '」的' + t.column + '：' + t.before + ' → ' +
                        t.after));
+  if (s.min.length || s.fix.length)
+    box.appendChild(el('p', null, '条件：' + s.min.map(m => m.column + ' 不低于 ' + m.amount)
+      .concat(s.fix.map(u => '「' + u + '」保持不变')).join('；') + '。'));
   box.appendChild(el('p', null, '共变动 ' + s.changed_rows + ' 行、' + s.changed_cells +
                      ' 个数字；各级合计与各项平衡关系全部成立。'));
   if (s.total_change)
@@ -465,6 +536,298 @@ async function runWhatif(ev) {
   }
 }
 
+// ---- 因素法: the factor method ----
+
+const alloc = { file: null, name: '', last: null };
+
+function addWeight() {
+  const row = el('div', 'target weight-row');
+  const f = el('input', 'unit factor');
+  f.setAttribute('list', 'factor-names');
+  f.placeholder = '因素列，如 常住人口';
+  f.setAttribute('aria-label', '因素列');
+  const w = el('input', 'weight');
+  w.inputMode = 'decimal';
+  w.placeholder = '如 0.6';
+  w.setAttribute('aria-label', '权重');
+  const del = el('button', 'small', '删除');
+  del.type = 'button';
+  del.addEventListener('click', () => {
+    if ($('weights').children.length > 1) row.remove();
+  });
+  row.append(el('span', 'lbl', '因素'), f, el('span', 'lbl', '权重'), w, del);
+  $('weights').appendChild(row);
+}
+
+// The factor table's column names, for the weights' suggestions (a CSV's first line).
+async function readFactorNames(file) {
+  const dl = $('factor-names');
+  dl.textContent = '';
+  if (!/\.(csv|tsv|txt)$/i.test(file.name)) return;
+  const head = (await file.slice(0, 65536).text()).replace(/^\ufeff/, '').split(/\r?\n/)[0];
+  for (const name of head.split(/[,\t]/)) {
+    const n = name.trim().replace(/^"|"$/g, '');
+    if (!n || ['级次', '单位', '上级', '编码', '上级编码'].includes(n)) continue;
+    const o = el('option');
+    o.value = n;
+    dl.appendChild(o);
+  }
+}
+
+function allocateRequest() {
+  const problems = [];
+  if (!alloc.file) problems.push('请选择因素表。');
+  const pairs = [];
+  for (const row of $('weights').children) {
+    const f = row.querySelector('.factor').value.trim();
+    const w = row.querySelector('.weight').value.trim();
+    if (!f && !w) continue;
+    if (!f || !/^\d+(\.\d+)?$/.test(w)) problems.push('每个因素都要有列名和权重（如 常住人口 0.6）。');
+    else pairs.push(f + '=' + w);
+  }
+  if (!pairs.length) problems.push('请至少填写一个因素及其权重。');
+  const total = $('alloc-total').value.trim().replace(/[,，\s]/g, '');
+  const base = $('alloc-base').value.trim().replace(/[,，\s]/g, '');
+  if (!/^\d+(\.\d+)?$/.test(total)) problems.push('要分配的总额应为数字，如 27000。');
+  if (base && !/^\d+(\.\d+)?$/.test(base)) problems.push('基数应为数字，如 10。');
+  if (problems.length) throw new Error([...new Set(problems)].join(' '));
+  const fields = [['total', total], ['weights', pairs.join(',')]];
+  if (base) fields.push(['base', base]);
+  const files = [['file', alloc.file, alloc.name]];
+  if ($('alloc-into').checked) {
+    fields.push(['column', $('alloc-into-column').value]);
+    files.push(['into', state.file, state.name]);
+  } else if ($('alloc-column').value.trim()) {
+    fields.push(['column', $('alloc-column').value.trim()]);
+  }
+  return { fields, files };
+}
+
+// "0.285000" as "28.5000%" (the text only: the share decides nothing here)
+function sharePercent(s) {
+  const [i, f] = s.split('.');
+  return String(Number(i) * 100 + Number(f.slice(0, 2))) + '.' + f.slice(2) + '%';
+}
+
+function showAllocate(j) {
+  const s = j.summary;
+  const box = $('allocate-summary');
+  box.textContent = '';
+  box.appendChild(el('p', 'big', '总额 ' + s.total + ' 已分给 ' + s.leaves + ' 个末级单位' +
+                     (s.base !== '0' ? '（每个先得基数 ' + s.base + '）' : '') + '。'));
+  box.appendChild(el('p', null, '因素及权重：' +
+                     s.weights.map(w => w.column + ' ' + w.weight).join('，') +
+                     '。各单位的金额与精确份额相差不到 1，各级合计等于下级之和。'));
+  if (s.into)
+    box.appendChild(el('p', null, '结果已填入「' + s.into + '」的“' + s.column +
+                       '”列，各级合计、全年合计和此次下达已相应更新。'));
+  if (s.clawbacks)
+    box.appendChild(el('p', 'warn-text', '注意：' + s.clawbacks + ' 行的此次下达为负数（收回资金），' +
+                       '因为新金额低于已提前下达。'));
+  const sh = $('shares');
+  sh.textContent = '';
+  const th = el('thead');
+  const hr = el('tr');
+  const heads = ['单位'].concat(s.weights.map(w => w.column), ['份额']);
+  if (!s.into) heads.push(s.column);
+  heads.forEach((h, i) => hr.appendChild(el('th', i ? 'num' : '', h)));
+  th.appendChild(hr);
+  sh.appendChild(th);
+  const tb = el('tbody');
+  for (const x of j.shares) {
+    const tr = el('tr');
+    tr.appendChild(el('td', null, x.path.join(' / ')));
+    for (const f of x.factors) tr.appendChild(el('td', 'num', f));
+    tr.appendChild(el('td', 'num', sharePercent(x.share)));
+    if (!s.into) tr.appendChild(el('td', 'num', x.amount));
+    tb.appendChild(tr);
+  }
+  sh.appendChild(tb);
+  const marks = new Map();
+  const open = new Set();
+  j.table.forEach((r, ri) => {
+    for (const ci of r.changed || []) {
+      const old = state.check ? state.check.table.rows[ri].cells[ci] : '';
+      marks.set(ri + ':' + ci, { cls: 'changed', note: '原 ' + old, title: '原值 ' + old });
+      for (let p = r.parent; p !== null; p = j.table[p].parent) open.add(p);
+    }
+  });
+  drawTree($('allocate-table'), { columns: j.columns, rows: j.table }, marks,
+           i => j.table[i].depth < 2 || open.has(i));
+  $('allocate-result').hidden = false;
+}
+
+async function runAllocate(ev) {
+  ev.preventDefault();
+  const box = $('allocate-error');
+  showError(box, '');
+  let req;
+  try {
+    req = allocateRequest();
+  } catch (e) {
+    showError(box, e.message);
+    return;
+  }
+  const btn = $('run-allocate');
+  btn.disabled = true;
+  btn.textContent = '正在分配…';
+  try {
+    const res = await post('/api/allocate', req.fields, req.files);
+    alloc.last = req;
+    showAllocate(await res.json());
+  } catch (e) {
+    $('allocate-result').hidden = true;
+    showError(box, e.message);
+  } finally {
+    btn.disabled = false;
+    btn.textContent = '分配';
+  }
+}
+
+function wireAllocate() {
+  addWeight();
+  $('add-weight').addEventListener('click', addWeight);
+  $('factors-file').addEventListener('change', e => {
+    const f = e.target.files[0];
+    alloc.file = f || null;
+    alloc.name = f ? f.name : '';
+    if (f) readFactorNames(f).catch(() => {});
+  });
+  $('alloc-into').addEventListener('change', e => {
+    $('alloc-column').disabled = e.target.checked;
+  });
+  $('allocate').addEventListener('submit', runAllocate);
+  $('dl-allocate-csv').addEventListener('click', e =>
+    download('/api/allocate?format=csv', alloc.last.fields,
+             '因素法-' + alloc.name.replace(/\.[^.]*$/, '') + '.csv', $('allocate-error'),
+             e.currentTarget, alloc.last.files));
+}
+
+// ---- 方案比较: two tables side by side ----
+
+const cmp = { files: null, data: null };
+
+function compareFiles() {
+  const a = $('compare-old').files[0], b = $('compare-new').files[0];
+  if (!a || !b) throw new Error(!a && !b ? '请选择原表和新表。' : !a ? '请选择原表。' : '请选择新表。');
+  return [['old', a, a.name], ['new', b, b.name]];
+}
+
+function drawCompare() {
+  const j = cmp.data;
+  const k = Number($('compare-column').value);
+  const changedOnly = $('compare-changed-only').checked;
+  const t = $('compare-table');
+  t.textContent = '';
+  const th = el('thead');
+  const hr = el('tr');
+  for (const h of ['单位', '原值', '新值', '变动', '变动率', '原排名', '新排名', '排名变化'])
+    hr.appendChild(el('th', h === '单位' ? '' : 'num', h));
+  th.appendChild(hr);
+  t.appendChild(th);
+  const tb = el('tbody');
+  const dash = v => (v === null ? '—' : String(v));
+  for (const u of j.units) {
+    const v = u.values[k];
+    if (changedOnly && u.in === 'both' && v.change === 0) continue;
+    const tr = el('tr', u.in === 'both' ? '' : 'only');
+    const name = el('td', null, u.path.split('/').join(' / '));
+    if (u.in !== 'both') name.appendChild(el('div', 'suggest', u.in === 'old' ? '仅在原表' : '仅在新表'));
+    const up = v.change !== null && v.change > 0, down = v.change !== null && v.change < 0;
+    const move = v.rank_old !== null && v.rank_new !== null ? v.rank_old - v.rank_new : null;
+    tr.append(name, el('td', 'num', dash(v.old)), el('td', 'num', dash(v.new)),
+              el('td', 'num' + (up ? ' up' : down ? ' down' : ''),
+                 v.change === null ? '—' : (up ? '+' : '') + v.change),
+              el('td', 'num', v.pct === null ? '—' : (v.pct.startsWith('-') ? '' : '+') + v.pct),
+              el('td', 'num', dash(v.rank_old)), el('td', 'num', dash(v.rank_new)),
+              el('td', 'num', move === null ? '' : (move > 0 ? '+' : '') + move));
+    tb.appendChild(tr);
+  }
+  if (!tb.children.length) {
+    const tr = el('tr');
+    const td = el('td', null, '这一列没有变动的单位。');
+    td.colSpan = 8;
+    tr.appendChild(td);
+    tb.appendChild(tr);
+  }
+  t.appendChild(tb);
+}
+
+function showCompare(j) {
+  cmp.data = j;
+  const box = $('compare-summary');
+  box.textContent = '';
+  const n = { both: 0, old: 0, new: 0 };
+  for (const u of j.units) n[u.in]++;
+  box.appendChild(el('p', 'big', '原表「' + j.old + '」与新表「' + j.new + '」：两表共有 ' +
+                     n.both + ' 个单位' + (n.old ? '，仅在原表 ' + n.old + ' 个' : '') +
+                     (n.new ? '，仅在新表 ' + n.new + ' 个' : '') + '。'));
+  const cols = j.units.length ? j.units[0].values.map(v => v.column) : [];
+  const tops = j.units.filter(u => !u.path.includes('/') && u.in === 'both');
+  const moved = [];
+  cols.forEach((c, k) => {
+    for (const u of tops) {
+      const v = u.values[k];
+      if (v.change !== null && v.change !== 0)
+        moved.push('「' + u.unit + '」' + c + '：' + v.old + ' → ' + v.new + '（' +
+                   (v.change > 0 ? '+' : '') + v.change + (v.pct ? '，' + v.pct : '') + '）');
+    }
+  });
+  box.appendChild(el('p', null, moved.length ? '合计的变动：' + moved.join('；') + '。'
+                                             : '两表的合计相同。'));
+  const sel = $('compare-column');
+  sel.textContent = '';
+  cols.forEach((c, k) => {
+    const o = el('option', null, c);
+    o.value = String(k);
+    sel.appendChild(o);
+  });
+  // the year total first, as the what-if does
+  const total = cols.indexOf('全年应拨付资金合计');
+  if (total >= 0) sel.value = String(total);
+  drawCompare();
+  $('compare-result').hidden = false;
+}
+
+async function runCompare(ev) {
+  ev.preventDefault();
+  const box = $('compare-error');
+  showError(box, '');
+  let files;
+  try {
+    files = compareFiles();
+  } catch (e) {
+    showError(box, e.message);
+    return;
+  }
+  const btn = $('run-compare');
+  btn.disabled = true;
+  btn.textContent = '正在比较…';
+  try {
+    const res = await post('/api/compare', [], files);
+    cmp.files = files;
+    showCompare(await res.json());
+  } catch (e) {
+    $('compare-result').hidden = true;
+    showError(box, e.message);
+  } finally {
+    btn.disabled = false;
+    btn.textContent = '比较';
+  }
+}
+
+function wireCompare() {
+  $('compare').addEventListener('submit', runCompare);
+  $('compare-column').addEventListener('change', drawCompare);
+  $('compare-changed-only').addEventListener('change', drawCompare);
+  $('dl-compare-xlsx').addEventListener('click', e =>
+    download('/api/compare?format=xlsx', [], '方案比较.xlsx', $('compare-error'),
+             e.currentTarget, cmp.files));
+  $('dl-compare-csv').addEventListener('click', e =>
+    download('/api/compare?format=csv', [], '方案比较.csv', $('compare-error'),
+             e.currentTarget, cmp.files));
+}
+
 // ---- wiring ----
 
 document.addEventListener('DOMContentLoaded', () => {
@@ -502,5 +865,9 @@ document.addEventListener('DOMContentLoaded', () => {
     download('/api/realloc?format=csv', state.lastWhatif, '测算-' + baseName() + '.csv',
              $('whatif-error'), e.currentTarget));
   $('add-target').addEventListener('click', addTarget);
+  $('add-floor').addEventListener('click', addFloor);
+  $('add-fix').addEventListener('click', addFix);
+  wireAllocate();
+  wireCompare();
   $('whatif').addEventListener('submit', runWhatif);
 });
