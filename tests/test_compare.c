@@ -69,6 +69,46 @@ Test(compare, matched_by_path_with_exact_percentages_and_ranks)
     free(b);
 }
 
+/* A table that does not add up (二市's 甲 changed alone: 总计 甲, 二市 甲 against its 城区 and
+ * 二市's year total no longer hold) is compared all the same; the JSON counts its errors, stderr says so and the exit status
+ * is 1. The same pair the other way round names the other table. */
+Test(compare, a_table_that_does_not_add_up_is_compared_and_said_so)
+{
+    char *a = th_write_tmp_text("cmp-ok.csv", OLD_TEXT);
+    char *b = th_write_tmp_text("cmp-off.csv", "级次,单位,甲,乙,全年应拨付资金合计\n"
+                                               "0,总计,60,40,100\n"
+                                               "1,一市,30,10,40\n"
+                                               "2,城区,20,5,25\n"
+                                               "2,丙县,10,5,15\n"
+                                               "1,二市,35,30,60\n"
+                                               "2,城区,30,30,60\n");
+    const char *argv[] = {FENPEI_BIN, "compare", a, b, "--format", "json", NULL};
+    th_run r = th_run_argv(argv);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(strstr(r.out, "\"checks\": {\"old\": {\"errors\": 0, \"warnings\": 0}, "
+                            "\"new\": {\"errors\": 3, \"warnings\": 0}}, \"units\": ["),
+              "%s", r.out);
+    cr_assert(strstr(r.out, "{\"column\": \"甲\", \"old\": 30, \"new\": 35, \"change\": 5"),
+              "the comparison is written all the same: %s", r.out);
+    char want[512];
+    snprintf(want, sizeof want,
+             "fenpei: %s: 3 identities of this table do not hold (fenpei check %s shows where)", b,
+             b);
+    cr_assert(strstr(r.err, want), "%s", r.err);
+    cr_assert_null(strstr(r.err, a), "only the table that does not add up is named: %s", r.err);
+    th_run_free(&r);
+
+    const char *back[] = {FENPEI_BIN, "compare", b, a, NULL};
+    r = th_run_argv(back);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(strstr(r.out, "两表,总计/二市,二市,甲,35,30,-5,-14.29%,,,\n"), "%s", r.out);
+    snprintf(want, sizeof want, "fenpei: %s: 3 identities", b);
+    cr_assert(strstr(r.err, want), "%s", r.err);
+    th_run_free(&r);
+    free(a);
+    free(b);
+}
+
 Test(compare, workbook_has_a_summary_and_a_sheet_per_column)
 {
     char *a = th_write_tmp_text("cmpx-old.csv", OLD_TEXT), *b = th_write_tmp_text("cmpx-new.csv", NEW_TEXT);

@@ -34,13 +34,18 @@ typedef struct fp_compare_value {
 } fp_compare_value;
 
 /** Compare OLD and NEW_ into *OUT (the caller frees it with fp_comparison_free; both tables must
- *  outlive it). Units come in OLD's order, then those only in NEW_. FP_ERR_COLUMN when the two
- *  share no amount column. */
+ *  outlive it). Units come in OLD's order, then those only in NEW_. Each table is also checked
+ *  (fp_check, default rules): a table whose identities do not all hold is compared all the same,
+ *  and fp_comparison_errors says so. FP_ERR_COLUMN when the two share no amount column. */
 fp_error fp_compare(const fp_table *old, const fp_table *new_, fp_comparison **out,
                     fp_diag *diag);
 void fp_comparison_free(fp_comparison *c);
 
 size_t fp_comparison_column_count(const fp_comparison *c);
+/** How many errors (identities that do not hold) and warnings fp_check finds in the old table
+ *  (NEW_ 0) or the new one (NEW_ 1). */
+size_t fp_comparison_errors(const fp_comparison *c, int new_);
+size_t fp_comparison_warnings(const fp_comparison *c, int new_);
 const char *fp_comparison_column_name(const fp_comparison *c, size_t k);
 size_t fp_comparison_unit_count(const fp_comparison *c);
 const fp_compare_unit *fp_comparison_unit(const fp_comparison *c, size_t i);
@@ -63,9 +68,10 @@ fp_error fp_xlsx_compare_buffer(const fp_comparison *c, const char *old_name,
  *  write error. */
 fp_error fp_comparison_write_csv(const fp_comparison *c, FILE *out);
 
-/** The comparison as JSON to OUT (`fenpei compare --format json`): {old, new, units: [{path, unit,
- *  in, values: [{column, old, new, change, pct, rank_old, rank_new}]}]}, OLD_NAME and NEW_NAME
- *  naming the two tables. FP_ERR_IO on a write error. */
+/** The comparison as JSON to OUT (`fenpei compare --format json`): {old, new, checks: {old:
+ *  {errors, warnings}, new: {…}}, units: [{path, unit, in, values: [{column, old, new, change,
+ *  pct, rank_old, rank_new}]}]}, OLD_NAME and NEW_NAME naming the two tables. FP_ERR_IO on a
+ *  write error. */
 fp_error fp_comparison_write_json(const fp_comparison *c, const char *old_name,
                                   const char *new_name, FILE *out);
 

@@ -18,7 +18,10 @@ static const char usage_text[] =
     "  -h, --help          this help\n"
     CLI_LOAD_HELP
     "\n"
-    "Exit status: 0 compared; 2 bad input.\n";
+    "Each table is checked too: when one's identities do not all hold, the comparison is written\n"
+    "all the same, a line on stderr says so, and the exit status is 1.\n"
+    "\n"
+    "Exit status: 0 compared; 1 compared, but a table does not add up; 2 bad input.\n";
 
 enum { OPT_FORMAT = CLI_OPT_FIRST_FREE, OPT_XLSX };
 
@@ -86,10 +89,22 @@ int cmd_compare(int argc, char **argv)
     if (xlsx && (rc = cli_write_path(xlsx, L.force, write_book, &k)) != 0)
         goto done;
     if ((json ? fp_comparison_write_json(c, pa, pb, stdout) : fp_comparison_write_csv(c, stdout)) !=
-        FP_OK)
+        FP_OK) {
         rc = cli_fail("cannot write the comparison");
-    else
-        rc = EXIT_CLEAN;
+        goto done;
+    }
+    rc = EXIT_CLEAN;
+    for (int w = 0; w < 2; w++) {
+        size_t n = fp_comparison_errors(c, w);
+        if (!n)
+            continue;
+        fprintf(stderr,
+                "fenpei: %s: %zu identit%s of this table do%s not hold (fenpei check %s shows "
+                "where): its subtotals and totals in the comparison may not be what its rows "
+                "add up to\n",
+                w ? pb : pa, n, n == 1 ? "y" : "ies", n == 1 ? "es" : "", w ? pb : pa);
+        rc = EXIT_FINDINGS;
+    }
 done:
     fp_comparison_free(c);
     fp_table_free(a);

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fenpei/check.h"
 #include "fenpei/compare.h"
 #include "core/table_impl.h"
 #include "util/buf.h"
@@ -14,6 +15,7 @@ struct fp_comparison {
     fp_compare_unit *units;
     char **paths;          /* owned strings behind units[].path */
     size_t *rank_old, *rank_new; /* [row * ncols + k] of each table, 0 for none */
+    size_t errors[2], warnings[2]; /* fp_check of each table (0 old, 1 new) */
 };
 
 /* Paths of every row of T ("总计/地州合计/巴州"), built down the pre-order. */
@@ -220,6 +222,19 @@ fp_error fp_compare(const fp_table *old, const fp_table *new_, fp_comparison **o
     free_paths(pn, nn);
     free(ko);
     free(kn);
+    /* whether each table adds up: a comparison of a table that does not is still made, but
+     * whoever reads it must know */
+    for (int w = 0; w < 2; w++) {
+        fp_report *r = NULL;
+        fp_error e = fp_check(w ? new_ : old, NULL, &r, diag);
+        if (e != FP_OK) {
+            fp_comparison_free(c);
+            return e;
+        }
+        c->errors[w] = fp_report_errors(r);
+        c->warnings[w] = fp_report_warnings(r);
+        fp_report_free(r);
+    }
     *out = c;
     return FP_OK;
 nomem:
@@ -232,6 +247,10 @@ nomem:
 }
 
 size_t fp_comparison_column_count(const fp_comparison *c) { return c->ncols; }
+
+size_t fp_comparison_errors(const fp_comparison *c, int new_) { return c->errors[new_ != 0]; }
+
+size_t fp_comparison_warnings(const fp_comparison *c, int new_) { return c->warnings[new_ != 0]; }
 
 const char *fp_comparison_column_name(const fp_comparison *c, size_t k)
 {

@@ -37,6 +37,11 @@ fp_error fp_comparison_write_json(const fp_comparison *c, const char *old_name,
     json_string(out, old_name);
     fputs(", \"new\": ", out);
     json_string(out, new_name);
+    fprintf(out,
+            ", \"checks\": {\"old\": {\"errors\": %zu, \"warnings\": %zu}, "
+            "\"new\": {\"errors\": %zu, \"warnings\": %zu}}",
+            fp_comparison_errors(c, 0), fp_comparison_warnings(c, 0), fp_comparison_errors(c, 1),
+            fp_comparison_warnings(c, 1));
     fputs(", \"units\": [", out);
     for (size_t i = 0; i < fp_comparison_unit_count(c); i++) {
         const fp_compare_unit *u = fp_comparison_unit(c, i);

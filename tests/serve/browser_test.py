@@ -242,6 +242,13 @@ try:
            "!document.getElementById('compare-error').hidden")
     expect('compare summary', b.eval("document.querySelector('#compare-summary .big').textContent"),
            '原表「新疆基本公卫第二批-改正.csv」与新表「方案二.csv」：两表共有 119 个单位。')
+    # 方案二 no longer adds up (天山区 changed alone): said in the summary, which turns red
+    expect('compare warns of the table that does not add up',
+           (b.eval("[...document.querySelectorAll('#compare-summary .warn-text')]"
+                   ".map(p => p.textContent)"),
+            b.eval("document.getElementById('compare-summary').className")),
+           (['新表「方案二.csv」有 2 处平衡关系不成立（可在第 1 步审核它）：比较中它的小计和合计未必'
+             '等于其各行之和。'], 'summary bad'))
     expect('compare total column unchanged', b.eval(
         "document.querySelector('#compare-table tbody').textContent"), '这一列没有变动的单位。')
     b.eval("const s = document.getElementById('compare-column'); s.value = '0'; "

@@ -775,6 +775,15 @@ function showCompare(j) {
   });
   box.appendChild(el('p', null, moved.length ? '合计的变动：' + moved.join('；') + '。'
                                              : '两表的合计相同。'));
+  // a table that does not add up is compared all the same, but its totals are not its rows'
+  const bad = j.checks.old.errors + j.checks.new.errors > 0;
+  box.classList.toggle('bad', bad);
+  box.classList.toggle('good', !bad);
+  [['原表', j.old, j.checks.old], ['新表', j.new, j.checks.new]].forEach(([which, name, c]) => {
+    if (c.errors)
+      box.appendChild(el('p', 'warn-text', which + '「' + name + '」有 ' + c.errors +
+                         ' 处平衡关系不成立（可在第 1 步审核它）：比较中它的小计和合计未必等于其各行之和。'));
+  });
   const sel = $('compare-column');
   sel.textContent = '';
   cols.forEach((c, k) => {
