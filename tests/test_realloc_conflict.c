@@ -444,6 +444,30 @@ Test(three_or_more, many_floors_leave_room_for_the_sets_and_the_gap)
     fp_table_free(t);
 }
 
+/* Refusals by what the request keeps still name the gap (the acceptance test found three that did
+ * not): a target below the cells --fix keeps, one --set or several, and a year total whose cells
+ * are all 0 or taken to 0 by another --set. */
+Test(three_or_more, refusals_by_kept_cells_name_the_gap)
+{
+    const char *table = "级次,单位,甲,乙," COL_TOTAL "\n0,总计,30,12,42\n1,一县,12,0,12\n"
+                        "1,二县,18,12,30\n";
+    request one = {table, {{"总计", "甲", 11 * SC}}, 1, 0, {NULL, 0}, "二县"};
+    fp_diag d;
+    cr_assert_eq(run(&one, &d, NULL), FP_ERR_INFEASIBLE, "%s", d.message);
+    cr_assert_str_eq(d.message, "总计:甲 = 11 is less than the rows kept by --fix (18): short by 7");
+    request two = {table, {{"总计", "甲", 11 * SC}, {"一县", "甲", 5 * SC}}, 2, 0, {NULL, 0},
+                   "二县"};
+    cr_assert_eq(run(&two, &d, NULL), FP_ERR_INFEASIBLE, "%s", d.message);
+    cr_assert_str_eq(d.message, "总计:甲 = 11 is less than the cells under it that do not change "
+                                "(kept by --fix, or 0) (18): short by 7");
+    request zero = {table, {{"一县", "甲", 0}, {"一县", COL_TOTAL, 4 * SC}}, 2, 0, {NULL, 0},
+                    NULL};
+    cr_assert_eq(run(&zero, &d, NULL), FP_ERR_INFEASIBLE, "%s", d.message);
+    cr_assert_str_eq(d.message, "一县:" COL_TOTAL " has nothing to scale: every cell under it is "
+                                "0, kept by --fix or taken to 0 by another --set, so there is no "
+                                "proportion to follow; short by 4");
+}
+
 /* ---- a fit that stops short ---- */
 
 /* A row margin and a column margin that cross (三县's year total, the 甲 of 总计): feasible, but
