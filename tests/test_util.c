@@ -92,6 +92,31 @@ Test(strbuf, take_hands_the_text_on)
 
 /* ---- the row path (core/path.h) ---- */
 
+/* A message longer than the diagnostic holds is cut between two characters, never inside one
+ * (vsnprintf alone cut at byte 511, leaving the first bytes of a character at the end). */
+Test(diag, a_long_message_is_cut_between_characters)
+{
+    char name[1024];
+    for (size_t lead = 0; lead < 3; lead++) { /* the cut at each byte of a 3-byte character */
+        size_t at = 0;
+        for (size_t i = 0; i < lead; i++)
+            name[at++] = 'x';
+        while (at + 3 < sizeof name) {
+            memcpy(name + at, "甲", 3);
+            at += 3;
+        }
+        name[at] = '\0';
+        fp_diag d;
+        fp_error e = diag_set(&d, FP_ERR_CONFLICT, "a.csv", 2, NULL, NULL, 0, "--set %s:甲=1",
+                              name);
+        cr_assert_eq(e, FP_ERR_CONFLICT);
+        size_t n = strlen(d.message);
+        cr_assert(n <= sizeof d.message - 1 && n >= sizeof d.message - 3, "%zu bytes", n);
+        cr_assert_eq((n - 6 - lead) % 3, 0, "lead %zu: %zu bytes end inside a character", lead, n);
+        cr_assert(strncmp(d.message + n - 3, "甲", 3) == 0, "lead %zu: ends in a whole 甲", lead);
+    }
+}
+
 Test(row_path, names_from_the_top_down)
 {
     fp_table *t = th_load_bundled();

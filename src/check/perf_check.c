@@ -72,6 +72,7 @@ static int maxd(int a, int b) { return a > b ? a : b; }
 
 /* ---- the report ---- */
 
+static char *vfmt(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 static char *vfmt(const char *fmt, va_list ap)
 {
     va_list aq;

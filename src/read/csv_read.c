@@ -357,6 +357,8 @@ static fp_error load(source *src, const char *name, const fp_load_options *opts,
     struct csv_parser parser;
     int parser_ready = 0;
     fastpath fast = {0};
+    char *whole = NULL; /* freed at done: set before the first jump there */
+    size_t wholelen = 0, wholecap = 0;
     if (!R.L || !raw) {
         err = diag_set(diag, FP_ERR_NOMEM, name, 0, NULL, NULL, 0, "out of memory");
         goto done;
@@ -366,8 +368,6 @@ static fp_error load(source *src, const char *name, const fp_load_options *opts,
     int first = 1, utf8 = 1, eof = 0;
     /* space-aligned text (pdftotext -layout, a viewer's copy) is gathered whole for the layout */
     int spaced = 0;
-    char *whole = NULL;
-    size_t wholelen = 0, wholecap = 0;
     long lines_seen = 1; /* for encoding errors: lines converted so far */
     size_t convcap = 0;
     size_t consumed = 0; /* bytes of the input read so far */

@@ -231,10 +231,10 @@ fp_error realloc_apply(ctx *C, const target *tg)
         char a[FP_AMOUNT_BUFSIZE], f[FP_AMOUNT_BUFSIZE], uu[FP_AMOUNT_BUFSIZE];
         fp_amount_format(tg->amount, 0, a);
         fp_amount_format((fp_amount)fixed_sum, 0, f);
-        fp_amount_format(u, 0, uu);
+        fp_amount_format(avail < 0 ? (fp_amount)-avail : u, 0, uu);
         e = diag_set(C->diag, avail < 0 ? FP_ERR_INFEASIBLE : FP_ERR_ARGUMENT, fp_table_source(t),
                      fp_table_row_line(t, tg->row), tg->col_text, NULL, 0,
-                     avail < 0 ? "%s:%s = %s is less than the rows kept by --fix (%s)"
+                     avail < 0 ? "%s:%s = %s is less than the rows kept by --fix (%s): short by %s"
                                : "%s:%s = %s less the rows kept by --fix (%s) is not a whole "
                                  "number of units of %s",
                      tg->unit_text, tg->col_text, a, f, uu);

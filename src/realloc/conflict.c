@@ -165,6 +165,41 @@ static void join_words(strbuf *b, char *const *parts, size_t n)
     }
 }
 
+/* The bounds of a certificate: --no-clawback (NOCLAW, or NULL), the --min MINS[0..nmin) and
+ * --fix (FIX), joined as join_words does; when that is longer than ROOM bytes, as many of the
+ * --min as fit and "K more --min" ("K --min" when none fit), so that the --set and the gap keep
+ * room. */
+static void name_bounds(strbuf *out, char *noclaw, char *const *mins, size_t nmin, int fix,
+                        size_t room)
+{
+    strbuf s = {0};
+    static char fix_word[] = "--fix";
+    char more[64];
+    char *words[256 + 3];
+    for (size_t shown = nmin + 1; shown-- > 0;) {
+        size_t n = 0;
+        if (noclaw)
+            words[n++] = noclaw;
+        for (size_t i = 0; i < shown; i++)
+            words[n++] = mins[i];
+        if (shown < nmin) {
+            snprintf(more, sizeof more, shown ? "%zu more --min" : "%zu --min", nmin - shown);
+            words[n++] = more;
+        }
+        if (fix)
+            words[n++] = fix_word;
+        strbuf_reset(&s);
+        join_words(&s, words, n);
+        if (s.oom || s.len <= room)
+            break;
+    }
+    if (s.oom)
+        out->oom = 1;
+    else
+        strbuf_str(out, strbuf_get(&s));
+    strbuf_free(&s);
+}
+
 /* The certificate in words: its --set in the order given, the bounds with them, the gap. */
 static fp_error report_conflict(joint *J, const feas_result *R)
 {
@@ -174,8 +209,9 @@ static fp_error report_conflict(joint *J, const feas_result *R)
     size_t K = C->ncats, first = FEAS_NONE, nset = 0, nparts = 0, nrows = 0;
     int fixed = 0;
     char a[FP_AMOUNT_BUFSIZE];
-    strbuf text = {0}, rows = {0}, tail = {0};
-    char *parts[64];
+    strbuf text = {0}, rows = {0}, tail = {0}, least = {0};
+    char *noclaw = NULL, *mins[256];
+    size_t nmin = 0;
     uint8_t col_seen[256] = {0};
     size_t *sets = malloc((J->ntg + 1) * sizeof *sets);
     if (!sets)
@@ -197,52 +233,62 @@ static fp_error report_conflict(joint *J, const feas_result *R)
     }
     if (nrows > 3)
         strbuf_printf(&rows, " and %zu more", nrows - 3);
+    int oom = 0;
     if (nrows) {
         strbuf_printf(&text, "--no-clawback (%s)", strbuf_get(&rows));
-        parts[nparts++] = strbuf_take(&text);
+        oom |= !(noclaw = strbuf_take(&text));
+        nparts++;
     }
     for (size_t i = 0; i < J->nv; i++)
         if (R->cell_cut[i])
             col_seen[J->vk[i]] = 1;
-    for (size_t k = 0; k < K && nparts < 63; k++)
+    for (size_t k = 0; k < K; k++)
         if (col_seen[k]) {
             amount_text(C->floor_of[C->cats[k]], a);
             strbuf_printf(&text, "--min %s=%s", fp_table_column_name(t, C->cats[k]), a);
-            parts[nparts++] = strbuf_take(&text);
+            oom |= !(mins[nmin++] = strbuf_take(&text));
+            nparts++;
         }
-    if (fixed && nparts < 64)
-        parts[nparts++] = strdup("--fix");
-    /* everything after the --set first: its length is the room left for naming them */
-    strbuf_str(&tail, nset == 1 ? " cannot hold" : nset == 2 ? " cannot both hold"
-                                                             : " cannot all hold");
-    if (nparts) {
-        strbuf_str(&tail, " (with ");
-        join_words(&tail, parts, nparts);
-        strbuf_str(&tail, ")");
-    }
+    if (fixed)
+        nparts++;
+    /* everything after the --set: its length is the room left for naming them; the bounds
+     * first leave room for the least naming of the --set (the first one, the others counted) */
+    const char *verb = nset == 1 ? " cannot hold" : nset == 2 ? " cannot both hold"
+                                                               : " cannot all hold";
+    char short_by[FP_AMOUNT_BUFSIZE + 64];
     i128 gap = R->gap * u;
     if (gap <= INT64_MAX) {
         amount_text(gap, a);
-        strbuf_printf(&tail, ": short by %s", a);
+        snprintf(short_by, sizeof short_by, ": short by %s", a);
     } else {
-        strbuf_str(&tail, ": short by more than 9223372036854.775807");
+        snprintf(short_by, sizeof short_by, ": short by more than 9223372036854.775807");
     }
+    strbuf_str(&tail, verb);
+    if (nparts && !oom) {
+        name_sets(&least, J, sets, nset, 0);
+        size_t fixed_len = least.len + strlen(verb) + strlen(" (with )") + strlen(short_by);
+        strbuf_str(&tail, " (with ");
+        name_bounds(&tail, noclaw, mins, nmin, fixed,
+                    fixed_len < MESSAGE_ROOM ? MESSAGE_ROOM - fixed_len : 0);
+        strbuf_str(&tail, ")");
+    }
+    strbuf_str(&tail, short_by);
     name_sets(&text, J, sets, nset, tail.len < MESSAGE_ROOM ? MESSAGE_ROOM - tail.len : 0);
     strbuf_str(&text, strbuf_get(&tail));
-    int oom = text.oom || rows.oom || tail.oom;
-    for (size_t i = 0; i < nparts; i++)
-        oom |= !parts[i];
+    oom |= text.oom || rows.oom || tail.oom || least.oom;
     fp_error e = oom ? realloc_nomem(C)
                      : diag_set(C->diag, FP_ERR_CONFLICT, fp_table_source(t),
                                 first == FEAS_NONE ? 0 : fp_table_row_line(t, J->sets[first].tg->row),
                                 first == FEAS_NONE ? NULL : J->sets[first].tg->col_text, NULL, 0,
                                 "%s", strbuf_get(&text));
-    for (size_t i = 0; i < nparts; i++)
-        free(parts[i]);
+    free(noclaw);
+    for (size_t i = 0; i < nmin; i++)
+        free(mins[i]);
     free(sets);
     strbuf_free(&text);
     strbuf_free(&rows);
     strbuf_free(&tail);
+    strbuf_free(&least);
     return e;
 }
 

@@ -506,12 +506,16 @@ static fp_error build_cells(joint *J, const uint8_t *cand)
                     J->set_idx[at++] = (size_t)v;
             }
         S->end = at;
-        if (S->end == S->first && S->avail != 0)
+        if (S->end == S->first && S->avail != 0) {
+            char g[FP_AMOUNT_BUFSIZE];
+            amount_text(S->avail < 0 ? -S->avail : S->avail, g);
             return diag_set(C->diag, FP_ERR_INFEASIBLE, fp_table_source(t),
                             fp_table_row_line(t, top), S->tg->col_text, NULL, 0,
-                            "%s:%s has nothing to scale: every free row under it is 0 (or held), "
-                            "so there is no proportion to follow",
-                            S->tg->unit_text, S->tg->col_text);
+                            "%s:%s has nothing to scale: every cell under it is 0, kept by --fix "
+                            "or taken to 0 by another --set, so there is no proportion to "
+                            "follow; short by %s",
+                            S->tg->unit_text, S->tg->col_text, g);
+        }
     }
     return FP_OK;
 }
@@ -627,12 +631,12 @@ fp_error realloc_joint(ctx *C, const target *tg, size_t ntg)
             char a[FP_AMOUNT_BUFSIZE], f[FP_AMOUNT_BUFSIZE], uu[FP_AMOUNT_BUFSIZE];
             amount_text(tg[j].amount, a);
             amount_text(fixed_sum, f);
-            amount_text(u, uu);
+            amount_text(S->avail < 0 ? -S->avail : u, uu);
             e = diag_set(C->diag, S->avail < 0 ? FP_ERR_INFEASIBLE : FP_ERR_ARGUMENT,
                          fp_table_source(t), fp_table_row_line(t, top), tg[j].col_text, NULL, 0,
                          S->avail < 0
                              ? "%s:%s = %s is less than the cells under it that do not change "
-                               "(kept by --fix, or 0) (%s)"
+                               "(kept by --fix, or 0) (%s): short by %s"
                              : "%s:%s = %s less the cells under it that do not change (%s) is "
                                "not a whole number of units of %s",
                          tg[j].unit_text, tg[j].col_text, a, f, uu);

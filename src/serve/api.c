@@ -459,6 +459,10 @@ static int parse_min(char *s, fp_realloc_floor *f)
 }
 
 /* A number of fitting rounds: digits only, from 1 to LONG_MAX. */
+/* The most rounds of fitting a request to the server may ask: a shared worker must not be held
+ * for hours by one form (the command line has no such limit). */
+#define SERVE_MAX_FIT_ROUNDS 10000000L
+
 static int parse_rounds(const char *s, long *out)
 {
     if (*s < '0' || *s > '9')
@@ -466,7 +470,7 @@ static int parse_rounds(const char *s, long *out)
     errno = 0;
     char *end;
     long n = strtol(s, &end, 10);
-    if (*end || errno == ERANGE || n < 1)
+    if (*end || errno == ERANGE || n < 1 || n > SERVE_MAX_FIT_ROUNDS)
         return -1;
     *out = n;
     return 0;
@@ -717,8 +721,11 @@ void api_realloc(const serve_form *form, serve_format format, int lang_en, serve
     const serve_field *fr = serve_form_get(form, "fit_rounds");
     if (fr && fr->len && parse_rounds(fr->data, &ro.fit_rounds)) {
         char zh[512], en[512];
-        snprintf(zh, sizeof zh, "拟合轮数“%.300s”不对：应为不小于 1 的整数，如 5000。", fr->data);
-        snprintf(en, sizeof en, "fit_rounds \"%.300s\": expected a whole number from 1, such as 5000.", fr->data);
+        snprintf(zh, sizeof zh, "拟合轮数“%.300s”不对：应为 1 到 10000000 的整数，如 5000。",
+                 fr->data);
+        snprintf(en, sizeof en,
+                 "fit_rounds \"%.300s\": expected a whole number from 1 to 10000000, such as 5000.",
+                 fr->data);
         api_error(reply, 400, zh, en, lang_en);
         goto done;
     }

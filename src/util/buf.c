@@ -219,7 +219,9 @@ fp_error diag_set(fp_diag *diag, fp_error code, const char *file, long line, con
         copy_visible(diag->text, sizeof diag->text, text, text_len);
     va_list ap;
     va_start(ap, fmt);
-    char msg[sizeof diag->message];
+    /* room for a few bytes more than the message holds: vsnprintf cuts anywhere, copy_utf8
+     * then cuts again between two characters */
+    char msg[sizeof diag->message + 4];
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     copy_utf8(diag->message, sizeof diag->message, msg, strlen(msg));
