@@ -101,6 +101,12 @@ typedef struct fp_allocate_options {
 /** Fill OPTS with the defaults. */
 void fp_allocate_options_init(fp_allocate_options *opts);
 
+/** Split TEXT, "常住人口=0.6,管理人数=0.4" (items cut at ',' or a whole full-width '，'), in place
+ *  into at most MAX pairs in W, whose column and weight point into TEXT (modified; the weights are
+ *  not parsed). Returns how many, or -1 when an item is not COLUMN=WEIGHT (*BAD points at it) or
+ *  -2 when there are more than MAX. */
+long fp_factor_weights_split(char *text, fp_factor_weight *w, size_t max, const char **bad);
+
 /** The factor method on FACTORS (a tree or flat table whose leaf rows carry the factor columns):
  *  leaf i's share is Σ_k w_k·f_ki / Σ_j f_kj, in exact rationals from the decimal text; each leaf
  *  gets the base, then its share of the rest; rounded to whole units by controlled rounding

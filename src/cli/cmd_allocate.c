@@ -53,25 +53,6 @@ static int write_table(FILE *out, void *p)
     return fp_table_write_csv(p, out, -1, &d) == FP_OK ? 0 : cli_fail_diag(&d);
 }
 
-/* The next item of the list at *S, cut at ',' or a full-width '，' (whole characters: the bytes of
- * '，' also occur inside other characters, so strtok cannot be used), or NULL at its end. */
-static char *next_item(char **s)
-{
-    while (**s == ',' || strncmp(*s, "，", 3) == 0)
-        *s += **s == ',' ? 1 : 3;
-    if (!**s)
-        return NULL;
-    char *item = *s;
-    while (**s && **s != ',' && strncmp(*s, "，", 3) != 0)
-        (*s)++;
-    if (**s) {
-        size_t skip = **s == ',' ? 1 : 3;
-        **s = '\0';
-        *s += skip;
-    }
-    return item;
-}
-
 /* "A=0.6,B=0.4" into W (names and weights point into the copy *KEEP, which the caller frees). */
 static int parse_weights(const char *text, fp_factor_weight *w, size_t *n, char **keep)
 {
@@ -79,20 +60,15 @@ static int parse_weights(const char *text, fp_factor_weight *w, size_t *n, char 
     if (!s)
         return cli_fail("out of memory");
     *keep = s;
-    *n = 0;
-    char *rest = s;
-    for (char *item; (item = next_item(&rest)) != NULL;) {
-        char *eq = strrchr(item, '=');
-        if (!eq || eq == item || !eq[1])
-            return cli_fail("--weights: \"%s\" is not COLUMN=WEIGHT (e.g. 常住人口=0.6)", item);
-        if (*n == MAX_FACTORS)
-            return cli_fail("--weights: at most %d factors", MAX_FACTORS);
-        *eq = '\0';
-        w[*n].column = item;
-        w[(*n)++].weight = eq + 1;
-    }
-    if (*n == 0)
+    const char *bad = NULL;
+    long got = fp_factor_weights_split(s, w, MAX_FACTORS, &bad);
+    if (got == -1)
+        return cli_fail("--weights: \"%s\" is not COLUMN=WEIGHT (e.g. 常住人口=0.6)", bad);
+    if (got == -2)
+        return cli_fail("--weights: at most %d factors", MAX_FACTORS);
+    if (got == 0)
         return cli_fail("--weights: give COLUMN=WEIGHT pairs separated by commas");
+    *n = (size_t)got;
     return 0;
 }
 

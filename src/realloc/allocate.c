@@ -14,6 +14,45 @@
 #include "round/controlled.h"
 #include "util/buf.h"
 
+/* The next item of the list at *S, cut at ',' or a full-width '，' (whole characters: the bytes of
+ * '，' also occur inside other characters, so strtok cannot be used), or NULL at its end. */
+static char *next_item(char **s)
+{
+    while (**s == ',' || strncmp(*s, "，", 3) == 0)
+        *s += **s == ',' ? 1 : 3;
+    if (!**s)
+        return NULL;
+    char *item = *s;
+    while (**s && **s != ',' && strncmp(*s, "，", 3) != 0)
+        (*s)++;
+    if (**s) {
+        size_t skip = **s == ',' ? 1 : 3;
+        **s = '\0';
+        *s += skip;
+    }
+    return item;
+}
+
+long fp_factor_weights_split(char *text, fp_factor_weight *w, size_t max, const char **bad)
+{
+    size_t n = 0;
+    char *rest = text;
+    for (char *item; (item = next_item(&rest)) != NULL;) {
+        char *eq = strrchr(item, '=');
+        if (!eq || eq == item || !eq[1]) {
+            if (bad)
+                *bad = item;
+            return -1;
+        }
+        if (n == max)
+            return -2;
+        *eq = '\0';
+        w[n].column = item;
+        w[n++].weight = eq + 1;
+    }
+    return (long)n;
+}
+
 void fp_allocate_options_init(fp_allocate_options *opts)
 {
     memset(opts, 0, sizeof *opts);

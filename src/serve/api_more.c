@@ -63,63 +63,41 @@ static int amount_field(const serve_form *form, const char *name, int positive, 
     return 0;
 }
 
-/* The next item of the list at *S, cut at ',' or a full-width '，' (whole characters: the bytes of
- * '，' also occur inside other characters, so strtok cannot be used), or NULL at its end. */
-static char *next_item(char **s)
-{
-    while (**s == ',' || strncmp(*s, "，", 3) == 0)
-        *s += **s == ',' ? 1 : 3;
-    if (!**s)
-        return NULL;
-    char *item = *s;
-    while (**s && **s != ',' && strncmp(*s, "，", 3) != 0)
-        (*s)++;
-    if (**s) {
-        size_t skip = **s == ',' ? 1 : 3;
-        **s = '\0';
-        *s += skip;
-    }
-    return item;
-}
-
 /* "A=0.6,B=0.4" (commas ASCII or full-width, as --weights) into W, pointing into S (modified).
  * Each weight a decimal ≥ 0, the weights adding up to exactly 1 (in millionths: integers).
  * 0, or -1 with REPLY set. */
 static int parse_weights(char *s, const char *text, fp_factor_weight *w, size_t *n, int lang_en,
                          serve_reply *reply)
 {
-    *n = 0;
     fp_amount sum = 0;
-    char *rest = s;
-    for (char *item; (item = next_item(&rest)) != NULL;) {
-        char *eq = strrchr(item, '=');
-        if (!eq || eq == item || !eq[1]) {
-            bad_field(reply, "weights", text,
-                      "应为 因素列=权重，以逗号分隔，如 常住人口=0.6,管理人数=0.3,绩效得分=0.1。",
-                      "expected COLUMN=WEIGHT pairs separated by commas, such as "
-                      "常住人口=0.6,管理人数=0.3,绩效得分=0.1.",
-                      lang_en);
-            return -1;
-        }
-        if (*n == MAX_FACTORS) {
-            bad_field(reply, "weights", text, "因素最多 32 个。", "at most 32 factors.", lang_en);
-            return -1;
-        }
-        *eq = '\0';
+    long got = fp_factor_weights_split(s, w, MAX_FACTORS, NULL);
+    if (got == -1) {
+        bad_field(reply, "weights", text,
+                  "应为 因素列=权重，以逗号分隔，如 常住人口=0.6,管理人数=0.3,绩效得分=0.1。",
+                  "expected COLUMN=WEIGHT pairs separated by commas, such as "
+                  "常住人口=0.6,管理人数=0.3,绩效得分=0.1.",
+                  lang_en);
+        return -1;
+    }
+    if (got == -2) {
+        bad_field(reply, "weights", text, "因素最多 32 个。", "at most 32 factors.", lang_en);
+        return -1;
+    }
+    *n = (size_t)got;
+    for (size_t i = 0; i < *n; i++) {
+        const char *item = w[i].column, *weight = w[i].weight;
         fp_amount v;
         fp_amount_info info;
-        if (fp_amount_parse(eq + 1, strlen(eq + 1), &v, &info) != FP_OK || info.blank || v < 0 ||
+        if (fp_amount_parse(weight, strlen(weight), &v, &info) != FP_OK || info.blank || v < 0 ||
             fp_amount_add(sum, v, &sum)) {
             char zh[256], en[256];
             snprintf(zh, sizeof zh, "“%.100s”的权重“%.60s”应为不小于 0 的小数，如 0.6。", item,
-                     eq + 1);
+                     weight);
             snprintf(en, sizeof en, "the weight of \"%.100s\" is \"%.60s\"; expected a decimal "
-                                    "number of at least 0 such as 0.6.", item, eq + 1);
+                                    "number of at least 0 such as 0.6.", item, weight);
             bad_field(reply, "weights", text, zh, en, lang_en);
             return -1;
         }
-        w[*n].column = item;
-        w[(*n)++].weight = eq + 1;
     }
     if (*n == 0) {
         bad_field(reply, "weights", text, "请给出各因素列及其权重，如 常住人口=0.6,管理人数=0.4。",
