@@ -323,9 +323,9 @@ FILE *api_reply_stream(char **text, size_t *len, serve_reply *reply, int lang_en
     return f;
 }
 
-/* Close the stream and hand its text to REPLY as JSON (or TYPE). */
-void api_finish_stream(FILE *f, char **text, size_t *len, serve_reply *reply,
-                          const char *type, int lang_en)
+/* Close the stream and hand its text to REPLY as TYPE, named FILENAME (NULL: no name). */
+void api_finish_stream(FILE *f, char **text, size_t *len, serve_reply *reply, const char *type,
+                       const char *filename, int lang_en)
 {
     if (fclose(f) != 0) {
         free(*text);
@@ -336,6 +336,8 @@ void api_finish_stream(FILE *f, char **text, size_t *len, serve_reply *reply,
     reply->body = *text;
     reply->len = *len;
     reply->type = type;
+    if (filename)
+        snprintf(reply->filename, sizeof reply->filename, "%s", filename);
 }
 
 void api_check(const serve_form *form, serve_format format, int with_table, int lang_en,
@@ -413,7 +415,8 @@ void api_check(const serve_form *form, serve_format format, int with_table, int 
         api_nomem(reply, lang_en);
         goto done;
     }
-    api_finish_stream(f, &text, &len, reply, "application/json; charset=utf-8", lang_en);
+    api_finish_stream(f, &text, &len, reply, "application/json; charset=utf-8", NULL,
+                      lang_en);
 done:
     for (size_t i = 0; i < nrules; i++)
         fp_rule_free(rules[i]);
@@ -786,11 +789,12 @@ void api_realloc(const serve_form *form, serve_format format, int lang_en, serve
         goto done;
     if (format == SERVE_CSV) {
         fp_table_write_csv(result, f, -1, &d);
-        api_finish_stream(f, &text, &len, reply, "text/csv; charset=utf-8", lang_en);
-        snprintf(reply->filename, sizeof reply->filename, "realloc.csv");
+        api_finish_stream(f, &text, &len, reply, "text/csv; charset=utf-8", "realloc.csv",
+                          lang_en);
     } else {
         write_realloc_json(f, t, result, &ro);
-        api_finish_stream(f, &text, &len, reply, "application/json; charset=utf-8", lang_en);
+        api_finish_stream(f, &text, &len, reply, "application/json; charset=utf-8", NULL,
+                          lang_en);
     }
 done:
     for (size_t i = 0; i < nsets; i++)

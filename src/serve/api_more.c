@@ -438,11 +438,12 @@ void api_allocate(const serve_form *form, serve_format format, int lang_en, serv
             fp_table_write_csv(result, out, -1, &d);
         else
             fp_allocate_write_csv(f, &ao, amounts, column ? column : "分配金额", out);
-        api_finish_stream(out, &text, &len, reply, "text/csv; charset=utf-8", lang_en);
-        snprintf(reply->filename, sizeof reply->filename, "allocate.csv");
+        api_finish_stream(out, &text, &len, reply, "text/csv; charset=utf-8", "allocate.csv",
+                          lang_en);
     } else {
         write_allocate_json(out, f, &ao, column ? column : "分配金额", amounts, into, result);
-        api_finish_stream(out, &text, &len, reply, "application/json; charset=utf-8", lang_en);
+        api_finish_stream(out, &text, &len, reply, "application/json; charset=utf-8", NULL,
+                          lang_en);
     }
 done:
     free(weights_copy);
@@ -491,11 +492,12 @@ void api_compare(const serve_form *form, serve_format format, int lang_en, serve
         goto done;
     if (format == SERVE_CSV) {
         fp_comparison_write_csv(c, out);
-        api_finish_stream(out, &text, &len, reply, "text/csv; charset=utf-8", lang_en);
-        snprintf(reply->filename, sizeof reply->filename, "compare.csv");
+        api_finish_stream(out, &text, &len, reply, "text/csv; charset=utf-8", "compare.csv",
+                          lang_en);
     } else {
         fp_comparison_write_json(c, na, nb, out);
-        api_finish_stream(out, &text, &len, reply, "application/json; charset=utf-8", lang_en);
+        api_finish_stream(out, &text, &len, reply, "application/json; charset=utf-8", NULL,
+                          lang_en);
     }
 done:
     fp_comparison_free(c);

@@ -96,10 +96,10 @@ int api_truthy(const serve_field *f);
 /* A workbook as the answer (REPLY takes DATA), named FILENAME. */
 void api_reply_xlsx(serve_reply *reply, char *data, size_t len, const char *filename);
 /* A memory stream for an answer, or NULL after answering "out of memory"; then its text handed
- * to REPLY as TYPE (status 200). */
+ * to REPLY as TYPE (status 200), named FILENAME (NULL: no name). */
 FILE *api_reply_stream(char **text, size_t *len, serve_reply *reply, int lang_en);
 void api_finish_stream(FILE *f, char **text, size_t *len, serve_reply *reply, const char *type,
-                       int lang_en);
+                       const char *filename, int lang_en);
 
 /* The Chinese sentence for a library error code, or NULL for a code it does not know. */
 const char *api_error_zh(fp_error code);
