@@ -270,6 +270,26 @@ Test(group, side_by_side_groups_in_pdftotext_layout)
     fp_table_free(t);
 }
 
+/* Each of the N FILES read with the column names NAMES_WANT and, in its four ROWS, the six
+ * amounts WANT (a count, then an amount in hundredths, per group). */
+static void expect_groups(const char *const *files, size_t n, const char *names_want,
+                          const char *const rows[4], const long want[4][6])
+{
+    for (size_t f = 0; f < n; f++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s%s", HEADER_DIR, files[f]);
+        fp_table *t = load_path(path);
+        cr_assert_str_eq(names(t), names_want, "%s", files[f]);
+        cr_assert_eq(fp_table_row_count(t), 4, "%s", files[f]);
+        for (size_t r = 0; r < 4; r++)
+            for (size_t c = 0; c < 6; c++)
+                cr_assert_eq(fp_table_amount(t, th_row(t, rows[r]), 1 + c),
+                             c % 2 ? U(want[r][c]) / 100 : U(want[r][c]),
+                             "%s: %s, column %zu", files[f], rows[r], 1 + c);
+        fp_table_free(t);
+    }
+}
+
 /* Another instance of side-by-side groups, from other producers: openpyxl's workbook with the
  * groups merged over 人数 and 资金, LibreOffice Calc's PDF of it (each group name centred over
  * the gap between its two sub-columns, above neither) and that PDF's -layout text. */
@@ -281,20 +301,8 @@ Test(group, side_by_side_groups_from_libreoffice)
                                     {500, 10000, 700, 14000, 1200, 24000},
                                     {300, 6000, 600, 12000, 900, 18000}};
     static const char *const rows[4] = {"合计", "东城区", "西城区", "南山县"};
-    for (size_t f = 0; f < 3; f++) {
-        char path[1024];
-        snprintf(path, sizeof path, "%s%s", HEADER_DIR, files[f]);
-        fp_table *t = load_path(path);
-        cr_assert_str_eq(names(t), "单位|中职/人数|中职/资金|高中/人数|高中/资金|合计/人数|"
-                                   "合计/资金", "%s", files[f]);
-        cr_assert_eq(fp_table_row_count(t), 4, "%s", files[f]);
-        for (size_t r = 0; r < 4; r++)
-            for (size_t c = 0; c < 6; c++)
-                cr_assert_eq(fp_table_amount(t, th_row(t, rows[r]), 1 + c),
-                             c % 2 ? U(want[r][c]) / 100 : U(want[r][c]),
-                             "%s: %s, column %zu", files[f], rows[r], 1 + c);
-        fp_table_free(t);
-    }
+    expect_groups(files, 3, "单位|中职/人数|中职/资金|高中/人数|高中/资金|合计/人数|合计/资金",
+                  rows, want);
 }
 
 /* The same from a Word-style document: python-docx's table, merged group cells centred (as WPS
@@ -311,19 +319,9 @@ Test(group, side_by_side_groups_from_a_word_table)
                                     {1000, 5050, 800, 4025, 1800, 9075},
                                     {1200, 6000, 700, 3500, 1900, 9500},
                                     {800, 4000, 500, 2500, 1300, 6500}};
-    for (size_t f = 0; f < 6; f++) {
-        char path[1024];
-        snprintf(path, sizeof path, "%s%s", HEADER_DIR, files[f]);
-        fp_table *t = load_path(path);
-        cr_assert_str_eq(names(t), "地区|小学/学生数|小学/补助资金|初中/学生数|初中/补助资金|"
-                                   "合计/学生数|合计/补助资金", "%s", files[f]);
-        for (size_t r = 0; r < 4; r++)
-            for (size_t c = 0; c < 6; c++)
-                cr_assert_eq(fp_table_amount(t, th_row(t, rows[r]), 1 + c),
-                             c % 2 ? U(want[r][c]) / 100 : U(want[r][c]),
-                             "%s: %s, column %zu", files[f], rows[r], 1 + c);
-        fp_table_free(t);
-    }
+    expect_groups(files, 6,
+                  "地区|小学/学生数|小学/补助资金|初中/学生数|初中/补助资金|合计/学生数|合计/补助资金",
+                  rows, want);
 }
 
 Test(group, a_wrapped_space_aligned_header_is_no_group)
