@@ -187,6 +187,19 @@ def write_reportlab_groups(path):
     c.save()
 
 
+def printed_by_libreoffice(name):
+    """LibreOffice's PDF of D/NAME (a workbook or a Word file) beside it, and its -layout text."""
+    stem = os.path.splitext(name)[0]
+    tmp = tempfile.mkdtemp(prefix="fenpei-header-")
+    try:
+        shutil.copy(f"{D}/{name}", tmp)
+        soffice(f"{tmp}/{name}", "pdf", tmp)
+        shutil.copy(f"{tmp}/{stem}.pdf", f"{D}/{stem}.pdf")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    subprocess.run(["pdftotext", "-layout", f"{D}/{stem}.pdf", f"{D}/{stem}.txt"], check=True)
+
+
 def sidebyside():
     """groups-lo.xlsx, LibreOffice Calc's groups-lo.pdf of it, and its pdftotext -layout text:
     another instance of side-by-side groups, from other producers than groups-rl.pdf."""
@@ -219,15 +232,7 @@ def sidebyside():
                 cell.number_format = "0.00"
     ws.column_dimensions["A"].width = 12
     wb.save(f"{D}/groups-lo.xlsx")
-    tmp = tempfile.mkdtemp(prefix="fenpei-header-")
-    try:
-        shutil.copy(f"{D}/groups-lo.xlsx", tmp)
-        soffice(f"{tmp}/groups-lo.xlsx", "pdf", tmp)
-        shutil.copy(f"{tmp}/groups-lo.pdf", f"{D}/groups-lo.pdf")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    subprocess.run(["pdftotext", "-layout", f"{D}/groups-lo.pdf", f"{D}/groups-lo.txt"],
-                   check=True)
+    printed_by_libreoffice("groups-lo.xlsx")
 
 
 def word_groups(name, centred):
@@ -262,14 +267,7 @@ def word_groups(name, centred):
                     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 t.cell(r, c).vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     d.save(f"{D}/{name}.docx")
-    tmp = tempfile.mkdtemp(prefix="fenpei-header-")
-    try:
-        shutil.copy(f"{D}/{name}.docx", tmp)
-        soffice(f"{tmp}/{name}.docx", "pdf", tmp)
-        shutil.copy(f"{tmp}/{name}.pdf", f"{D}/{name}.pdf")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    subprocess.run(["pdftotext", "-layout", f"{D}/{name}.pdf", f"{D}/{name}.txt"], check=True)
+    printed_by_libreoffice(f"{name}.docx")
 
 
 def printed():
