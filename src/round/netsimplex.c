@@ -167,9 +167,10 @@ __attribute__((target("avx2"))) static void S_run_min_avx2(const simplex *s, con
         int64_t v[4], ix[4];
         _mm256_storeu_si256((__m256i *)v, bv);
         _mm256_storeu_si256((__m256i *)ix, bi);
-        int64_t before = *best;
-        for (int l = 0; l < 4; l++) /* a lane still at BEFORE found nothing below it */
-            if (v[l] < *best || (v[l] == *best && v[l] < before && (uint32_t)ix[l] < *at)) {
+        /* a lane that found nothing below *BEST still holds it with *AT, so a tie between
+         * lanes takes the first arc whichever lanes they are */
+        for (int l = 0; l < 4; l++)
+            if (v[l] < *best || (v[l] == *best && (uint32_t)ix[l] < *at)) {
                 *best = v[l];
                 *at = (uint32_t)ix[l];
             }
