@@ -267,8 +267,7 @@ long lay_find_groups(const lay_doc *d, const lay_table *T, size_t *role)
         role[k] = LAY_PLAIN;
     long groups = left_groups(d, s, line, n, T->a, T->b, role);
     for (size_t g = 0; g < n; g++) {
-        if (line[g] == T->b || role[g] != LAY_PLAIN || lay_seg_is_unit(d, &s[g]) ||
-            lay_seg_names_units(d, &s[g]))
+        if (line[g] == T->b || role[g] != LAY_PLAIN || !nameable(d, &s[g]))
             continue;
         /* the sub-columns: on the nearest line below, the segments between the segments
          * beside G (on any other line of the header, and the unit column's name on that line)
@@ -305,8 +304,7 @@ long lay_find_groups(const lay_doc *d, const lay_table *T, size_t *role)
             for (size_t k = 0; k < n; k++) {
                 double km = (s[k].x0 + s[k].x1) / 2;
                 if (line[k] == j && (lo_half ? km >= lo : s[k].x0 >= lo) &&
-                    (hi_half ? km <= hi : s[k].x1 <= hi) &&
-                    !lay_seg_names_units(d, &s[k]) && !lay_seg_is_unit(d, &s[k])) {
+                    (hi_half ? km <= hi : s[k].x1 <= hi) && nameable(d, &s[k])) {
                     if (first == n)
                         first = k;
                     last = k;
